@@ -1,0 +1,66 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { serveAssets, type Asset } from './assets.ts';
+import { MAX_BODY_BYTES } from './body.ts';
+import type { Config } from './config.ts';
+import { errorBody, internalErrorBody, notFound, payloadTooLarge } from './errors.ts';
+import { originGuard } from './middleware/origin.ts';
+import { sendJson } from './respond.ts';
+import { chatSessionRoutes } from './routes/chat-session.ts';
+import type { ChatStore } from './store.ts';
+
+export type AppDeps = {
+  store: ChatStore;
+  config?: Partial<Pick<Config, 'publicUrl' | 'trustProxy' | 'allowedOrigins'>>;
+  /** The built widget and demo, by URL path; none when the widget has not been built. */
+  assets?: Map<string, Asset>;
+  /** The server clock, in epoch milliseconds. */
+  now?: () => number;
+  /** Where unexpected errors are reported. */
+  logError?: (error: unknown) => void;
+};
+
+/** Builds the HTTP app. No I/O here: the entry file opens the store and starts listening. */
+export function createApp({
+  store,
+  config = {},
+  assets = new Map(),
+  now = Date.now,
+  logError = (error) => console.error(error),
+}: AppDeps) {
+  const { publicUrl = null, trustProxy = 0, allowedOrigins = [] } = config;
+  const app = new Hono();
+
+  app.onError((error, c) => {
+    if (error instanceof HTTPException) {
+      return sendJson(c, errorBody(error, c.req.path), error.status);
+    }
+    logError(error);
+    return sendJson(c, internalErrorBody(c.req.path), 500);
+  });
+
+  app.notFound((c) => {
+    const error = notFound(`There is nothing at ${c.req.method} ${c.req.path}.`);
+    return sendJson(c, errorBody(error, c.req.path), 404);
+  });
+
+  app.use(
+    '/api/*',
+    originGuard({ allowedOrigins, publicUrl }),
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw payloadTooLarge(MAX_BODY_BYTES);
+      },
+    }),
+  );
+
+  app.route('/api/v1/ChatSession', chatSessionRoutes({ store, trustProxy, publicUrl, now }));
+
+  app.use('*', serveAssets(assets));
+
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

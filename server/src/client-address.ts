@@ -1,0 +1,27 @@
+import { isIP } from 'node:net';
+import type { Context } from 'hono';
+import type { HttpBindings } from '@hono/node-server';
+
+/** `::ffff:203.0.113.7` is how Node reports an IPv4 peer on a dual-stack socket. */
+function normalize(address: string): string {
+  return address.startsWith('::ffff:') && isIP(address.slice(7)) === 4 ? address.slice(7) : address;
+}
+
+/**
+ * The visitor's address: the TCP peer, or with `trustProxy` hops the address the nearest
+ * trusted proxy saw. Each proxy appends its peer to `X-Forwarded-For`, so the n-th entry from
+ * the right is the one the n-th proxy vouches for; entries further left are the client's own
+ * claims and never used.
+ */
+export function clientAddress(c: Context, trustProxy: number): string | null {
+  const peer = (c.env as Partial<HttpBindings> | undefined)?.incoming?.socket?.remoteAddress;
+  if (trustProxy > 0) {
+    const forwarded = c.req.header('x-forwarded-for');
+    if (forwarded) {
+      const hops = forwarded.split(',').map((entry) => entry.trim());
+      const candidate = hops[Math.max(0, hops.length - trustProxy)];
+      if (candidate && isIP(candidate)) return normalize(candidate);
+    }
+  }
+  return peer ? normalize(peer) : null;
+}

@@ -1,0 +1,61 @@
+/** The server's settings, read once from the environment (see the README's table). */
+
+export type Config = {
+  port: number;
+  host: string;
+  dbPath: string;
+  /** Base URL for `_Links`, without a trailing slash; null to use the request's own. */
+  publicUrl: string | null;
+  /** How many proxies in front of the server to trust for `X-Forwarded-For`; 0 trusts none. */
+  trustProxy: number;
+  /** Origins, besides the server's own, whose pages may embed the widget. */
+  allowedOrigins: string[];
+};
+
+export class ConfigError extends Error {}
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined || value === '') return 3000;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`PORT must be a whole number from 0 to 65535, not "${value}".`);
+  }
+  return port;
+}
+
+function parseUrl(name: string, value: string): URL {
+  try {
+    const url = new URL(value);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return url;
+  } catch {
+    // reported below
+  }
+  throw new ConfigError(`${name} must be an http(s) URL, not "${value}".`);
+}
+
+function parseTrustProxy(value: string | undefined): number {
+  const text = (value ?? '').trim().toLowerCase();
+  if (text === '' || text === '0' || text === 'false' || text === 'off' || text === 'no') return 0;
+  if (text === 'true' || text === 'on' || text === 'yes') return 1;
+  const hops = Number(text);
+  if (Number.isInteger(hops) && hops > 0) return hops;
+  throw new ConfigError(
+    `CHAT_TRUST_PROXY must be off, on, or the number of proxies in front of the server, not "${value}".`,
+  );
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
+  const publicUrl = env.CHAT_PUBLIC_URL ? parseUrl('CHAT_PUBLIC_URL', env.CHAT_PUBLIC_URL) : null;
+  return {
+    port: parsePort(env.PORT),
+    host: env.HOST || '127.0.0.1',
+    dbPath: env.CHAT_DB || './data/chat.db',
+    publicUrl: publicUrl ? `${publicUrl.origin}${publicUrl.pathname.replace(/\/+$/, '')}` : null,
+    trustProxy: parseTrustProxy(env.CHAT_TRUST_PROXY),
+    allowedOrigins: (env.CHAT_ALLOWED_ORIGINS ?? '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter((origin) => origin !== '')
+      .map((origin) => parseUrl('CHAT_ALLOWED_ORIGINS', origin).origin),
+  };
+}

@@ -1,0 +1,158 @@
+/**
+ * Between the wire and the store: validated field values become a row, a row becomes the
+ * ChatSessionEntity the API answers. Both directions walk the field table.
+ */
+import {
+  ChatSessionStatus,
+  chatSessionFields,
+  formatFlags,
+  statusName,
+  type ChatSessionEntity,
+  type FieldProperties,
+  type FieldSpec,
+  type FieldValues,
+  type TableRight,
+} from '@chatline/shared';
+import type { NewSessionRow, SessionRow } from './store.ts';
+
+/** Who is calling: rights and FieldProperties depend on it. */
+export type CallerKind = 'visitor' | 'agent';
+
+/** Values the server computes for every new session, whatever the body said. */
+export type ComputedFields = {
+  sessionKeyHash: string;
+  customerHost: string | null;
+  now: number;
+};
+
+const defaults: Partial<Record<string, unknown>> = {
+  Status: ChatSessionStatus.InQueue,
+  CustomerConsented: false,
+  AlertLevel: 0,
+  Rank: 0,
+  Flags: 0,
+};
+
+function toColumn(spec: FieldSpec, value: unknown): unknown {
+  if (value === undefined || value === null) return value ?? null;
+  switch (spec.kind) {
+    case 'bool':
+      return value ? 1 : 0;
+    case 'reference':
+      return JSON.stringify(value);
+    case 'associate': {
+      const id = (value as { AssociateId?: unknown }).AssociateId;
+      return typeof id === 'number' ? id : null;
+    }
+    default:
+      return value;
+  }
+}
+
+export function newSessionRow(values: FieldValues, computed: ComputedFields): NewSessionRow {
+  const row: Record<string, unknown> = {};
+  for (const spec of chatSessionFields) {
+    if (spec.writer === 'server') continue;
+    row[spec.column] = toColumn(spec, values[spec.name] ?? defaults[spec.name] ?? null);
+  }
+  row.customer_host = computed.customerHost;
+  row.when_requested = computed.now;
+  row.session_key_hash = computed.sessionKeyHash;
+  row.updated_at = computed.now;
+  return row as NewSessionRow;
+}
+
+/** ISO 8601 with an explicit offset, as SuperOffice writes date-times. */
+export function formatDateTime(millis: number | null): string | null {
+  return millis === null ? null : new Date(millis).toISOString().replace('Z', '+00:00');
+}
+
+const tableRights: Record<CallerKind, TableRight> = {
+  visitor: { Mask: 'Insert', Reason: '' },
+  agent: { Mask: 'FULL', Reason: '' },
+};
+
+function fieldRightMask(spec: FieldSpec, caller: CallerKind, mandatory: boolean): string {
+  const writable = spec.writer === 'customer' || (spec.writer === 'agent' && caller === 'agent');
+  const mask = writable ? ['Read', 'Write', 'Update'] : ['Read'];
+  if (caller === 'visitor' && writable) mask.pop(); // a visitor creates a session, never updates it
+  if (spec.nullable) mask.push('Nullable');
+  if (mandatory) mask.push('UIHintMandatory');
+  if (!writable) mask.push('UIHintReadOnly');
+  return mask.join(', ');
+}
+
+function fieldRightReason(spec: FieldSpec, caller: CallerKind): string {
+  if (spec.writer === 'server') return 'Computed by the server.';
+  if (spec.writer === 'agent' && caller === 'visitor') return 'Only an agent may set this field.';
+  return '';
+}
+
+const fieldPropertiesCache = new Map<string, FieldProperties>();
+
+/** What each field allows this caller, built once per kind of caller and topic setting. */
+export function fieldProperties(caller: CallerKind, collectConsent: boolean): FieldProperties {
+  const key = `${caller}:${collectConsent}`;
+  let properties = fieldPropertiesCache.get(key);
+  if (!properties) {
+    properties = {};
+    for (const spec of chatSessionFields) {
+      const mandatory =
+        spec.name === 'TopicId' || (spec.name === 'CustomerConsented' && collectConsent && caller === 'visitor');
+      properties[spec.name] = {
+        FieldRight: { Mask: fieldRightMask(spec, caller, mandatory), Reason: fieldRightReason(spec, caller) },
+        FieldType: spec.fieldType,
+        FieldLength: spec.maxLength ?? 0,
+      };
+    }
+    fieldPropertiesCache.set(key, properties);
+  }
+  return properties;
+}
+
+export type EntityOptions = {
+  caller: CallerKind;
+  collectConsent: boolean;
+  /** The clear session key: only in the answer to the request that created the session. */
+  sessionKey?: string;
+  /** Base URL of the API for `_Links`, e.g. `https://chat.example.com`. */
+  baseUrl?: string;
+};
+
+function fromColumn(spec: FieldSpec, value: unknown): unknown {
+  switch (spec.kind) {
+    case 'bool':
+      return value === 1;
+    case 'datetime':
+      return formatDateTime(value as number | null);
+    case 'status':
+      return statusName(value as number);
+    case 'flags':
+      return formatFlags(value as number);
+    case 'reference':
+      return typeof value === 'string' ? JSON.parse(value) : null;
+    case 'associate':
+      // Agents and their table arrive with credentials; until then no session names one.
+      return null;
+    default:
+      return value;
+  }
+}
+
+export function toEntity(row: SessionRow, options: EntityOptions): ChatSessionEntity {
+  const entity: Record<string, unknown> = {};
+  const columns = row as unknown as Record<string, unknown>;
+  for (const spec of chatSessionFields) {
+    entity[spec.name] =
+      spec.name === 'SessionKey' ? (options.sessionKey ?? null) : fromColumn(spec, columns[spec.column]);
+  }
+  entity.TableRight = tableRights[options.caller];
+  entity.FieldProperties = fieldProperties(options.caller, options.collectConsent);
+  if (options.baseUrl !== undefined) {
+    entity._Links = {
+      Self: `${options.baseUrl}/api/v1/ChatSession/${row.id}`,
+      Archive: `${options.baseUrl}/api/v1/ChatSession`,
+    };
+  }
+  return entity as ChatSessionEntity;
+}

@@ -1,0 +1,65 @@
+/** Starts the server: `npm start` from the repository root. */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import { createApp } from './app.ts';
+import { loadAssets } from './assets.ts';
+import { configFromEnv, ConfigError, type Config } from './config.ts';
+import { MigrationError } from './migrate.ts';
+import { openStore, type ChatStore } from './store.ts';
+
+const distDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist');
+const SHUTDOWN_GRACE_MS = 10_000;
+
+function fail(message: string): never {
+  console.error(`chatline: ${message}`);
+  process.exit(1);
+}
+
+let config: Config;
+let store: ChatStore;
+try {
+  config = configFromEnv();
+  store = openStore(config.dbPath);
+} catch (error) {
+  if (error instanceof ConfigError || error instanceof MigrationError) fail(error.message);
+  throw error;
+}
+
+const assets = loadAssets(distDir);
+if (!assets.has('/chat-widget.js')) {
+  console.warn('chatline: the widget is not built, so /chat-widget.js is missing. Run "npm run build".');
+}
+
+const app = createApp({ store, config, assets });
+const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+  const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
+  console.log(`chatline: listening on http://${host}:${info.port} (database ${config.dbPath})`);
+});
+
+server.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EADDRINUSE') fail(`port ${config.port} on ${config.host} is already in use. Set PORT.`);
+  fail(error.message);
+});
+
+let stopping = false;
+function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`chatline: ${signal} received, finishing requests in flight`);
+  // Stop accepting; requests already received are answered, then their sockets close.
+  server.close(() => {
+    store.close();
+    console.log('chatline: stopped');
+    process.exit(0);
+  });
+  if ('closeIdleConnections' in server) server.closeIdleConnections();
+  setTimeout(() => {
+    console.error('chatline: requests still open after 10 s, stopping anyway');
+    store.close();
+    process.exit(1);
+  }, SHUTDOWN_GRACE_MS).unref();
+}
+
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => shutdown('SIGINT'));

@@ -1,0 +1,59 @@
+import type { MiddlewareHandler } from 'hono';
+import { cors } from 'hono/cors';
+import { forbidden } from '../errors.ts';
+
+export type OriginOptions = {
+  /** Origins, besides the server's own, whose pages may call the API from a browser. */
+  allowedOrigins?: readonly string[];
+  /** The server's public URL, when it is not the one the request came to. */
+  publicUrl?: string | null;
+};
+
+function normalizeOrigin(origin: string): string | null {
+  try {
+    const url = new URL(origin);
+    return url.origin === 'null' ? null : url.origin;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Refuses browser requests from pages of origins the server does not serve, and answers the
+ * allowed ones with CORS headers, preflight included. Requests without an `Origin` header come
+ * from servers and tools, not from a page: browsers always send it on cross-origin calls.
+ */
+export function originGuard({ allowedOrigins = [], publicUrl = null }: OriginOptions = {}): MiddlewareHandler {
+  const allowed = new Set(allowedOrigins.map((origin) => normalizeOrigin(origin)).filter(Boolean));
+  const publicOrigin = publicUrl ? normalizeOrigin(publicUrl) : null;
+  const corsHeaders = cors({
+    origin: (origin) => origin,
+    allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    // No Authorization, no cookies: a page of another origin acts as a visitor only.
+    allowHeaders: [
+      'Content-Type',
+      'Accept',
+      'Accept-Language',
+      'SO-Language',
+      'SO-Culture',
+      'SO-TimeZone',
+      'If-Unmodified-Since',
+    ],
+    maxAge: 600,
+  });
+
+  return async function originGuard(c, next) {
+    const header = c.req.header('origin');
+    if (header === undefined) return next();
+    const origin = normalizeOrigin(header);
+    const own = origin !== null && (origin === publicOrigin || origin === new URL(c.req.url).origin);
+    if (own) return next();
+    if (origin === null || !allowed.has(origin)) {
+      throw forbidden(
+        `Pages from ${header} may not use this chat server. ` +
+          'Its operator can allow the origin in CHAT_ALLOWED_ORIGINS.',
+      );
+    }
+    return corsHeaders(c, next);
+  };
+}

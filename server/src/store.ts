@@ -1,0 +1,119 @@
+/**
+ * All SQL lives here, behind the ChatStore interface, so that another database is a second
+ * implementation of it rather than a rewrite.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { ChatSessionStatus, chatSessionFields } from '@chatline/shared';
+import { migrate, readMigrations } from './migrate.ts';
+
+/** A chat_session row: one column per field of the field table, plus bookkeeping. */
+export type SessionRow = {
+  id: number;
+  topic_id: number;
+  user_id: number | null;
+  person: string | null;
+  customer_alias: string | null;
+  customer_host: string | null;
+  customer_name: string | null;
+  customer_email: string | null;
+  customer_phone: string | null;
+  customer_consented: 0 | 1;
+  customer_company_name: string | null;
+  status: number;
+  first_message: string | null;
+  last_message: string | null;
+  when_requested: number | null;
+  when_started: number | null;
+  when_ended: number | null;
+  when_idle: number | null;
+  when_fetched: number | null;
+  session_key_hash: string | null;
+  initial_queue_pos: number;
+  alert_level: number;
+  rank: number;
+  flags: number;
+  contact: string | null;
+  project: string | null;
+  sale: string | null;
+  ticket: string | null;
+  transfer_to_id: number | null;
+  updated_at: number;
+};
+
+/** What a new session is made of; the store assigns the id and the queue position. */
+export type NewSessionRow = Omit<SessionRow, 'id' | 'initial_queue_pos'>;
+
+export type TopicRow = {
+  id: number;
+  name: string;
+  collect_consent: 0 | 1;
+};
+
+export type ChatStore = {
+  /** Inserts the session and computes its InitialQueuePos in one IMMEDIATE transaction. */
+  createSession(row: NewSessionRow): SessionRow;
+  getSession(id: number): SessionRow | null;
+  /** Returns false when there is no such session. */
+  setSessionStatus(id: number, status: number, now: number): boolean;
+  getTopic(id: number): TopicRow | null;
+  close(): void;
+};
+
+export const migrationsDir = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+const insertColumns = [
+  ...chatSessionFields.map((spec) => spec.column).filter((column) => column !== 'id'),
+  'updated_at',
+];
+
+export type OpenOptions = {
+  /** Milliseconds a statement waits for another process's write lock before failing. */
+  busyTimeout?: number;
+};
+
+/** Opens (creating if needed) the database file, brings its schema up to date, prepares statements. */
+export function openStore(path: string, { busyTimeout = 5000 }: OpenOptions = {}): ChatStore {
+  if (path !== ':memory:' && !path.startsWith('file:')) mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  try {
+    db.pragma('journal_mode = WAL');
+    // FULL: a session the API has answered 200 for survives a crash of the process, the
+    // operating system or the power (the WAL is synced at every commit).
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma(`busy_timeout = ${Math.trunc(busyTimeout)}`);
+    migrate(db, readMigrations(migrationsDir));
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+
+  const insertSession = db.prepare(
+    `INSERT INTO chat_session (${insertColumns.join(', ')}, initial_queue_pos)
+     VALUES (${insertColumns.map((column) => `@${column}`).join(', ')}, @initial_queue_pos)`,
+  );
+  const countWaiting = db
+    .prepare('SELECT count(*) FROM chat_session WHERE topic_id = ? AND status = ?')
+    .pluck();
+  const selectSession = db.prepare('SELECT * FROM chat_session WHERE id = ?');
+  const updateStatus = db.prepare('UPDATE chat_session SET status = ?, updated_at = ? WHERE id = ?');
+  const selectTopic = db.prepare('SELECT id, name, collect_consent FROM chat_topic WHERE id = ?');
+
+  const create = db.transaction((row: NewSessionRow): SessionRow => {
+    const waiting = countWaiting.get(row.topic_id, ChatSessionStatus.InQueue) as number;
+    const { lastInsertRowid } = insertSession.run({ ...row, initial_queue_pos: waiting + 1 });
+    return selectSession.get(lastInsertRowid) as SessionRow;
+  });
+
+  return {
+    // IMMEDIATE takes the write lock before counting, so two processes cannot count alike.
+    createSession: (row) => create.immediate(row),
+    getSession: (id) => (selectSession.get(id) as SessionRow | undefined) ?? null,
+    setSessionStatus: (id, status, now) => updateStatus.run(status, now, id).changes > 0,
+    getTopic: (id) => (selectTopic.get(id) as TopicRow | undefined) ?? null,
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * SuperOffice enums, sent on the wire by name. Values are SuperOffice's own, so a client that
+ * sends the number instead of the name is understood too.
+ */
+
+/** Where a chat session is in its life. A visitor's new session starts `InQueue`. */
+export const ChatSessionStatus = {
+  Invalid: 0,
+  PreChatForm: 1,
+  Faq: 2,
+  OfflineForm: 3,
+  InQueue: 4,
+  CustomerLast: 5,
+  UserLast: 6,
+  Finished: 7,
+  Deleted: 8,
+  Closed: 9,
+  RequestPosted: 10,
+  ClosedFromQueue: 11,
+} as const;
+export type ChatSessionStatusName = keyof typeof ChatSessionStatus;
+export type ChatSessionStatusValue = (typeof ChatSessionStatus)[ChatSessionStatusName];
+
+/**
+ * Flags of a chat session. The value is the flag's bit position; on the wire several flags are
+ * written comma-separated (`"CustomerIsTyping, UserIsTyping"`), no flag as an empty string.
+ */
+export const ChatSessionFlags = {
+  CustomerIsTyping: 0,
+  UserIsTyping: 1,
+} as const;
+export type ChatSessionFlagName = keyof typeof ChatSessionFlags;
+
+const statusByLowerName = new Map(
+  Object.entries(ChatSessionStatus).map(([name, value]) => [name.toLowerCase(), value]),
+);
+const statusNameByValue = new Map(
+  Object.entries(ChatSessionStatus).map(([name, value]) => [value as number, name as ChatSessionStatusName]),
+);
+
+/** The status value for a name (any case) or number, or `undefined` when there is none. */
+export function parseStatus(input: unknown): ChatSessionStatusValue | undefined {
+  if (typeof input === 'number') {
+    return statusNameByValue.has(input) ? (input as ChatSessionStatusValue) : undefined;
+  }
+  if (typeof input === 'string') return statusByLowerName.get(input.trim().toLowerCase());
+  return undefined;
+}
+
+export function statusName(value: number): ChatSessionStatusName {
+  return statusNameByValue.get(value) ?? 'Invalid';
+}
+
+const flagByLowerName = new Map(
+  Object.entries(ChatSessionFlags).map(([name, bit]) => [name.toLowerCase(), bit]),
+);
+const allFlagsMask = Object.values(ChatSessionFlags).reduce<number>((mask, bit) => mask | (1 << bit), 0);
+
+/**
+ * The flags as a bit mask from their wire form: names separated by commas (any case, any
+ * spacing, as the official client splits them on `/,\s*\/`) or the mask as a number.
+ */
+export function parseFlags(input: unknown): number | undefined {
+  if (typeof input === 'number') {
+    return Number.isInteger(input) && input >= 0 && (input & ~allFlagsMask) === 0 ? input : undefined;
+  }
+  if (typeof input !== 'string') return undefined;
+  let mask = 0;
+  for (const part of input.split(',')) {
+    const name = part.trim().toLowerCase();
+    if (name === '') continue;
+    const bit = flagByLowerName.get(name);
+    if (bit === undefined) return undefined;
+    mask |= 1 << bit;
+  }
+  return mask;
+}
+
+export function formatFlags(mask: number): string {
+  return Object.entries(ChatSessionFlags)
+    .filter(([, bit]) => (mask & (1 << bit)) !== 0)
+    .map(([name]) => name)
+    .join(', ');
+}

@@ -1,0 +1,197 @@
+/**
+ * The validation rules the widget runs before it sends and the server runs on every request.
+ * Both call the same functions, built from the field table, so they cannot drift apart.
+ */
+import * as v from 'valibot';
+import { parseFlags, parseStatus } from './enums.ts';
+import { chatSessionFields, fieldByName, type FieldSpec } from './fields.ts';
+import type { ChatSessionFieldName, FieldError, FieldErrorCode } from './types.ts';
+
+const INT32_MIN = -2147483648;
+const INT32_MAX = 2147483647;
+
+/**
+ * Digits with the separators people write in phone numbers, an optional leading `+`, and an
+ * optional extension (`x561`, `ext. 561`), as in `+47 22 33 44 55` or `455.144.8002 x561`.
+ */
+const PHONE_REGEX = /^\+?[\d\s().\-/]*\d[\d\s().\-/]*(?:\s*(?:x|ext\.?)\s*\d+)?$/i;
+const MIN_PHONE_DIGITS = 3;
+
+/** ISO 8601 date and time; without an offset the time is taken as UTC. */
+const DATETIME_REGEX =
+  /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}(?::\d{2})?)(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})?$/i;
+
+/** Epoch milliseconds for an ISO 8601 date-time, or undefined when it is not one. */
+export function parseDateTime(input: string): number | undefined {
+  const match = DATETIME_REGEX.exec(input.trim());
+  if (!match) return undefined;
+  const [, date, time, fraction = '', offset = 'Z'] = match;
+  const millis = fraction.padEnd(3, '0').slice(0, 3);
+  const parsed = Date.parse(`${date}T${time}.${millis}${offset.toUpperCase()}`);
+  return Number.isNaN(parsed) ? undefined : parsed;
+}
+
+type Schema = v.GenericSchema<unknown, unknown>;
+
+/** Each action's message is our error code; `issueCode` reads it back. */
+function schemaFor(spec: FieldSpec): Schema {
+  switch (spec.kind) {
+    case 'int32':
+      return v.pipe(
+        v.number('type'),
+        v.integer('type'),
+        v.minValue(INT32_MIN, 'type'),
+        v.maxValue(INT32_MAX, 'type'),
+      );
+    case 'bool':
+      return v.boolean('type');
+    case 'string': {
+      const actions: v.PipeItem<string, string, v.BaseIssue<unknown>>[] = [
+        v.maxLength(spec.maxLength ?? Number.MAX_SAFE_INTEGER, 'too_long'),
+      ];
+      if (spec.format === 'email') actions.push(v.email('email'));
+      if (spec.format === 'phone') {
+        actions.push(
+          v.regex(PHONE_REGEX, 'phone'),
+          v.check((phone) => phone.replace(/\D/g, '').length >= MIN_PHONE_DIGITS, 'phone'),
+        );
+      }
+      return v.pipe(v.string('type'), v.trim(), ...actions) as Schema;
+    }
+    case 'datetime':
+      return v.pipe(
+        v.string('type'),
+        v.check((value) => parseDateTime(value) !== undefined, 'type'),
+        v.transform((value) => parseDateTime(value)),
+      ) as Schema;
+    case 'status':
+      return v.pipe(
+        v.unknown(),
+        v.check((value) => parseStatus(value) !== undefined, 'type'),
+        v.transform(parseStatus),
+      ) as Schema;
+    case 'flags':
+      return v.pipe(
+        v.unknown(),
+        v.check((value) => parseFlags(value) !== undefined, 'type'),
+        v.transform(parseFlags),
+      ) as Schema;
+    case 'associate':
+    case 'reference':
+      return v.looseObject({}, 'type');
+  }
+}
+
+const schemas = new Map(chatSessionFields.map((spec) => [spec.name, schemaFor(spec)]));
+
+const kindDescription: Record<FieldSpec['kind'], string> = {
+  int32: 'a whole number',
+  string: 'text',
+  bool: 'true or false',
+  datetime: 'a date and time in ISO 8601, like 2026-11-26T09:30:00+01:00',
+  status: 'a ChatSessionStatus name, like InQueue',
+  flags: 'ChatSessionFlags names separated by commas',
+  associate: 'an object',
+  reference: 'an object',
+};
+
+/** The English message for a field error; clients may translate by `Code` instead. */
+export function fieldErrorMessage(spec: FieldSpec, code: FieldErrorCode): string {
+  switch (code) {
+    case 'type':
+      return `${spec.name} must be ${kindDescription[spec.kind]}.`;
+    case 'too_long':
+      return `Use at most ${spec.maxLength} characters.`;
+    case 'email':
+      return 'Enter an email address like name@example.com.';
+    case 'phone':
+      return 'Enter a phone number using digits, spaces and + ( ) - . only.';
+    case 'required':
+      return `${spec.name} is required.`;
+    case 'consent':
+      return 'Please agree so that we can store your details for this chat.';
+    case 'unknown_topic':
+      return 'This chat topic does not exist.';
+    case 'ambiguous':
+      return `${spec.name} is given more than once.`;
+    case 'not_allowed':
+      return `${spec.name} can only be set by an agent.`;
+  }
+}
+
+export function fieldError(spec: FieldSpec, code: FieldErrorCode): FieldError {
+  return { Field: spec.name, Code: code, Message: fieldErrorMessage(spec, code) };
+}
+
+export type FieldResult = { ok: true; value: unknown } | { ok: false; error: FieldError };
+
+/**
+ * Checks one wire value against its field and returns the value in its stored form: strings
+ * trimmed (blank becomes null), dates as epoch milliseconds, Status as its number, Flags as a
+ * bit mask. Null stays null for nullable fields.
+ */
+export function validateField(spec: FieldSpec, input: unknown): FieldResult {
+  if (input === null) {
+    return spec.nullable ? { ok: true, value: null } : { ok: false, error: fieldError(spec, 'type') };
+  }
+  if (spec.kind === 'string' && spec.nullable && typeof input === 'string' && input.trim() === '') {
+    return { ok: true, value: null };
+  }
+  const result = v.safeParse(schemas.get(spec.name)!, input, { abortEarly: true });
+  if (result.success) return { ok: true, value: result.output };
+  const code = (result.issues[0]?.message ?? 'type') as FieldErrorCode;
+  return { ok: false, error: fieldError(spec, code) };
+}
+
+export type FieldValues = Partial<Record<ChatSessionFieldName, unknown>>;
+
+export type ReadResult = {
+  /** The valid values by canonical field name, in their stored form. */
+  values: FieldValues;
+  /** Fields that were present with a non-null value (before validation). */
+  present: Set<ChatSessionFieldName>;
+  errors: FieldError[];
+};
+
+/**
+ * Reads the known fields of a request object, matching names in any case, and validates each.
+ * Unknown properties are ignored, as the WebAPI ignores them (clients send back `TableRight`,
+ * `_Links` and newer fields). Server-computed fields are skipped: their values never count.
+ */
+export function readFields(body: Record<string, unknown>): ReadResult {
+  const values: FieldValues = {};
+  const present = new Set<ChatSessionFieldName>();
+  const errors: FieldError[] = [];
+  const seen = new Set<ChatSessionFieldName>();
+  for (const key of Object.keys(body)) {
+    const spec = fieldByName(key);
+    if (!spec || spec.writer === 'server') continue;
+    if (seen.has(spec.name)) {
+      errors.push(fieldError(spec, 'ambiguous'));
+      continue;
+    }
+    seen.add(spec.name);
+    const input = body[key];
+    // Null for a field that cannot be null means "not given": the default applies.
+    if (input === undefined || (input === null && !spec.nullable)) continue;
+    if (input !== null) present.add(spec.name);
+    const result = validateField(spec, input);
+    if (result.ok) values[spec.name] = result.value;
+    else errors.push(result.error);
+  }
+  return { values, present, errors };
+}
+
+export type VisitorRules = {
+  /** The topic asks for the visitor's consent before a chat starts. */
+  collectConsent: boolean;
+};
+
+/** The rules that depend on the topic rather than on one field. */
+export function checkVisitorRules(values: FieldValues, rules: VisitorRules): FieldError[] {
+  const errors: FieldError[] = [];
+  if (rules.collectConsent && values.CustomerConsented !== true) {
+    errors.push(fieldError(fieldByName('CustomerConsented')!, 'consent'));
+  }
+  return errors;
+}
