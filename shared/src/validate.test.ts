@@ -59,3 +59,10 @@ describe('the shared field rules', () => {
     expect(checkVisitorRules({}, { collectConsent: false })).toEqual([]);
   });
 });
+
+describe('values that look like error codes', () => {
+  it('are judged like any other text', () => {
+    expect(validateField(field('CustomerEmail'), 'email')).toMatchObject({ ok: false, error: { Code: 'email' } });
+    expect(validateField(field('CustomerName'), 'phone')).toEqual({ ok: true, value: 'phone' });
+  });
+});

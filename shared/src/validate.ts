@@ -2,13 +2,19 @@
  * The validation rules the widget runs before it sends and the server runs on every request.
  * Both call the same functions, built from the field table, so they cannot drift apart.
  */
-import * as v from 'valibot';
 import { parseFlags, parseStatus } from './enums.ts';
-import { chatSessionFields, fieldByName, type FieldSpec } from './fields.ts';
+import { fieldByName, type FieldSpec } from './fields.ts';
 import type { ChatSessionFieldName, FieldError, FieldErrorCode } from './types.ts';
 
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
+
+/**
+ * The practical email rule: dot-separated words, `@`, a domain with a top-level part of two
+ * letters or more. (The one valibot and most form libraries use; quoted local parts and IP
+ * literals are refused, as people do not type them into a chat form.)
+ */
+const EMAIL_REGEX = /^[\w+-]+(?:\.[\w+-]+)*@[\da-zA-Z]+(?:[.-][\da-zA-Z]+)*\.[a-zA-Z]{2,}$/u;
 
 /**
  * Digits with the separators people write in phone numbers, an optional leading `+`, and an
@@ -31,58 +37,38 @@ export function parseDateTime(input: string): number | undefined {
   return Number.isNaN(parsed) ? undefined : parsed;
 }
 
-type Schema = v.GenericSchema<unknown, unknown>;
-
-/** Each action's message is our error code; `issueCode` reads it back. */
-function schemaFor(spec: FieldSpec): Schema {
-  switch (spec.kind) {
-    case 'int32':
-      return v.pipe(
-        v.number('type'),
-        v.integer('type'),
-        v.minValue(INT32_MIN, 'type'),
-        v.maxValue(INT32_MAX, 'type'),
-      );
-    case 'bool':
-      return v.boolean('type');
-    case 'string': {
-      const actions: v.PipeItem<string, string, v.BaseIssue<unknown>>[] = [
-        v.maxLength(spec.maxLength ?? Number.MAX_SAFE_INTEGER, 'too_long'),
-      ];
-      if (spec.format === 'email') actions.push(v.email('email'));
-      if (spec.format === 'phone') {
-        actions.push(
-          v.regex(PHONE_REGEX, 'phone'),
-          v.check((phone) => phone.replace(/\D/g, '').length >= MIN_PHONE_DIGITS, 'phone'),
-        );
-      }
-      return v.pipe(v.string('type'), v.trim(), ...actions) as Schema;
-    }
-    case 'datetime':
-      return v.pipe(
-        v.string('type'),
-        v.check((value) => parseDateTime(value) !== undefined, 'type'),
-        v.transform((value) => parseDateTime(value)),
-      ) as Schema;
-    case 'status':
-      return v.pipe(
-        v.unknown(),
-        v.check((value) => parseStatus(value) !== undefined, 'type'),
-        v.transform(parseStatus),
-      ) as Schema;
-    case 'flags':
-      return v.pipe(
-        v.unknown(),
-        v.check((value) => parseFlags(value) !== undefined, 'type'),
-        v.transform(parseFlags),
-      ) as Schema;
-    case 'associate':
-    case 'reference':
-      return v.looseObject({}, 'type');
+/** What is wrong with a trimmed string, or undefined when it passes. */
+function stringProblem(spec: FieldSpec, value: string): FieldErrorCode | undefined {
+  if (spec.maxLength !== undefined && value.length > spec.maxLength) return 'too_long';
+  if (spec.format === 'email' && !EMAIL_REGEX.test(value)) return 'email';
+  if (spec.format === 'phone') {
+    if (!PHONE_REGEX.test(value) || value.replace(/\D/g, '').length < MIN_PHONE_DIGITS) return 'phone';
   }
+  return undefined;
 }
 
-const schemas = new Map(chatSessionFields.map((spec) => [spec.name, schemaFor(spec)]));
+/** The value in its stored form, or `undefined` when it is not of the field's type. */
+function convert(spec: FieldSpec, input: unknown): unknown {
+  switch (spec.kind) {
+    case 'int32':
+      return Number.isInteger(input) && (input as number) >= INT32_MIN && (input as number) <= INT32_MAX
+        ? input
+        : undefined;
+    case 'bool':
+      return typeof input === 'boolean' ? input : undefined;
+    case 'datetime':
+      return typeof input === 'string' ? parseDateTime(input) : undefined;
+    case 'status':
+      return parseStatus(input);
+    case 'flags':
+      return parseFlags(input);
+    case 'associate':
+    case 'reference':
+      return typeof input === 'object' && input !== null && !Array.isArray(input) ? input : undefined;
+    case 'string':
+      return typeof input === 'string' ? input : undefined;
+  }
+}
 
 const kindDescription: Record<FieldSpec['kind'], string> = {
   int32: 'a whole number',
@@ -134,13 +120,13 @@ export function validateField(spec: FieldSpec, input: unknown): FieldResult {
   if (input === null) {
     return spec.nullable ? { ok: true, value: null } : { ok: false, error: fieldError(spec, 'type') };
   }
-  if (spec.kind === 'string' && spec.nullable && typeof input === 'string' && input.trim() === '') {
-    return { ok: true, value: null };
-  }
-  const result = v.safeParse(schemas.get(spec.name)!, input, { abortEarly: true });
-  if (result.success) return { ok: true, value: result.output };
-  const code = (result.issues[0]?.message ?? 'type') as FieldErrorCode;
-  return { ok: false, error: fieldError(spec, code) };
+  const value = convert(spec, input);
+  if (value === undefined) return { ok: false, error: fieldError(spec, 'type') };
+  if (spec.kind !== 'string') return { ok: true, value };
+  const text = (value as string).trim();
+  if (text === '' && spec.nullable) return { ok: true, value: null };
+  const problem = stringProblem(spec, text);
+  return problem ? { ok: false, error: fieldError(spec, problem) } : { ok: true, value: text };
 }
 
 export type FieldValues = Partial<Record<ChatSessionFieldName, unknown>>;

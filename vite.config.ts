@@ -1,0 +1,20 @@
+import { defineConfig } from 'vite';
+
+/**
+ * `npm run build`: the widget as one minified ES module, Lit included, at dist/chat-widget.js,
+ * and the demo site (demo/public) copied beside it. The server serves both from dist/.
+ */
+export default defineConfig({
+  publicDir: 'demo/public',
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    // A non-library build minifies whitespace too; the entry keeps its exports.
+    rolldownOptions: {
+      input: { 'chat-widget': 'widget/src/index.ts' },
+      preserveEntrySignatures: 'exports-only',
+      output: { entryFileNames: '[name].js', chunkFileNames: '[name].js' },
+    },
+  },
+});

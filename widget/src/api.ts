@@ -1,0 +1,48 @@
+/** The widget's one call to the server: create a chat session for the visitor. */
+import type { ApiErrorBody, ChatSessionEntity, FieldError } from '@chatline/shared';
+
+export type CreatedSession = Pick<ChatSessionEntity, 'ChatSessionId' | 'InitialQueuePos' | 'SessionKey'>;
+
+/** Why a request failed: the server refused it (with its answer) or it never got an answer. */
+export class ChatRequestError extends Error {
+  readonly status: number;
+  readonly fieldErrors: FieldError[];
+
+  constructor(status: number, message: string, fieldErrors: FieldError[] = []) {
+    super(message);
+    this.name = 'ChatRequestError';
+    this.status = status;
+    this.fieldErrors = fieldErrors;
+  }
+}
+
+function isErrorBody(body: unknown): body is ApiErrorBody {
+  return typeof body === 'object' && body !== null && (body as ApiErrorBody).Error === true;
+}
+
+/** POSTs the visitor's fields; status 0 in the error means the server could not be reached. */
+export async function createChatSession(serverUrl: string, fields: Record<string, unknown>): Promise<CreatedSession> {
+  let response: Response;
+  try {
+    response = await fetch(new URL('api/v1/ChatSession', serverUrl.endsWith('/') ? serverUrl : `${serverUrl}/`), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify(fields),
+      credentials: 'omit',
+    });
+  } catch {
+    throw new ChatRequestError(0, 'network');
+  }
+  let body: unknown = null;
+  try {
+    body = await response.json();
+  } catch {
+    // An answer that is not JSON (a proxy's error page, say) is reported by its status alone.
+  }
+  if (!response.ok) {
+    if (isErrorBody(body)) throw new ChatRequestError(response.status, body.ErrorMessage, body.FieldErrors);
+    throw new ChatRequestError(response.status, response.statusText);
+  }
+  if (typeof body !== 'object' || body === null) throw new ChatRequestError(response.status, 'invalid answer');
+  return body as CreatedSession;
+}

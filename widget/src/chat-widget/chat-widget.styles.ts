@@ -1,0 +1,207 @@
+import { css } from 'lit';
+
+export default css`
+  :host {
+    --chat-accent: #1f4fd1;
+    --chat-accent-text: #ffffff;
+    --chat-text: #1b1f24;
+    --chat-muted: #50565e;
+    --chat-background: #ffffff;
+    --chat-border: #8a9099;
+    --chat-error: #b3261e;
+    --chat-font: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif;
+    --chat-radius: 12px;
+
+    position: fixed;
+    right: 20px;
+    bottom: 20px;
+    z-index: 2147483000;
+    display: flex;
+    flex-direction: column;
+    align-items: flex-end;
+    gap: 12px;
+    font-family: var(--chat-font);
+    font-size: 16px;
+    line-height: 1.4;
+    color: var(--chat-text);
+  }
+
+  button {
+    font: inherit;
+    cursor: pointer;
+  }
+
+  button:focus-visible,
+  input:focus-visible,
+  textarea:focus-visible {
+    outline: 3px solid var(--chat-accent);
+    outline-offset: 2px;
+  }
+
+  .launcher {
+    display: inline-flex;
+    align-items: center;
+    gap: 8px;
+    padding: 12px 20px;
+    border: none;
+    border-radius: 999px;
+    background: var(--chat-accent);
+    color: var(--chat-accent-text);
+    font-weight: 600;
+    box-shadow: 0 4px 14px rgb(0 0 0 / 0.2);
+  }
+
+  .panel {
+    box-sizing: border-box;
+    width: min(380px, calc(100vw - 40px));
+    max-height: calc(100vh - 110px);
+    overflow-y: auto;
+    padding: 16px 20px 20px;
+    border-radius: var(--chat-radius);
+    background: var(--chat-background);
+    color: var(--chat-text);
+    box-shadow: 0 12px 40px rgb(0 0 0 / 0.25);
+  }
+
+  header {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    gap: 12px;
+  }
+
+  h2 {
+    margin: 0;
+    font-size: 1.25rem;
+  }
+
+  .close {
+    display: inline-flex;
+    padding: 6px;
+    border: none;
+    border-radius: 8px;
+    background: transparent;
+    color: var(--chat-text);
+  }
+
+  .intro,
+  .note,
+  .hint {
+    color: var(--chat-muted);
+  }
+
+  .intro {
+    margin: 4px 0 2px;
+  }
+
+  .note {
+    margin: 0 0 10px;
+    font-size: 0.875rem;
+  }
+
+  .field {
+    margin-bottom: 10px;
+  }
+
+  label {
+    display: block;
+    margin-bottom: 2px;
+    font-weight: 600;
+  }
+
+  .optional {
+    font-weight: 400;
+    color: var(--chat-muted);
+  }
+
+  .required {
+    color: var(--chat-error);
+  }
+
+  .hint {
+    margin: 0 0 4px;
+    font-size: 0.875rem;
+  }
+
+  input:not([type='checkbox']),
+  textarea {
+    box-sizing: border-box;
+    width: 100%;
+    padding: 7px 10px;
+    border: 1px solid var(--chat-border);
+    border-radius: 8px;
+    background: var(--chat-background);
+    color: var(--chat-text);
+    /* 16px at least, or phones zoom in when the field gets focus. */
+    font: inherit;
+    font-size: max(16px, 1rem);
+  }
+
+  textarea {
+    resize: vertical;
+  }
+
+  [aria-invalid='true'] {
+    border-color: var(--chat-error);
+    border-width: 2px;
+  }
+
+  .consent {
+    display: grid;
+    grid-template-columns: auto 1fr;
+    gap: 4px 10px;
+    align-items: start;
+  }
+
+  .consent input {
+    width: 20px;
+    height: 20px;
+    margin: 2px 0 0;
+    accent-color: var(--chat-accent);
+  }
+
+  .consent label {
+    font-weight: 400;
+  }
+
+  .consent .error {
+    grid-column: 2;
+  }
+
+  .error,
+  .form-error {
+    margin: 4px 0 0;
+    color: var(--chat-error);
+    font-size: 0.9375rem;
+  }
+
+  .form-error {
+    margin: 0 0 12px;
+    font-weight: 600;
+  }
+
+  .submit {
+    width: 100%;
+    padding: 10px 16px;
+    border: none;
+    border-radius: 8px;
+    background: var(--chat-accent);
+    color: var(--chat-accent-text);
+    font-weight: 600;
+  }
+
+  .submit:disabled {
+    cursor: progress;
+    opacity: 0.7;
+  }
+
+  .status:empty {
+    display: none;
+  }
+
+  .queued {
+    margin: 16px 0 4px;
+    font-size: 1.125rem;
+    font-weight: 600;
+  }
+`;
