@@ -6,6 +6,8 @@ import { defineConfig } from 'vite';
  */
 export default defineConfig({
   publicDir: 'demo/public',
+  // Lit's production build whatever NODE_ENV says: its dev mode adds a third to the bundle.
+  resolve: { conditions: ['module', 'browser', 'production'] },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -76,7 +76,8 @@ export class ChatWidget extends LitElement {
 
   override updated(changed: PropertyValues<this>) {
     if (changed.has('open' as keyof ChatWidget) && this.open) {
-      this.renderRoot.querySelector<HTMLElement>('input, textarea, .close')?.focus();
+      const panel = this.renderRoot.querySelector('.panel');
+      (panel?.querySelector<HTMLElement>('input, textarea') ?? panel?.querySelector<HTMLElement>('.close'))?.focus();
     }
   }
 
@@ -107,7 +108,8 @@ export class ChatWidget extends LitElement {
   }
 
   private handleBlur(field: TextField) {
-    if (this.values[field.name]) this.checkField(field.name);
+    // A field also blurs when the panel closes and takes it away; nothing to check then.
+    if (this.open && this.values[field.name]) this.checkField(field.name);
   }
 
   private handleConsentChange(event: Event) {

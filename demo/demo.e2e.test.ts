@@ -1,0 +1,137 @@
+/**
+ * End to end: the server started as `npm start` starts it, the demo page in headless Chromium,
+ * a visitor who requests a chat, and the row in the SQLite file.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumArgs, chromiumPath } from './chromium.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+async function waitForOutput(text: string, timeout = 15_000): Promise<void> {
+  const start = Date.now();
+  while (!output.includes(text)) {
+    if (Date.now() - start > timeout) throw new Error(`"${text}" did not appear in the server's output:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+    probe.on('error', reject);
+  });
+}
+
+let dir: string;
+let dbPath: string;
+let baseUrl: string;
+let server: ChildProcess;
+let exited: Promise<void>;
+let output = '';
+let browser: Browser;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'chatline-e2e-'));
+  dbPath = join(dir, 'chat.db');
+  const port = await freePort();
+  baseUrl = `http://127.0.0.1:${port}`;
+  server = spawn('npm', ['start'], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: '', PORT: String(port), CHAT_DB: dbPath },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  exited = new Promise((resolve) => server.once('exit', () => resolve()));
+  server.stdout!.on('data', (chunk) => (output += chunk));
+  server.stderr!.on('data', (chunk) => (output += chunk));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the server did not start:\n${output}`)), 50_000);
+    server.stdout!.on('data', () => {
+      if (output.includes('listening on')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    server.on('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
+  });
+  browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (server && server.exitCode === null && server.signalCode === null) {
+    process.kill(-server.pid!, 'SIGTERM');
+    await exited;
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the demo site', () => {
+  it('lets a visitor request a chat and see their place in the queue', async () => {
+    const page = await browser.newPage();
+    const failed: string[] = [];
+    page.on('response', (response) => {
+      if (response.status() >= 400) failed.push(`${response.status()} ${response.url()}`);
+    });
+    await page.goto(baseUrl);
+    await expect(page.title()).resolves.toContain('Nordhavn Cycles');
+
+    await page.getByRole('button', { name: 'Chat with us' }).click();
+    await expect(page.getByRole('dialog', { name: 'Chat with us' }).isVisible()).resolves.toBe(true);
+    await page.getByLabel('Display name').fill('Kari');
+    await page.getByLabel('Full name').fill('Kari Nordmann');
+    await page.getByLabel('Email').fill('kari@example.com');
+    await page.getByLabel('Phone').fill('+47 22 33 44 55');
+    await page.getByLabel('Your question').fill('Can you fit a child seat to a Havn Cargo?');
+    await page.getByLabel(/I agree/).check();
+    await page.getByRole('button', { name: 'Start chat' }).click();
+
+    await page.getByRole('status').filter({ hasText: 'You are number 1 in the queue.' }).waitFor({ timeout: 10_000 });
+    expect(failed).toEqual([]);
+
+    const db = new Database(dbPath, { readonly: true });
+    const rows = db.prepare('SELECT * FROM chat_session').all() as Record<string, unknown>[];
+    db.close();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      topic_id: 1,
+      customer_alias: 'Kari',
+      customer_name: 'Kari Nordmann',
+      customer_email: 'kari@example.com',
+      customer_phone: '+47 22 33 44 55',
+      customer_consented: 1,
+      first_message: 'Can you fit a child seat to a Havn Cargo?',
+      customer_host: '127.0.0.1',
+      initial_queue_pos: 1,
+      status: 4,
+    });
+    await page.close();
+  });
+
+  it('serves the widget as JavaScript', async () => {
+    const response = await fetch(`${baseUrl}/chat-widget.js`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+  });
+
+  it('stops cleanly on SIGTERM and closes the database', async () => {
+    // The whole process group, as a terminal's Ctrl+C or a service manager would.
+    process.kill(-server.pid!, 'SIGTERM');
+    await exited;
+    // npm returns at once; the server it started finishes its shutdown on its own.
+    await waitForOutput('chatline: stopped');
+    // Closing the last connection checkpoints the WAL into the database file and removes it.
+    expect(existsSync(`${dbPath}-wal`)).toBe(false);
+  });
+});

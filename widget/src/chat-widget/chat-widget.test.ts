@@ -1,0 +1,212 @@
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import type { ChatErrorEvent, ChatSessionCreatedEvent } from '../events.ts';
+import './chat-widget.ts';
+import type { ChatWidget } from './chat-widget.ts';
+
+declare global {
+  interface Window {
+    CHAT_SERVER_URL: string;
+  }
+}
+
+const serverUrl = window.CHAT_SERVER_URL;
+
+async function openWidget(element: ChatWidget): Promise<ShadowRoot> {
+  const root = element.shadowRoot!;
+  root.querySelector<HTMLButtonElement>('.launcher')!.click();
+  await element.updateComplete;
+  return root;
+}
+
+/** The form control whose visible label starts with the given text. */
+function byLabel(root: ShadowRoot, text: string): HTMLInputElement {
+  const label = [...root.querySelectorAll('label')].find((l) => l.textContent!.trim().startsWith(text));
+  if (!label) throw new Error(`no label "${text}"`);
+  return root.getElementById(label.htmlFor) as HTMLInputElement;
+}
+
+async function type(element: ChatWidget, input: HTMLInputElement, value: string) {
+  input.value = value;
+  input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+  await element.updateComplete;
+}
+
+async function consent(element: ChatWidget, root: ShadowRoot) {
+  byLabel(root, 'I agree').click();
+  await element.updateComplete;
+}
+
+function submitButton(root: ShadowRoot): HTMLButtonElement {
+  return root.querySelector<HTMLButtonElement>('button[type=submit]')!;
+}
+
+/** The text of the message the field's aria-describedby points at. */
+function describedText(root: ShadowRoot, input: HTMLElement): string {
+  const ids = (input.getAttribute('aria-describedby') ?? '').split(' ').filter(Boolean);
+  return ids.map((id) => root.getElementById(id)?.textContent?.trim() ?? '').join(' ');
+}
+
+describe('<chat-widget>', () => {
+  it('shows a launcher button and no form until it is opened', async () => {
+    const element = await fixture<ChatWidget>(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
+    const launcher = element.shadowRoot!.querySelector<HTMLButtonElement>('.launcher')!;
+    expect(launcher.textContent!.trim()).to.equal('Chat with us');
+    expect(launcher.getAttribute('aria-expanded')).to.equal('false');
+    expect(element.shadowRoot!.querySelector('form')).to.equal(null);
+  });
+
+  it('opens a labelled panel with the pre-chat form, every input with a visible label', async () => {
+    const element = await fixture<ChatWidget>(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
+    const root = await openWidget(element);
+    const panel = root.querySelector('[role=dialog]')!;
+    expect(root.getElementById(panel.getAttribute('aria-labelledby')!)!.textContent).to.equal('Chat with us');
+    expect(root.querySelector('.launcher')!.getAttribute('aria-expanded')).to.equal('true');
+
+    const controls = [...root.querySelectorAll<HTMLInputElement>('input, textarea')];
+    expect(controls.map((control) => control.name)).to.deep.equal([
+      'CustomerAlias',
+      'CustomerName',
+      'CustomerEmail',
+      'CustomerPhone',
+      'FirstMessage',
+      'CustomerConsented',
+    ]);
+    for (const control of controls) {
+      expect(control.labels!.length, control.name).to.equal(1);
+      expect(control.labels![0]!.textContent!.trim().length).to.be.greaterThan(0);
+    }
+    expect(byLabel(root, 'Email').type).to.equal('email');
+    expect(byLabel(root, 'Email').autocomplete).to.equal('email');
+    expect(byLabel(root, 'Phone').type).to.equal('tel');
+    expect(byLabel(root, 'Display name').maxLength).to.equal(64);
+
+    const consentBox = byLabel(root, 'I agree');
+    expect(consentBox.required).to.equal(true);
+    expect(consentBox.labels![0]!.querySelector('.required')!.textContent).to.equal('*');
+    expect(root.textContent).to.contain('Fields marked * are required.');
+  });
+
+  it('moves focus into the panel on open, and back to the launcher on Escape', async () => {
+    const element = await fixture<ChatWidget>(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
+    const root = element.shadowRoot!;
+    root.querySelector<HTMLButtonElement>('.launcher')!.focus();
+    await sendKeys({ press: 'Enter' });
+    await element.updateComplete;
+    expect(root.activeElement).to.equal(byLabel(root, 'Display name'));
+
+    await sendKeys({ press: 'Escape' });
+    await element.updateComplete;
+    expect(root.querySelector('form')).to.equal(null);
+    expect(root.activeElement).to.equal(root.querySelector('.launcher'));
+  });
+
+  it('shows the shared rules\' messages next to their fields and sends nothing', async () => {
+    const element = await fixture<ChatWidget>(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
+    const root = await openWidget(element);
+    let requested = false;
+    element.addEventListener('chat-session-created', () => (requested = true));
+    element.addEventListener('chat-error', () => (requested = true));
+
+    await type(element, byLabel(root, 'Email'), 'kari@example');
+    await type(element, byLabel(root, 'Phone'), 'call me');
+    submitButton(root).click();
+    await element.updateComplete;
+
+    const email = byLabel(root, 'Email');
+    expect(email.getAttribute('aria-invalid')).to.equal('true');
+    expect(describedText(root, email)).to.equal('Enter an email address like name@example.com.');
+    expect(describedText(root, byLabel(root, 'Phone'))).to.contain('phone number');
+    const consentBox = byLabel(root, 'I agree');
+    expect(consentBox.getAttribute('aria-invalid')).to.equal('true');
+    expect(describedText(root, consentBox)).to.contain('Please agree');
+    expect(byLabel(root, 'Full name').getAttribute('aria-invalid')).to.equal('false');
+    expect(root.querySelector('[role=alert]')!.textContent).to.contain('correct the highlighted fields');
+    await waitUntil(() => root.activeElement === email, 'focus on the first invalid field');
+    expect(requested).to.equal(false);
+
+    await type(element, email, 'kari@example.com');
+    expect(email.getAttribute('aria-invalid')).to.equal('false');
+    expect(email.hasAttribute('aria-describedby')).to.equal(false);
+  });
+
+  it('requests a chat, disables the button while sending, and announces the queue position', async () => {
+    const element = await fixture<ChatWidget>(
+      html`<chat-widget topic-id="1" server-url=${serverUrl}></chat-widget>`,
+    );
+    const root = await openWidget(element);
+    await type(element, byLabel(root, 'Display name'), 'Kari');
+    await type(element, byLabel(root, 'Email'), 'kari@example.com');
+    await type(element, byLabel(root, 'Your question'), 'Do you service cargo bikes?');
+    await consent(element, root);
+
+    const created = oneEvent(element, 'chat-session-created') as Promise<ChatSessionCreatedEvent>;
+    submitButton(root).click();
+    await element.updateComplete;
+    expect(submitButton(root).disabled).to.equal(true);
+    expect(submitButton(root).textContent!.trim()).to.equal('Starting chat…');
+
+    const event = await created;
+    expect(event.bubbles && event.composed).to.equal(true);
+    expect(event.detail.chatSessionId).to.be.a('number');
+    expect(event.detail.initialQueuePos).to.be.greaterThan(0);
+    await element.updateComplete;
+    const status = root.querySelector('[role=status]')!;
+    expect(status.textContent).to.contain(`You are number ${event.detail.initialQueuePos} in the queue.`);
+    expect(root.querySelector('form')).to.equal(null);
+
+    const next = await fixture<ChatWidget>(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
+    const nextRoot = await openWidget(next);
+    await consent(next, nextRoot);
+    const nextCreated = oneEvent(next, 'chat-session-created') as Promise<ChatSessionCreatedEvent>;
+    submitButton(nextRoot).click();
+    expect((await nextCreated).detail.initialQueuePos).to.equal(event.detail.initialQueuePos + 1);
+  });
+
+  it('shows a server refusal that belongs to no field above the button, and keeps the input', async () => {
+    const element = await fixture<ChatWidget>(
+      html`<chat-widget topic-id="999" server-url=${serverUrl}></chat-widget>`,
+    );
+    const root = await openWidget(element);
+    await type(element, byLabel(root, 'Full name'), 'Kari Nordmann');
+    await consent(element, root);
+    const failed = oneEvent(element, 'chat-error') as Promise<ChatErrorEvent>;
+    submitButton(root).click();
+    expect((await failed).detail.status).to.equal(400);
+    await element.updateComplete;
+    expect(root.querySelector('[role=alert]')!.textContent).to.contain('This chat topic does not exist.');
+    expect(byLabel(root, 'Full name').value).to.equal('Kari Nordmann');
+    expect(byLabel(root, 'I agree').checked).to.equal(true);
+    expect(submitButton(root).disabled).to.equal(false);
+  });
+
+  it('puts a server\'s field error next to that field and keeps the input', async () => {
+    const element = await fixture<ChatWidget>(
+      html`<chat-widget server-url=${`${location.origin}/newer-server`}></chat-widget>`,
+    );
+    const root = await openWidget(element);
+    await type(element, byLabel(root, 'Email'), 'kari@example.com');
+    await consent(element, root);
+    const failed = oneEvent(element, 'chat-error');
+    submitButton(root).click();
+    await failed;
+    await element.updateComplete;
+    const email = byLabel(root, 'Email');
+    expect(email.getAttribute('aria-invalid')).to.equal('true');
+    expect(describedText(root, email)).to.equal('This email domain does not accept mail.');
+    expect(email.value).to.equal('kari@example.com');
+  });
+
+  it('says so when the server cannot be reached, and keeps the input', async () => {
+    const element = await fixture<ChatWidget>(html`<chat-widget server-url="http://127.0.0.1:9"></chat-widget>`);
+    const root = await openWidget(element);
+    await type(element, byLabel(root, 'Full name'), 'Kari Nordmann');
+    await consent(element, root);
+    const failed = oneEvent(element, 'chat-error') as Promise<ChatErrorEvent>;
+    submitButton(root).click();
+    expect((await failed).detail.status).to.equal(0);
+    await element.updateComplete;
+    expect(root.querySelector('[role=alert]')!.textContent).to.contain('could not reach the chat service');
+    expect(byLabel(root, 'Full name').value).to.equal('Kari Nordmann');
+  });
+});

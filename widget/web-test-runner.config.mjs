@@ -1,0 +1,89 @@
+// Browser tests of <chat-widget> in the system Chromium, against the real chat server.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeLauncher } from '@web/test-runner-chrome';
+
+const PAGE_PORT = 8765;
+const pageOrigin = `http://127.0.0.1:${PAGE_PORT}`;
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** Starts `server/src/main.ts` on a free port with a throwaway database; resolves its URL. */
+function startChatServer() {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+    cwd: root,
+    env: { ...process.env, PORT: '0', CHAT_DB: ':memory:', CHAT_ALLOWED_ORIGINS: pageOrigin },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match) resolve({ child, url: match[1] });
+    });
+    child.on('exit', (code) => reject(new Error(`the chat server exited with ${code}: ${output}`)));
+  });
+}
+
+const server = await startChatServer();
+
+/**
+ * A server whose rules are newer than the widget's: it refuses a field the widget let through,
+ * as happens while a cached widget meets an upgraded server. The real server cannot disagree
+ * with the widget it ships, so this one answers as such a server would.
+ */
+function newerServer(context, next) {
+  if (context.path !== '/newer-server/api/v1/ChatSession') return next();
+  context.status = 400;
+  context.type = 'application/json; charset=utf-8';
+  context.body = JSON.stringify({
+    Error: true,
+    ErrorType: 'SoValidationException',
+    ErrorMessage: 'This email domain does not accept mail.',
+    ErrorSource: '/api/v1/ChatSession',
+    FieldErrors: [{ Field: 'CustomerEmail', Code: 'email', Message: 'This email domain does not accept mail.' }],
+  });
+}
+
+export default {
+  files: 'src/**/*.test.ts',
+  nodeResolve: { exportConditions: ['production'] },
+  hostname: '127.0.0.1',
+  port: PAGE_PORT,
+  concurrency: 1,
+  middleware: [newerServer],
+  plugins: [
+    esbuildPlugin({ ts: true, tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) }),
+    {
+      name: 'stop-chat-server',
+      serverStop() {
+        server.child.kill('SIGTERM');
+      },
+    },
+  ],
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+        args: [
+          '--headless=new',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-dev-shm-usage',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+        ],
+      },
+    }),
+  ],
+  testRunnerHtml: (testFramework) => `<!doctype html>
+    <html lang="en">
+      <body>
+        <script>window.CHAT_SERVER_URL = ${JSON.stringify(server.url)};</script>
+        <script type="module" src="${testFramework}"></script>
+      </body>
+    </html>`,
+};
