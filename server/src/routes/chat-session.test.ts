@@ -5,8 +5,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ChatSessionStatus, chatSessionFields } from '@chatline/shared';
 import { createTestApp, json, type TestApp } from '../testing/test-app.ts';
 
+/** The reference page's sample request and response. */
 const fixture = (name: string) =>
-  JSON.parse(readFileSync(fileURLToPath(new URL(`../../../../shared/fixtures/${name}`, import.meta.url)), 'utf8'));
+  JSON.parse(readFileSync(fileURLToPath(new URL(`../testing/fixtures/${name}`, import.meta.url)), 'utf8'));
 const sampleRequest = fixture('seed-sample-request.json');
 const sampleResponse = fixture('seed-sample-response.json');
 
