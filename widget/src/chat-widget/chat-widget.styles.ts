@@ -199,6 +199,10 @@ export default css`
     display: none;
   }
 
+  .queued:focus {
+    outline: none;
+  }
+
   .queued {
     margin: 16px 0 4px;
     font-size: 1.125rem;

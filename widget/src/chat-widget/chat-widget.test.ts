@@ -154,6 +154,7 @@ describe('<chat-widget>', () => {
     const status = root.querySelector('[role=status]')!;
     expect(status.textContent).to.contain(`You are number ${event.detail.initialQueuePos} in the queue.`);
     expect(root.querySelector('form')).to.equal(null);
+    await waitUntil(() => root.activeElement === root.querySelector('.queued'), 'focus stays in the panel');
 
     const next = await fixture<ChatWidget>(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
     const nextRoot = await openWidget(next);

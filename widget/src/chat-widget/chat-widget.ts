@@ -162,6 +162,8 @@ export class ChatWidget extends LitElement {
     try {
       const session = await createChatSession(this.server, body);
       this.queuePosition = session.InitialQueuePos;
+      // The form, and the button that had focus, are gone: keep the visitor's place.
+      void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('.queued')?.focus());
       this.emit<ChatSessionCreatedDetail>('chat-session-created', {
         chatSessionId: session.ChatSessionId,
         initialQueuePos: session.InitialQueuePos,
@@ -286,7 +288,7 @@ export class ChatWidget extends LitElement {
         </header>
         <div class="status" role="status" aria-live="polite">
           ${this.queuePosition !== null
-            ? html`<p class="queued">${messages.queued(this.queuePosition)}</p>
+            ? html`<p class="queued" tabindex="-1">${messages.queued(this.queuePosition)}</p>
                 <p>${messages.queuedHint}</p>`
             : nothing}
         </div>
