@@ -6,13 +6,18 @@ import { MAX_BODY_BYTES } from './body.ts';
 import type { Config } from './config.ts';
 import { errorBody, internalErrorBody, notFound, payloadTooLarge } from './errors.ts';
 import { originGuard } from './middleware/origin.ts';
-import { sendJson } from './respond.ts';
+import { authenticate } from './auth.ts';
+import type { ApiEnv } from './env.ts';
+import { readOutputWishes, sendJson } from './respond.ts';
+import { agentsChatRoutes } from './routes/agents-chat.ts';
+import { associateRoutes } from './routes/associate.ts';
+import { authenticationRoutes } from './routes/authentication.ts';
 import { chatSessionRoutes } from './routes/chat-session.ts';
 import type { ChatStore } from './store.ts';
 
 export type AppDeps = {
   store: ChatStore;
-  config?: Partial<Pick<Config, 'publicUrl' | 'trustProxy' | 'allowedOrigins'>>;
+  config?: Partial<Pick<Config, 'publicUrl' | 'trustProxy' | 'allowedOrigins' | 'appTokens'>>;
   /** The built widget and demo, by URL path; none when the widget has not been built. */
   assets?: Map<string, Asset>;
   /** The server clock, in epoch milliseconds. */
@@ -29,8 +34,9 @@ export function createApp({
   now = Date.now,
   logError = (error) => console.error(error),
 }: AppDeps) {
-  const { publicUrl = null, trustProxy = 0, allowedOrigins = [] } = config;
-  const app = new Hono();
+  const { publicUrl = null, trustProxy = 0, allowedOrigins = [], appTokens = [] } = config;
+  const app = new Hono<ApiEnv>();
+  const sessions = { store, trustProxy, publicUrl, now };
 
   app.onError((error, c) => {
     if (error instanceof HTTPException) {
@@ -54,9 +60,14 @@ export function createApp({
         throw payloadTooLarge(MAX_BODY_BYTES);
       },
     }),
+    readOutputWishes(),
+    authenticate({ store, appTokens, now }),
   );
 
-  app.route('/api/v1/ChatSession', chatSessionRoutes({ store, trustProxy, publicUrl, now }));
+  app.route('/api/v1/ChatSession', chatSessionRoutes(sessions));
+  app.route('/api/v1/Agents/Chat', agentsChatRoutes(sessions));
+  app.route('/api/v1/Authentication', authenticationRoutes({ store, now }));
+  app.route('/api/v1/Associate', associateRoutes({ store }));
 
   app.use('*', serveAssets(assets));
 

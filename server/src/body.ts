@@ -1,9 +1,11 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { Context } from 'hono';
+import { fieldByName } from '@chatline/shared';
 import { badRequest, unsupportedMediaType } from './errors.ts';
+import { applyJsonPatch, applyMergePatch } from './patch.ts';
+import { parseXmlEntity } from './xml.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
-
-const JSON_TYPES = new Set(['application/json', 'text/json']);
 
 type MediaType = { type: string; charset: string | undefined };
 
@@ -34,32 +36,146 @@ function decode(bytes: ArrayBuffer, charset: string | undefined): string {
   }
 }
 
-/**
- * The request body as a JSON object. Refuses other content types (415), bodies that are not
- * JSON (400), and JSON that is not an object (400). The size limit is enforced while reading,
- * by the body-limit middleware in front of the API.
- */
-export async function readJsonObject(c: Context): Promise<Record<string, unknown>> {
-  const header = c.req.header('content-type');
-  const bytes = await c.req.arrayBuffer();
-  if (header === undefined) {
-    if (bytes.byteLength === 0) throw badRequest('The request has no body. Send the entity as JSON.');
-    throw unsupportedMediaType('The request has no Content-Type. Send application/json.');
-  }
-  const { type, charset } = parseMediaType(header);
-  if (!JSON_TYPES.has(type)) {
-    throw unsupportedMediaType(`Content-Type ${type || header} is not supported. Send application/json.`);
-  }
-  const text = decode(bytes, charset);
-  if (text.trim() === '') throw badRequest('The request body is empty. Send the entity as JSON.');
-  let parsed: unknown;
+function parseJson(text: string): unknown {
   try {
-    parsed = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
     throw badRequest(`The request body is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+function jsonObject(text: string): Record<string, unknown> {
+  const parsed = parseJson(text);
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw badRequest('The request body must be a JSON object.');
   }
   return parsed as Record<string, unknown>;
+}
+
+/**
+ * XML and form bodies carry every value as text. Turn the text of typed fields into their
+ * JSON type, so that one set of rules judges every content type; text that does not convert
+ * stays text and is refused by those rules.
+ */
+function typeStrings(body: Record<string, unknown>): Record<string, unknown> {
+  for (const [key, value] of Object.entries(body)) {
+    const spec = fieldByName(key);
+    if (!spec || typeof value === 'object') {
+      if (spec?.kind === 'associate' && value !== null && typeof value === 'object') {
+        const associate = value as Record<string, unknown>;
+        const idKey = Object.keys(associate).find((name) => name.toLowerCase() === 'associateid');
+        if (idKey && typeof associate[idKey] === 'string' && /^-?\d+$/.test(associate[idKey] as string)) {
+          associate[idKey] = Number(associate[idKey]);
+        }
+      }
+      continue;
+    }
+    if (typeof value !== 'string') continue;
+    const text = value.trim();
+    if (spec.kind === 'int32' && /^-?\d+$/.test(text)) body[key] = Number(text);
+    else if (spec.kind === 'bool' && /^(true|false)$/i.test(text)) body[key] = text.toLowerCase() === 'true';
+    else if (spec.kind === 'status' && /^\d+$/.test(text)) body[key] = Number(text);
+    else if (spec.kind !== 'string' && text === '') body[key] = null;
+  }
+  return body;
+}
+
+/** `a=1&User.AssociateId=5` (or `User/AssociateId`) → `{a: '1', User: {AssociateId: '5'}}`. */
+function parseForm(text: string): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  const seen = new Set<string>();
+  for (const [name, value] of new URLSearchParams(text)) {
+    if (seen.has(name.toLowerCase())) throw badRequest(`The form gives "${name}" more than once.`);
+    seen.add(name.toLowerCase());
+    const path = name.split(/[./]/);
+    let target = body;
+    for (const segment of path.slice(0, -1)) {
+      const next = target[segment];
+      if (typeof next === 'object' && next !== null) target = next as Record<string, unknown>;
+      else {
+        const child: Record<string, unknown> = {};
+        Object.defineProperty(target, segment, { value: child, enumerable: true, writable: true });
+        target = child;
+      }
+    }
+    Object.defineProperty(target, path.at(-1)!, { value, enumerable: true, writable: true });
+  }
+  return body;
+}
+
+async function readText(c: Context): Promise<{ type: string; text: string }> {
+  const header = c.req.header('content-type');
+  const bytes = await c.req.arrayBuffer();
+  if (header === undefined) {
+    if (bytes.byteLength === 0) throw badRequest('The request has no body. Send the entity as JSON or XML.');
+    throw unsupportedMediaType('The request has no Content-Type. Send application/json.');
+  }
+  const { type, charset } = parseMediaType(header);
+  if (!SUPPORTED.has(type)) {
+    throw unsupportedMediaType(
+      `Content-Type ${type || header} is not supported. Send one of: ${[...SUPPORTED].join(', ')}.`,
+    );
+  }
+  const text = decode(bytes, charset);
+  if (text.trim() === '') throw badRequest('The request body is empty. Send the entity.');
+  return { type, text };
+}
+
+const SUPPORTED = new Set([
+  'application/json',
+  'text/json',
+  'application/xml',
+  'text/xml',
+  'application/x-www-form-urlencoded',
+  'application/json-patch+json',
+  'application/merge-patch+json',
+]);
+
+/**
+ * The members a patch changed on the default entity. What it left alone takes its default
+ * anyway, and is not counted as set: a visitor's patch that leaves Status alone did not set it.
+ */
+function changedMembers(
+  defaults: object,
+  apply: (base: Record<string, unknown>) => Record<string, unknown>,
+): Record<string, unknown> {
+  const base = structuredClone(defaults) as Record<string, unknown>;
+  const patched = apply(structuredClone(base));
+  return Object.fromEntries(Object.entries(patched).filter(([key, value]) => !isDeepStrictEqual(value, base[key])));
+}
+
+/**
+ * The entity in the request body, as an object of wire names, whatever the content type. A
+ * patch document is applied to the default entity, which is the consistent reading of a patch
+ * sent to create something. The size limit is enforced while reading, by the body-limit
+ * middleware in front of the API.
+ */
+export async function readEntityBody(c: Context, defaults: () => object): Promise<Record<string, unknown>> {
+  const { type, text } = await readText(c);
+  switch (type) {
+    case 'application/xml':
+    case 'text/xml':
+      return typeStrings(parseXmlEntity(text, 'ChatSessionEntity'));
+    case 'application/x-www-form-urlencoded':
+      return typeStrings(parseForm(text));
+    case 'application/json-patch+json':
+      return changedMembers(defaults(), (base) => applyJsonPatch(base, parseJson(text)));
+    case 'application/merge-patch+json':
+      return changedMembers(defaults(), (base) => applyMergePatch(base, parseJson(text)));
+    default:
+      return jsonObject(text);
+  }
+}
+
+/** A PATCH body applied to the entity: JSON Patch (a list) or merge patch (an object). */
+export async function readPatchedEntity(c: Context, entity: object): Promise<Record<string, unknown>> {
+  const { type, text } = await readText(c);
+  const document = entity as Record<string, unknown>;
+  if (type === 'application/json-patch+json') return applyJsonPatch(document, parseJson(text));
+  if (type === 'application/merge-patch+json') return applyMergePatch(document, parseJson(text));
+  if (type === 'application/json' || type === 'text/json') {
+    const patch = parseJson(text);
+    return Array.isArray(patch) ? applyJsonPatch(document, patch) : applyMergePatch(document, patch);
+  }
+  throw unsupportedMediaType('PATCH takes application/json-patch+json or application/merge-patch+json.');
 }

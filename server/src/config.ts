@@ -10,6 +10,10 @@ export type Config = {
   trustProxy: number;
   /** Origins, besides the server's own, whose pages may embed the widget. */
   allowedOrigins: string[];
+  /** When not empty, requests carrying another `SO-AppToken` are refused. */
+  appTokens: string[];
+  /** An agent to create at start if missing. */
+  admin: { userName: string; password: string } | null;
 };
 
 export class ConfigError extends Error {}
@@ -46,6 +50,11 @@ function parseTrustProxy(value: string | undefined): number {
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
   const publicUrl = env.CHAT_PUBLIC_URL ? parseUrl('CHAT_PUBLIC_URL', env.CHAT_PUBLIC_URL) : null;
+  const adminUser = env.CHAT_ADMIN_USER?.trim() ?? '';
+  const adminPassword = env.CHAT_ADMIN_PASSWORD ?? '';
+  if ((adminUser === '') !== (adminPassword === '')) {
+    throw new ConfigError('Set both CHAT_ADMIN_USER and CHAT_ADMIN_PASSWORD, or neither.');
+  }
   return {
     port: parsePort(env.PORT),
     host: env.HOST || '127.0.0.1',
@@ -57,5 +66,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
       .map((origin) => origin.trim())
       .filter((origin) => origin !== '')
       .map((origin) => parseUrl('CHAT_ALLOWED_ORIGINS', origin).origin),
+    appTokens: (env.CHAT_APP_TOKENS ?? '')
+      .split(',')
+      .map((token) => token.trim())
+      .filter((token) => token !== ''),
+    admin: adminUser ? { userName: adminUser, password: adminPassword } : null,
   };
 }

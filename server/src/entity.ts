@@ -7,25 +7,29 @@ import {
   chatSessionFields,
   formatFlags,
   statusName,
+  type Associate,
   type ChatSessionEntity,
   type FieldProperties,
   type FieldSpec,
   type FieldValues,
   type TableRight,
 } from '@chatline/shared';
-import type { NewSessionRow, SessionRow } from './store.ts';
+import type { AssociateRow, NewSessionRow, SessionRow } from './store.ts';
 
 /** Who is calling: rights and FieldProperties depend on it. */
 export type CallerKind = 'visitor' | 'agent';
 
 /** Values the server computes for every new session, whatever the body said. */
 export type ComputedFields = {
-  sessionKeyHash: string;
+  sessionKeyHash: string | null;
   customerHost: string | null;
+  whenRequested: number | null;
   now: number;
 };
 
-const defaults: Partial<Record<string, unknown>> = {
+/** The value a field has when nobody set it. */
+export const fieldDefaults: Partial<Record<string, unknown>> = {
+  TopicId: 0,
   Status: ChatSessionStatus.InQueue,
   CustomerConsented: false,
   AlertLevel: 0,
@@ -34,7 +38,7 @@ const defaults: Partial<Record<string, unknown>> = {
 };
 
 function toColumn(spec: FieldSpec, value: unknown): unknown {
-  if (value === undefined || value === null) return value ?? null;
+  if (value === undefined || value === null) return null;
   switch (spec.kind) {
     case 'bool':
       return value ? 1 : 0;
@@ -42,21 +46,22 @@ function toColumn(spec: FieldSpec, value: unknown): unknown {
       return JSON.stringify(value);
     case 'associate': {
       const id = (value as { AssociateId?: unknown }).AssociateId;
-      return typeof id === 'number' ? id : null;
+      return typeof id === 'number' && id !== 0 ? id : null;
     }
     default:
       return value;
   }
 }
 
-export function newSessionRow(values: FieldValues, computed: ComputedFields): NewSessionRow {
+/** A full row from validated values: fields not given get their defaults. */
+export function sessionRow(values: FieldValues, computed: ComputedFields): NewSessionRow {
   const row: Record<string, unknown> = {};
   for (const spec of chatSessionFields) {
     if (spec.writer === 'server') continue;
-    row[spec.column] = toColumn(spec, values[spec.name] ?? defaults[spec.name] ?? null);
+    row[spec.column] = toColumn(spec, values[spec.name] ?? fieldDefaults[spec.name] ?? null);
   }
   row.customer_host = computed.customerHost;
-  row.when_requested = computed.now;
+  row.when_requested = computed.whenRequested;
   row.session_key_hash = computed.sessionKeyHash;
   row.updated_at = computed.now;
   return row as NewSessionRow;
@@ -65,6 +70,24 @@ export function newSessionRow(values: FieldValues, computed: ComputedFields): Ne
 /** ISO 8601 with an explicit offset, as SuperOffice writes date-times. */
 export function formatDateTime(millis: number | null): string | null {
   return millis === null ? null : new Date(millis).toISOString().replace('Z', '+00:00');
+}
+
+/** An agent in the Associate shape of the reference sample. */
+export function toAssociate(row: AssociateRow): Associate {
+  return {
+    AssociateId: row.id,
+    Name: row.user_name,
+    PersonId: row.person_id,
+    Rank: row.rank,
+    Tooltip: row.full_name,
+    Type: row.type,
+    GroupIdx: row.group_idx,
+    FullName: row.full_name,
+    FormalName: row.full_name,
+    Deleted: row.deleted === 1,
+    EjUserId: row.ej_user_id,
+    UserName: row.user_name,
+  };
 }
 
 const tableRights: Record<CallerKind, TableRight> = {
@@ -113,13 +136,15 @@ export function fieldProperties(caller: CallerKind, collectConsent: boolean): Fi
 export type EntityOptions = {
   caller: CallerKind;
   collectConsent: boolean;
+  /** Finds the agent a User or TransferTo column names. */
+  associate: (id: number) => AssociateRow | null;
   /** The clear session key: only in the answer to the request that created the session. */
   sessionKey?: string;
-  /** Base URL of the API for `_Links`, e.g. `https://chat.example.com`. */
+  /** Base URL of the API for `_Links`, e.g. `https://chat.example.com`; none without it. */
   baseUrl?: string;
 };
 
-function fromColumn(spec: FieldSpec, value: unknown): unknown {
+function fromColumn(spec: FieldSpec, value: unknown, options: EntityOptions): unknown {
   switch (spec.kind) {
     case 'bool':
       return value === 1;
@@ -131,9 +156,10 @@ function fromColumn(spec: FieldSpec, value: unknown): unknown {
       return formatFlags(value as number);
     case 'reference':
       return typeof value === 'string' ? JSON.parse(value) : null;
-    case 'associate':
-      // Agents and their table arrive with credentials; until then no session names one.
-      return null;
+    case 'associate': {
+      const row = typeof value === 'number' ? options.associate(value) : null;
+      return row ? toAssociate(row) : null;
+    }
     default:
       return value;
   }
@@ -144,7 +170,7 @@ export function toEntity(row: SessionRow, options: EntityOptions): ChatSessionEn
   const columns = row as unknown as Record<string, unknown>;
   for (const spec of chatSessionFields) {
     entity[spec.name] =
-      spec.name === 'SessionKey' ? (options.sessionKey ?? null) : fromColumn(spec, columns[spec.column]);
+      spec.name === 'SessionKey' ? (options.sessionKey ?? null) : fromColumn(spec, columns[spec.column], options);
   }
   entity.TableRight = tableRights[options.caller];
   entity.FieldProperties = fieldProperties(options.caller, options.collectConsent);
@@ -155,4 +181,14 @@ export function toEntity(row: SessionRow, options: EntityOptions): ChatSessionEn
     };
   }
   return entity as ChatSessionEntity;
+}
+
+/** A new entity with default values, not saved: what `GET /ChatSession/default` answers. */
+export function defaultEntity(caller: CallerKind): ChatSessionEntity {
+  const row = {
+    id: 0,
+    initial_queue_pos: 0,
+    ...sessionRow({}, { sessionKeyHash: null, customerHost: null, whenRequested: null, now: 0 }),
+  } as SessionRow;
+  return toEntity(row, { caller, collectConsent: true, associate: () => null });
 }

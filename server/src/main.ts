@@ -2,6 +2,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
+import { AgentError, ensureAgent } from './agents.ts';
 import { createApp } from './app.ts';
 import { loadAssets } from './assets.ts';
 import { configFromEnv, ConfigError, type Config } from './config.ts';
@@ -24,6 +25,17 @@ try {
 } catch (error) {
   if (error instanceof ConfigError || error instanceof MigrationError) fail(error.message);
   throw error;
+}
+
+if (config.admin) {
+  try {
+    if (await ensureAgent(store, config.admin.userName, config.admin.password)) {
+      console.log(`chatline: created the agent ${config.admin.userName} from CHAT_ADMIN_USER`);
+    }
+  } catch (error) {
+    if (error instanceof AgentError) fail(`CHAT_ADMIN_USER: ${error.message}`);
+    throw error;
+  }
 }
 
 const assets = loadAssets(distDir);

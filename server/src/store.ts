@@ -52,22 +52,71 @@ export type TopicRow = {
   collect_consent: 0 | 1;
 };
 
+export type AssociateRow = {
+  id: number;
+  user_name: string;
+  full_name: string;
+  password_hash: string | null;
+  person_id: number;
+  rank: number;
+  group_idx: number;
+  ej_user_id: number;
+  type: string;
+  deleted: 0 | 1;
+  created_at: number;
+};
+
+export type NewAssociate = { user_name: string; full_name: string; password_hash: string | null; created_at: number };
+
+export type CredentialKind = 'token' | 'ticket' | 'session';
+
+export type CredentialRow = {
+  secret_hash: string;
+  kind: CredentialKind;
+  associate_id: number;
+  xsrf_hash: string | null;
+  created_at: number;
+  expires_at: number | null;
+};
+
 export type ChatStore = {
   /** Inserts the session and computes its InitialQueuePos in one IMMEDIATE transaction. */
   createSession(row: NewSessionRow): SessionRow;
   getSession(id: number): SessionRow | null;
+  /** Replaces every writable column of a session; null when there is no such session. */
+  updateSession(id: number, row: NewSessionRow): SessionRow | null;
+  /** Returns false when there is no such session. */
+  deleteSession(id: number): boolean;
   /** Returns false when there is no such session. */
   setSessionStatus(id: number, status: number, now: number): boolean;
   getTopic(id: number): TopicRow | null;
+
+  /** Null when the user name is taken (user names are unique regardless of case). */
+  createAssociate(associate: NewAssociate): AssociateRow | null;
+  getAssociate(id: number): AssociateRow | null;
+  findAssociate(userName: string): AssociateRow | null;
+  listAssociates(): AssociateRow[];
+  setPassword(id: number, passwordHash: string): void;
+
+  addCredential(credential: CredentialRow): void;
+  /** The credential with this secret hash, unless it has expired by `now`. */
+  findCredential(secretHash: string, kind: CredentialKind, now: number): CredentialRow | null;
+  deleteCredential(secretHash: string): void;
   close(): void;
 };
 
 export const migrationsDir = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
+/** Columns a new row gets from its NewSessionRow; the store adds id and initial_queue_pos. */
 const insertColumns = [
-  ...chatSessionFields.map((spec) => spec.column).filter((column) => column !== 'id'),
+  ...chatSessionFields.map((spec) => spec.column).filter((column) => column !== 'id' && column !== 'initial_queue_pos'),
   'updated_at',
 ];
+
+/** What a replacement changes: never what the server computed when the session was requested. */
+const updateColumns = insertColumns.filter(
+  (column) => !['customer_host', 'when_requested', 'session_key_hash'].includes(column),
+);
 
 export type OpenOptions = {
   /** Milliseconds a statement waits for another process's write lock before failing. */
@@ -101,6 +150,28 @@ export function openStore(path: string, { busyTimeout = 5000 }: OpenOptions = {}
   const selectSession = db.prepare('SELECT * FROM chat_session WHERE id = ?');
   const updateStatus = db.prepare('UPDATE chat_session SET status = ?, updated_at = ? WHERE id = ?');
   const selectTopic = db.prepare('SELECT id, name, collect_consent FROM chat_topic WHERE id = ?');
+  const updateSession = db.prepare(
+    `UPDATE chat_session SET ${updateColumns.map((column) => `${column} = @${column}`).join(', ')} WHERE id = @id`,
+  );
+  const deleteSession = db.prepare('DELETE FROM chat_session WHERE id = ?');
+  const insertAssociate = db.prepare(
+    `INSERT INTO associate (user_name, full_name, password_hash, created_at)
+     VALUES (@user_name, @full_name, @password_hash, @created_at)
+     ON CONFLICT (user_name) DO NOTHING`,
+  );
+  const selectAssociate = db.prepare('SELECT * FROM associate WHERE id = ?');
+  const selectAssociateByName = db.prepare('SELECT * FROM associate WHERE user_name = ?');
+  const selectAssociates = db.prepare('SELECT * FROM associate ORDER BY id');
+  const updatePassword = db.prepare('UPDATE associate SET password_hash = ? WHERE id = ?');
+  const insertCredential = db.prepare(
+    `INSERT INTO credential (secret_hash, kind, associate_id, xsrf_hash, created_at, expires_at)
+     VALUES (@secret_hash, @kind, @associate_id, @xsrf_hash, @created_at, @expires_at)`,
+  );
+  const selectCredential = db.prepare(
+    `SELECT * FROM credential
+     WHERE secret_hash = ? AND kind = ? AND (expires_at IS NULL OR expires_at > ?)`,
+  );
+  const deleteCredential = db.prepare('DELETE FROM credential WHERE secret_hash = ?');
 
   const create = db.transaction((row: NewSessionRow): SessionRow => {
     const waiting = countWaiting.get(row.topic_id, ChatSessionStatus.InQueue) as number;
@@ -112,8 +183,25 @@ export function openStore(path: string, { busyTimeout = 5000 }: OpenOptions = {}
     // IMMEDIATE takes the write lock before counting, so two processes cannot count alike.
     createSession: (row) => create.immediate(row),
     getSession: (id) => (selectSession.get(id) as SessionRow | undefined) ?? null,
+    updateSession: (id, row) =>
+      updateSession.run({ ...row, id }).changes > 0 ? (selectSession.get(id) as SessionRow) : null,
+    deleteSession: (id) => deleteSession.run(id).changes > 0,
     setSessionStatus: (id, status, now) => updateStatus.run(status, now, id).changes > 0,
     getTopic: (id) => (selectTopic.get(id) as TopicRow | undefined) ?? null,
+
+    createAssociate: (associate) => {
+      const { changes, lastInsertRowid } = insertAssociate.run(associate);
+      return changes > 0 ? (selectAssociate.get(lastInsertRowid) as AssociateRow) : null;
+    },
+    getAssociate: (id) => (selectAssociate.get(id) as AssociateRow | undefined) ?? null,
+    findAssociate: (userName) => (selectAssociateByName.get(userName) as AssociateRow | undefined) ?? null,
+    listAssociates: () => selectAssociates.all() as AssociateRow[],
+    setPassword: (id, passwordHash) => void updatePassword.run(passwordHash, id),
+
+    addCredential: (credential) => void insertCredential.run(credential),
+    findCredential: (secretHash, kind, now) =>
+      (selectCredential.get(secretHash, kind, now) as CredentialRow | undefined) ?? null,
+    deleteCredential: (secretHash) => void deleteCredential.run(secretHash),
     close: () => db.close(),
   };
 }

@@ -292,5 +292,6 @@ export type FieldErrorCode =
   | 'required'
   | 'consent'
   | 'unknown_topic'
+  | 'unknown_associate'
   | 'ambiguous'
   | 'not_allowed';

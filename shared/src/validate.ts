@@ -98,6 +98,8 @@ export function fieldErrorMessage(spec: FieldSpec, code: FieldErrorCode): string
       return 'Please agree so that we can store your details for this chat.';
     case 'unknown_topic':
       return 'This chat topic does not exist.';
+    case 'unknown_associate':
+      return `${spec.name} must name an existing agent by its AssociateId.`;
     case 'ambiguous':
       return `${spec.name} is given more than once.`;
     case 'not_allowed':

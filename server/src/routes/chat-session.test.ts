@@ -391,7 +391,7 @@ describe('POST /api/v1/ChatSession with bad input', () => {
     await expectError(response, 413, 'SoPayloadTooLargeException');
   });
 
-  it.each(['text/plain', 'application/xml', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded'])(
+  it.each(['text/plain', 'text/html', 'multipart/form-data; boundary=x', 'application/octet-stream'])(
     'refuses Content-Type %s with 415',
     async (contentType) => {
       await expectError(await t.postSession(customerFields, { 'Content-Type': contentType }), 415, 'SoUnsupportedMediaTypeException');

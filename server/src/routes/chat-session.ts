@@ -1,73 +1,64 @@
-import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
-import { nanoid } from 'nanoid';
+import { requireAgent } from '../auth.ts';
+import type { ApiEnv } from '../env.ts';
+import { readEntityBody, readPatchedEntity } from '../body.ts';
+import { defaultEntity, toEntity } from '../entity.ts';
+import { sendEntity } from '../respond.ts';
 import {
-  ChatSessionStatus,
-  checkVisitorRules,
-  fieldByName,
-  fieldError,
-  readFields,
-} from '@chatline/shared';
-import { readJsonObject } from '../body.ts';
-import { clientAddress } from '../client-address.ts';
-import { newSessionRow, toEntity } from '../entity.ts';
-import { ApiError, forbidden, validationFailed } from '../errors.ts';
-import { sendJson } from '../respond.ts';
-import type { ChatStore } from '../store.ts';
+  checkUnmodifiedSince,
+  createSession,
+  entityOf,
+  getSessionOr404,
+  replaceSession,
+  topicCollectsConsent,
+  type SessionDeps,
+} from '../sessions.ts';
 
-export type ChatSessionDeps = {
-  store: ChatStore;
-  trustProxy: number;
-  /** Base URL for `_Links`; the request's own origin when null. */
-  publicUrl: string | null;
-  now: () => number;
-};
-
-export function hashSessionKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
-}
-
-export function chatSessionRoutes({ store, trustProxy, publicUrl, now }: ChatSessionDeps) {
-  return new Hono().post('/', async (c) => {
-    if (c.req.header('authorization') !== undefined) {
-      // No agent credentials exist yet; an unknown credential is never taken as anonymous.
-      throw new ApiError(401, 'SoUnauthorizedException', 'The credentials in Authorization are not valid.');
-    }
-    const body = await readJsonObject(c);
-    const { values, present, errors } = readFields(body);
-    if (errors.length > 0) throw validationFailed(errors);
-
-    const agentOnly = [...present].map((name) => fieldByName(name)!).filter((spec) => spec.writer === 'agent');
-    if (agentOnly.length > 0) {
-      throw forbidden(
-        `Only an agent may set ${agentOnly.map((spec) => spec.name).join(', ')}.`,
-        agentOnly.map((spec) => fieldError(spec, 'not_allowed')),
-      );
-    }
-
-    const topicField = fieldByName('TopicId')!;
-    if (values.TopicId === undefined) throw validationFailed([fieldError(topicField, 'required')]);
-    const topic = store.getTopic(values.TopicId as number);
-    if (!topic) throw validationFailed([fieldError(topicField, 'unknown_topic')]);
-    const collectConsent = topic.collect_consent === 1;
-    const ruleErrors = checkVisitorRules(values, { collectConsent });
-    if (ruleErrors.length > 0) throw validationFailed(ruleErrors);
-
-    const sessionKey = nanoid();
-    const row = store.createSession(
-      newSessionRow(
-        { ...values, Status: ChatSessionStatus.InQueue },
-        { sessionKeyHash: hashSessionKey(sessionKey), customerHost: clientAddress(c, trustProxy), now: now() },
-      ),
-    );
-    return sendJson(
-      c,
-      toEntity(row, {
-        caller: 'visitor',
-        collectConsent,
-        sessionKey,
-        baseUrl: publicUrl ?? new URL(c.req.url).origin,
-      }),
-    );
-  });
+/** `/api/v1/ChatSession`: the REST resource. Everything but POST needs an agent. */
+export function chatSessionRoutes(deps: SessionDeps) {
+  const { store } = deps;
+  return new Hono<ApiEnv>()
+    .post('/', async (c) => {
+      const caller = c.get('caller');
+      const body = await readEntityBody(c, () => defaultEntity(caller.kind));
+      return sendEntity(c, entityOf(deps, c, caller, createSession(deps, c, caller, body)));
+    })
+    .get('/default', (c) => {
+      requireAgent(c.get('caller'));
+      return sendEntity(c, defaultEntity('agent'));
+    })
+    .get('/:id{-?[0-9]+}', (c) => {
+      const caller = c.get('caller');
+      requireAgent(caller);
+      const row = getSessionOr404(store, Number(c.req.param('id')));
+      c.header('Last-Modified', new Date(row.updated_at).toUTCString());
+      return sendEntity(c, entityOf(deps, c, caller, { row, collectConsent: topicCollectsConsent(store, row) }));
+    })
+    .put('/:id{-?[0-9]+}', async (c) => {
+      const caller = c.get('caller');
+      requireAgent(caller);
+      const current = getSessionOr404(store, Number(c.req.param('id')));
+      checkUnmodifiedSince(c, current);
+      const body = await readEntityBody(c, () => defaultEntity(caller.kind));
+      return sendEntity(c, entityOf(deps, c, caller, replaceSession(deps, caller, current, body)));
+    })
+    .patch('/:id{-?[0-9]+}', async (c) => {
+      const caller = c.get('caller');
+      requireAgent(caller);
+      const current = getSessionOr404(store, Number(c.req.param('id')));
+      checkUnmodifiedSince(c, current);
+      const entity = toEntity(current, {
+        caller: caller.kind,
+        collectConsent: topicCollectsConsent(store, current),
+        associate: store.getAssociate,
+      });
+      const body = await readPatchedEntity(c, entity);
+      return sendEntity(c, entityOf(deps, c, caller, replaceSession(deps, caller, current, body)));
+    })
+    .delete('/:id{-?[0-9]+}', (c) => {
+      requireAgent(c.get('caller'));
+      const row = getSessionOr404(store, Number(c.req.param('id')));
+      store.deleteSession(row.id);
+      return c.body(null, 204);
+    });
 }

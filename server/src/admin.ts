@@ -1,0 +1,95 @@
+/**
+ * `npm run admin -- <command>`: manage agents in the database named by CHAT_DB.
+ *
+ *   add-agent <username> [--full-name "Name"]   password from CHAT_PASSWORD, or asked for
+ *   create-token <username>                     prints a new Bearer token as the last line
+ *   list-agents
+ */
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { addAgent, AgentError, createToken } from './agents.ts';
+import { configFromEnv, ConfigError } from './config.ts';
+import { MigrationError } from './migrate.ts';
+import { openStore } from './store.ts';
+
+const usage = `Usage:
+  npm run admin -- add-agent <username> [--full-name "Full Name"]
+  npm run admin -- create-token <username>
+  npm run admin -- list-agents
+
+add-agent reads the password from CHAT_PASSWORD, or asks for it.`;
+
+/** Asks for a password on the terminal without echoing it. */
+function askPassword(prompt: string): Promise<string> {
+  if (!process.stdin.isTTY) {
+    return Promise.reject(new AgentError('No terminal to ask for the password: set CHAT_PASSWORD.'));
+  }
+  return new Promise((resolve) => {
+    const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
+    const output = rl as unknown as { _writeToOutput: (text: string) => void };
+    let asked = false;
+    output._writeToOutput = (text: string) => {
+      if (!asked) process.stdout.write(text);
+    };
+    rl.question(prompt, (answer) => {
+      rl.close();
+      process.stdout.write('\n');
+      resolve(answer);
+    });
+    asked = true;
+  });
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { 'full-name': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  const [command, userName, ...extra] = positionals;
+  if (values.help || !command || extra.length > 0) {
+    console.log(usage);
+    return values.help ? 0 : 2;
+  }
+  const config = configFromEnv();
+  const store = openStore(config.dbPath);
+  try {
+    switch (command) {
+      case 'add-agent': {
+        if (!userName) break;
+        const password = process.env.CHAT_PASSWORD ?? (await askPassword(`Password for ${userName}: `));
+        const agent = await addAgent(store, { userName, password, fullName: values['full-name'] ?? '' });
+        console.log(`Added agent ${agent.user_name} (AssociateId ${agent.id}).`);
+        return 0;
+      }
+      case 'create-token': {
+        if (!userName) break;
+        const agent = store.findAssociate(userName);
+        if (!agent) throw new AgentError(`There is no agent named "${userName}".`);
+        console.log(`A new Bearer token for ${agent.user_name}. It is shown once; keep it secret:`);
+        console.log(createToken(store, agent));
+        return 0;
+      }
+      case 'list-agents':
+        for (const agent of store.listAssociates()) {
+          console.log(`${agent.id}\t${agent.user_name}\t${agent.full_name}`);
+        }
+        return 0;
+    }
+    console.error(usage);
+    return 2;
+  } finally {
+    store.close();
+  }
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof AgentError || error instanceof ConfigError || error instanceof MigrationError) {
+    console.error(`chatline admin: ${error.message}`);
+    process.exitCode = 1;
+  } else {
+    throw error;
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * SuperOffice's own TypeScript client, `@superoffice/webapi` as published, against the real
+ * server: what integrators already use must work unchanged.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAdmin, startServer, type ServerProcess } from './testing/server-process.ts';
+
+// Its CommonJS entry: the ESM one does not load on Node 20.
+const { ChatAgent } = createRequire(import.meta.url)('@superoffice/webapi') as typeof import('@superoffice/webapi');
+
+let dir: string;
+let server: ServerProcess;
+let token: string;
+const env = () => ({ CHAT_DB: join(dir, 'chat.db') });
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'chatline-conformance-'));
+  const added = runAdmin(['add-agent', 'kari', '--full-name', 'Kari Nordmann'], { ...env(), CHAT_PASSWORD: 'kari-secret-1' });
+  expect(added.status, added.stderr).toBe(0);
+  const created = runAdmin(['create-token', 'kari'], env());
+  expect(created.status, created.stderr).toBe(0);
+  token = created.stdout.trim().split('\n').at(-1)!;
+  server = await startServer({ ...env(), CHAT_ADMIN_USER: 'admin', CHAT_ADMIN_PASSWORD: 'admin-secret-1' });
+});
+
+afterAll(async () => {
+  await server?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function ticketFor(userName: string, password: string): Promise<string> {
+  const response = await fetch(`${server.url}/api/v1/Authentication/Ticket`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ UserName: userName, Password: password }),
+  });
+  expect(response.status).toBe(200);
+  const body = (await response.json()) as { Ticket: string; Expires: string };
+  expect(Date.parse(body.Expires)).toBeGreaterThan(Date.now());
+  return body.Ticket;
+}
+
+const credentials: [string, () => Promise<string>][] = [
+  ['Basic', async () => `Basic ${Buffer.from('admin:admin-secret-1').toString('base64')}`],
+  ['SOTicket', async () => `SOTicket ${await ticketFor('kari', 'kari-secret-1')}`],
+  ['Bearer', async () => `Bearer ${token}`],
+];
+
+describe.each(credentials)('the official ChatAgent with %s credentials', (_, authorization) => {
+  it('creates a default entity, saves, reads, updates and deletes a chat session', async () => {
+    const agent = new ChatAgent(`${server.url}/api/`, { headers: { Authorization: await authorization() } });
+
+    const entity = await agent.createDefaultChatSessionEntityAsync();
+    expect(entity.chatSessionId).toBe(0);
+    entity.topicId = 1;
+    entity.customerName = 'Ola Nordmann';
+    entity.customerEmail = 'ola@example.com';
+    entity.firstMessage = 'Is the Havn Cargo in stock?';
+
+    const saved = await agent.saveChatSessionEntityAsync(entity);
+    expect(saved.chatSessionId!).toBeGreaterThan(0);
+    expect(saved.customerName).toBe('Ola Nordmann');
+    expect(saved.status).toBe('InQueue');
+    expect(saved.whenRequested).toBeInstanceOf(Date);
+    expect(saved.initialQueuePos).toBeGreaterThan(0);
+
+    const read = await agent.getChatSessionEntityAsync(saved.chatSessionId!);
+    expect(read.chatSessionId).toBe(saved.chatSessionId!);
+    expect(read.customerEmail).toBe('ola@example.com');
+    expect(read.sessionKey).toBeNull();
+
+    read.status = 'Closed' as typeof read.status;
+    read.lastMessage = 'Yes, two in the shop.';
+    read.whenEnded = new Date('2026-11-26T10:00:00Z');
+    const updated = await agent.saveChatSessionEntityAsync(read);
+    expect(updated.chatSessionId).toBe(saved.chatSessionId!);
+    expect(updated.status).toBe('Closed');
+    expect(updated.lastMessage).toBe('Yes, two in the shop.');
+    expect(updated.whenEnded?.toISOString()).toBe('2026-11-26T10:00:00.000Z');
+    expect(updated.whenRequested?.getTime()).toBe(saved.whenRequested?.getTime());
+
+    await agent.deleteChatSessionEntityAsync(saved.chatSessionId!);
+    await expect(agent.getChatSessionEntityAsync(saved.chatSessionId!)).rejects.toBeTruthy();
+  });
+});
+
+describe('the official ChatAgent with bad credentials', () => {
+  it('gets a 401 and no data', async () => {
+    const agent = new ChatAgent(`${server.url}/api/`, {
+      headers: { Authorization: `Basic ${Buffer.from('admin:wrong-password').toString('base64')}` },
+    });
+    const error = await agent.createDefaultChatSessionEntityAsync().catch((e: unknown) => e);
+    expect(JSON.stringify(error)).toContain('401');
+  });
+});

@@ -1,0 +1,130 @@
+/**
+ * JSON Patch (RFC 6902: add, replace, remove, test) and JSON Merge Patch (RFC 7396) applied to
+ * an entity. As the WebAPI does, member names match in any case and a path's leading slash is
+ * optional. The entity keeps its shape: removing one of its own fields sets it to null.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import { ApiError, badRequest } from './errors.ts';
+
+type Json = unknown;
+type JsonObject = Record<string, Json>;
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+const isObject = (value: Json): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The member of `object` named `name` in any case: its exact key, or undefined. */
+function findKey(object: JsonObject, name: string): string | undefined {
+  if (Object.hasOwn(object, name)) return name;
+  const lower = name.toLowerCase();
+  return Object.keys(object).find((key) => key.toLowerCase() === lower);
+}
+
+function setMember(object: JsonObject, key: string, value: Json) {
+  if (FORBIDDEN_KEYS.has(key)) throw badRequest(`"${key}" cannot be a member name.`);
+  Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+function parsePath(path: unknown): string[] {
+  if (typeof path !== 'string') throw badRequest('Every patch operation needs a "path" string.');
+  const trimmed = path.startsWith('/') ? path.slice(1) : path;
+  if (trimmed === '') throw badRequest('A patch cannot replace the whole entity; name a field in "path".');
+  return trimmed.split('/').map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+type Location = { parent: JsonObject | Json[]; key: string; exists: boolean };
+
+function locate(document: JsonObject, segments: string[], path: string): Location {
+  let parent: JsonObject | Json[] = document;
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i]!;
+    const last = i === segments.length - 1;
+    if (Array.isArray(parent)) {
+      const index = segment === '-' ? parent.length : Number(segment);
+      if (!/^(0|[1-9]\d*|-)$/.test(segment) || index > parent.length) {
+        throw badRequest(`The path "${path}" does not name an item of a list.`);
+      }
+      if (last) return { parent, key: String(index), exists: index < parent.length };
+      const next: Json = parent[index];
+      if (!isObject(next) && !Array.isArray(next)) throw badRequest(`The path "${path}" does not exist.`);
+      parent = next;
+    } else {
+      const key = findKey(parent, segment) ?? segment;
+      if (last) return { parent, key, exists: Object.hasOwn(parent, key) };
+      const next: Json = parent[key];
+      if (!isObject(next) && !Array.isArray(next)) throw badRequest(`The path "${path}" does not exist.`);
+      parent = next;
+    }
+  }
+  throw badRequest(`The path "${path}" does not exist.`);
+}
+
+/** Applies the operations to a copy of `document`; a failed `test` is a 409 and nothing applies. */
+export function applyJsonPatch(document: JsonObject, operations: Json): JsonObject {
+  if (!Array.isArray(operations)) throw badRequest('A JSON Patch is a list of operations.');
+  const result = structuredClone(document);
+  const topLevel = new Set(Object.keys(document));
+  for (const operation of operations) {
+    if (!isObject(operation)) throw badRequest('Every patch operation must be an object.');
+    const op = operation.op;
+    if (op === 'move' || op === 'copy') {
+      throw badRequest(`The patch operation "${op}" is not supported; use add, replace, remove or test.`);
+    }
+    if (op !== 'add' && op !== 'replace' && op !== 'remove' && op !== 'test') {
+      throw badRequest(`Unknown patch operation ${JSON.stringify(op)}; use add, replace, remove or test.`);
+    }
+    const segments = parsePath(operation.path);
+    const path = String(operation.path);
+    const target = locate(result, segments, path);
+    if ((op === 'add' || op === 'replace' || op === 'test') && !Object.hasOwn(operation, 'value')) {
+      throw badRequest(`The "${op}" operation on "${path}" needs a "value".`);
+    }
+    if ((op === 'replace' || op === 'remove' || op === 'test') && !target.exists) {
+      throw badRequest(`The path "${path}" does not exist.`);
+    }
+    const { parent, key } = target;
+    if (op === 'test') {
+      const actual = Array.isArray(parent) ? parent[Number(key)] : parent[key];
+      if (!isDeepStrictEqual(actual, operation.value)) {
+        throw new ApiError(409, 'SoConflictException', `The test of "${path}" failed: the value differs.`);
+      }
+    } else if (Array.isArray(parent)) {
+      const index = Number(key);
+      if (op === 'add') parent.splice(index, 0, operation.value);
+      else if (op === 'replace') parent[index] = operation.value;
+      else parent.splice(index, 1);
+    } else if (op === 'remove') {
+      if (parent === result && topLevel.has(key)) result[key] = null;
+      else delete parent[key];
+    } else {
+      setMember(parent, key, operation.value);
+    }
+  }
+  return result;
+}
+
+function mergeInto(target: JsonObject, patch: JsonObject, keepKeys: boolean) {
+  for (const [name, value] of Object.entries(patch)) {
+    const key = findKey(target, name) ?? name;
+    if (value === null) {
+      // RFC 7396: null removes the member; the entity's own fields become null instead.
+      if (keepKeys && Object.hasOwn(target, key)) target[key] = null;
+      else delete target[key];
+    } else if (isObject(value)) {
+      const current = target[key];
+      const child: JsonObject = isObject(current) ? current : {};
+      mergeInto(child, value, false);
+      setMember(target, key, child);
+    } else {
+      setMember(target, key, value);
+    }
+  }
+}
+
+export function applyMergePatch(document: JsonObject, patch: Json): JsonObject {
+  if (!isObject(patch)) throw badRequest('A merge patch for an entity must be a JSON object.');
+  const result = structuredClone(document);
+  mergeInto(result, patch, true);
+  return result;
+}

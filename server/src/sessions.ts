@@ -1,0 +1,160 @@
+/**
+ * Creating, reading, replacing and deleting chat sessions: the rules every route that touches
+ * a session shares, whatever URL or body format it came through.
+ */
+import { createHash } from 'node:crypto';
+import type { Context } from 'hono';
+import { nanoid } from 'nanoid';
+import {
+  ChatSessionStatus,
+  checkVisitorRules,
+  fieldByName,
+  fieldError,
+  readFields,
+  type ChatSessionEntity,
+  type FieldError,
+  type FieldValues,
+} from '@chatline/shared';
+import type { Caller } from './auth.ts';
+import { clientAddress } from './client-address.ts';
+import { sessionRow, toEntity } from './entity.ts';
+import { ApiError, forbidden, notFound, validationFailed } from './errors.ts';
+import type { ChatStore, SessionRow, TopicRow } from './store.ts';
+
+export type SessionDeps = {
+  store: ChatStore;
+  trustProxy: number;
+  /** Base URL for `_Links`; the request's own origin when null. */
+  publicUrl: string | null;
+  now: () => number;
+};
+
+export function hashSessionKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+type Checked = { values: FieldValues; topic: TopicRow };
+
+/** Validates a body as a whole entity for this caller, or throws the 400 or 403 it deserves. */
+function check(store: ChatStore, caller: Caller, body: Record<string, unknown>): Checked {
+  const { values, present, errors } = readFields(body);
+  if (errors.length > 0) throw validationFailed(errors);
+
+  if (caller.kind === 'visitor') {
+    const agentOnly = [...present].map((name) => fieldByName(name)!).filter((spec) => spec.writer === 'agent');
+    if (agentOnly.length > 0) {
+      throw forbidden(
+        `Only an agent may set ${agentOnly.map((spec) => spec.name).join(', ')}.`,
+        agentOnly.map((spec) => fieldError(spec, 'not_allowed')),
+      );
+    }
+  }
+
+  const problems: FieldError[] = [];
+  for (const name of ['User', 'TransferTo'] as const) {
+    const value = values[name] as { AssociateId?: unknown } | null | undefined;
+    if (!value) continue;
+    const spec = fieldByName(name)!;
+    const id = value.AssociateId;
+    if (id === 0 || id === undefined || id === null) values[name] = null;
+    else if (!Number.isInteger(id)) problems.push(fieldError(spec, 'type'));
+    else if (!store.getAssociate(id as number)) problems.push(fieldError(spec, 'unknown_associate'));
+  }
+
+  const topicField = fieldByName('TopicId')!;
+  const topic = values.TopicId === undefined ? null : store.getTopic(values.TopicId as number);
+  if (values.TopicId === undefined) problems.push(fieldError(topicField, 'required'));
+  else if (!topic) problems.push(fieldError(topicField, 'unknown_topic'));
+  if (problems.length > 0) throw validationFailed(problems);
+
+  if (caller.kind === 'visitor') {
+    const ruleErrors = checkVisitorRules(values, { collectConsent: topic!.collect_consent === 1 });
+    if (ruleErrors.length > 0) throw validationFailed(ruleErrors);
+  }
+  return { values, topic: topic! };
+}
+
+export type EntityAnswer = { row: SessionRow; collectConsent: boolean; sessionKey?: string };
+
+export function createSession(
+  deps: SessionDeps,
+  c: Context,
+  caller: Caller,
+  body: Record<string, unknown>,
+): EntityAnswer {
+  const { values, topic } = check(deps.store, caller, body);
+  // A visitor's session waits for an agent; an agent may file one in any state.
+  if (caller.kind === 'visitor') values.Status = ChatSessionStatus.InQueue;
+  const sessionKey = nanoid();
+  const now = deps.now();
+  const row = deps.store.createSession(
+    sessionRow(values, {
+      sessionKeyHash: hashSessionKey(sessionKey),
+      customerHost: clientAddress(c, deps.trustProxy),
+      whenRequested: now,
+      now,
+    }),
+  );
+  return { row, collectConsent: topic.collect_consent === 1, sessionKey };
+}
+
+export function getSessionOr404(store: ChatStore, id: number): SessionRow {
+  const row = Number.isSafeInteger(id) ? store.getSession(id) : null;
+  if (!row) throw notFound(`ChatSession id ${id} not found.`);
+  return row;
+}
+
+/**
+ * Rejects a change to a session modified after the time the client last saw it
+ * (RFC 9110 §13.1.4). An unparsable date is ignored, as the RFC asks.
+ */
+export function checkUnmodifiedSince(c: Context, row: SessionRow): void {
+  const header = c.req.header('if-unmodified-since');
+  if (header === undefined) return;
+  const since = Date.parse(header);
+  if (Number.isNaN(since)) return;
+  if (Math.floor(row.updated_at / 1000) > Math.floor(since / 1000)) {
+    throw new ApiError(412, 'SoPreconditionFailedException', `ChatSession ${row.id} has changed since ${header}.`);
+  }
+}
+
+/** Replaces a session with the entity in the body; the server-computed fields stay. */
+export function replaceSession(
+  deps: SessionDeps,
+  caller: Caller,
+  current: SessionRow,
+  body: Record<string, unknown>,
+): EntityAnswer {
+  const { values, topic } = check(deps.store, caller, body);
+  const row = deps.store.updateSession(
+    current.id,
+    sessionRow(values, {
+      sessionKeyHash: current.session_key_hash,
+      customerHost: current.customer_host,
+      whenRequested: current.when_requested,
+      now: Math.max(deps.now(), current.updated_at + 1),
+    }),
+  );
+  if (!row) throw notFound(`ChatSession id ${current.id} not found.`);
+  return { row, collectConsent: topic.collect_consent === 1 };
+}
+
+export function entityOf(
+  deps: SessionDeps,
+  c: Context,
+  caller: Caller,
+  answer: EntityAnswer,
+  { links = true }: { links?: boolean } = {},
+): ChatSessionEntity {
+  return toEntity(answer.row, {
+    caller: caller.kind,
+    collectConsent: answer.collectConsent,
+    associate: deps.store.getAssociate,
+    sessionKey: answer.sessionKey,
+    baseUrl: links ? (deps.publicUrl ?? new URL(c.req.url).origin) : undefined,
+  });
+}
+
+export function topicCollectsConsent(store: ChatStore, row: SessionRow): boolean {
+  return store.getTopic(row.topic_id)?.collect_consent === 1;
+}
