@@ -1,10 +1,11 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { serveAssets, type Asset } from './assets.ts';
 import { MAX_BODY_BYTES } from './body.ts';
 import type { Config } from './config.ts';
 import { errorBody, internalErrorBody, notFound, payloadTooLarge } from './errors.ts';
+import { chooseLanguage } from './i18n.ts';
 import { originGuard } from './middleware/origin.ts';
 import { authenticate } from './auth.ts';
 import type { ApiEnv } from './env.ts';
@@ -38,17 +39,19 @@ export function createApp({
   const app = new Hono<ApiEnv>();
   const sessions = { store, trustProxy, publicUrl, now };
 
+  const languageOf = (c: Context) => chooseLanguage(c.req.header('so-language'), c.req.header('accept-language'));
+
   app.onError((error, c) => {
     if (error instanceof HTTPException) {
-      return sendJson(c, errorBody(error, c.req.path), error.status);
+      return sendJson(c, errorBody(error, c.req.path, languageOf(c)), error.status);
     }
     logError(error);
-    return sendJson(c, internalErrorBody(c.req.path), 500);
+    return sendJson(c, internalErrorBody(c.req.path, languageOf(c)), 500);
   });
 
   app.notFound((c) => {
-    const error = notFound(`There is nothing at ${c.req.method} ${c.req.path}.`);
-    return sendJson(c, errorBody(error, c.req.path), 404);
+    const error = notFound('notFoundPath', c.req.method, c.req.path);
+    return sendJson(c, errorBody(error, c.req.path, languageOf(c)), 404);
   });
 
   app.use(

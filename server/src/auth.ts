@@ -6,7 +6,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import type { ApiEnv } from './env.ts';
 import { getCookie } from 'hono/cookie';
-import { ApiError } from './errors.ts';
+import { unauthorized } from './errors.ts';
 import { verifyPassword } from './passwords.ts';
 import type { AssociateRow, ChatStore } from './store.ts';
 
@@ -27,8 +27,6 @@ export function sameSecret(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-export const unauthorized = (message: string) => new ApiError(401, 'SoUnauthorizedException', message);
-
 /** The longest Authorization header worth reading; longer ones are refused unread. */
 const MAX_AUTHORIZATION = 4096;
 
@@ -38,7 +36,7 @@ export async function checkPassword(store: ChatStore, userName: string, password
   // Hash even for an unknown user, so the answer's timing does not tell which names exist.
   const ok = await verifyPassword(password, associate?.password_hash ?? DUMMY_HASH);
   if (!associate || !associate.password_hash || !ok || associate.deleted) {
-    throw unauthorized('The user name or password is not correct.');
+    throw unauthorized('wrongPassword');
   }
   return associate;
 }
@@ -50,14 +48,14 @@ function decodeBasic(value: string): [string, string] {
   const decoded = Buffer.from(value, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value) || colon < 0) {
-    throw unauthorized('Authorization: Basic needs base64 of "user:password".');
+    throw unauthorized('badBasic');
   }
   return [decoded.slice(0, colon), decoded.slice(colon + 1)];
 }
 
 function agentFor(store: ChatStore, associateId: number): AssociateRow {
   const associate = store.getAssociate(associateId);
-  if (!associate || associate.deleted) throw unauthorized('The agent of these credentials no longer exists.');
+  if (!associate || associate.deleted) throw unauthorized('agentGone');
   return associate;
 }
 
@@ -72,7 +70,7 @@ export function authenticate({ store, appTokens = [], now = Date.now }: AuthOpti
   return async function authenticate(c, next) {
     const appToken = c.req.header('so-apptoken');
     if (appTokens.length > 0 && appToken !== undefined && !appTokens.some((token) => sameSecret(token, appToken))) {
-      throw unauthorized('The application token in SO-AppToken is not known.');
+      throw unauthorized('unknownAppToken');
     }
     // Signing in takes the name and password in its body; a stale session cookie must not stop it.
     if (c.req.path === '/api/v1/Authentication/Login') {
@@ -83,9 +81,9 @@ export function authenticate({ store, appTokens = [], now = Date.now }: AuthOpti
     const header = c.req.header('authorization');
     let caller: Caller = { kind: 'visitor' };
     if (header !== undefined) {
-      if (header.length > MAX_AUTHORIZATION) throw unauthorized('The Authorization header is too long.');
+      if (header.length > MAX_AUTHORIZATION) throw unauthorized('authorizationTooLong');
       const match = /^\s*(\S+)\s+(\S+)\s*$/.exec(header);
-      if (!match) throw unauthorized('Authorization must be "Basic …", "Bearer …" or "SOTicket …".');
+      if (!match) throw unauthorized('badAuthorization');
       const [, scheme, value] = match as unknown as [string, string, string];
       switch (scheme.toLowerCase()) {
         case 'basic': {
@@ -95,28 +93,28 @@ export function authenticate({ store, appTokens = [], now = Date.now }: AuthOpti
         }
         case 'bearer': {
           const token = store.findCredential(sha256(value), 'token', now());
-          if (!token) throw unauthorized('The Bearer token is not known or has been revoked.');
+          if (!token) throw unauthorized('unknownToken');
           caller = { kind: 'agent', associate: agentFor(store, token.associate_id) };
           break;
         }
         case 'soticket': {
           const ticket = store.findCredential(sha256(value), 'ticket', now());
-          if (!ticket) throw unauthorized('The ticket is not known or has expired.');
+          if (!ticket) throw unauthorized('unknownTicket');
           caller = { kind: 'agent', associate: agentFor(store, ticket.associate_id) };
           break;
         }
         default:
-          throw unauthorized(`The Authorization scheme "${scheme}" is not supported.`);
+          throw unauthorized('unknownScheme', scheme.slice(0, 40));
       }
     } else {
       const cookie = getCookie(c, SESSION_COOKIE);
       if (cookie !== undefined) {
         const session = store.findCredential(sha256(cookie), 'session', now());
-        if (!session) throw unauthorized('The session has expired. Sign in again.');
+        if (!session) throw unauthorized('sessionExpired');
         // The XSRF token proves the request comes from a page of ours that could read the cookie.
         const xsrf = c.req.header('x-xsrf-token');
         if (!xsrf || !session.xsrf_hash || !sameSecret(sha256(xsrf), session.xsrf_hash)) {
-          throw unauthorized('A request with the session cookie must send its XSRF-TOKEN in X-XSRF-TOKEN.');
+          throw unauthorized('xsrfMissing');
         }
         caller = { kind: 'agent', associate: agentFor(store, session.associate_id) };
       }
@@ -129,7 +127,7 @@ export function authenticate({ store, appTokens = [], now = Date.now }: AuthOpti
 /** Refuses visitors: the route needs an agent's credentials. */
 export function requireAgent(caller: Caller): AssociateRow {
   if (caller.kind !== 'agent') {
-    throw unauthorized('This needs an agent\'s credentials: Authorization Basic, Bearer or SOTicket, or a signed-in session.');
+    throw unauthorized('agentRequired');
   }
   return caller.associate;
 }

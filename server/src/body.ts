@@ -27,12 +27,12 @@ function decode(bytes: ArrayBuffer, charset: string | undefined): string {
   try {
     decoder = new TextDecoder(charset || 'utf-8', { fatal: true });
   } catch {
-    throw unsupportedMediaType(`The charset "${charset}" is not supported; send UTF-8.`);
+    throw unsupportedMediaType('badCharset', String(charset).slice(0, 40));
   }
   try {
     return decoder.decode(bytes);
   } catch {
-    throw badRequest(`The request body is not valid ${decoder.encoding}.`);
+    throw badRequest('badEncoding', decoder.encoding);
   }
 }
 
@@ -40,14 +40,14 @@ function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw badRequest(`The request body is not valid JSON: ${(error as Error).message}`);
+    throw badRequest('badJson', (error as Error).message);
   }
 }
 
 function jsonObject(text: string): Record<string, unknown> {
   const parsed = parseJson(text);
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw badRequest('The request body must be a JSON object.');
+    throw badRequest('notAnObject');
   }
   return parsed as Record<string, unknown>;
 }
@@ -85,7 +85,7 @@ function parseForm(text: string): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   const seen = new Set<string>();
   for (const [name, value] of new URLSearchParams(text)) {
-    if (seen.has(name.toLowerCase())) throw badRequest(`The form gives "${name}" more than once.`);
+    if (seen.has(name.toLowerCase())) throw badRequest('formTwice', name.slice(0, 80));
     seen.add(name.toLowerCase());
     const path = name.split(/[./]/);
     let target = body;
@@ -107,17 +107,15 @@ async function readText(c: Context): Promise<{ type: string; text: string }> {
   const header = c.req.header('content-type');
   const bytes = await c.req.arrayBuffer();
   if (header === undefined) {
-    if (bytes.byteLength === 0) throw badRequest('The request has no body. Send the entity as JSON or XML.');
-    throw unsupportedMediaType('The request has no Content-Type. Send application/json.');
+    if (bytes.byteLength === 0) throw badRequest('noBody');
+    throw unsupportedMediaType('noContentType');
   }
   const { type, charset } = parseMediaType(header);
   if (!SUPPORTED.has(type)) {
-    throw unsupportedMediaType(
-      `Content-Type ${type || header} is not supported. Send one of: ${[...SUPPORTED].join(', ')}.`,
-    );
+    throw unsupportedMediaType('unsupportedType', (type || header).slice(0, 80), [...SUPPORTED].join(', '));
   }
   const text = decode(bytes, charset);
-  if (text.trim() === '') throw badRequest('The request body is empty. Send the entity.');
+  if (text.trim() === '') throw badRequest('emptyBody');
   return { type, text };
 }
 
@@ -177,5 +175,5 @@ export async function readPatchedEntity(c: Context, entity: object): Promise<Rec
     const patch = parseJson(text);
     return Array.isArray(patch) ? applyJsonPatch(document, patch) : applyMergePatch(document, patch);
   }
-  throw unsupportedMediaType('PATCH takes application/json-patch+json or application/merge-patch+json.');
+  throw unsupportedMediaType('patchTypes');
 }

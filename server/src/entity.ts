@@ -14,6 +14,7 @@ import {
   type FieldValues,
   type TableRight,
 } from '@chatline/shared';
+import { render, type Language } from './i18n.ts';
 import type { AssociateRow, NewSessionRow, SessionRow } from './store.ts';
 
 /** Who is calling: rights and FieldProperties depend on it. */
@@ -105,17 +106,17 @@ function fieldRightMask(spec: FieldSpec, caller: CallerKind, mandatory: boolean)
   return mask.join(', ');
 }
 
-function fieldRightReason(spec: FieldSpec, caller: CallerKind): string {
-  if (spec.writer === 'server') return 'Computed by the server.';
-  if (spec.writer === 'agent' && caller === 'visitor') return 'Only an agent may set this field.';
+function fieldRightReason(spec: FieldSpec, caller: CallerKind, language: Language): string {
+  if (spec.writer === 'server') return render({ key: 'reasonComputed', args: [] }, language);
+  if (spec.writer === 'agent' && caller === 'visitor') return render({ key: 'reasonAgentOnly', args: [] }, language);
   return '';
 }
 
 const fieldPropertiesCache = new Map<string, FieldProperties>();
 
-/** What each field allows this caller, built once per kind of caller and topic setting. */
-export function fieldProperties(caller: CallerKind, collectConsent: boolean): FieldProperties {
-  const key = `${caller}:${collectConsent}`;
+/** What each field allows this caller, built once per kind of caller, topic setting and language. */
+export function fieldProperties(caller: CallerKind, collectConsent: boolean, language: Language = 'en'): FieldProperties {
+  const key = `${caller}:${collectConsent}:${language}`;
   let properties = fieldPropertiesCache.get(key);
   if (!properties) {
     properties = {};
@@ -123,7 +124,7 @@ export function fieldProperties(caller: CallerKind, collectConsent: boolean): Fi
       const mandatory =
         spec.name === 'TopicId' || (spec.name === 'CustomerConsented' && collectConsent && caller === 'visitor');
       properties[spec.name] = {
-        FieldRight: { Mask: fieldRightMask(spec, caller, mandatory), Reason: fieldRightReason(spec, caller) },
+        FieldRight: { Mask: fieldRightMask(spec, caller, mandatory), Reason: fieldRightReason(spec, caller, language) },
         FieldType: spec.fieldType,
         FieldLength: spec.maxLength ?? 0,
       };
@@ -142,6 +143,8 @@ export type EntityOptions = {
   sessionKey?: string;
   /** Base URL of the API for `_Links`, e.g. `https://chat.example.com`; none without it. */
   baseUrl?: string;
+  /** The language of the field rights' reasons. */
+  language?: Language;
 };
 
 function fromColumn(spec: FieldSpec, value: unknown, options: EntityOptions): unknown {
@@ -173,7 +176,7 @@ export function toEntity(row: SessionRow, options: EntityOptions): ChatSessionEn
       spec.name === 'SessionKey' ? (options.sessionKey ?? null) : fromColumn(spec, columns[spec.column], options);
   }
   entity.TableRight = tableRights[options.caller];
-  entity.FieldProperties = fieldProperties(options.caller, options.collectConsent);
+  entity.FieldProperties = fieldProperties(options.caller, options.collectConsent, options.language);
   if (options.baseUrl !== undefined) {
     entity._Links = {
       Self: `${options.baseUrl}/api/v1/ChatSession/${row.id}`,
@@ -184,11 +187,11 @@ export function toEntity(row: SessionRow, options: EntityOptions): ChatSessionEn
 }
 
 /** A new entity with default values, not saved: what `GET /ChatSession/default` answers. */
-export function defaultEntity(caller: CallerKind): ChatSessionEntity {
+export function defaultEntity(caller: CallerKind, language: Language = 'en'): ChatSessionEntity {
   const row = {
     id: 0,
     initial_queue_pos: 0,
     ...sessionRow({}, { sessionKeyHash: null, customerHost: null, whenRequested: null, now: 0 }),
   } as SessionRow;
-  return toEntity(row, { caller, collectConsent: true, associate: () => null });
+  return toEntity(row, { caller, collectConsent: true, associate: () => null, language });
 }

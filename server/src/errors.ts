@@ -1,42 +1,54 @@
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { ApiErrorBody, FieldError } from '@chatline/shared';
+import { fieldByName, fieldErrorMessage, type ApiErrorBody, type FieldError } from '@chatline/shared';
+import { fieldCatalogs, render, type Language, type Message, type MessageKey } from './i18n.ts';
+import type { Catalog } from './messages/en.ts';
 
 /**
- * An error answered to the caller in the one error shape. Thrown at the boundary where the
- * problem is found; `app.onError` writes it.
+ * An error answered to the caller in the one error shape, in the caller's language. Thrown at
+ * the boundary where the problem is found; `app.onError` writes it.
  */
 export class ApiError extends HTTPException {
   readonly errorType: string;
+  readonly text: Message;
   readonly fieldErrors: FieldError[] | undefined;
 
-  constructor(status: ContentfulStatusCode, errorType: string, message: string, fieldErrors?: FieldError[]) {
-    super(status, { message });
+  constructor(status: ContentfulStatusCode, errorType: string, text: Message, fieldErrors?: FieldError[]) {
+    super(status, { message: render(text) });
     this.errorType = errorType;
+    this.text = text;
     this.fieldErrors = fieldErrors;
   }
 }
 
-export const badRequest = (message: string) => new ApiError(400, 'SoBadRequestException', message);
+type Args<K extends MessageKey> = Parameters<Catalog[K]>;
+
+const factory =
+  (status: ContentfulStatusCode, errorType: string) =>
+  <K extends MessageKey>(key: K, ...args: Args<K>) =>
+    new ApiError(status, errorType, { key, args } as Message);
+
+export const badRequest = factory(400, 'SoBadRequestException');
+export const unauthorized = factory(401, 'SoUnauthorizedException');
+export const notFound = factory(404, 'SoNotFoundException');
+export const notAcceptable = factory(406, 'SoNotAcceptableException');
+export const conflict = factory(409, 'SoConflictException');
+export const preconditionFailed = factory(412, 'SoPreconditionFailedException');
+export const unsupportedMediaType = factory(415, 'SoUnsupportedMediaTypeException');
 
 export const validationFailed = (errors: FieldError[]) =>
   new ApiError(
     400,
     'SoValidationException',
-    errors.length === 1 ? errors[0]!.Message : `${errors.length} fields are not valid.`,
+    errors.length === 1 ? { key: 'fieldsInvalid', args: [1] } : { key: 'fieldsInvalid', args: [errors.length] },
     errors,
   );
 
-export const forbidden = (message: string, errors?: FieldError[]) =>
-  new ApiError(403, 'SoAccessDeniedException', message, errors);
-
-export const notFound = (message: string) => new ApiError(404, 'SoNotFoundException', message);
+export const forbidden = <K extends MessageKey>(fieldErrors: FieldError[] | undefined, key: K, ...args: Args<K>) =>
+  new ApiError(403, 'SoAccessDeniedException', { key, args } as Message, fieldErrors);
 
 export const payloadTooLarge = (limit: number) =>
-  new ApiError(413, 'SoPayloadTooLargeException', `The request body is larger than ${limit} bytes.`);
-
-export const unsupportedMediaType = (message: string) =>
-  new ApiError(415, 'SoUnsupportedMediaTypeException', message);
+  new ApiError(413, 'SoPayloadTooLargeException', { key: 'bodyTooLarge', args: [limit] });
 
 /** Status codes a caller can get without an ApiError, e.g. from Hono itself. */
 const typeByStatus: Record<number, string> = {
@@ -49,22 +61,35 @@ const typeByStatus: Record<number, string> = {
   415: 'SoUnsupportedMediaTypeException',
 };
 
-export function errorBody(error: HTTPException, source: string): ApiErrorBody {
+function localizeFieldError(error: FieldError, language: Language): FieldError {
+  const spec = fieldByName(error.Field);
+  return spec ? { ...error, Message: fieldErrorMessage(spec, error.Code, fieldCatalogs[language]) } : error;
+}
+
+export function errorBody(error: HTTPException, source: string, language: Language): ApiErrorBody {
+  const fieldErrors = error instanceof ApiError ? error.fieldErrors?.map((e) => localizeFieldError(e, language)) : undefined;
+  // A validation error about one field says what is wrong with it.
+  const message =
+    error instanceof ApiError
+      ? fieldErrors?.length === 1 && error.errorType === 'SoValidationException'
+        ? fieldErrors[0]!.Message
+        : render(error.text, language)
+      : error.message || 'The request was refused.';
   const body: ApiErrorBody = {
     Error: true,
     ErrorType: error instanceof ApiError ? error.errorType : (typeByStatus[error.status] ?? 'SoException'),
-    ErrorMessage: error.message || 'The request was refused.',
+    ErrorMessage: message,
     ErrorSource: source,
   };
-  if (error instanceof ApiError && error.fieldErrors) body.FieldErrors = error.fieldErrors;
+  if (fieldErrors) body.FieldErrors = fieldErrors;
   return body;
 }
 
-export function internalErrorBody(source: string): ApiErrorBody {
+export function internalErrorBody(source: string, language: Language): ApiErrorBody {
   return {
     Error: true,
     ErrorType: 'SoServerException',
-    ErrorMessage: 'Something went wrong on the server. The request was not completed.',
+    ErrorMessage: render({ key: 'internal', args: [] }, language),
     ErrorSource: source,
   };
 }

@@ -4,7 +4,7 @@
  * optional. The entity keeps its shape: removing one of its own fields sets it to null.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { ApiError, badRequest } from './errors.ts';
+import { badRequest, conflict } from './errors.ts';
 
 type Json = unknown;
 type JsonObject = Record<string, Json>;
@@ -22,14 +22,14 @@ function findKey(object: JsonObject, name: string): string | undefined {
 }
 
 function setMember(object: JsonObject, key: string, value: Json) {
-  if (FORBIDDEN_KEYS.has(key)) throw badRequest(`"${key}" cannot be a member name.`);
+  if (FORBIDDEN_KEYS.has(key)) throw badRequest('forbiddenMember', key);
   Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function parsePath(path: unknown): string[] {
-  if (typeof path !== 'string') throw badRequest('Every patch operation needs a "path" string.');
+  if (typeof path !== 'string') throw badRequest('patchPath');
   const trimmed = path.startsWith('/') ? path.slice(1) : path;
-  if (trimmed === '') throw badRequest('A patch cannot replace the whole entity; name a field in "path".');
+  if (trimmed === '') throw badRequest('patchWhole');
   return trimmed.split('/').map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
@@ -43,51 +43,51 @@ function locate(document: JsonObject, segments: string[], path: string): Locatio
     if (Array.isArray(parent)) {
       const index = segment === '-' ? parent.length : Number(segment);
       if (!/^(0|[1-9]\d*|-)$/.test(segment) || index > parent.length) {
-        throw badRequest(`The path "${path}" does not name an item of a list.`);
+        throw badRequest('patchListItem', path);
       }
       if (last) return { parent, key: String(index), exists: index < parent.length };
       const next: Json = parent[index];
-      if (!isObject(next) && !Array.isArray(next)) throw badRequest(`The path "${path}" does not exist.`);
+      if (!isObject(next) && !Array.isArray(next)) throw badRequest('patchNoPath', path);
       parent = next;
     } else {
       const key = findKey(parent, segment) ?? segment;
       if (last) return { parent, key, exists: Object.hasOwn(parent, key) };
       const next: Json = parent[key];
-      if (!isObject(next) && !Array.isArray(next)) throw badRequest(`The path "${path}" does not exist.`);
+      if (!isObject(next) && !Array.isArray(next)) throw badRequest('patchNoPath', path);
       parent = next;
     }
   }
-  throw badRequest(`The path "${path}" does not exist.`);
+  throw badRequest('patchNoPath', path);
 }
 
 /** Applies the operations to a copy of `document`; a failed `test` is a 409 and nothing applies. */
 export function applyJsonPatch(document: JsonObject, operations: Json): JsonObject {
-  if (!Array.isArray(operations)) throw badRequest('A JSON Patch is a list of operations.');
+  if (!Array.isArray(operations)) throw badRequest('patchList');
   const result = structuredClone(document);
   const topLevel = new Set(Object.keys(document));
   for (const operation of operations) {
-    if (!isObject(operation)) throw badRequest('Every patch operation must be an object.');
+    if (!isObject(operation)) throw badRequest('patchOperation');
     const op = operation.op;
     if (op === 'move' || op === 'copy') {
-      throw badRequest(`The patch operation "${op}" is not supported; use add, replace, remove or test.`);
+      throw badRequest('patchMoveCopy', op);
     }
     if (op !== 'add' && op !== 'replace' && op !== 'remove' && op !== 'test') {
-      throw badRequest(`Unknown patch operation ${JSON.stringify(op)}; use add, replace, remove or test.`);
+      throw badRequest('patchUnknownOp', String(JSON.stringify(op)).slice(0, 40));
     }
     const segments = parsePath(operation.path);
     const path = String(operation.path);
     const target = locate(result, segments, path);
     if ((op === 'add' || op === 'replace' || op === 'test') && !Object.hasOwn(operation, 'value')) {
-      throw badRequest(`The "${op}" operation on "${path}" needs a "value".`);
+      throw badRequest('patchNeedsValue', op, path);
     }
     if ((op === 'replace' || op === 'remove' || op === 'test') && !target.exists) {
-      throw badRequest(`The path "${path}" does not exist.`);
+      throw badRequest('patchNoPath', path);
     }
     const { parent, key } = target;
     if (op === 'test') {
       const actual = Array.isArray(parent) ? parent[Number(key)] : parent[key];
       if (!isDeepStrictEqual(actual, operation.value)) {
-        throw new ApiError(409, 'SoConflictException', `The test of "${path}" failed: the value differs.`);
+        throw conflict('patchTestFailed', path);
       }
     } else if (Array.isArray(parent)) {
       const index = Number(key);
@@ -123,7 +123,7 @@ function mergeInto(target: JsonObject, patch: JsonObject, keepKeys: boolean) {
 }
 
 export function applyMergePatch(document: JsonObject, patch: Json): JsonObject {
-  if (!isObject(patch)) throw badRequest('A merge patch for an entity must be a JSON object.');
+  if (!isObject(patch)) throw badRequest('mergeNotObject');
   const result = structuredClone(document);
   mergeInto(result, patch, true);
   return result;

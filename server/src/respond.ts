@@ -7,7 +7,8 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { ApiEnv } from './env.ts';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { chatSessionFields, parseDateTime } from '@chatline/shared';
-import { ApiError, badRequest } from './errors.ts';
+import { badRequest, notAcceptable } from './errors.ts';
+import { chooseLanguage, type Language } from './i18n.ts';
 import { toXml } from './xml.ts';
 
 /** JSON with the charset spelled out, as the WebAPI answers (`application/json; charset=utf-8`). */
@@ -33,7 +34,7 @@ const MAX_ACCEPT = 2048;
 /** The offer the client prefers (RFC 9110 §12.5.1), or undefined when none is acceptable. */
 export function negotiate(accept: string | undefined): (typeof offers)[number] | undefined {
   if (accept === undefined || accept.trim() === '') return offers[0];
-  if (accept.length > MAX_ACCEPT) throw badRequest('The Accept header is too long.');
+  if (accept.length > MAX_ACCEPT) throw badRequest('acceptTooLong');
   const ranges = accept.split(',').map((part) => {
     const [range = '', ...params] = part.trim().toLowerCase().split(';');
     const qParam = params.map((param) => param.trim()).find((param) => param.startsWith('q='));
@@ -67,13 +68,13 @@ function parseTimeZone(header: string | undefined): string | null {
   if (header === undefined || header.trim() === '') return null;
   const [zone = '', ...flags] = header.split(',').map((part) => part.trim());
   if (zone.length > 64 || flags.some((flag) => flag.toLowerCase() !== 'includetzoffset')) {
-    throw badRequest(`SO-TimeZone "${header.slice(0, 80)}" is not understood: send a zone like Europe/Oslo or UTC.`);
+    throw badRequest('badTimeZoneHeader', header.slice(0, 80));
   }
   if (zone === '' && flags.length > 0) return 'UTC';
   try {
     return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
   } catch {
-    throw badRequest(`SO-TimeZone "${zone}" is not a time zone: send an IANA name like Europe/Oslo, or UTC.`);
+    throw badRequest('unknownTimeZone', zone);
   }
 }
 
@@ -82,13 +83,13 @@ type Selection = Map<string, Set<string> | true>;
 /** `$select=customerName,user/associateId` → {customername: true, user: {associateid}}. */
 function parseSelect(value: string | undefined): Selection | null {
   if (value === undefined || value.trim() === '') return null;
-  if (value.length > 2048) throw badRequest('$select is too long.');
+  if (value.length > 2048) throw badRequest('selectTooLong');
   const selection: Selection = new Map();
   for (const item of value.split(',')) {
     const [name = '', ...rest] = item.trim().toLowerCase().split('/');
     if (name === '') continue;
     if (!chatSessionFields.some((spec) => spec.name.toLowerCase() === name)) {
-      throw badRequest(`$select names "${item.trim()}", which is not a ChatSession field.`);
+      throw badRequest('selectUnknown', item.trim().slice(0, 80));
     }
     const current = selection.get(name);
     if (rest.length === 0 || current === true) selection.set(name, true);
@@ -98,6 +99,7 @@ function parseSelect(value: string | undefined): Selection | null {
 }
 
 export type Output = {
+  language: Language;
   contentType: string;
   format: Format;
   timeZone: string | null;
@@ -110,14 +112,11 @@ export function readOutputWishes(): MiddlewareHandler<ApiEnv> {
   return async function readOutputWishes(c, next) {
     const offer = negotiate(c.req.header('accept'));
     if (!offer) {
-      throw new ApiError(
-        406,
-        'SoNotAcceptableException',
-        `None of the types in Accept can be answered. Ask for one of: ${offers.map((o) => o.type).join(', ')}.`,
-      );
+      throw notAcceptable('notAcceptable', offers.map((o) => o.type).join(', '));
     }
     const selectKey = Object.keys(c.req.query()).find((key) => key.toLowerCase() === '$select');
     c.set('output', {
+      language: chooseLanguage(c.req.header('so-language'), c.req.header('accept-language')),
       contentType: offer.contentType,
       format: offer.format,
       timeZone: parseTimeZone(c.req.header('so-timezone')),

@@ -16,9 +16,10 @@ import {
   type FieldValues,
 } from '@chatline/shared';
 import type { Caller } from './auth.ts';
+import type { ApiEnv } from './env.ts';
 import { clientAddress } from './client-address.ts';
 import { sessionRow, toEntity } from './entity.ts';
-import { ApiError, forbidden, notFound, validationFailed } from './errors.ts';
+import { forbidden, notFound, preconditionFailed, validationFailed } from './errors.ts';
 import type { ChatStore, SessionRow, TopicRow } from './store.ts';
 
 export type SessionDeps = {
@@ -44,8 +45,9 @@ function check(store: ChatStore, caller: Caller, body: Record<string, unknown>):
     const agentOnly = [...present].map((name) => fieldByName(name)!).filter((spec) => spec.writer === 'agent');
     if (agentOnly.length > 0) {
       throw forbidden(
-        `Only an agent may set ${agentOnly.map((spec) => spec.name).join(', ')}.`,
         agentOnly.map((spec) => fieldError(spec, 'not_allowed')),
+        'agentOnlyFields',
+        agentOnly.map((spec) => spec.name).join(', '),
       );
     }
   }
@@ -100,7 +102,7 @@ export function createSession(
 
 export function getSessionOr404(store: ChatStore, id: number): SessionRow {
   const row = Number.isSafeInteger(id) ? store.getSession(id) : null;
-  if (!row) throw notFound(`ChatSession id ${id} not found.`);
+  if (!row) throw notFound('sessionNotFound', id);
   return row;
 }
 
@@ -114,7 +116,7 @@ export function checkUnmodifiedSince(c: Context, row: SessionRow): void {
   const since = Date.parse(header);
   if (Number.isNaN(since)) return;
   if (Math.floor(row.updated_at / 1000) > Math.floor(since / 1000)) {
-    throw new ApiError(412, 'SoPreconditionFailedException', `ChatSession ${row.id} has changed since ${header}.`);
+    throw preconditionFailed('changedSince', row.id, header.slice(0, 64));
   }
 }
 
@@ -135,7 +137,7 @@ export function replaceSession(
       now: Math.max(deps.now(), current.updated_at + 1),
     }),
   );
-  if (!row) throw notFound(`ChatSession id ${current.id} not found.`);
+  if (!row) throw notFound('sessionNotFound', current.id);
   return { row, collectConsent: topic.collect_consent === 1 };
 }
 
@@ -152,6 +154,7 @@ export function entityOf(
     associate: deps.store.getAssociate,
     sessionKey: answer.sessionKey,
     baseUrl: links ? (deps.publicUrl ?? new URL(c.req.url).origin) : undefined,
+    language: (c as Context<ApiEnv>).get('output').language,
   });
 }
 

@@ -24,8 +24,8 @@ type Node = string | { [key: string]: Node | Node[] };
 
 /** Element content to a plain value: text stays text, `i:nil` is null, children become an object. */
 function toValue(node: Node | Node[], depth: number): unknown {
-  if (depth > MAX_DEPTH) throw badRequest(`The XML is nested deeper than ${MAX_DEPTH} elements.`);
-  if (Array.isArray(node)) throw badRequest('An element appears twice in the XML body.');
+  if (depth > MAX_DEPTH) throw badRequest('xmlTooDeep', MAX_DEPTH);
+  if (Array.isArray(node)) throw badRequest('xmlTwice');
   if (typeof node === 'string') return node;
   if (node['@nil'] === 'true') return null;
   const result: Record<string, unknown> = {};
@@ -49,14 +49,14 @@ function toValue(node: Node | Node[], depth: number): unknown {
  */
 export function parseXmlEntity(text: string, rootName: string): Record<string, unknown> {
   if (/<!DOCTYPE|<!ENTITY/i.test(text)) {
-    throw badRequest('XML with a DOCTYPE or entity declarations is not accepted.');
+    throw badRequest('xmlDoctype');
   }
   const valid = XMLValidator.validate(text);
-  if (valid !== true) throw badRequest(`The request body is not well-formed XML: ${valid.err.msg}`);
+  if (valid !== true) throw badRequest('xmlMalformed', valid.err.msg);
   const document = parser.parse(text) as Record<string, Node>;
   const roots = Object.keys(document).filter((name) => !name.startsWith('?') && !name.startsWith('#'));
   if (roots.length !== 1 || roots[0] !== rootName) {
-    throw badRequest(`The XML body's root element must be <${rootName}>.`);
+    throw badRequest('xmlRoot', rootName);
   }
   const value = toValue(document[rootName]!, 1);
   if (typeof value !== 'object' || value === null) return {};

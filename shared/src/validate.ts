@@ -4,6 +4,7 @@
  */
 import { parseFlags, parseStatus } from './enums.ts';
 import { fieldByName, type FieldSpec } from './fields.ts';
+import { en, type FieldMessages } from './messages/en.ts';
 import type { ChatSessionFieldName, FieldError, FieldErrorCode } from './types.ts';
 
 const INT32_MIN = -2147483648;
@@ -70,40 +71,20 @@ function convert(spec: FieldSpec, input: unknown): unknown {
   }
 }
 
-const kindDescription: Record<FieldSpec['kind'], string> = {
-  int32: 'a whole number',
-  string: 'text',
-  bool: 'true or false',
-  datetime: 'a date and time in ISO 8601, like 2026-11-26T09:30:00+01:00',
-  status: 'a ChatSessionStatus name, like InQueue',
-  flags: 'ChatSessionFlags names separated by commas',
-  associate: 'an object',
-  reference: 'an object',
-};
-
-/** The English message for a field error; clients may translate by `Code` instead. */
-export function fieldErrorMessage(spec: FieldSpec, code: FieldErrorCode): string {
+/** The message for a field error, in the language of `messages` (English by default). */
+export function fieldErrorMessage(spec: FieldSpec, code: FieldErrorCode, messages: FieldMessages = en): string {
   switch (code) {
     case 'type':
-      return `${spec.name} must be ${kindDescription[spec.kind]}.`;
+      return messages.type(spec.name, messages.kinds[spec.kind]);
     case 'too_long':
-      return `Use at most ${spec.maxLength} characters.`;
-    case 'email':
-      return 'Enter an email address like name@example.com.';
-    case 'phone':
-      return 'Enter a phone number using digits, spaces and + ( ) - . only.';
+      return messages.too_long(spec.maxLength ?? 0);
     case 'required':
-      return `${spec.name} is required.`;
-    case 'consent':
-      return 'Please agree so that we can store your details for this chat.';
-    case 'unknown_topic':
-      return 'This chat topic does not exist.';
     case 'unknown_associate':
-      return `${spec.name} must name an existing agent by its AssociateId.`;
     case 'ambiguous':
-      return `${spec.name} is given more than once.`;
     case 'not_allowed':
-      return `${spec.name} can only be set by an agent.`;
+      return messages[code](spec.name);
+    default:
+      return messages[code]();
   }
 }
 

@@ -49,10 +49,7 @@ export function originGuard({ allowedOrigins = [], publicUrl = null }: OriginOpt
     const own = origin !== null && (origin === publicOrigin || origin === new URL(c.req.url).origin);
     if (own) return next();
     if (origin === null || !allowed.has(origin)) {
-      throw forbidden(
-        `Pages from ${header} may not use this chat server. ` +
-          'Its operator can allow the origin in CHAT_ALLOWED_ORIGINS.',
-      );
+      throw forbidden(undefined, 'originRefused', header.slice(0, 200));
     }
     return corsHeaders(c, next);
   };

@@ -18,7 +18,7 @@ import {
 function idParameter(c: Context, name: string): number {
   const entry = Object.entries(c.req.query()).find(([key]) => key.toLowerCase() === name.toLowerCase());
   const value = entry?.[1];
-  if (value === undefined || !/^-?\d+$/.test(value)) throw badRequest(`The query needs ${name}, a whole number.`);
+  if (value === undefined || !/^-?\d+$/.test(value)) throw badRequest('queryId', name);
   return Number(value);
 }
 
@@ -33,16 +33,16 @@ export function agentsChatRoutes(deps: SessionDeps) {
       requireAgent(c.get('caller'));
       await next();
     })
-    .post('/CreateDefaultChatSessionEntity', (c) => sendEntity(c, defaultEntity('agent')))
+    .post('/CreateDefaultChatSessionEntity', (c) => sendEntity(c, defaultEntity('agent', c.get('output').language)))
     .post('/SaveChatSessionEntity', async (c) => {
       const caller = c.get('caller');
-      const body = await readEntityBody(c, () => defaultEntity('agent'));
+      const body = await readEntityBody(c, () => defaultEntity('agent', c.get('output').language));
       const idKey = Object.keys(body).find((key) => key.toLowerCase() === 'chatsessionid');
       const id = idKey === undefined ? 0 : body[idKey];
       if (id === 0 || id === null || id === undefined) {
         return sendEntity(c, entityOf(deps, c, caller, createSession(deps, c, caller, body), { links: false }));
       }
-      if (!Number.isSafeInteger(id)) throw badRequest('ChatSessionId must be a whole number: 0 to create.');
+      if (!Number.isSafeInteger(id)) throw badRequest('saveId');
       const current = getSessionOr404(store, id as number);
       return sendEntity(c, entityOf(deps, c, caller, replaceSession(deps, caller, current, body), { links: false }));
     })

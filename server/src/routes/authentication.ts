@@ -5,13 +5,12 @@ import {
   newSecret,
   SESSION_COOKIE,
   sha256,
-  unauthorized,
   XSRF_COOKIE,
 } from '../auth.ts';
 import type { ApiEnv } from '../env.ts';
 import { readEntityBody } from '../body.ts';
 import { toAssociate } from '../entity.ts';
-import { badRequest } from '../errors.ts';
+import { badRequest, unauthorized } from '../errors.ts';
 import { sendJson } from '../respond.ts';
 import type { AssociateRow, ChatStore } from '../store.ts';
 
@@ -30,7 +29,7 @@ async function credentialsFromBody(c: Context<ApiEnv>, store: ChatStore): Promis
   const userName = get('username');
   const password = get('password');
   if (typeof userName !== 'string' || typeof password !== 'string' || userName === '') {
-    throw badRequest('Send {"UserName": "…", "Password": "…"}.');
+    throw badRequest('loginBody');
   }
   return checkPassword(store, userName, password);
 }
@@ -74,7 +73,7 @@ export function authenticationRoutes({ store, now }: AuthenticationDeps) {
       return sendJson(c, toAssociate(associate));
     })
     .post('/Logout', (c) => {
-      if (c.get('caller').kind !== 'agent') throw unauthorized('Nobody is signed in.');
+      if (c.get('caller').kind !== 'agent') throw unauthorized('notSignedIn');
       const session = getCookie(c, SESSION_COOKIE);
       if (session) store.deleteCredential(sha256(session));
       deleteCookie(c, SESSION_COOKIE, { path: '/' });

@@ -20,12 +20,12 @@ export function chatSessionRoutes(deps: SessionDeps) {
   return new Hono<ApiEnv>()
     .post('/', async (c) => {
       const caller = c.get('caller');
-      const body = await readEntityBody(c, () => defaultEntity(caller.kind));
+      const body = await readEntityBody(c, () => defaultEntity(caller.kind, c.get('output').language));
       return sendEntity(c, entityOf(deps, c, caller, createSession(deps, c, caller, body)));
     })
     .get('/default', (c) => {
       requireAgent(c.get('caller'));
-      return sendEntity(c, defaultEntity('agent'));
+      return sendEntity(c, defaultEntity('agent', c.get('output').language));
     })
     .get('/:id{-?[0-9]+}', (c) => {
       const caller = c.get('caller');
@@ -39,7 +39,7 @@ export function chatSessionRoutes(deps: SessionDeps) {
       requireAgent(caller);
       const current = getSessionOr404(store, Number(c.req.param('id')));
       checkUnmodifiedSince(c, current);
-      const body = await readEntityBody(c, () => defaultEntity(caller.kind));
+      const body = await readEntityBody(c, () => defaultEntity(caller.kind, c.get('output').language));
       return sendEntity(c, entityOf(deps, c, caller, replaceSession(deps, caller, current, body)));
     })
     .patch('/:id{-?[0-9]+}', async (c) => {

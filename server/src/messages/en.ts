@@ -1,0 +1,74 @@
+/** The server's messages in English. Every other language file has the same keys. */
+export const en = {
+  notFoundPath: (method: string, path: string) => `There is nothing at ${method} ${path}.`,
+  sessionNotFound: (id: number) => `ChatSession id ${id} not found.`,
+  bodyTooLarge: (limit: number) => `The request body is larger than ${limit} bytes.`,
+  internal: () => 'Something went wrong on the server. The request was not completed.',
+
+  wrongPassword: () => 'The user name or password is not correct.',
+  badBasic: () => 'Authorization: Basic needs base64 of "user:password".',
+  agentGone: () => 'The agent of these credentials no longer exists.',
+  unknownAppToken: () => 'The application token in SO-AppToken is not known.',
+  authorizationTooLong: () => 'The Authorization header is too long.',
+  badAuthorization: () => 'Authorization must be "Basic …", "Bearer …" or "SOTicket …".',
+  unknownToken: () => 'The Bearer token is not known or has been revoked.',
+  unknownTicket: () => 'The ticket is not known or has expired.',
+  unknownScheme: (scheme: string) => `The Authorization scheme "${scheme}" is not supported.`,
+  sessionExpired: () => 'The session has expired. Sign in again.',
+  xsrfMissing: () => 'A request with the session cookie must send its XSRF-TOKEN in X-XSRF-TOKEN.',
+  agentRequired: () =>
+    "This needs an agent's credentials: Authorization Basic, Bearer or SOTicket, or a signed-in session.",
+  notSignedIn: () => 'Nobody is signed in.',
+  loginBody: () => 'Send {"UserName": "…", "Password": "…"}.',
+
+  badCharset: (charset: string) => `The charset "${charset}" is not supported; send UTF-8.`,
+  badEncoding: (encoding: string) => `The request body is not valid ${encoding}.`,
+  badJson: (detail: string) => `The request body is not valid JSON: ${detail}`,
+  notAnObject: () => 'The request body must be a JSON object.',
+  formTwice: (name: string) => `The form gives "${name}" more than once.`,
+  noBody: () => 'The request has no body. Send the entity as JSON or XML.',
+  noContentType: () => 'The request has no Content-Type. Send application/json.',
+  unsupportedType: (type: string, supported: string) => `Content-Type ${type} is not supported. Send one of: ${supported}.`,
+  emptyBody: () => 'The request body is empty. Send the entity.',
+  patchTypes: () => 'PATCH takes application/json-patch+json or application/merge-patch+json.',
+
+  forbiddenMember: (key: string) => `"${key}" cannot be a member name.`,
+  patchPath: () => 'Every patch operation needs a "path" string.',
+  patchWhole: () => 'A patch cannot replace the whole entity; name a field in "path".',
+  patchListItem: (path: string) => `The path "${path}" does not name an item of a list.`,
+  patchNoPath: (path: string) => `The path "${path}" does not exist.`,
+  patchList: () => 'A JSON Patch is a list of operations.',
+  patchOperation: () => 'Every patch operation must be an object.',
+  patchMoveCopy: (op: string) => `The patch operation "${op}" is not supported; use add, replace, remove or test.`,
+  patchUnknownOp: (op: string) => `Unknown patch operation ${op}; use add, replace, remove or test.`,
+  patchNeedsValue: (op: string, path: string) => `The "${op}" operation on "${path}" needs a "value".`,
+  patchTestFailed: (path: string) => `The test of "${path}" failed: the value differs.`,
+  mergeNotObject: () => 'A merge patch for an entity must be a JSON object.',
+
+  acceptTooLong: () => 'The Accept header is too long.',
+  notAcceptable: (offers: string) => `None of the types in Accept can be answered. Ask for one of: ${offers}.`,
+  badTimeZoneHeader: (header: string) => `SO-TimeZone "${header}" is not understood: send a zone like Europe/Oslo or UTC.`,
+  unknownTimeZone: (zone: string) => `SO-TimeZone "${zone}" is not a time zone: send an IANA name like Europe/Oslo, or UTC.`,
+  selectTooLong: () => '$select is too long.',
+  selectUnknown: (name: string) => `$select names "${name}", which is not a ChatSession field.`,
+
+  agentOnlyFields: (fields: string) => `Only an agent may set ${fields}.`,
+  changedSince: (id: number, since: string) => `ChatSession ${id} has changed since ${since}.`,
+  fieldsInvalid: (count: number) => `${count} fields are not valid.`,
+  saveId: () => 'ChatSessionId must be a whole number: 0 to create.',
+  queryId: (name: string) => `The query needs ${name}, a whole number.`,
+
+  xmlTooDeep: (depth: number) => `The XML is nested deeper than ${depth} elements.`,
+  xmlTwice: () => 'An element appears twice in the XML body.',
+  xmlDoctype: () => 'XML with a DOCTYPE or entity declarations is not accepted.',
+  xmlMalformed: (detail: string) => `The request body is not well-formed XML: ${detail}`,
+  xmlRoot: (root: string) => `The XML body's root element must be <${root}>.`,
+
+  originRefused: (origin: string) =>
+    `Pages from ${origin} may not use this chat server. Its operator can allow the origin in CHAT_ALLOWED_ORIGINS.`,
+
+  reasonComputed: () => 'Computed by the server.',
+  reasonAgentOnly: () => 'Only an agent may set this field.',
+};
+
+export type Catalog = typeof en;

@@ -1,0 +1,27 @@
+import type { FieldKind } from '../fields.ts';
+
+/** What the field rules say, in English. A language is one such file with the same keys. */
+export const en = {
+  kinds: {
+    int32: 'a whole number',
+    string: 'text',
+    bool: 'true or false',
+    datetime: 'a date and time in ISO 8601, like 2026-11-26T09:30:00+01:00',
+    status: 'a ChatSessionStatus name, like InQueue',
+    flags: 'ChatSessionFlags names separated by commas',
+    associate: 'an object',
+    reference: 'an object',
+  } satisfies Record<FieldKind, string>,
+  type: (field: string, kind: string) => `${field} must be ${kind}.`,
+  too_long: (max: number) => `Use at most ${max} characters.`,
+  email: () => 'Enter an email address like name@example.com.',
+  phone: () => 'Enter a phone number using digits, spaces and + ( ) - . only.',
+  required: (field: string) => `${field} is required.`,
+  consent: () => 'Please agree so that we can store your details for this chat.',
+  unknown_topic: () => 'This chat topic does not exist.',
+  unknown_associate: (field: string) => `${field} must name an existing agent by its AssociateId.`,
+  ambiguous: (field: string) => `${field} is given more than once.`,
+  not_allowed: (field: string) => `${field} can only be set by an agent.`,
+};
+
+export type FieldMessages = typeof en;

@@ -1,0 +1,25 @@
+import type { FieldMessages } from './en.ts';
+
+/** Feltreglene på norsk bokmål. */
+export const nb: FieldMessages = {
+  kinds: {
+    int32: 'et heltall',
+    string: 'tekst',
+    bool: 'true eller false',
+    datetime: 'en dato og tid i ISO 8601, som 2026-11-26T09:30:00+01:00',
+    status: 'et ChatSessionStatus-navn, som InQueue',
+    flags: 'ChatSessionFlags-navn skilt med komma',
+    associate: 'et objekt',
+    reference: 'et objekt',
+  },
+  type: (field, kind) => `${field} må være ${kind}.`,
+  too_long: (max) => `Bruk høyst ${max} tegn.`,
+  email: () => 'Skriv en e-postadresse som navn@eksempel.no.',
+  phone: () => 'Skriv et telefonnummer med bare sifre, mellomrom og + ( ) - .',
+  required: (field) => `${field} må fylles ut.`,
+  consent: () => 'Du må samtykke før vi kan lagre opplysningene dine for denne chatten.',
+  unknown_topic: () => 'Dette chatemnet finnes ikke.',
+  unknown_associate: (field) => `${field} må vise til en eksisterende agent med AssociateId.`,
+  ambiguous: (field) => `${field} er oppgitt mer enn én gang.`,
+  not_allowed: (field) => `Bare en agent kan sette ${field}.`,
+};
