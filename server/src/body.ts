@@ -80,6 +80,9 @@ function typeStrings(body: Record<string, unknown>): Record<string, unknown> {
   return body;
 }
 
+/** Member names that would reach an object's prototype. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
 /** `a=1&User.AssociateId=5` (or `User/AssociateId`) → `{a: '1', User: {AssociateId: '5'}}`. */
 function parseForm(text: string): Record<string, unknown> {
   const body: Record<string, unknown> = {};
@@ -88,9 +91,10 @@ function parseForm(text: string): Record<string, unknown> {
     if (seen.has(name.toLowerCase())) throw badRequest('formTwice', name.slice(0, 80));
     seen.add(name.toLowerCase());
     const path = name.split(/[./]/);
+    if (path.some((segment) => FORBIDDEN_KEYS.has(segment))) throw badRequest('forbiddenMember', name.slice(0, 80));
     let target = body;
     for (const segment of path.slice(0, -1)) {
-      const next = target[segment];
+      const next = Object.hasOwn(target, segment) ? target[segment] : undefined;
       if (typeof next === 'object' && next !== null) target = next as Record<string, unknown>;
       else {
         const child: Record<string, unknown> = {};

@@ -14,8 +14,12 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const isObject = (value: Json): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** The member of `object` named `name` in any case: its exact key, or undefined. */
+/**
+ * The member of `object` named `name` in any case: its exact key, or undefined. Names that
+ * reach the prototype chain are refused outright, so a patch can never walk into it.
+ */
 function findKey(object: JsonObject, name: string): string | undefined {
+  if (FORBIDDEN_KEYS.has(name)) throw badRequest('forbiddenMember', name);
   if (Object.hasOwn(object, name)) return name;
   const lower = name.toLowerCase();
   return Object.keys(object).find((key) => key.toLowerCase() === lower);
@@ -52,7 +56,7 @@ function locate(document: JsonObject, segments: string[], path: string): Locatio
     } else {
       const key = findKey(parent, segment) ?? segment;
       if (last) return { parent, key, exists: Object.hasOwn(parent, key) };
-      const next: Json = parent[key];
+      const next: Json = Object.hasOwn(parent, key) ? parent[key] : undefined;
       if (!isObject(next) && !Array.isArray(next)) throw badRequest('patchNoPath', path);
       parent = next;
     }
@@ -112,7 +116,7 @@ function mergeInto(target: JsonObject, patch: JsonObject, keepKeys: boolean) {
       if (keepKeys && Object.hasOwn(target, key)) target[key] = null;
       else delete target[key];
     } else if (isObject(value)) {
-      const current = target[key];
+      const current = Object.hasOwn(target, key) ? target[key] : undefined;
       const child: JsonObject = isObject(current) ? current : {};
       mergeInto(child, value, false);
       setMember(target, key, child);

@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { addAgent } from '../agents.ts';
 import { createApp, type AppDeps } from '../app.ts';
 import { openStore, type ChatStore } from '../store.ts';
 
@@ -11,6 +12,10 @@ export type TestApp = {
   dbPath: string;
   /** POSTs a JSON body to /api/v1/ChatSession from the given peer address. */
   postSession(body: unknown, headers?: Record<string, string>, peer?: string): Promise<Response>;
+  /** Any request to the app, from 203.0.113.7; a `json` body is sent as application/json. */
+  call(method: string, path: string, init?: { json?: unknown; body?: string | Uint8Array; headers?: Record<string, string> }): Promise<Response>;
+  /** Adds an agent with this password and returns its Basic Authorization header value. */
+  agent(userName?: string, password?: string): Promise<string>;
   close(): void;
 };
 
@@ -37,6 +42,20 @@ export function createTestApp(options: Omit<AppDeps, 'store'> = {}): TestApp {
         },
         { incoming: { socket: { remoteAddress: peer } } },
       ),
+    call: async (method, path, init = {}) =>
+      app.request(
+        path,
+        {
+          method,
+          headers: { ...(init.json !== undefined ? { 'Content-Type': 'application/json' } : {}), ...init.headers },
+          body: init.json !== undefined ? JSON.stringify(init.json) : init.body,
+        },
+        { incoming: { socket: { remoteAddress: '203.0.113.7' } } },
+      ),
+    agent: async (userName = 'kari', password = 'kari-secret-1') => {
+      if (!store.findAssociate(userName)) await addAgent(store, { userName, password, fullName: `${userName} Nordmann` });
+      return `Basic ${Buffer.from(`${userName}:${password}`).toString('base64')}`;
+    },
     close() {
       store.close();
       rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,204 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createToken } from '../agents.ts';
+import { createTestApp, json, type TestApp } from '../testing/test-app.ts';
+
+const sampleRequest = JSON.parse(
+  readFileSync(fileURLToPath(new URL('../testing/fixtures/seed-sample-request.json', import.meta.url)), 'utf8'),
+);
+
+let clock = Date.parse('2026-11-26T09:00:00Z');
+let t: TestApp;
+beforeEach(() => {
+  clock = Date.parse('2026-11-26T09:00:00Z');
+  t = createTestApp({ now: () => clock, config: { appTokens: ['app-token-1'] } });
+});
+afterEach(() => t.close());
+
+const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+const asAgent = (authorization: string) => t.call('GET', '/api/v1/ChatSession/default', { headers: { Authorization: authorization } });
+
+async function expect401(response: Response) {
+  expect(response.status).toBe(401);
+  expect(await json(response)).toMatchObject({ Error: true, ErrorType: 'SoUnauthorizedException' });
+}
+
+describe('agents\' credentials', () => {
+  it('takes Basic with the right password, and refuses a wrong one, an unknown user and garbage', async () => {
+    const good = await t.agent('kari', 'kari-secret-1');
+    expect((await asAgent(good)).status).toBe(200);
+    await expect401(await asAgent(basic('kari', 'wrong-password')));
+    await expect401(await asAgent(basic('nobody', 'kari-secret-1')));
+    await expect401(await asAgent('Basic not*base64'));
+    await expect401(await asAgent(`Basic ${Buffer.from('no-colon').toString('base64')}`));
+  });
+
+  it('matches the user name in any case', async () => {
+    await t.agent('kari', 'kari-secret-1');
+    expect((await asAgent(basic('KARI', 'kari-secret-1'))).status).toBe(200);
+  });
+
+  it('takes a Bearer token it issued, and refuses others', async () => {
+    await t.agent('kari');
+    const token = createToken(t.store, t.store.findAssociate('kari')!);
+    expect((await asAgent(`Bearer ${token}`)).status).toBe(200);
+    await expect401(await asAgent(`Bearer ${token}x`));
+    const db = new Database(t.dbPath, { readonly: true });
+    const stored = db.prepare('SELECT secret_hash FROM credential').pluck().all();
+    db.close();
+    expect(stored).not.toContain(token);
+  });
+
+  it('issues a ticket for valid credentials, takes it as SOTicket until it expires', async () => {
+    await t.agent('kari', 'kari-secret-1');
+    const response = await t.call('POST', '/api/v1/Authentication/Ticket', {
+      json: { UserName: 'kari', Password: 'kari-secret-1' },
+    });
+    expect(response.status).toBe(200);
+    const { Ticket, Expires } = await json(response);
+    expect(Ticket).toMatch(/^[\w-]{43}$/);
+    expect(Date.parse(Expires)).toBeGreaterThan(clock);
+    expect((await asAgent(`SOTicket ${Ticket}`)).status).toBe(200);
+
+    clock = Date.parse(Expires) + 1;
+    await expect401(await asAgent(`SOTicket ${Ticket}`));
+    await expect401(await asAgent('SOTicket made-up'));
+  });
+
+  it('refuses a ticket for wrong credentials, and a login body without them', async () => {
+    await t.agent('kari', 'kari-secret-1');
+    await expect401(
+      await t.call('POST', '/api/v1/Authentication/Ticket', { json: { UserName: 'kari', Password: 'nope-nope' } }),
+    );
+    const missing = await t.call('POST', '/api/v1/Authentication/Ticket', { json: { UserName: 'kari' } });
+    expect(missing.status).toBe(400);
+  });
+
+  it('signs a browser agent in with a session cookie that needs the XSRF token echoed', async () => {
+    await t.agent('kari', 'kari-secret-1');
+    const login = await t.call('POST', '/api/v1/Authentication/Login', {
+      json: { UserName: 'kari', Password: 'kari-secret-1' },
+    });
+    expect(login.status).toBe(200);
+    expect((await json(login)).UserName).toBe('kari');
+    const cookies = login.headers.getSetCookie();
+    const session = cookies.find((cookie) => cookie.startsWith('chatline_session='))!;
+    const xsrf = cookies.find((cookie) => cookie.startsWith('XSRF-TOKEN='))!;
+    expect(session).toMatch(/HttpOnly/);
+    expect(session).toMatch(/SameSite=Strict/);
+    expect(xsrf).not.toMatch(/HttpOnly/);
+    const sessionValue = session.split(';')[0]!;
+    const xsrfValue = xsrf.split(';')[0]!.slice('XSRF-TOKEN='.length);
+    const cookie = `${sessionValue}; XSRF-TOKEN=${xsrfValue}`;
+
+    const ok = await t.call('GET', '/api/v1/ChatSession/default', { headers: { Cookie: cookie, 'X-XSRF-TOKEN': xsrfValue } });
+    expect(ok.status).toBe(200);
+    await expect401(await t.call('GET', '/api/v1/ChatSession/default', { headers: { Cookie: cookie } }));
+    await expect401(
+      await t.call('GET', '/api/v1/ChatSession/default', { headers: { Cookie: cookie, 'X-XSRF-TOKEN': 'forged' } }),
+    );
+
+    const logout = await t.call('POST', '/api/v1/Authentication/Logout', { headers: { Cookie: cookie, 'X-XSRF-TOKEN': xsrfValue } });
+    expect(logout.status).toBe(204);
+    await expect401(
+      await t.call('GET', '/api/v1/ChatSession/default', { headers: { Cookie: cookie, 'X-XSRF-TOKEN': xsrfValue } }),
+    );
+  });
+
+  it('refuses unknown schemes and oversized headers with 401', async () => {
+    await expect401(await asAgent('Digest username="kari"'));
+    await expect401(await asAgent(`Bearer ${'x'.repeat(10_000)}`));
+    await expect401(await asAgent('Bearer'));
+  });
+
+  it('refuses an SO-AppToken it does not know, when app tokens are configured', async () => {
+    const auth = await t.agent();
+    const withToken = (token: string) =>
+      t.call('GET', '/api/v1/ChatSession/default', { headers: { Authorization: auth, 'SO-AppToken': token } });
+    expect((await withToken('app-token-1')).status).toBe(200);
+    await expect401(await withToken('someone-elses'));
+    expect((await asAgent(auth)).status).toBe(200);
+  });
+
+  it('keeps visitors out of agents\' routes with 401', async () => {
+    await expect401(await t.call('GET', '/api/v1/ChatSession/default'));
+    await expect401(await t.call('GET', '/api/v1/Associate'));
+    await expect401(await t.call('POST', '/api/v1/Agents/Chat/CreateDefaultChatSessionEntity'));
+  });
+});
+
+describe('GET /api/v1/Associate', () => {
+  it('lists the agents in the Associate shape', async () => {
+    const auth = await t.agent('kari');
+    await t.agent('ola');
+    const response = await t.call('GET', '/api/v1/Associate', { headers: { Authorization: auth } });
+    expect(response.status).toBe(200);
+    const agents = await json(response);
+    expect(agents.map((agent: { UserName: string }) => agent.UserName)).toEqual(['kari', 'ola']);
+    expect(Object.keys(agents[0])).toEqual(Object.keys(sampleRequest.User));
+    expect(agents[0]).toMatchObject({ FullName: 'kari Nordmann', Deleted: false, Type: 'Employee' });
+  });
+});
+
+describe('POST /api/v1/ChatSession by an agent', () => {
+  function addSampleReferences() {
+    const db = new Database(t.dbPath);
+    db.prepare("INSERT INTO chat_topic (id, name) VALUES (16, 'Returns')").run();
+    for (const [id, name] of [[181, 'langosh'], [74, 'waters']] as const) {
+      db.prepare("INSERT INTO associate (id, user_name, full_name, created_at) VALUES (?, ?, ?, 0)").run(id, name, `${name} full`);
+    }
+    db.close();
+  }
+
+  it('saves the reference page\'s sample request and answers 200', async () => {
+    const auth = await t.agent();
+    addSampleReferences();
+    const response = await t.call('POST', '/api/v1/ChatSession', { json: sampleRequest, headers: { Authorization: auth } });
+    expect(response.status).toBe(200);
+    const entity = await json(response);
+    expect(entity).toMatchObject({
+      TopicId: 16,
+      Status: 'Closed',
+      CustomerConsented: false,
+      LastMessage: 'sit',
+      WhenStarted: '2002-10-30T08:40:58.678+00:00',
+      AlertLevel: 650,
+      Rank: 771,
+      Flags: 'CustomerIsTyping',
+      Person: sampleRequest.Person,
+      Ticket: sampleRequest.Ticket,
+      TableRight: { Mask: 'FULL', Reason: '' },
+    });
+    expect(entity.User).toMatchObject({ AssociateId: 181, UserName: 'langosh', FullName: 'langosh full' });
+    expect(entity.TransferTo).toMatchObject({ AssociateId: 74, UserName: 'waters' });
+    // Still the server's own:
+    expect(entity.ChatSessionId).not.toBe(684);
+    expect(entity.SessionKey).not.toBe('in');
+    expect(entity.CustomerHost).toBe('203.0.113.7');
+    expect(entity.WhenRequested).toBe('2026-11-26T09:00:00.000+00:00');
+    expect(entity.InitialQueuePos).toBe(1);
+    expect(entity.FieldProperties.Status.FieldRight.Mask).toBe('Read, Write, Update');
+  });
+
+  it('refuses a User or TransferTo that names no agent', async () => {
+    const auth = await t.agent();
+    const response = await t.call('POST', '/api/v1/ChatSession', {
+      json: { TopicId: 1, User: { AssociateId: 999 }, TransferTo: { AssociateId: 998 } },
+      headers: { Authorization: auth },
+    });
+    expect(response.status).toBe(400);
+    const body = await json(response);
+    expect(body.FieldErrors.map((e: { Field: string; Code: string }) => `${e.Field}:${e.Code}`)).toEqual([
+      'User:unknown_associate',
+      'TransferTo:unknown_associate',
+    ]);
+  });
+
+  it('does not ask an agent for the visitor\'s consent', async () => {
+    const auth = await t.agent();
+    const response = await t.call('POST', '/api/v1/ChatSession', { json: { TopicId: 1 }, headers: { Authorization: auth } });
+    expect(response.status).toBe(200);
+  });
+});
