@@ -72,7 +72,9 @@ function parseTimeZone(header: string | undefined): string | null {
   }
   if (zone === '' && flags.length > 0) return 'UTC';
   try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    // Echo the zone as the client named it: ICU would rename some (Asia/Kolkata → Asia/Calcutta).
+    return zone.toUpperCase() === 'UTC' ? 'UTC' : zone;
   } catch {
     throw badRequest('unknownTimeZone', zone);
   }
