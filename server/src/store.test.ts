@@ -56,14 +56,36 @@ describe('the SQLite store', () => {
     expect(() => openStore(path)).toThrow(MigrationError);
   });
 
-  it('counts the queue from the (topic, status) index, not by scanning sessions', () => {
+  it('keeps the waiting count per topic right through inserts, status changes, moves and deletes', () => {
+    const path = join(dir, 'chat.db');
+    const store = openStore(path);
+    const db = new Database(path);
+    db.prepare("INSERT INTO chat_topic (id, name) VALUES (2, 'Sales')").run();
+    const insert = db.prepare('INSERT INTO chat_session (topic_id, status, updated_at) VALUES (?, ?, 0)');
+    const random = (n: number) => Math.floor(Math.random() * n);
+    for (let i = 0; i < 300; i++) {
+      const ids = db.prepare('SELECT id FROM chat_session').pluck().all() as number[];
+      const action = random(4);
+      if (action === 0 || ids.length === 0) insert.run(1 + random(2), random(3) === 0 ? 9 : 4);
+      else if (action === 1) db.prepare('UPDATE chat_session SET status = ? WHERE id = ?').run([4, 5, 9][random(3)], ids[random(ids.length)]);
+      else if (action === 2) db.prepare('UPDATE chat_session SET topic_id = ? WHERE id = ?').run(1 + random(2), ids[random(ids.length)]);
+      else db.prepare('DELETE FROM chat_session WHERE id = ?').run(ids[random(ids.length)]);
+    }
+    const counted = db
+      .prepare('SELECT t.id, (SELECT count(*) FROM chat_session s WHERE s.topic_id = t.id AND s.status = 4) AS n FROM chat_topic t ORDER BY t.id')
+      .all();
+    const kept = db.prepare('SELECT topic_id AS id, waiting AS n FROM chat_queue ORDER BY topic_id').all();
+    expect(kept).toEqual(counted);
+    db.close();
+    store.close();
+  });
+
+  it('reads the queue position with one primary-key lookup, not by scanning sessions', () => {
     const path = join(dir, 'chat.db');
     openStore(path).close();
     const db = new Database(path, { readonly: true });
-    const plan = db
-      .prepare('EXPLAIN QUERY PLAN SELECT count(*) FROM chat_session WHERE topic_id = ? AND status = ?')
-      .all(1, 4) as { detail: string }[];
+    const plan = db.prepare('EXPLAIN QUERY PLAN SELECT waiting FROM chat_queue WHERE topic_id = ?').all(1) as { detail: string }[];
     db.close();
-    expect(plan.map((step) => step.detail).join(' ')).toContain('USING COVERING INDEX chat_session_topic_status');
+    expect(plan.map((step) => step.detail).join(' ')).toMatch(/USING INTEGER PRIMARY KEY/);
   });
 });

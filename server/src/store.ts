@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { ChatSessionStatus, chatSessionFields } from '@chatline/shared';
+import { chatSessionFields } from '@chatline/shared';
 import { migrate, readMigrations } from './migrate.ts';
 
 /** A chat_session row: one column per field of the field table, plus bookkeeping. */
@@ -144,9 +144,8 @@ export function openStore(path: string, { busyTimeout = 5000 }: OpenOptions = {}
     `INSERT INTO chat_session (${insertColumns.join(', ')}, initial_queue_pos)
      VALUES (${insertColumns.map((column) => `@${column}`).join(', ')}, @initial_queue_pos)`,
   );
-  const countWaiting = db
-    .prepare('SELECT count(*) FROM chat_session WHERE topic_id = ? AND status = ?')
-    .pluck();
+  // Kept by triggers (migration 0003): one primary-key read, not a count.
+  const countWaiting = db.prepare('SELECT waiting FROM chat_queue WHERE topic_id = ?').pluck();
   const selectSession = db.prepare('SELECT * FROM chat_session WHERE id = ?');
   const updateStatus = db.prepare('UPDATE chat_session SET status = ?, updated_at = ? WHERE id = ?');
   const selectTopic = db.prepare('SELECT id, name, collect_consent FROM chat_topic WHERE id = ?');
@@ -174,7 +173,7 @@ export function openStore(path: string, { busyTimeout = 5000 }: OpenOptions = {}
   const deleteCredential = db.prepare('DELETE FROM credential WHERE secret_hash = ?');
 
   const create = db.transaction((row: NewSessionRow): SessionRow => {
-    const waiting = countWaiting.get(row.topic_id, ChatSessionStatus.InQueue) as number;
+    const waiting = (countWaiting.get(row.topic_id) as number | undefined) ?? 0;
     const { lastInsertRowid } = insertSession.run({ ...row, initial_queue_pos: waiting + 1 });
     return selectSession.get(lastInsertRowid) as SessionRow;
   });
