@@ -1,15 +1,15 @@
 import { defineConfig } from 'vite';
 
 /**
- * `npm run build`: the widget as one minified ES module, Lit included, at dist/chat-widget.js,
- * and the demo site (demo/public) copied beside it. The server serves both from dist/.
+ * `npm run build`: the widget as one minified ES module, Lit included, at dist/public/chat-widget.js,
+ * and the demo site (demo/public) copied beside it. The server serves both from dist/public.
  */
 export default defineConfig({
   publicDir: 'demo/public',
   // Lit's production build whatever NODE_ENV says: its dev mode adds a third to the bundle.
   resolve: { conditions: ['module', 'browser', 'production'] },
   build: {
-    outDir: 'dist',
+    outDir: 'dist/public',
     emptyOutDir: true,
     target: 'es2022',
     // A non-library build minifies whitespace too; the entry keeps its exports.

@@ -12,6 +12,8 @@ export type Config = {
   allowedOrigins: string[];
   /** When not empty, requests carrying another `SO-AppToken` are refused. */
   appTokens: string[];
+  /** SQLite's synchronous setting: NORMAL, or FULL to survive power loss at every commit. */
+  synchronous: 'NORMAL' | 'FULL';
   /** An agent to create at start if missing. */
   admin: { userName: string; password: string } | null;
 };
@@ -48,6 +50,13 @@ function parseTrustProxy(value: string | undefined): number {
   );
 }
 
+function parseSynchronous(value: string | undefined): 'NORMAL' | 'FULL' {
+  const text = (value ?? '').trim().toUpperCase();
+  if (text === '' || text === 'NORMAL') return 'NORMAL';
+  if (text === 'FULL') return 'FULL';
+  throw new ConfigError(`CHAT_DB_SYNC must be normal or full, not "${value}".`);
+}
+
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
   const publicUrl = env.CHAT_PUBLIC_URL ? parseUrl('CHAT_PUBLIC_URL', env.CHAT_PUBLIC_URL) : null;
   const adminUser = env.CHAT_ADMIN_USER?.trim() ?? '';
@@ -71,5 +80,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
       .map((token) => token.trim())
       .filter((token) => token !== ''),
     admin: adminUser ? { userName: adminUser, password: adminPassword } : null,
+    synchronous: parseSynchronous(env.CHAT_DB_SYNC),
   };
 }

@@ -1,4 +1,5 @@
 /** Starts the server: `npm start` from the repository root. */
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
@@ -9,7 +10,9 @@ import { configFromEnv, ConfigError, type Config } from './config.ts';
 import { MigrationError } from './migrate.ts';
 import { openStore, type ChatStore } from './store.ts';
 
-const distDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist');
+// dist/public beside the compiled server (dist/server), or from the source tree (server/src).
+const here = dirname(fileURLToPath(import.meta.url));
+const publicDir = [join(here, '..', 'public'), join(here, '..', '..', 'dist', 'public')].find((dir) => existsSync(dir)) ?? '';
 const SHUTDOWN_GRACE_MS = 10_000;
 
 function fail(message: string): never {
@@ -21,7 +24,7 @@ let config: Config;
 let store: ChatStore;
 try {
   config = configFromEnv();
-  store = openStore(config.dbPath);
+  store = openStore(config.dbPath, { synchronous: config.synchronous });
 } catch (error) {
   if (error instanceof ConfigError || error instanceof MigrationError) fail(error.message);
   throw error;
@@ -38,7 +41,7 @@ if (config.admin) {
   }
 }
 
-const assets = loadAssets(distDir);
+const assets = loadAssets(publicDir);
 if (!assets.has('/chat-widget.js')) {
   console.warn('chatline: the widget is not built, so /chat-widget.js is missing. Run "npm run build".');
 }

@@ -166,6 +166,28 @@ function applySelect(entity: Record<string, unknown>, select: Selection): Record
   return result;
 }
 
+const serialized = new WeakMap<object, string>();
+const PLACEHOLDER = '\u0000FieldProperties\u0000';
+const PLACEHOLDER_JSON = `"FieldProperties":${JSON.stringify(PLACEHOLDER)}`;
+
+/**
+ * JSON of an entity whose FieldProperties, the larger half of every answer, is one of the
+ * few shared objects entity.ts builds: that part is serialized once and reused.
+ */
+function stringifyEntity(body: Record<string, unknown>): string {
+  const properties = body.FieldProperties;
+  if (typeof properties !== 'object' || properties === null) return JSON.stringify(body);
+  let json = serialized.get(properties);
+  if (json === undefined) {
+    json = JSON.stringify(properties);
+    serialized.set(properties, json);
+  }
+  const text = JSON.stringify({ ...body, FieldProperties: PLACEHOLDER });
+  // The last occurrence is ours: only _Links, which the server writes, comes after it.
+  const at = text.lastIndexOf(PLACEHOLDER_JSON);
+  return `${text.slice(0, at)}"FieldProperties":${json}${text.slice(at + PLACEHOLDER_JSON.length)}`;
+}
+
 /** Writes an entity as the request asked: format, zone and selection. */
 export function sendEntity(c: Context<ApiEnv>, entity: object, status: ContentfulStatusCode = 200): Response {
   const output = c.get('output');
@@ -180,6 +202,6 @@ export function sendEntity(c: Context<ApiEnv>, entity: object, status: Contentfu
     c.header('SO-TimeZone', output.timeZone);
   }
   if (output.select) body = applySelect(body, output.select);
-  const text = output.format === 'xml' ? toXml('ChatSessionEntity', body) : JSON.stringify(body);
+  const text = output.format === 'xml' ? toXml('ChatSessionEntity', body) : stringifyEntity(body);
   return c.body(text, status, { 'Content-Type': output.contentType });
 }

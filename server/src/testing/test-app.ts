@@ -13,7 +13,7 @@ export type TestApp = {
   /** POSTs a JSON body to /api/v1/ChatSession from the given peer address. */
   postSession(body: unknown, headers?: Record<string, string>, peer?: string): Promise<Response>;
   /** Any request to the app, from 203.0.113.7; a `json` body is sent as application/json. */
-  call(method: string, path: string, init?: { json?: unknown; body?: string | Uint8Array; headers?: Record<string, string> }): Promise<Response>;
+  call(method: string, path: string, init?: { json?: unknown; body?: string; headers?: Record<string, string> }): Promise<Response>;
   /** Adds an agent with this password and returns its Basic Authorization header value. */
   agent(userName?: string, password?: string): Promise<string>;
   close(): void;

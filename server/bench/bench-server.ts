@@ -1,0 +1,20 @@
+/**
+ * The server as `npm start` runs it, plus one route for the benchmark's baseline:
+ * `POST /bench/noop` answers 204 and does nothing. Started by bench.ts on loopback.
+ */
+import { serve } from '@hono/node-server';
+import { createApp } from '../src/app.ts';
+import { loadAssets } from '../src/assets.ts';
+import { openStore } from '../src/store.ts';
+
+const store = openStore(process.env.CHAT_DB ?? ':memory:', { synchronous: process.env.CHAT_DB_SYNC === 'full' ? 'FULL' : 'NORMAL' });
+const app = createApp({ store, assets: loadAssets(new URL('../../dist/public', import.meta.url).pathname), logError: () => {} });
+app.post('/bench/noop', (c) => c.body(null, 204));
+
+const server = serve({ fetch: app.fetch, port: Number(process.env.PORT ?? 0), hostname: '127.0.0.1' }, (info) => {
+  console.log(`listening on http://127.0.0.1:${info.port}`);
+});
+process.on('SIGTERM', () => server.close(() => {
+  store.close();
+  process.exit(0);
+}));

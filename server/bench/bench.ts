@@ -1,0 +1,318 @@
+/**
+ * `npm run bench`: the figures that say whether the product is fast. Starts everything it
+ * measures itself, on loopback only, each run bounded in time; prints a table and writes it to
+ * BENCHMARKS.md with the machine it ran on. Pairs are measured side by side in one run.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import autocannon from 'autocannon';
+import Database from 'better-sqlite3';
+import { chromium } from 'playwright-core';
+import { chromiumArgs, chromiumPath } from '../../demo/chromium.ts';
+import { openStore } from '../src/store.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const DURATION_S = Number(process.env.BENCH_SECONDS ?? 5);
+const WIDGET_LOADS = 10;
+const work = mkdtempSync(join(tmpdir(), 'chatline-bench-'));
+
+const visitorBody = JSON.stringify({
+  TopicId: 1,
+  CustomerAlias: 'Kari',
+  CustomerName: 'Kari Nordmann',
+  CustomerEmail: 'kari@example.com',
+  CustomerPhone: '+47 22 33 44 55',
+  CustomerConsented: true,
+  FirstMessage: 'Do you service cargo bikes?',
+});
+
+type Server = { url: string; child: ChildProcess; peakRssMb: () => number; stop: () => Promise<void> };
+
+function peakRss(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    return kb / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+/** The benchmark server (the real app plus a no-op route) on a throwaway or given database. */
+function startBenchServer(dbPath: string): Promise<Server> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/bench/bench-server.ts'], {
+    cwd: root,
+    env: { ...process.env, CHAT_DB: dbPath, PORT: '0' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let peak = 0;
+  const sampler = setInterval(() => (peak = Math.max(peak, peakRss(child.pid!))), 200);
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout!.on('data', (chunk) => {
+      output += chunk;
+      const match = /listening on (\S+)/.exec(output);
+      if (match) {
+        resolve({
+          url: match[1]!,
+          child,
+          peakRssMb: () => Math.max(peak, peakRss(child.pid!)),
+          stop: async () => {
+            peak = Math.max(peak, peakRss(child.pid!));
+            clearInterval(sampler);
+            child.kill('SIGTERM');
+            await exited;
+          },
+        });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}: ${output}`)));
+  });
+}
+
+type Load = { rps: number; p50: number; p99: number; errors: number };
+
+async function load(url: string, connections: number, create: boolean): Promise<Load> {
+  const result = await autocannon({
+    url: `${url}${create ? '/api/v1/ChatSession' : '/bench/noop'}`,
+    method: 'POST',
+    connections,
+    duration: DURATION_S,
+    headers: { 'content-type': 'application/json' },
+    body: visitorBody,
+  });
+  const expected = create ? 200 : 204;
+  const wrong = Object.entries(result.statusCodeStats ?? {})
+    .filter(([code]) => Number(code) !== expected)
+    .reduce((sum, [, stat]) => sum + (stat as { count: number }).count, 0);
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts + wrong,
+  };
+}
+
+/** A database with `total` sessions in topic 1, `waiting` of them InQueue. */
+function seedDatabase(path: string, total: number, waiting: number) {
+  openStore(path).close();
+  const db = new Database(path);
+  const now = Date.now();
+  db.transaction(() => {
+    db.prepare(
+      `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < @total)
+       INSERT INTO chat_session (topic_id, customer_alias, customer_name, customer_email, customer_consented,
+                                 status, first_message, when_requested, session_key_hash, initial_queue_pos, updated_at)
+       SELECT 1, 'visitor' || i, 'Visitor ' || i, 'visitor' || i || '@example.com', 1,
+              CASE WHEN i <= @waiting THEN 4 ELSE 9 END, 'Hello', @now - i * 1000, hex(randomblob(32)), i, @now
+       FROM n`,
+    ).run({ total, waiting, now });
+  })();
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+}
+
+/** Process start to the first answered request, for `npm start`'s entry point. */
+async function serverStart(dbPath: string): Promise<number> {
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const started = performance.now();
+  const child = spawn(process.execPath, ['dist/server/main.js'], {
+    cwd: root,
+    env: { ...process.env, CHAT_DB: dbPath, PORT: String(port) },
+    stdio: 'ignore',
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  try {
+    for (;;) {
+      if (performance.now() - started > 20_000) throw new Error('the server did not answer within 20 s');
+      try {
+        await fetch(`http://127.0.0.1:${port}/chat-widget.js`, { method: 'HEAD' });
+        return performance.now() - started;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    }
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+type TraceEvent = {
+  name: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  pid: number;
+  tid: number;
+  args?: { name?: string; url?: string; data?: { url?: string } };
+};
+
+/** Launcher interactive time and the longest main-thread task running widget code, per load. */
+async function widgetStart(url: string): Promise<{ interactiveMs: number; longestTaskMs: number }> {
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+  const interactive: number[] = [];
+  const longest: number[] = [];
+  try {
+    for (let i = 0; i < WIDGET_LOADS; i++) {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      // A string, not a function: tsx would name the function with a helper the page lacks.
+      await page.addInitScript(`customElements.whenDefined('chat-widget').then(() => {
+        const check = () => {
+          const launcher = document.querySelector('chat-widget')?.shadowRoot?.querySelector('.launcher');
+          if (launcher) window.launcherAt = performance.now();
+          else requestAnimationFrame(check);
+        };
+        check();
+      });`);
+      await browser.startTracing(page, { categories: ['toplevel', 'devtools.timeline', 'v8.execute'] });
+      await page.goto(url);
+      await page.waitForFunction('window.launcherAt !== undefined');
+      interactive.push((await page.evaluate('window.launcherAt')) as number);
+      const trace = JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: TraceEvent[] };
+      const events = trace.traceEvents;
+      const mainThreads = new Set(
+        events
+          .filter((event) => event.name === 'thread_name' && event.args?.name === 'CrRendererMain')
+          .map((event) => `${event.pid}:${event.tid}`),
+      );
+      const onMain = (event: TraceEvent) => mainThreads.has(`${event.pid}:${event.tid}`);
+      // Compiling and running the module (its first render happens in the same task).
+      const widgetEvents = events.filter(
+        (event) => onMain(event) && (event.args?.data?.url ?? event.args?.url ?? '').includes('chat-widget.js'),
+      );
+      const tasks = events.filter(
+        (event) => (event.name === 'RunTask' || event.name === 'ThreadControllerImpl::RunTask') && event.ph === 'X' && onMain(event),
+      );
+      const widgetTasks = tasks.filter((task) =>
+        widgetEvents.some(
+          (event) => event.pid === task.pid && event.tid === task.tid && event.ts >= task.ts && event.ts <= task.ts + task.dur!,
+        ),
+      );
+      longest.push(Math.max(0, ...widgetTasks.map((task) => task.dur! / 1000)));
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+  }
+  return { interactiveMs: median(interactive), longestTaskMs: median(longest) };
+}
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
+
+async function main() {
+  console.log(`chatline bench: ${cpus().length} CPUs, Node ${process.version}, ${DURATION_S} s per load run`);
+  const rows: string[][] = [];
+  let peakRssMb = 0;
+
+  // 1. Creates against the no-op baseline, on one server, at 10 and 50 connections.
+  const server = await startBenchServer(join(work, 'throughput.db'));
+  const pairs: Record<number, { noop: Load; create: Load }> = {};
+  for (const connections of [10, 50]) {
+    const noop = await load(server.url, connections, false);
+    const create = await load(server.url, connections, true);
+    pairs[connections] = { noop, create };
+    console.log(`  ${connections} connections: no-op ${fmt(noop.rps)}/s, creates ${fmt(create.rps)}/s`);
+  }
+  peakRssMb = Math.max(peakRssMb, server.peakRssMb());
+  await server.stop();
+  for (const connections of [10, 50]) {
+    const { noop, create } = pairs[connections]!;
+    const ratio = create.rps / noop.rps;
+    rows.push([
+      `visitor creates vs no-op, ${connections} connections`,
+      `${fmt(create.rps)}/s vs ${fmt(noop.rps)}/s = **${fmt(ratio, 2)}**${create.errors + noop.errors ? ` (${create.errors + noop.errors} errors)` : ''}`,
+      'ratio ≥ 0.30',
+      verdict(ratio >= 0.3 && create.errors === 0),
+    ]);
+  }
+  for (const connections of [10, 50]) {
+    const { create } = pairs[connections]!;
+    rows.push([
+      `create latency, ${connections} connections`,
+      `p50 ${fmt(create.p50, 1)} ms, p99 **${fmt(create.p99, 1)} ms**`,
+      connections === 10 ? 'p99 ≤ 10 ms' : '',
+      connections === 10 ? verdict(create.p99 <= 10) : '',
+    ]);
+  }
+
+  // 2. Cost growth: 1,000 sessions against 1,000,000 (100,000 of them waiting in the topic).
+  const small = join(work, 'small.db');
+  const large = join(work, 'large.db');
+  const seedStart = performance.now();
+  seedDatabase(small, 1_000, 100);
+  seedDatabase(large, 1_000_000, 100_000);
+  console.log(`  seeded 1,000 and 1,000,000 sessions in ${fmt((performance.now() - seedStart) / 1000, 1)} s`);
+  const growth: number[] = [];
+  for (const path of [small, large]) {
+    const seeded = await startBenchServer(path);
+    growth.push((await load(seeded.url, 10, true)).rps);
+    peakRssMb = Math.max(peakRssMb, seeded.peakRssMb());
+    await seeded.stop();
+  }
+  const growthRatio = growth[1]! / growth[0]!;
+  rows.push([
+    'cost growth: creates/s with 1,000,000 sessions vs 1,000',
+    `${fmt(growth[1]!)}/s vs ${fmt(growth[0]!)}/s = **${fmt(growthRatio, 2)}**`,
+    'ratio ≥ 0.9',
+    verdict(growthRatio >= 0.9),
+  ]);
+  rows.push(['memory: peak RSS of the server during the runs', `**${fmt(peakRssMb, 1)} MB**`, '≤ 150 MB', verdict(peakRssMb <= 150)]);
+
+  // 3. The widget: its weight, and what it costs a page that loads it.
+  const bundle = readFileSync(join(root, 'dist', 'public', 'chat-widget.js'));
+  const gzip = gzipSync(bundle, { level: 9 }).byteLength;
+  const brotli = brotliCompressSync(bundle, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).byteLength;
+  rows.push([
+    'widget weight (/chat-widget.js)',
+    `**${fmt(gzip / 1000, 1)} kB gzip**, ${fmt(brotli / 1000, 1)} kB brotli, ${fmt(bundle.byteLength / 1000, 1)} kB minified`,
+    '≤ 15 kB gzip',
+    verdict(gzip <= 15_000),
+  ]);
+  const demo = await startBenchServer(join(work, 'demo.db'));
+  const start = await widgetStart(`${demo.url}/`);
+  await demo.stop();
+  rows.push([`widget start on the demo (median of ${WIDGET_LOADS} loads)`, `launcher interactive at ${fmt(start.interactiveMs)} ms; longest task running widget code **${fmt(start.longestTaskMs, 1)} ms**`, '≤ 50 ms long task', verdict(start.longestTaskMs <= 50)]);
+
+  // 4. Server start, as npm start's entry point runs it (after the build).
+  const starts: number[] = [];
+  for (const path of [join(work, 'empty.db'), large]) {
+    const runs = [];
+    for (let i = 0; i < 3; i++) runs.push(await serverStart(path));
+    starts.push(median(runs));
+  }
+  rows.push([
+    'server start to first answer, empty database / 1,000,000 sessions (median of 3)',
+    `**${fmt(starts[0]!)} ms** / **${fmt(starts[1]!)} ms**`,
+    '≤ 1 s',
+    verdict(Math.max(...starts) <= 1000),
+  ]);
+
+  const table = [
+    '| figure | measured | target | |',
+    '|---|---|---|---|',
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n');
+  const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
+  console.log(`\n${table}\n\n${machine}`);
+  writeFileSync(
+    join(root, 'BENCHMARKS.md'),
+    `# Benchmarks\n\nMeasured by \`npm run bench\` on ${machine}; load runs of ${DURATION_S} s with autocannon, ` +
+      `server and load generator on the same machine, over loopback.\n\n${table}\n`,
+  );
+}
+
+try {
+  await main();
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
