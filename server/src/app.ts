@@ -1,11 +1,13 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
+import { requestId } from 'hono/request-id';
 import { serveAssets, type Asset } from './assets.ts';
 import { MAX_BODY_BYTES } from './body.ts';
 import type { Config } from './config.ts';
 import { errorBody, internalErrorBody, notFound, payloadTooLarge } from './errors.ts';
 import { chooseLanguage } from './i18n.ts';
+import { jsonLogger, requestLog, securityHeaders, type Logger } from './middleware/observe.ts';
 import { originGuard } from './middleware/origin.ts';
 import { authenticate } from './auth.ts';
 import type { ApiEnv } from './env.ts';
@@ -25,6 +27,8 @@ export type AppDeps = {
   now?: () => number;
   /** Where unexpected errors are reported. */
   logError?: (error: unknown) => void;
+  /** Where the one line per request goes; stdout as JSON by default. */
+  log?: Logger;
 };
 
 /** Builds the HTTP app. No I/O here: the entry file opens the store and starts listening. */
@@ -34,6 +38,7 @@ export function createApp({
   assets = new Map(),
   now = Date.now,
   logError = (error) => console.error(error),
+  log = jsonLogger,
 }: AppDeps) {
   const { publicUrl = null, trustProxy = 0, allowedOrigins = [], appTokens = [] } = config;
   const app = new Hono<ApiEnv>();
@@ -43,16 +48,18 @@ export function createApp({
 
   app.onError((error, c) => {
     if (error instanceof HTTPException) {
-      return sendJson(c, errorBody(error, c.req.path, languageOf(c)), error.status);
+      return sendJson(c, errorBody(error, c.req.path, languageOf(c), c.get('requestId')), error.status);
     }
     logError(error);
-    return sendJson(c, internalErrorBody(c.req.path, languageOf(c)), 500);
+    return sendJson(c, internalErrorBody(c.req.path, languageOf(c), c.get('requestId')), 500);
   });
 
   app.notFound((c) => {
-    const error = notFound('notFoundPath', c.req.method, c.req.path);
-    return sendJson(c, errorBody(error, c.req.path, languageOf(c)), 404);
+    const error = notFound('notFoundPath', c.req.method, c.req.path.slice(0, 256));
+    return sendJson(c, errorBody(error, c.req.path, languageOf(c), c.get('requestId')), 404);
   });
+
+  app.use(requestId(), requestLog({ log }), securityHeaders());
 
   app.use(
     '/api/*',

@@ -66,7 +66,7 @@ function localizeFieldError(error: FieldError, language: Language): FieldError {
   return spec ? { ...error, Message: fieldErrorMessage(spec, error.Code, fieldCatalogs[language]) } : error;
 }
 
-export function errorBody(error: HTTPException, source: string, language: Language): ApiErrorBody {
+export function errorBody(error: HTTPException, source: string, language: Language, requestId?: string): ApiErrorBody {
   const fieldErrors = error instanceof ApiError ? error.fieldErrors?.map((e) => localizeFieldError(e, language)) : undefined;
   // A validation error about one field says what is wrong with it.
   const message =
@@ -82,14 +82,16 @@ export function errorBody(error: HTTPException, source: string, language: Langua
     ErrorSource: source,
   };
   if (fieldErrors) body.FieldErrors = fieldErrors;
+  if (requestId) body.RequestId = requestId;
   return body;
 }
 
-export function internalErrorBody(source: string, language: Language): ApiErrorBody {
+export function internalErrorBody(source: string, language: Language, requestId?: string): ApiErrorBody {
   return {
     Error: true,
     ErrorType: 'SoServerException',
     ErrorMessage: render({ key: 'internal', args: [] }, language),
     ErrorSource: source,
+    ...(requestId ? { RequestId: requestId } : {}),
   };
 }

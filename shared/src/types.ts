@@ -274,6 +274,8 @@ export type ApiErrorBody = {
   ErrorSource: string;
   /** Present on validation errors: one entry per field that was refused. */
   FieldErrors?: FieldError[];
+  /** The request's id, also in the X-Request-Id header and the server's log line. */
+  RequestId?: string;
 };
 
 export type FieldError = {

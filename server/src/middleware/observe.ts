@@ -1,0 +1,66 @@
+import type { MiddlewareHandler } from 'hono';
+
+export type LogLine = {
+  time: string;
+  method: string;
+  path: string;
+  status: number;
+  duration_ms: number;
+  request_id: string;
+};
+
+export type Logger = (line: LogLine) => void;
+
+export const jsonLogger: Logger = (line) => process.stdout.write(`${JSON.stringify(line)}\n`);
+
+/**
+ * One structured line per request once it is answered. It names the path but never the query,
+ * the body or the caller: no personal data and no keys end up in logs.
+ */
+export function requestLog({ log = jsonLogger }: { log?: Logger } = {}): MiddlewareHandler<{
+  Variables: { requestId: string };
+}> {
+  return async function requestLog(c, next) {
+    const started = performance.now();
+    try {
+      await next();
+    } finally {
+      log({
+        time: new Date().toISOString(),
+        method: c.req.method,
+        path: c.req.path.slice(0, 256),
+        status: c.res.status,
+        duration_ms: Math.round((performance.now() - started) * 100) / 100,
+        request_id: c.get('requestId'),
+      });
+    }
+  };
+}
+
+/** The demo's pages load only their own scripts, styles and API, and frame in nothing. */
+const PAGE_POLICY =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+  "font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/**
+ * Headers for everything a browser might render or run. The widget's script stays loadable by
+ * pages of any origin (Cross-Origin-Resource-Policy), since embedding it is its purpose.
+ */
+export function securityHeaders(): MiddlewareHandler {
+  return async function securityHeaders(c, next) {
+    await next();
+    const headers = c.res.headers;
+    headers.set('X-Content-Type-Options', 'nosniff');
+    headers.set('Referrer-Policy', 'strict-origin-when-cross-origin');
+    const type = headers.get('content-type') ?? '';
+    if (type.startsWith('text/html')) {
+      headers.set('Content-Security-Policy', PAGE_POLICY);
+      headers.set('X-Frame-Options', 'DENY');
+    } else if (type.startsWith('text/javascript')) {
+      headers.set('Cross-Origin-Resource-Policy', 'cross-origin');
+    } else {
+      // API answers are data, never a document: nothing in them may run or load.
+      headers.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+    }
+  };
+}
