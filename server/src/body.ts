@@ -36,12 +36,42 @@ function decode(bytes: ArrayBuffer, charset: string | undefined): string {
   }
 }
 
+/** JSON.parse, whose rule for a key given twice is the one this API follows: the last wins. */
 function parseJson(text: string): unknown {
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch (error) {
-    throw badRequest('badJson', (error as Error).message);
+    throw badRequest('badJson', (error as Error).message.slice(0, 200));
   }
+  checkShape(parsed);
+  return parsed;
+}
+
+export const MAX_DEPTH = 16;
+export const MAX_MEMBERS = 2000;
+
+/**
+ * Refuses JSON nested deeper than MAX_DEPTH or with more than MAX_MEMBERS members and items
+ * in all: an entity needs neither, and the work to walk or store them grows with both.
+ */
+function checkShape(value: unknown): void {
+  let members = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth > MAX_DEPTH) throw badRequest('jsonTooDeep', MAX_DEPTH);
+    const children = Array.isArray(node) ? node : Object.values(node);
+    members += children.length;
+    if (members > MAX_MEMBERS) throw badRequest('jsonTooLarge', MAX_MEMBERS);
+    for (const child of children) stack.push([child, depth + 1]);
+  }
+}
+
+function shaped<T>(value: T): T {
+  checkShape(value);
+  return value;
 }
 
 function jsonObject(text: string): Record<string, unknown> {
@@ -157,9 +187,9 @@ export async function readEntityBody(c: Context, defaults: () => object): Promis
   switch (type) {
     case 'application/xml':
     case 'text/xml':
-      return typeStrings(parseXmlEntity(text, 'ChatSessionEntity'));
+      return typeStrings(shaped(parseXmlEntity(text, 'ChatSessionEntity')));
     case 'application/x-www-form-urlencoded':
-      return typeStrings(parseForm(text));
+      return typeStrings(shaped(parseForm(text)));
     case 'application/json-patch+json':
       return changedMembers(defaults(), (base) => applyJsonPatch(base, parseJson(text)));
     case 'application/merge-patch+json':

@@ -3,7 +3,7 @@
  * root, PascalCase child elements in the field table's order, `i:nil="true"` for null.
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { badRequest } from './errors.ts';
+import { ApiError, badRequest } from './errors.ts';
 
 const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
 const SERVICES88 = 'http://www.superoffice.net/ws/crm/NetServer/Services88';
@@ -51,9 +51,16 @@ export function parseXmlEntity(text: string, rootName: string): Record<string, u
   if (/<!DOCTYPE|<!ENTITY/i.test(text)) {
     throw badRequest('xmlDoctype');
   }
-  const valid = XMLValidator.validate(text);
-  if (valid !== true) throw badRequest('xmlMalformed', valid.err.msg);
-  const document = parser.parse(text) as Record<string, Node>;
+  let document: Record<string, Node>;
+  try {
+    const valid = XMLValidator.validate(text);
+    if (valid !== true) throw badRequest('xmlMalformed', valid.err.msg);
+    document = parser.parse(text) as Record<string, Node>;
+  } catch (error) {
+    // The parser's own limits (its nesting depth, say) throw plain errors: still bad input.
+    if (error instanceof Error && !(error instanceof ApiError)) throw badRequest('xmlMalformed', error.message.slice(0, 200));
+    throw error;
+  }
   const roots = Object.keys(document).filter((name) => !name.startsWith('?') && !name.startsWith('#'));
   if (roots.length !== 1 || roots[0] !== rootName) {
     throw badRequest('xmlRoot', rootName);

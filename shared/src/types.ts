@@ -289,6 +289,7 @@ export type FieldError = {
 export type FieldErrorCode =
   | 'type'
   | 'too_long'
+  | 'characters'
   | 'email'
   | 'phone'
   | 'required'

@@ -38,8 +38,17 @@ export function parseDateTime(input: string): number | undefined {
   return Number.isNaN(parsed) ? undefined : parsed;
 }
 
+/**
+ * The one rule for text: control characters other than tab, line feed and carriage return
+ * (C0, DEL, C1) and lone UTF-16 surrogates are refused, never silently removed, so what is
+ * stored is exactly what the visitor sees they typed.
+ */
+const BAD_CHARACTERS =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /** What is wrong with a trimmed string, or undefined when it passes. */
 function stringProblem(spec: FieldSpec, value: string): FieldErrorCode | undefined {
+  if (BAD_CHARACTERS.test(value)) return 'characters';
   if (spec.maxLength !== undefined && value.length > spec.maxLength) return 'too_long';
   if (spec.format === 'email' && !EMAIL_REGEX.test(value)) return 'email';
   if (spec.format === 'phone') {

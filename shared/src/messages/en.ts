@@ -14,6 +14,7 @@ export const en = {
   } satisfies Record<FieldKind, string>,
   type: (field: string, kind: string) => `${field} must be ${kind}.`,
   too_long: (max: number) => `Use at most ${max} characters.`,
+  characters: () => 'Remove the control characters or broken characters from this text.',
   email: () => 'Enter an email address like name@example.com.',
   phone: () => 'Enter a phone number using digits, spaces and + ( ) - . only.',
   required: (field: string) => `${field} is required.`,

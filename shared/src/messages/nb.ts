@@ -14,6 +14,7 @@ export const nb: FieldMessages = {
   },
   type: (field, kind) => `${field} må være ${kind}.`,
   too_long: (max) => `Bruk høyst ${max} tegn.`,
+  characters: () => 'Fjern kontrolltegn eller ødelagte tegn fra teksten.',
   email: () => 'Skriv en e-postadresse som navn@eksempel.no.',
   phone: () => 'Skriv et telefonnummer med bare sifre, mellomrom og + ( ) - .',
   required: (field) => `${field} må fylles ut.`,

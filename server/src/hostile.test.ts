@@ -1,0 +1,130 @@
+/** Hostile and malformed input: each case fails if its protection is removed. */
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestApp, json, type TestApp } from './testing/test-app.ts';
+
+let t: TestApp;
+beforeEach(() => {
+  t = createTestApp();
+});
+afterEach(() => t.close());
+
+const visitor = { TopicId: 1, CustomerName: 'Ada', CustomerConsented: true };
+
+function rowCount(): number {
+  const db = new Database(t.dbPath, { readonly: true });
+  const count = db.prepare('SELECT count(*) FROM chat_session').pluck().get() as number;
+  db.close();
+  return count;
+}
+
+const post = (body: string, contentType = 'application/json') =>
+  t.call('POST', '/api/v1/ChatSession', { body, headers: { 'Content-Type': contentType } });
+
+describe('JSON limits', () => {
+  it('refuses nesting deeper than 16 levels, also in properties it would ignore', async () => {
+    const deep = `{"TopicId":1,"CustomerConsented":true,"Extra":${'['.repeat(17)}${']'.repeat(17)}}`;
+    const response = await post(deep);
+    expect(response.status).toBe(400);
+    expect((await json(response)).ErrorMessage).toContain('nested deeper');
+    const veryDeep = `{"x":${'['.repeat(20_000)}${']'.repeat(20_000)}}`;
+    expect((await post(veryDeep)).status).toBe(400);
+  });
+
+  it('refuses more than 2000 members and items', async () => {
+    const wide = JSON.stringify({ ...visitor, Extra: Array.from({ length: 2001 }, (_, i) => i) });
+    const response = await post(wide);
+    expect(response.status).toBe(400);
+    expect((await json(response)).ErrorMessage).toContain('2000');
+  });
+
+  it('never lets __proto__, constructor or prototype reach a prototype', async () => {
+    const bodies = [
+      '{"TopicId":1,"CustomerConsented":true,"__proto__":{"polluted":1,"CustomerName":"x"}}',
+      '{"TopicId":1,"CustomerConsented":true,"constructor":{"prototype":{"polluted":1}}}',
+    ];
+    for (const body of bodies) {
+      const response = await post(body);
+      expect(response.status).toBe(200);
+      expect((await json(response)).CustomerName).toBeNull();
+    }
+    const auth = await t.agent();
+    const id = (await json(await t.postSession(visitor))).ChatSessionId;
+    for (const [type, body] of [
+      ['application/merge-patch+json', '{"__proto__":{"polluted":1}}'],
+      ['application/merge-patch+json', '{"Person":{"__proto__":{"polluted":1}}}'],
+      ['application/json-patch+json', '[{"op":"add","path":"/constructor/prototype/polluted","value":1}]'],
+    ] as const) {
+      const response = await t.call('PATCH', `/api/v1/ChatSession/${id}`, { body, headers: { Authorization: auth, 'Content-Type': type } });
+      expect(response.status, body).toBe(400);
+    }
+    const form = await post('TopicId=1&CustomerConsented=true&__proto__.polluted=1', 'application/x-www-form-urlencoded');
+    expect(form.status).toBe(400);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect((Object.prototype as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('refuses numbers that are not safe integers for integer fields', async () => {
+    for (const topic of ['9007199254740993', '1e300', '2.5', '-0.5']) {
+      const response = await post(`{"TopicId":${topic},"CustomerConsented":true}`);
+      expect(response.status, topic).toBe(400);
+    }
+  });
+
+  it('takes the last of a key given twice, as JSON.parse does', async () => {
+    const response = await post('{"TopicId":1,"CustomerConsented":true,"CustomerName":"first","CustomerName":"last"}');
+    expect(response.status).toBe(200);
+    expect((await json(response)).CustomerName).toBe('last');
+  });
+
+  it.each([
+    ['a NUL', 'Ada\\u0000'],
+    ['a bell', 'Ada\\u0007'],
+    ['an escape', '\\u001b[31mAda'],
+    ['a C1 control', 'Ada\\u0085'],
+    ['a lone high surrogate', 'Ada\\ud800'],
+    ['a lone low surrogate', '\\udc00Ada'],
+  ])('refuses text with %s', async (_, text) => {
+    const response = await post(`{"TopicId":1,"CustomerConsented":true,"CustomerName":"${text}"}`);
+    expect(response.status).toBe(400);
+    expect((await json(response)).FieldErrors[0]).toMatchObject({ Field: 'CustomerName', Code: 'characters' });
+  });
+
+  it('keeps tabs, line breaks and emoji', async () => {
+    const response = await post('{"TopicId":1,"CustomerConsented":true,"FirstMessage":"Hi!\\nTwo\\tlines 🚲"}');
+    expect(response.status).toBe(200);
+    expect((await json(response)).FirstMessage).toBe('Hi!\nTwo\tlines 🚲');
+  });
+});
+
+describe('XML limits', () => {
+  it('refuses XML nested too deep without crashing', async () => {
+    const deep = `<ChatSessionEntity><Person>${'<a>'.repeat(7_000)}x${'</a>'.repeat(7_000)}</Person></ChatSessionEntity>`;
+    const response = await post(deep, 'application/xml');
+    expect(response.status).toBe(400);
+    expect(rowCount()).toBe(0);
+  });
+});
+
+describe('headers', () => {
+  it.each([
+    ['Authorization', `Bearer ${'x'.repeat(8000)}`],
+    ['Authorization', 'Basic ' + '='.repeat(100)],
+    ['Authorization', '\u00e9\u00e9'],
+    ['Accept', `${'application/json;q=0.1,'.repeat(200)}`],
+    ['Accept', 'application/json;q=abc'],
+    ['Accept-Language', `${'nb;q=0.5,'.repeat(500)}`],
+    ['SO-Language', 'x'.repeat(4000)],
+    ['SO-TimeZone', `${'Europe/Oslo,'.repeat(300)}`],
+    ['SO-AppToken', 'y'.repeat(4000)],
+    ['X-XSRF-TOKEN', 'z'.repeat(4000)],
+    ['Cookie', `chatline_session=${'c'.repeat(4000)}`],
+    ['If-Unmodified-Since', 'yesterday-ish'],
+    ['Origin', 'http://[::1'],
+    ['X-Forwarded-For', '1.2.3.4, not-an-ip, '.repeat(100)],
+  ])('answers a strange %s with a 4xx or a normal answer, never a 5xx', async (name, value) => {
+    const response = await t.call('POST', '/api/v1/ChatSession', { json: visitor, headers: { [name]: value } });
+    expect(response.status).toBeLessThan(500);
+    if (response.status >= 400) expect((await json(response)).Error).toBe(true);
+  });
+});
