@@ -8,7 +8,13 @@ import { loadAssets } from '../src/assets.ts';
 import { openStore } from '../src/store.ts';
 
 const store = openStore(process.env.CHAT_DB ?? ':memory:', { synchronous: process.env.CHAT_DB_SYNC === 'full' ? 'FULL' : 'NORMAL' });
-const app = createApp({ store, assets: loadAssets(new URL('../../dist/public', import.meta.url).pathname), logError: () => {} });
+const app = createApp({
+  store,
+  assets: loadAssets(new URL('../../dist/public', import.meta.url).pathname),
+  logError: () => {},
+  // Every load comes from 127.0.0.1: the per-address limit would measure itself.
+  config: { rateLimit: 0 },
+});
 app.post('/bench/noop', (c) => c.body(null, 204));
 
 const server = serve({ fetch: app.fetch, port: Number(process.env.PORT ?? 0), hostname: '127.0.0.1' }, (info) => {

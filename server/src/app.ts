@@ -16,11 +16,12 @@ import { agentsChatRoutes } from './routes/agents-chat.ts';
 import { associateRoutes } from './routes/associate.ts';
 import { authenticationRoutes } from './routes/authentication.ts';
 import { chatSessionRoutes } from './routes/chat-session.ts';
+import { rateLimiter } from './rate-limit.ts';
 import type { ChatStore } from './store.ts';
 
 export type AppDeps = {
   store: ChatStore;
-  config?: Partial<Pick<Config, 'publicUrl' | 'trustProxy' | 'allowedOrigins' | 'appTokens'>>;
+  config?: Partial<Pick<Config, 'publicUrl' | 'trustProxy' | 'allowedOrigins' | 'appTokens' | 'rateLimit'>>;
   /** The built widget and demo, by URL path; none when the widget has not been built. */
   assets?: Map<string, Asset>;
   /** The server clock, in epoch milliseconds. */
@@ -40,9 +41,9 @@ export function createApp({
   logError = (error) => console.error(error),
   log = jsonLogger,
 }: AppDeps) {
-  const { publicUrl = null, trustProxy = 0, allowedOrigins = [], appTokens = [] } = config;
+  const { publicUrl = null, trustProxy = 0, allowedOrigins = [], appTokens = [], rateLimit = 10 } = config;
   const app = new Hono<ApiEnv>();
-  const sessions = { store, trustProxy, publicUrl, now };
+  const sessions = { store, trustProxy, publicUrl, now, limiter: rateLimiter(rateLimit) };
 
   const languageOf = (c: Context) => chooseLanguage(c.req.header('so-language'), c.req.header('accept-language'));
 

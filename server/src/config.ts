@@ -12,6 +12,8 @@ export type Config = {
   allowedOrigins: string[];
   /** When not empty, requests carrying another `SO-AppToken` are refused. */
   appTokens: string[];
+  /** Visitor creates per minute per client address; 0 for no limit. */
+  rateLimit: number;
   /** SQLite's synchronous setting: NORMAL, or FULL to survive power loss at every commit. */
   synchronous: 'NORMAL' | 'FULL';
   /** An agent to create at start if missing. */
@@ -50,6 +52,15 @@ function parseTrustProxy(value: string | undefined): number {
   );
 }
 
+function parseRateLimit(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return 10;
+  const limit = Number(value);
+  if (!Number.isInteger(limit) || limit < 0) {
+    throw new ConfigError(`CHAT_RATE_LIMIT must be a whole number of creates per minute (0 for none), not "${value}".`);
+  }
+  return limit;
+}
+
 function parseSynchronous(value: string | undefined): 'NORMAL' | 'FULL' {
   const text = (value ?? '').trim().toUpperCase();
   if (text === '' || text === 'NORMAL') return 'NORMAL';
@@ -81,5 +92,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
       .filter((token) => token !== ''),
     admin: adminUser ? { userName: adminUser, password: adminPassword } : null,
     synchronous: parseSynchronous(env.CHAT_DB_SYNC),
+    rateLimit: parseRateLimit(env.CHAT_RATE_LIMIT),
   };
 }

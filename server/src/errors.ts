@@ -35,6 +35,7 @@ export const notAcceptable = factory(406, 'SoNotAcceptableException');
 export const conflict = factory(409, 'SoConflictException');
 export const preconditionFailed = factory(412, 'SoPreconditionFailedException');
 export const unsupportedMediaType = factory(415, 'SoUnsupportedMediaTypeException');
+export const tooManyRequests = factory(429, 'SoTooManyRequestsException');
 
 export const validationFailed = (errors: FieldError[]) =>
   new ApiError(

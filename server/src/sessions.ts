@@ -19,7 +19,8 @@ import type { Caller } from './auth.ts';
 import type { ApiEnv } from './env.ts';
 import { clientAddress } from './client-address.ts';
 import { sessionRow, toEntity } from './entity.ts';
-import { forbidden, notFound, preconditionFailed, validationFailed } from './errors.ts';
+import { forbidden, notFound, preconditionFailed, tooManyRequests, validationFailed } from './errors.ts';
+import type { RateLimiter } from './rate-limit.ts';
 import type { ChatStore, SessionRow, TopicRow } from './store.ts';
 
 export type SessionDeps = {
@@ -28,6 +29,8 @@ export type SessionDeps = {
   /** Base URL for `_Links`; the request's own origin when null. */
   publicUrl: string | null;
   now: () => number;
+  /** Limits visitors' creates per client address. */
+  limiter: RateLimiter;
 };
 
 export function hashSessionKey(key: string): string {
@@ -84,6 +87,14 @@ export function createSession(
   caller: Caller,
   body: Record<string, unknown>,
 ): EntityAnswer {
+  const customerHost = clientAddress(c, deps.trustProxy);
+  if (caller.kind === 'visitor') {
+    const retryAfter = deps.limiter.take(customerHost ?? 'unknown', deps.now());
+    if (retryAfter > 0) {
+      c.header('Retry-After', String(retryAfter));
+      throw tooManyRequests('rateLimited', retryAfter);
+    }
+  }
   const { values, topic } = check(deps.store, caller, body);
   // A visitor's session waits for an agent; an agent may file one in any state.
   if (caller.kind === 'visitor') values.Status = ChatSessionStatus.InQueue;
@@ -92,7 +103,7 @@ export function createSession(
   const row = deps.store.createSession(
     sessionRow(values, {
       sessionKeyHash: hashSessionKey(sessionKey),
-      customerHost: clientAddress(c, deps.trustProxy),
+      customerHost,
       whenRequested: now,
       now,
     }),

@@ -20,6 +20,7 @@ export const messages = {
   queuedHint: 'Please keep this page open. Someone will be with you shortly.',
   networkError: 'We could not reach the chat service. Check your connection and try again.',
   refused: 'Chat is not available on this page right now.',
+  rateLimited: 'You have asked for several chats in a short time. Please wait a minute and try again.',
   serverError: 'Something went wrong on our side. Please try again in a moment.',
   fixFields: 'Please correct the highlighted fields.',
 } as const;

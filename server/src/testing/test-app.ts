@@ -27,7 +27,7 @@ export function createTestApp(options: Omit<AppDeps, 'store'> = {}): TestApp {
   const dir = mkdtempSync(join(tmpdir(), 'chatline-test-'));
   const dbPath = join(dir, 'chat.db');
   const store = openStore(dbPath);
-  const app = createApp({ store, log: () => {}, logError: () => {}, ...options });
+  const app = createApp({ store, log: () => {}, logError: () => {}, ...options, config: { rateLimit: 0, ...options.config } });
   return {
     app,
     store,

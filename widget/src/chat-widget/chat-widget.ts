@@ -189,6 +189,7 @@ export class ChatWidget extends LitElement {
     else if (error.status === 400 && unplaced.length === 0) this.formError = messages.fixFields;
     else if (error.status === 400) this.formError = unplaced.join(' ');
     else if (error.status === 403) this.formError = messages.refused;
+    else if (error.status === 429) this.formError = messages.rateLimited;
     else this.formError = messages.serverError;
     this.emit<ChatErrorDetail>('chat-error', { status: error.status, message: error.message });
     if (Object.keys(errors).length > 0) void this.focusFirstInvalid();
