@@ -43,7 +43,8 @@ export function createApp({
 }: AppDeps) {
   const { publicUrl = null, trustProxy = 0, allowedOrigins = [], appTokens = [], rateLimit = 10 } = config;
   const app = new Hono<ApiEnv>();
-  const sessions = { store, trustProxy, publicUrl, now, limiter: rateLimiter(rateLimit) };
+  const defaultTopicOrigins = new Set(allowedOrigins);
+  const sessions = { store, trustProxy, publicUrl, now, limiter: rateLimiter(rateLimit), defaultTopicOrigins };
 
   const languageOf = (c: Context) => chooseLanguage(c.req.header('so-language'), c.req.header('accept-language'));
 
@@ -64,7 +65,7 @@ export function createApp({
 
   app.use(
     '/api/*',
-    originGuard({ allowedOrigins, publicUrl }),
+    originGuard({ isAllowed: (origin) => defaultTopicOrigins.has(origin) || store.anyTopicAllows(origin), publicUrl }),
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
       onError: () => {

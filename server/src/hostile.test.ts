@@ -128,3 +128,52 @@ describe('headers', () => {
     if (response.status >= 400) expect((await json(response)).Error).toBe(true);
   });
 });
+
+describe('origins per topic', () => {
+  let cross: TestApp;
+  beforeEach(() => {
+    cross = createTestApp({ config: { allowedOrigins: ['https://shop.example'] } });
+    const db = new Database(cross.dbPath);
+    db.prepare("INSERT INTO chat_topic (id, name, allowed_origins) VALUES (2, 'Rentals', 'https://rent.example https://bikes.example')").run();
+    db.close();
+  });
+  afterEach(() => cross.close());
+
+  const from = (origin: string, topicId: number, headers: Record<string, string> = {}) =>
+    cross.call('POST', '/api/v1/ChatSession', { json: { ...visitor, TopicId: topicId }, headers: { Origin: origin, ...headers } });
+
+  it('lets each topic\'s origins request chats in it, and CHAT_ALLOWED_ORIGINS the default topic', async () => {
+    expect((await from('https://rent.example', 2)).status).toBe(200);
+    expect((await from('https://bikes.example', 2)).status).toBe(200);
+    expect((await from('https://shop.example', 1)).status).toBe(200);
+  });
+
+  it('refuses an origin in a topic that does not list it, with 403', async () => {
+    const wrongTopic = await from('https://rent.example', 1);
+    expect(wrongTopic.status).toBe(403);
+    expect((await json(wrongTopic)).ErrorMessage).toContain('topic 1');
+    expect((await from('https://shop.example', 2)).status).toBe(403);
+    expect((await from('https://evil.example', 2)).status).toBe(403);
+  });
+
+  it('answers the preflight of an origin any topic lists', async () => {
+    const response = await cross.call('OPTIONS', '/api/v1/ChatSession', {
+      headers: { Origin: 'https://rent.example', 'Access-Control-Request-Method': 'POST' },
+    });
+    expect(response.status).toBe(204);
+    expect(response.headers.get('access-control-allow-origin')).toBe('https://rent.example');
+  });
+
+  it('never takes credentials from a page of another origin', async () => {
+    const auth = await cross.agent();
+    const withAuth = await from('https://shop.example', 1, { Authorization: auth });
+    expect(withAuth.status).toBe(403);
+    const withCookie = await from('https://shop.example', 1, { Cookie: 'chatline_session=abc', 'X-XSRF-TOKEN': 'x' });
+    expect(withCookie.status).toBe(403);
+    const preflight = await cross.call('OPTIONS', '/api/v1/ChatSession', {
+      headers: { Origin: 'https://shop.example', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization' },
+    });
+    expect(preflight.headers.get('access-control-allow-headers')?.toLowerCase() ?? '').not.toContain('authorization');
+    expect(preflight.headers.get('access-control-allow-credentials')).toBeNull();
+  });
+});

@@ -31,7 +31,16 @@ export type SessionDeps = {
   now: () => number;
   /** Limits visitors' creates per client address. */
   limiter: RateLimiter;
+  /** Origins the default topic (1) takes besides its own list: CHAT_ALLOWED_ORIGINS. */
+  defaultTopicOrigins: ReadonlySet<string>;
 };
+
+export const DEFAULT_TOPIC_ID = 1;
+
+function topicAllows(deps: SessionDeps, topic: TopicRow, origin: string): boolean {
+  if (topic.id === DEFAULT_TOPIC_ID && deps.defaultTopicOrigins.has(origin)) return true;
+  return topic.allowed_origins.split(/\s+/).includes(origin);
+}
 
 export function hashSessionKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
@@ -96,6 +105,10 @@ export function createSession(
     }
   }
   const { values, topic } = check(deps.store, caller, body);
+  const crossOrigin = (c as Context<ApiEnv>).get('crossOrigin');
+  if (crossOrigin && !topicAllows(deps, topic, crossOrigin)) {
+    throw forbidden(undefined, 'originTopic', crossOrigin, topic.id);
+  }
   // A visitor's session waits for an agent; an agent may file one in any state.
   if (caller.kind === 'visitor') values.Status = ChatSessionStatus.InQueue;
   const sessionKey = nanoid();

@@ -50,6 +50,8 @@ export type TopicRow = {
   id: number;
   name: string;
   collect_consent: 0 | 1;
+  /** Space-separated origins whose pages may request chats in this topic. */
+  allowed_origins: string;
 };
 
 export type AssociateRow = {
@@ -90,6 +92,8 @@ export type ChatStore = {
   /** Returns false when there is no such session. */
   setSessionStatus(id: number, status: number, now: number): boolean;
   getTopic(id: number): TopicRow | null;
+  /** Whether any topic lists this origin. */
+  anyTopicAllows(origin: string): boolean;
 
   /** Null when the user name is taken (user names are unique regardless of case). */
   createAssociate(associate: NewAssociate): AssociateRow | null;
@@ -153,7 +157,10 @@ export function openStore(path: string, { busyTimeout = 5000, synchronous = 'NOR
   const countWaiting = db.prepare('SELECT waiting FROM chat_queue WHERE topic_id = ?').pluck();
   const selectSession = db.prepare('SELECT * FROM chat_session WHERE id = ?');
   const updateStatus = db.prepare('UPDATE chat_session SET status = ?, updated_at = ? WHERE id = ?');
-  const selectTopic = db.prepare('SELECT id, name, collect_consent FROM chat_topic WHERE id = ?');
+  const selectTopic = db.prepare('SELECT id, name, collect_consent, allowed_origins FROM chat_topic WHERE id = ?');
+  const selectTopicAllowing = db
+    .prepare("SELECT 1 FROM chat_topic WHERE instr(' ' || allowed_origins || ' ', ' ' || ? || ' ') > 0 LIMIT 1")
+    .pluck();
   const updateSession = db.prepare(
     `UPDATE chat_session SET ${updateColumns.map((column) => `${column} = @${column}`).join(', ')} WHERE id = @id`,
   );
@@ -192,6 +199,7 @@ export function openStore(path: string, { busyTimeout = 5000, synchronous = 'NOR
     deleteSession: (id) => deleteSession.run(id).changes > 0,
     setSessionStatus: (id, status, now) => updateStatus.run(status, now, id).changes > 0,
     getTopic: (id) => (selectTopic.get(id) as TopicRow | undefined) ?? null,
+    anyTopicAllows: (origin) => selectTopicAllowing.get(origin) !== undefined,
 
     createAssociate: (associate) => {
       const { changes, lastInsertRowid } = insertAssociate.run(associate);

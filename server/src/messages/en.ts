@@ -67,6 +67,8 @@ export const en = {
   xmlMalformed: (detail: string) => `The request body is not well-formed XML: ${detail}`,
   xmlRoot: (root: string) => `The XML body's root element must be <${root}>.`,
 
+  originTopic: (origin: string, topic: number) => `Pages from ${origin} may not request chats in topic ${topic}.`,
+  credentialsCrossOrigin: () => "An agent's credentials are not accepted from a page of another site.",
   originRefused: (origin: string) =>
     `Pages from ${origin} may not use this chat server. Its operator can allow the origin in CHAT_ALLOWED_ORIGINS.`,
 

@@ -69,6 +69,8 @@ export const nb: Catalog = {
   xmlMalformed: (detail) => `Innholdet i forespørselen er ikke velformet XML: ${detail}`,
   xmlRoot: (root) => `Rotelementet i XML-innholdet må være <${root}>.`,
 
+  originTopic: (origin, topic) => `Sider fra ${origin} kan ikke be om chat i emne ${topic}.`,
+  credentialsCrossOrigin: () => 'En agents påloggingsopplysninger godtas ikke fra en side på et annet nettsted.',
   originRefused: (origin) =>
     `Sider fra ${origin} kan ikke bruke denne chatserveren. Driftsansvarlig kan tillate opphavet i CHAT_ALLOWED_ORIGINS.`,
 
