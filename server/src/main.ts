@@ -68,7 +68,12 @@ function shutdown(signal: string) {
     console.log('chatline: stopped');
     process.exit(0);
   });
-  if ('closeIdleConnections' in server) server.closeIdleConnections();
+  // Connections kept alive count as open until they are idle: close each as soon as it is,
+  // rather than wait for the keep-alive timeout.
+  if ('closeIdleConnections' in server) {
+    server.closeIdleConnections();
+    setInterval(() => server.closeIdleConnections(), 50).unref();
+  }
   setTimeout(() => {
     console.error('chatline: requests still open after 10 s, stopping anyway');
     store.close();
