@@ -57,7 +57,7 @@ const xmlBody = fc.oneof(
 );
 
 const formBody = fc.oneof(
-  entityLike.map((entity) => new URLSearchParams(Object.entries(entity).map(([k, v]) => [k, String(v)])).toString()),
+  entityLike.map((entity) => new URLSearchParams(Object.entries(entity).map(([k, v]): [string, string] => [k, String(v)])).toString()),
   fc.string({ maxLength: 200 }),
 );
 
