@@ -177,3 +177,26 @@ describe('origins per topic', () => {
     expect(preflight.headers.get('access-control-allow-credentials')).toBeNull();
   });
 });
+
+describe('body size', () => {
+  it.each(['application/xml', 'application/x-www-form-urlencoded', 'application/merge-patch+json', 'text/plain'])(
+    'refuses %s bodies over 64 KiB with 413, chunked or not',
+    async (type) => {
+      const big = 'x'.repeat(64 * 1024 + 1);
+      expect((await post(big, type)).status).toBe(413);
+      const stream = new ReadableStream({
+        start(controller) {
+          for (let i = 0; i < 70; i++) controller.enqueue(new TextEncoder().encode('y'.repeat(1024)));
+          controller.close();
+        },
+      });
+      const response = await t.app.request('/api/v1/ChatSession', {
+        method: 'POST',
+        headers: { 'Content-Type': type },
+        body: stream,
+        duplex: 'half',
+      } as RequestInit);
+      expect(response.status).toBe(413);
+    },
+  );
+});
