@@ -1,6 +1,7 @@
 /**
  * The server as `npm start` runs it, plus one route for the benchmark's baseline:
- * `POST /bench/noop` answers 204 and does nothing. Started by bench.ts on loopback.
+ * `POST /bench/noop` answers 204 and does nothing. Compiled to dist/bench and started by
+ * bench.ts on loopback.
  */
 import { serve } from '@hono/node-server';
 import { createApp } from '../src/app.ts';
@@ -10,7 +11,7 @@ import { openStore } from '../src/store.ts';
 const store = openStore(process.env.CHAT_DB ?? ':memory:', { synchronous: process.env.CHAT_DB_SYNC === 'full' ? 'FULL' : 'NORMAL' });
 const app = createApp({
   store,
-  assets: loadAssets(new URL('../../dist/public', import.meta.url).pathname),
+  assets: loadAssets(new URL('../public', import.meta.url).pathname),
   logError: () => {},
   // Every load comes from 127.0.0.1: the per-address limit would measure itself.
   config: { rateLimit: 0 },

@@ -4,12 +4,13 @@
  * BENCHMARKS.md with the machine it ran on. Pairs are measured side by side in one run.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import autocannon from 'autocannon';
+import { build } from 'esbuild';
 import Database from 'better-sqlite3';
 import { chromium } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from '../../demo/chromium.ts';
@@ -42,9 +43,30 @@ function peakRss(pid: number): number {
   }
 }
 
+/** Compiles the benchmark server as npm start's server is compiled, so both run alike. */
+async function buildBenchServer(): Promise<string> {
+  const outfile = join(root, 'dist', 'bench', 'bench-server.js');
+  await build({
+    absWorkingDir: root,
+    entryPoints: ['server/bench/bench-server.ts'],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    alias: { '@chatline/shared': './shared/src/index.ts' },
+    logLevel: 'warning',
+  });
+  cpSync(join(root, 'server', 'src', 'migrations'), join(root, 'dist', 'bench', 'migrations'), { recursive: true });
+  return outfile;
+}
+
+let benchServer = '';
+
 /** The benchmark server (the real app plus a no-op route) on a throwaway or given database. */
 function startBenchServer(dbPath: string): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/bench/bench-server.ts'], {
+  const child = spawn(process.execPath, [benchServer], {
     cwd: root,
     env: { ...process.env, CHAT_DB: dbPath, PORT: '0' },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -213,6 +235,7 @@ async function main() {
   console.log(`chatline bench: ${cpus().length} CPUs, Node ${process.version}, ${DURATION_S} s per load run`);
   const rows: string[][] = [];
   let peakRssMb = 0;
+  benchServer = await buildBenchServer();
 
   // 1. Creates against the no-op baseline, on one server, at 10 and 50 connections.
   const server = await startBenchServer(join(work, 'throughput.db'));
