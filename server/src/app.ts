@@ -16,6 +16,7 @@ import { agentsChatRoutes } from './routes/agents-chat.ts';
 import { associateRoutes } from './routes/associate.ts';
 import { authenticationRoutes } from './routes/authentication.ts';
 import { chatSessionRoutes } from './routes/chat-session.ts';
+import { chatTopicRoutes } from './routes/chat-topic.ts';
 import { rateLimiter } from './rate-limit.ts';
 import type { ChatStore } from './store.ts';
 
@@ -80,6 +81,7 @@ export function createApp({
   app.route('/api/v1/Agents/Chat', agentsChatRoutes(sessions));
   app.route('/api/v1/Authentication', authenticationRoutes({ store, now }));
   app.route('/api/v1/Associate', associateRoutes({ store }));
+  app.route('/api/v1/ChatTopic', chatTopicRoutes({ store }));
 
   app.use('*', serveAssets(assets));
 

@@ -11,6 +11,7 @@ import {
   fieldByName,
   fieldError,
   readFields,
+  requiredCustomerFields,
   type ChatSessionEntity,
   type FieldError,
   type FieldValues,
@@ -82,7 +83,10 @@ function check(store: ChatStore, caller: Caller, body: Record<string, unknown>):
   if (problems.length > 0) throw validationFailed(problems);
 
   if (caller.kind === 'visitor') {
-    const ruleErrors = checkVisitorRules(values, { collectConsent: topic!.collect_consent === 1 });
+    const ruleErrors = checkVisitorRules(values, {
+      collectConsent: topic!.collect_consent === 1,
+      requiredFields: requiredCustomerFields(topic!.widget_required_fields),
+    });
     if (ruleErrors.length > 0) throw validationFailed(ruleErrors);
   }
   return { values, topic: topic! };

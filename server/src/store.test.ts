@@ -24,7 +24,7 @@ describe('the SQLite store', () => {
   it('starts an empty database with topic 1 "General", and only once', () => {
     const path = join(dir, 'chat.db');
     const store = openStore(path);
-    expect(store.getTopic(1)).toEqual({ id: 1, name: 'General', collect_consent: 1, allowed_origins: '' });
+    expect(store.getTopic(1)).toMatchObject({ id: 1, name: 'General', collect_consent: 1, allowed_origins: '' });
     store.close();
     const db = new Database(path);
     db.prepare('UPDATE chat_topic SET name = ? WHERE id = 1').run('Support');

@@ -52,7 +52,18 @@ export type TopicRow = {
   collect_consent: 0 | 1;
   /** Space-separated origins whose pages may request chats in this topic. */
   allowed_origins: string;
+  description: string;
+  welcome_message: string;
+  language: string;
+  widget_required_fields: number;
+  widget_welcome_title: string;
+  widget_welcome_message: string;
+  widget_color: string;
+  widget_consent_text: string;
+  widget_privacy_policy_url: string;
 };
+
+export type TopicFields = Omit<TopicRow, 'id'>;
 
 export type AssociateRow = {
   id: number;
@@ -94,6 +105,12 @@ export type ChatStore = {
   getTopic(id: number): TopicRow | null;
   /** Whether any topic lists this origin. */
   anyTopicAllows(origin: string): boolean;
+  listTopics(): TopicRow[];
+  createTopic(topic: TopicFields): TopicRow;
+  /** Null when there is no such topic. */
+  updateTopic(id: number, topic: TopicFields): TopicRow | null;
+  /** 'in_use' while sessions still belong to the topic. */
+  deleteTopic(id: number): 'deleted' | 'missing' | 'in_use';
 
   /** Null when the user name is taken (user names are unique regardless of case). */
   createAssociate(associate: NewAssociate): AssociateRow | null;
@@ -157,7 +174,21 @@ export function openStore(path: string, { busyTimeout = 5000, synchronous = 'NOR
   const countWaiting = db.prepare('SELECT waiting FROM chat_queue WHERE topic_id = ?').pluck();
   const selectSession = db.prepare('SELECT * FROM chat_session WHERE id = ?');
   const updateStatus = db.prepare('UPDATE chat_session SET status = ?, updated_at = ? WHERE id = ?');
-  const selectTopic = db.prepare('SELECT id, name, collect_consent, allowed_origins FROM chat_topic WHERE id = ?');
+  const selectTopic = db.prepare('SELECT * FROM chat_topic WHERE id = ?');
+  const selectTopics = db.prepare('SELECT * FROM chat_topic ORDER BY id');
+  const topicColumns = [
+    'name', 'collect_consent', 'allowed_origins', 'description', 'welcome_message', 'language',
+    'widget_required_fields', 'widget_welcome_title', 'widget_welcome_message', 'widget_color',
+    'widget_consent_text', 'widget_privacy_policy_url',
+  ];
+  const insertTopic = db.prepare(
+    `INSERT INTO chat_topic (${topicColumns.join(', ')}) VALUES (${topicColumns.map((c) => `@${c}`).join(', ')})`,
+  );
+  const updateTopic = db.prepare(
+    `UPDATE chat_topic SET ${topicColumns.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`,
+  );
+  const deleteTopic = db.prepare('DELETE FROM chat_topic WHERE id = ?');
+  const topicInUse = db.prepare('SELECT 1 FROM chat_session WHERE topic_id = ? LIMIT 1').pluck();
   const selectTopicAllowing = db
     .prepare("SELECT 1 FROM chat_topic WHERE instr(' ' || allowed_origins || ' ', ' ' || ? || ' ') > 0 LIMIT 1")
     .pluck();
@@ -200,6 +231,16 @@ export function openStore(path: string, { busyTimeout = 5000, synchronous = 'NOR
     setSessionStatus: (id, status, now) => updateStatus.run(status, now, id).changes > 0,
     getTopic: (id) => (selectTopic.get(id) as TopicRow | undefined) ?? null,
     anyTopicAllows: (origin) => selectTopicAllowing.get(origin) !== undefined,
+    listTopics: () => selectTopics.all() as TopicRow[],
+    createTopic: (topic) => selectTopic.get(insertTopic.run(topic).lastInsertRowid) as TopicRow,
+    updateTopic: (id, topic) => (updateTopic.run({ ...topic, id }).changes > 0 ? (selectTopic.get(id) as TopicRow) : null),
+    deleteTopic: (id) =>
+      db
+        .transaction((): 'deleted' | 'missing' | 'in_use' => {
+          if (topicInUse.get(id) !== undefined) return 'in_use';
+          return deleteTopic.run(id).changes > 0 ? 'deleted' : 'missing';
+        })
+        .immediate(),
 
     createAssociate: (associate) => {
       const { changes, lastInsertRowid } = insertAssociate.run(associate);

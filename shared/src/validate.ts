@@ -163,11 +163,22 @@ export function readFields(body: Record<string, unknown>): ReadResult {
 export type VisitorRules = {
   /** The topic asks for the visitor's consent before a chat starts. */
   collectConsent: boolean;
+  /** Customer fields the topic requires (see requiredCustomerFields). */
+  requiredFields?: readonly ChatSessionFieldName[];
 };
+
+/** Whether text has what the one text rule refuses: control characters or lone surrogates. */
+export function hasBadCharacters(text: string): boolean {
+  return BAD_CHARACTERS.test(text);
+}
 
 /** The rules that depend on the topic rather than on one field. */
 export function checkVisitorRules(values: FieldValues, rules: VisitorRules): FieldError[] {
   const errors: FieldError[] = [];
+  for (const name of rules.requiredFields ?? []) {
+    const value = values[name];
+    if (value === undefined || value === null) errors.push(fieldError(fieldByName(name)!, 'required'));
+  }
   if (rules.collectConsent && values.CustomerConsented !== true) {
     errors.push(fieldError(fieldByName('CustomerConsented')!, 'consent'));
   }

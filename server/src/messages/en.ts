@@ -2,6 +2,8 @@
 export const en = {
   notFoundPath: (method: string, path: string) => `There is nothing at ${method} ${path}.`,
   sessionNotFound: (id: number) => `ChatSession id ${id} not found.`,
+  topicNotFound: (id: number) => `ChatTopic id ${id} not found.`,
+  topicInUse: (id: number) => `ChatTopic ${id} still has chat sessions; delete or move them first.`,
   rateLimited: (seconds: number) => `Too many chats requested from this address. Try again in ${seconds} s.`,
   bodyTooLarge: (limit: number) => `The request body is larger than ${limit} bytes.`,
   internal: () => 'Something went wrong on the server. The request was not completed.',

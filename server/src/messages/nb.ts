@@ -4,6 +4,8 @@ import type { Catalog } from './en.ts';
 export const nb: Catalog = {
   notFoundPath: (method, path) => `Det finnes ingenting på ${method} ${path}.`,
   sessionNotFound: (id) => `Fant ikke ChatSession med id ${id}.`,
+  topicNotFound: (id) => `Fant ikke ChatTopic med id ${id}.`,
+  topicInUse: (id) => `ChatTopic ${id} har fortsatt chatøkter; slett eller flytt dem først.`,
   rateLimited: (seconds) => `For mange chatter bedt om fra denne adressen. Prøv igjen om ${seconds} s.`,
   bodyTooLarge: (limit) => `Innholdet i forespørselen er større enn ${limit} byte.`,
   internal: () => 'Noe gikk galt på serveren. Forespørselen ble ikke fullført.',

@@ -1,5 +1,14 @@
 import type { FieldKind } from '../fields.ts';
 
+/** How the form names the fields a topic may require. */
+const labels: Record<string, string> = {
+  CustomerName: 'Your name',
+  CustomerEmail: 'Your email',
+  CustomerPhone: 'Your phone number',
+  CustomerCompanyName: 'Your company',
+};
+const labelOf = (field: string) => labels[field] ?? field;
+
 /** What the field rules say, in English. A language is one such file with the same keys. */
 export const en = {
   kinds: {
@@ -17,7 +26,7 @@ export const en = {
   characters: () => 'Remove the control characters or broken characters from this text.',
   email: () => 'Enter an email address like name@example.com.',
   phone: () => 'Enter a phone number using digits, spaces and + ( ) - . only.',
-  required: (field: string) => `${field} is required.`,
+  required: (field: string) => `${labelOf(field)} is required.`,
   consent: () => 'Please agree so that we can store your details for this chat.',
   unknown_topic: () => 'This chat topic does not exist.',
   unknown_associate: (field: string) => `${field} must name an existing agent by its AssociateId.`,

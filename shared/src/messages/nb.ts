@@ -1,5 +1,12 @@
 import type { FieldMessages } from './en.ts';
 
+const labels: Record<string, string> = {
+  CustomerName: 'Navnet ditt',
+  CustomerEmail: 'E-postadressen din',
+  CustomerPhone: 'Telefonnummeret ditt',
+  CustomerCompanyName: 'Firmaet ditt',
+};
+
 /** Feltreglene på norsk bokmål. */
 export const nb: FieldMessages = {
   kinds: {
@@ -17,7 +24,7 @@ export const nb: FieldMessages = {
   characters: () => 'Fjern kontrolltegn eller ødelagte tegn fra teksten.',
   email: () => 'Skriv en e-postadresse som navn@eksempel.no.',
   phone: () => 'Skriv et telefonnummer med bare sifre, mellomrom og + ( ) - .',
-  required: (field) => `${field} må fylles ut.`,
+  required: (field) => `${labels[field] ?? field} må fylles ut.`,
   consent: () => 'Du må samtykke før vi kan lagre opplysningene dine for denne chatten.',
   unknown_topic: () => 'Dette chatemnet finnes ikke.',
   unknown_associate: (field) => `${field} må vise til en eksisterende agent med AssociateId.`,
