@@ -12,7 +12,14 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 function startChatServer() {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
     cwd: root,
-    env: { ...process.env, PORT: '0', CHAT_DB: ':memory:', CHAT_ALLOWED_ORIGINS: pageOrigin },
+    env: {
+      ...process.env,
+      PORT: '0',
+      CHAT_DB: ':memory:',
+      CHAT_ALLOWED_ORIGINS: pageOrigin,
+      CHAT_ADMIN_USER: 'admin',
+      CHAT_ADMIN_PASSWORD: 'widget-tests',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
@@ -27,6 +34,34 @@ function startChatServer() {
 }
 
 const server = await startChatServer();
+
+/** A topic with its own settings, made as an agent would, for the tests of topic layouts. */
+async function createTopic() {
+  const response = await fetch(`${server.url}/api/v1/ChatTopic`, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/json',
+      Authorization: `Basic ${Buffer.from('admin:widget-tests').toString('base64')}`,
+    },
+    body: JSON.stringify({
+      Name: 'Rentals',
+      CollectConsent: true,
+      AllowedOrigins: [pageOrigin],
+      Widget: {
+        RequiredFields: 'Email, Name',
+        WelcomeTitle: 'Rent a bike',
+        WelcomeMessage: 'We answer rental questions within minutes.',
+        Color: '#0b6e4f',
+        ConsentText: 'I agree that Nordhavn Cycles keeps my details for this chat.',
+        PrivacyPolicyUrl: 'https://rent.example/privacy',
+      },
+    }),
+  });
+  if (!response.ok) throw new Error(`could not create the test topic: ${response.status} ${await response.text()}`);
+  return (await response.json()).ChatTopicId;
+}
+
+const topicId = await createTopic();
 
 /**
  * A server whose rules are newer than the widget's: it refuses a field the widget let through,
@@ -82,7 +117,7 @@ export default {
   testRunnerHtml: (testFramework) => `<!doctype html>
     <html lang="en">
       <body>
-        <script>window.CHAT_SERVER_URL = ${JSON.stringify(server.url)};</script>
+        <script>window.CHAT_SERVER_URL = ${JSON.stringify(server.url)}; window.CHAT_TOPIC_ID = ${topicId};</script>
         <script type="module" src="${testFramework}"></script>
       </body>
     </html>`,

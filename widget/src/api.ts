@@ -1,5 +1,5 @@
 /** The widget's one call to the server: create a chat session for the visitor. */
-import type { ApiErrorBody, ChatSessionEntity, FieldError } from '@chatline/shared';
+import type { ApiErrorBody, ChatSessionEntity, ChatTopicWidgetInfo, FieldError } from '@chatline/shared';
 
 export type CreatedSession = Pick<ChatSessionEntity, 'ChatSessionId' | 'InitialQueuePos' | 'SessionKey'>;
 
@@ -45,4 +45,18 @@ export async function createChatSession(serverUrl: string, fields: Record<string
   }
   if (typeof body !== 'object' || body === null) throw new ChatRequestError(response.status, 'invalid answer');
   return body as CreatedSession;
+}
+
+/** What the topic asks the widget to show and ask for; null when it cannot be had. */
+export async function fetchTopic(serverUrl: string, topicId: number): Promise<ChatTopicWidgetInfo | null> {
+  try {
+    const base = serverUrl.endsWith('/') ? serverUrl : `${serverUrl}/`;
+    const response = await fetch(new URL(`api/v1/ChatTopic/${topicId}/widget`, base), {
+      headers: { Accept: 'application/json' },
+      credentials: 'omit',
+    });
+    return response.ok ? ((await response.json()) as ChatTopicWidgetInfo) : null;
+  } catch {
+    return null;
+  }
 }

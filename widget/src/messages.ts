@@ -14,6 +14,7 @@ export const messages = {
   phone: 'Phone',
   firstMessage: 'Your question',
   consent: 'I agree that my details are stored and used to handle this chat.',
+  privacy: 'How we handle your details',
   submit: 'Start chat',
   sending: 'Starting chat…',
   queued: (position: number) => `You are number ${position} in the queue.`,

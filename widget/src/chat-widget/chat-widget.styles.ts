@@ -2,7 +2,8 @@ import { css } from 'lit';
 
 export default css`
   :host {
-    --chat-accent: #1f4fd1;
+    /* The page's --chat-accent, else the topic's colour, else ours. */
+    --_accent: var(--chat-accent, var(--chat-topic-accent, #1f4fd1));
     --chat-accent-text: #ffffff;
     --chat-text: #1b1f24;
     --chat-muted: #50565e;
@@ -34,7 +35,7 @@ export default css`
   button:focus-visible,
   input:focus-visible,
   textarea:focus-visible {
-    outline: 3px solid var(--chat-accent);
+    outline: 3px solid var(--_accent);
     outline-offset: 2px;
   }
 
@@ -45,7 +46,7 @@ export default css`
     padding: 12px 20px;
     border: none;
     border-radius: 999px;
-    background: var(--chat-accent);
+    background: var(--_accent);
     color: var(--chat-accent-text);
     font-weight: 600;
     box-shadow: 0 4px 14px rgb(0 0 0 / 0.2);
@@ -157,11 +158,21 @@ export default css`
     width: 20px;
     height: 20px;
     margin: 2px 0 0;
-    accent-color: var(--chat-accent);
+    accent-color: var(--_accent);
   }
 
   .consent label {
     font-weight: 400;
+  }
+
+  .privacy {
+    grid-column: 2;
+    margin: 0;
+    font-size: 0.875rem;
+  }
+
+  .privacy a {
+    color: inherit;
   }
 
   .consent .error {
@@ -185,7 +196,7 @@ export default css`
     padding: 10px 16px;
     border: none;
     border-radius: 8px;
-    background: var(--chat-accent);
+    background: var(--_accent);
     color: var(--chat-accent-text);
     font-weight: 600;
   }

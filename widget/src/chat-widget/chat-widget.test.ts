@@ -7,10 +7,12 @@ import type { ChatWidget } from './chat-widget.ts';
 declare global {
   interface Window {
     CHAT_SERVER_URL: string;
+    CHAT_TOPIC_ID: number;
   }
 }
 
 const serverUrl = window.CHAT_SERVER_URL;
+const topicId = window.CHAT_TOPIC_ID;
 
 async function openWidget(element: ChatWidget): Promise<ShadowRoot> {
   const root = element.shadowRoot!;
@@ -209,5 +211,42 @@ describe('<chat-widget>', () => {
     await element.updateComplete;
     expect(root.querySelector('[role=alert]')!.textContent).to.contain('could not reach the chat service');
     expect(byLabel(root, 'Full name').value).to.equal('Kari Nordmann');
+  });
+
+  it('lays out its form by the topic: title, text, colour, required fields, consent text and privacy link', async () => {
+    const element = await fixture<ChatWidget>(html`<chat-widget topic-id=${topicId} server-url=${serverUrl}></chat-widget>`);
+    const root = await openWidget(element);
+    await waitUntil(() => root.querySelector('h2')!.textContent === 'Rent a bike', 'the topic is applied');
+    expect(root.querySelector('.intro')!.textContent).to.equal('We answer rental questions within minutes.');
+    expect(getComputedStyle(root.querySelector('.launcher')!).backgroundColor).to.equal('rgb(11, 110, 79)');
+    expect(byLabel(root, 'Email').required).to.equal(true);
+    expect(byLabel(root, 'Full name').required).to.equal(true);
+    expect(byLabel(root, 'Phone').required).to.equal(false);
+    expect(byLabel(root, 'Email').labels![0]!.querySelector('.required')).to.not.equal(null);
+    expect(byLabel(root, 'I agree').labels![0]!.textContent).to.contain('Nordhavn Cycles keeps my details');
+    const privacy = root.querySelector<HTMLAnchorElement>('.privacy a')!;
+    expect(privacy.href).to.equal('https://rent.example/privacy');
+    expect(privacy.rel).to.contain('noopener');
+
+    await consent(element, root);
+    submitButton(root).click();
+    await element.updateComplete;
+    expect(describedText(root, byLabel(root, 'Email'))).to.equal('Your email is required.');
+    expect(describedText(root, byLabel(root, 'Full name'))).to.equal('Your name is required.');
+
+    await type(element, byLabel(root, 'Email'), 'kari@example.com');
+    await type(element, byLabel(root, 'Full name'), 'Kari Nordmann');
+    const created = oneEvent(element, 'chat-session-created') as Promise<ChatSessionCreatedEvent>;
+    submitButton(root).click();
+    expect((await created).detail.initialQueuePos).to.equal(1);
+  });
+
+  it('lets the page\'s own --chat-accent win over the topic\'s colour', async () => {
+    const element = await fixture<ChatWidget>(
+      html`<chat-widget style="--chat-accent: rgb(200, 0, 0)" topic-id=${topicId} server-url=${serverUrl}></chat-widget>`,
+    );
+    const root = await openWidget(element);
+    await waitUntil(() => root.querySelector('h2')!.textContent === 'Rent a bike', 'the topic is applied');
+    expect(getComputedStyle(root.querySelector('.launcher')!).backgroundColor).to.equal('rgb(200, 0, 0)');
   });
 });

@@ -1,7 +1,15 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { checkVisitorRules, fieldByName, validateField, type ChatSessionFieldName } from '@chatline/shared';
-import { ChatRequestError, createChatSession } from '../api.ts';
+import {
+  checkVisitorRules,
+  fieldByName,
+  parseRequiredFields,
+  requiredCustomerFields,
+  validateField,
+  type ChatSessionFieldName,
+  type ChatTopicWidgetInfo,
+} from '@chatline/shared';
+import { ChatRequestError, createChatSession, fetchTopic } from '../api.ts';
 import type { ChatErrorDetail, ChatSessionCreatedDetail } from '../events.ts';
 import { messages } from '../messages.ts';
 import styles from './chat-widget.styles.ts';
@@ -67,6 +75,8 @@ export class ChatWidget extends LitElement {
   @state() private formError = '';
   @state() private sending = false;
   @state() private queuePosition: number | null = null;
+  /** The topic's settings, once fetched; the widget's own defaults until then or without. */
+  @state() private topic: ChatTopicWidgetInfo | null = null;
 
   /** The chat topic the visitor's session belongs to. */
   @property({ type: Number, attribute: 'topic-id' }) topicId = 1;
@@ -87,6 +97,24 @@ export class ChatWidget extends LitElement {
 
   private handleLauncherClick() {
     this.open = !this.open;
+    if (this.open && !this.topicRequested) void this.loadTopic();
+  }
+
+  private topicRequested = false;
+
+  private async loadTopic() {
+    this.topicRequested = true;
+    this.topic = await fetchTopic(this.server, this.topicId);
+    const color = this.topic?.Widget.Color;
+    if (color) this.style.setProperty('--chat-topic-accent', color);
+  }
+
+  private get requiredFields(): readonly ChatSessionFieldName[] {
+    return requiredCustomerFields(parseRequiredFields(this.topic?.Widget.RequiredFields ?? '') ?? 0);
+  }
+
+  private get collectConsent(): boolean {
+    return this.topic?.CollectConsent ?? true;
   }
 
   private handleClose() {
@@ -125,14 +153,19 @@ export class ChatWidget extends LitElement {
   }
 
   private consentError(): string | undefined {
-    return checkVisitorRules({ CustomerConsented: this.consented }, { collectConsent: true })[0]?.Message;
+    return checkVisitorRules({ CustomerConsented: this.consented }, { collectConsent: this.collectConsent })[0]?.Message;
   }
 
   private validateForm(): boolean {
     const errors: FieldErrors = {};
+    const values: Partial<Record<ChatSessionFieldName, unknown>> = {};
     for (const field of textFields) {
       const result = validateField(fieldByName(field.name)!, this.values[field.name] ?? '');
       if (!result.ok) errors[field.name] = result.error.Message;
+      else values[field.name] = result.value;
+    }
+    for (const error of checkVisitorRules(values, { collectConsent: false, requiredFields: this.requiredFields })) {
+      errors[error.Field as ChatSessionFieldName] ??= error.Message;
     }
     errors.CustomerConsented = this.consentError();
     this.errors = errors;
@@ -153,7 +186,7 @@ export class ChatWidget extends LitElement {
       await this.focusFirstInvalid();
       return;
     }
-    const body: Record<string, unknown> = { TopicId: this.topicId, CustomerConsented: this.consented };
+    const body: Record<string, unknown> = { TopicId: this.topicId, CustomerConsented: this.collectConsent && this.consented };
     for (const field of textFields) {
       const value = this.values[field.name]?.trim();
       if (value) body[field.name] = value;
@@ -202,6 +235,7 @@ export class ChatWidget extends LitElement {
   private renderTextField(field: TextField): TemplateResult {
     const spec = fieldByName(field.name)!;
     const error = this.errors[field.name];
+    const required = this.requiredFields.includes(field.name);
     const describedBy = [field.hint ? `${field.id}-hint` : '', error ? `${field.id}-error` : '']
       .filter(Boolean)
       .join(' ');
@@ -215,7 +249,12 @@ export class ChatWidget extends LitElement {
     };
     return html`
       <div class="field" part="field">
-        <label for=${field.id}>${field.label} <span class="optional">${messages.optional}</span></label>
+        <label for=${field.id}
+          >${field.label}
+          ${required
+            ? html`<span class="required" aria-hidden="true">*</span>`
+            : html`<span class="optional">${messages.optional}</span>`}</label
+        >
         ${field.hint ? html`<p class="hint" id="${field.id}-hint">${field.hint}</p>` : nothing}
         ${field.type === 'textarea'
           ? html`<textarea
@@ -223,6 +262,7 @@ export class ChatWidget extends LitElement {
               name=${common.name}
               rows="2"
               maxlength=${common.maxlength}
+              ?required=${required}
               aria-describedby=${common.describedBy}
               aria-invalid=${common.invalid}
               .value=${common.value}
@@ -236,6 +276,7 @@ export class ChatWidget extends LitElement {
               autocomplete=${field.autocomplete}
               inputmode=${field.inputmode ?? nothing}
               maxlength=${common.maxlength}
+              ?required=${required}
               aria-describedby=${common.describedBy}
               aria-invalid=${common.invalid}
               .value=${common.value}
@@ -251,9 +292,21 @@ export class ChatWidget extends LitElement {
     const consentError = this.errors.CustomerConsented;
     return html`
       <form part="form" novalidate @submit=${this.handleSubmit}>
-        <p class="intro">${messages.intro}</p>
-        <p class="note">${messages.requiredNote}</p>
+        <p class="intro">${this.topic?.Widget.WelcomeMessage || this.topic?.WelcomeMessage || messages.intro}</p>
+        ${this.collectConsent || this.requiredFields.length > 0 ? html`<p class="note">${messages.requiredNote}</p>` : nothing}
         ${textFields.map((field) => this.renderTextField(field))}
+        ${this.collectConsent ? this.renderConsent(consentError) : nothing}
+        ${this.formError ? html`<p class="form-error" role="alert">${this.formError}</p>` : nothing}
+        <button class="submit" part="submit" type="submit" ?disabled=${this.sending} aria-disabled=${this.sending}>
+          ${this.sending ? messages.sending : messages.submit}
+        </button>
+      </form>
+    `;
+  }
+
+  private renderConsent(consentError: string | undefined): TemplateResult {
+    const privacy = this.topic?.Widget.PrivacyPolicyUrl;
+    return html`
         <div class="field consent" part="field">
           <input
             id="consent"
@@ -265,14 +318,14 @@ export class ChatWidget extends LitElement {
             .checked=${this.consented}
             @change=${this.handleConsentChange}
           />
-          <label for="consent">${messages.consent} <span class="required" aria-hidden="true">*</span></label>
+          <label for="consent"
+            >${this.topic?.Widget.ConsentText || messages.consent} <span class="required" aria-hidden="true">*</span></label
+          >
+          ${privacy && /^https?:/i.test(privacy)
+            ? html`<p class="privacy"><a href=${privacy} target="_blank" rel="noopener noreferrer">${messages.privacy}</a></p>`
+            : nothing}
           ${consentError ? html`<p class="error" id="consent-error">${consentError}</p>` : nothing}
         </div>
-        ${this.formError ? html`<p class="form-error" role="alert">${this.formError}</p>` : nothing}
-        <button class="submit" part="submit" type="submit" ?disabled=${this.sending} aria-disabled=${this.sending}>
-          ${this.sending ? messages.sending : messages.submit}
-        </button>
-      </form>
     `;
   }
 
@@ -280,7 +333,7 @@ export class ChatWidget extends LitElement {
     return html`
       <section id="panel" class="panel" part="panel" role="dialog" aria-labelledby="title" @keydown=${this.handleKeydown}>
         <header>
-          <h2 id="title">${messages.title}</h2>
+          <h2 id="title">${this.topic?.Widget.WelcomeTitle || messages.title}</h2>
           <button class="close" type="button" aria-label=${messages.close} @click=${this.handleClose}>
             <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
               <path d="M6 6l12 12M18 6L6 18" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
