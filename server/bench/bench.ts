@@ -4,16 +4,16 @@
  * BENCHMARKS.md with the machine it ran on. Pairs are measured side by side in one run.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import autocannon from 'autocannon';
-import { build } from 'esbuild';
 import Database from 'better-sqlite3';
 import { chromium } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from '../../demo/chromium.ts';
+import { compileServer } from '../build.ts';
 import { openStore } from '../src/store.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -45,21 +45,8 @@ function peakRss(pid: number): number {
 
 /** Compiles the benchmark server as npm start's server is compiled, so both run alike. */
 async function buildBenchServer(): Promise<string> {
-  const outfile = join(root, 'dist', 'bench', 'bench-server.js');
-  await build({
-    absWorkingDir: root,
-    entryPoints: ['server/bench/bench-server.ts'],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    alias: { '@chatline/shared': './shared/src/index.ts' },
-    logLevel: 'warning',
-  });
-  cpSync(join(root, 'server', 'src', 'migrations'), join(root, 'dist', 'bench', 'migrations'), { recursive: true });
-  return outfile;
+  await compileServer(['server/bench/bench-server.ts'], 'dist/bench');
+  return join(root, 'dist', 'bench', 'bench-server.js');
 }
 
 let benchServer = '';
