@@ -16,6 +16,8 @@ export type ChatErrorEvent = CustomEvent<ChatErrorDetail>;
 
 declare global {
   interface GlobalEventHandlersEventMap {
+    'chat-open': CustomEvent<Record<string, never>>;
+    'chat-close': CustomEvent<Record<string, never>>;
     'chat-session-created': ChatSessionCreatedEvent;
     'chat-error': ChatErrorEvent;
   }

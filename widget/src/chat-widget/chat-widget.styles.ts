@@ -219,4 +219,32 @@ export default css`
     font-size: 1.125rem;
     font-weight: 600;
   }
+
+  @media (prefers-color-scheme: dark) {
+    :host {
+      --chat-text: #eef1f4;
+      --chat-muted: #b9c0c8;
+      --chat-background: #1d2127;
+      --chat-border: #8d96a0;
+      --chat-error: #ff9b93;
+    }
+
+    button:focus-visible,
+    input:focus-visible,
+    textarea:focus-visible {
+      outline-color: #9db8ff;
+    }
+  }
+
+  /* Phones: the open panel takes the whole screen. */
+  @media (max-width: 479px) {
+    .panel {
+      position: fixed;
+      inset: 0;
+      width: 100vw;
+      max-height: none;
+      height: 100dvh;
+      border-radius: 0;
+    }
+  }
 `;

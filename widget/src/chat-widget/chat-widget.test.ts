@@ -1,5 +1,5 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
-import { sendKeys } from '@web/test-runner-commands';
+import { emulateMedia, sendKeys, setViewport } from '@web/test-runner-commands';
 import type { ChatErrorEvent, ChatSessionCreatedEvent } from '../events.ts';
 import './chat-widget.ts';
 import type { ChatWidget } from './chat-widget.ts';
@@ -248,5 +248,75 @@ describe('<chat-widget>', () => {
     const root = await openWidget(element);
     await waitUntil(() => root.querySelector('h2')!.textContent === 'Rent a bike', 'the topic is applied');
     expect(getComputedStyle(root.querySelector('.launcher')!).backgroundColor).to.equal('rgb(200, 0, 0)');
+  });
+
+  it('pre-fills the form from its attributes and from prefill(), without overwriting what was typed', async () => {
+    const element = await fixture<ChatWidget>(
+      html`<chat-widget customer-name="Kari Nordmann" customer-email="kari@example.com" server-url=${serverUrl}></chat-widget>`,
+    );
+    const root = await openWidget(element);
+    expect(byLabel(root, 'Full name').value).to.equal('Kari Nordmann');
+    expect(byLabel(root, 'Email').value).to.equal('kari@example.com');
+    await type(element, byLabel(root, 'Full name'), 'Kari N.');
+    element.setAttribute('customer-name', 'Someone Else');
+    await element.updateComplete;
+    expect(byLabel(root, 'Full name').value).to.equal('Kari N.');
+    element.prefill({ CustomerPhone: '+47 22 33 44 55', CustomerAlias: 'kari', TopicId: '9' } as never);
+    await element.updateComplete;
+    expect(byLabel(root, 'Phone').value).to.equal('+47 22 33 44 55');
+    expect(byLabel(root, 'Display name').value).to.equal('kari');
+  });
+
+  it('opens, closes and toggles from script, and fires chat-open and chat-close for the visitor\'s actions', async () => {
+    const element = await fixture<ChatWidget>(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
+    const events: string[] = [];
+    element.addEventListener('chat-open', () => events.push('open'));
+    element.addEventListener('chat-close', () => events.push('close'));
+    const panel = () => element.shadowRoot!.querySelector('[role=dialog]');
+
+    element.open();
+    await element.updateComplete;
+    expect(panel()).to.not.equal(null);
+    element.close();
+    await element.updateComplete;
+    expect(panel()).to.equal(null);
+    element.toggle();
+    await element.updateComplete;
+    expect(panel()).to.not.equal(null);
+    element.toggle();
+    await element.updateComplete;
+    expect(events).to.deep.equal([]);
+
+    element.shadowRoot!.querySelector<HTMLButtonElement>('.launcher')!.click();
+    await element.updateComplete;
+    element.shadowRoot!.querySelector<HTMLButtonElement>('.close')!.click();
+    await element.updateComplete;
+    expect(events).to.deep.equal(['open', 'close']);
+  });
+
+  it('fills a phone screen with the open panel, with inputs large enough not to zoom', async () => {
+    await setViewport({ width: 375, height: 700 });
+    try {
+      const element = await fixture<ChatWidget>(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
+      const root = await openWidget(element);
+      const box = root.querySelector('.panel')!.getBoundingClientRect();
+      expect([box.left, box.top, box.width, box.height]).to.deep.equal([0, 0, 375, 700]);
+      expect(parseFloat(getComputedStyle(byLabel(root, 'Email')).fontSize)).to.be.at.least(16);
+      expect(byLabel(root, 'Email').inputMode).to.equal('email');
+    } finally {
+      await setViewport({ width: 800, height: 600 });
+    }
+  });
+
+  it('follows a dark colour scheme', async () => {
+    await emulateMedia({ colorScheme: 'dark' });
+    try {
+      const element = await fixture<ChatWidget>(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
+      const root = await openWidget(element);
+      expect(getComputedStyle(root.querySelector('.panel')!).backgroundColor).to.equal('rgb(29, 33, 39)');
+      expect(getComputedStyle(root.querySelector('h2')!).color).to.equal('rgb(238, 241, 244)');
+    } finally {
+      await emulateMedia({ colorScheme: 'light' });
+    }
   });
 });

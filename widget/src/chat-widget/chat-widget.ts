@@ -48,6 +48,8 @@ type FieldErrors = Partial<Record<ChatSessionFieldName, string>>;
  *
  * @summary Embeddable customer chat.
  *
+ * @event chat-open - The visitor opened the chat (not fired for `open()`).
+ * @event chat-close - The visitor closed the chat (not fired for `close()`).
  * @event chat-session-created - The visitor's chat was requested. Detail: `chatSessionId`, `initialQueuePos`.
  * @event chat-error - A request failed. Detail: `status` (0 when the server could not be reached), `message`.
  *
@@ -55,6 +57,8 @@ type FieldErrors = Partial<Record<ChatSessionFieldName, string>>;
  * @csspart panel - The open chat panel.
  * @csspart form - The pre-chat form.
  * @csspart submit - The button that sends the form.
+ * @csspart close - The button that closes the panel.
+ * @csspart field - Each field of the form, with its label and message.
  *
  * @cssproperty --chat-accent - Colour of the launcher and the main button.
  * @cssproperty --chat-accent-text - Text colour on the accent colour.
@@ -68,7 +72,7 @@ export class ChatWidget extends LitElement {
 
   @query('.launcher') private launcher!: HTMLButtonElement;
 
-  @state() private open = false;
+  @state() private isOpen = false;
   @state() private values: Partial<Record<TextFieldName, string>> = {};
   @state() private consented = false;
   @state() private errors: FieldErrors = {};
@@ -84,8 +88,35 @@ export class ChatWidget extends LitElement {
   /** The chat server's base URL; by default the origin the widget's script came from. */
   @property({ attribute: 'server-url' }) serverUrl = '';
 
+  /** Pre-fills the display name. */
+  @property({ attribute: 'customer-alias' }) customerAlias = '';
+
+  /** Pre-fills the full name. */
+  @property({ attribute: 'customer-name' }) customerName = '';
+
+  /** Pre-fills the email address. */
+  @property({ attribute: 'customer-email' }) customerEmail = '';
+
+  /** Pre-fills the phone number. */
+  @property({ attribute: 'customer-phone' }) customerPhone = '';
+
+  override willUpdate(changed: PropertyValues<this>) {
+    const prefills: [keyof ChatWidget, TextFieldName][] = [
+      ['customerAlias', 'CustomerAlias'],
+      ['customerName', 'CustomerName'],
+      ['customerEmail', 'CustomerEmail'],
+      ['customerPhone', 'CustomerPhone'],
+    ];
+    for (const [property, field] of prefills) {
+      // An attribute fills a field the visitor has not typed in yet.
+      if (changed.has(property) && !this.values[field]) {
+        this.values = { ...this.values, [field]: this[property] as string };
+      }
+    }
+  }
+
   override updated(changed: PropertyValues<this>) {
-    if (changed.has('open' as keyof ChatWidget) && this.open) {
+    if (changed.has('isOpen' as keyof ChatWidget) && this.isOpen) {
       const panel = this.renderRoot.querySelector('.panel');
       (panel?.querySelector<HTMLElement>('input, textarea') ?? panel?.querySelector<HTMLElement>('.close'))?.focus();
     }
@@ -96,8 +127,13 @@ export class ChatWidget extends LitElement {
   }
 
   private handleLauncherClick() {
-    this.open = !this.open;
-    if (this.open && !this.topicRequested) void this.loadTopic();
+    this.setOpen(!this.isOpen);
+    this.emit(this.isOpen ? 'chat-open' : 'chat-close', {});
+  }
+
+  private setOpen(open: boolean) {
+    this.isOpen = open;
+    if (open && !this.topicRequested) void this.loadTopic();
   }
 
   private topicRequested = false;
@@ -118,8 +154,9 @@ export class ChatWidget extends LitElement {
   }
 
   private handleClose() {
-    this.open = false;
+    this.setOpen(false);
     this.launcher.focus();
+    this.emit('chat-close', {});
   }
 
   private handleKeydown(event: KeyboardEvent) {
@@ -137,7 +174,7 @@ export class ChatWidget extends LitElement {
 
   private handleBlur(field: TextField) {
     // A field also blurs when the panel closes and takes it away; nothing to check then.
-    if (this.open && this.values[field.name]) this.checkField(field.name);
+    if (this.isOpen && this.values[field.name]) this.checkField(field.name);
   }
 
   private handleConsentChange(event: Event) {
@@ -334,7 +371,7 @@ export class ChatWidget extends LitElement {
       <section id="panel" class="panel" part="panel" role="dialog" aria-labelledby="title" @keydown=${this.handleKeydown}>
         <header>
           <h2 id="title">${this.topic?.Widget.WelcomeTitle || messages.title}</h2>
-          <button class="close" type="button" aria-label=${messages.close} @click=${this.handleClose}>
+          <button class="close" part="close" type="button" aria-label=${messages.close} @click=${this.handleClose}>
             <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
               <path d="M6 6l12 12M18 6L6 18" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
             </svg>
@@ -351,14 +388,39 @@ export class ChatWidget extends LitElement {
     `;
   }
 
+  /** Opens the chat panel. */
+  open(): void {
+    this.setOpen(true);
+  }
+
+  /** Closes the chat panel. */
+  close(): void {
+    this.setOpen(false);
+  }
+
+  /** Opens the panel when closed, closes it when open. */
+  toggle(): void {
+    this.setOpen(!this.isOpen);
+  }
+
+  /** Fills form fields by their wire names (`CustomerName`, `CustomerEmail`, …); others are ignored. */
+  prefill(values: Partial<Record<ChatSessionFieldName, string>>): void {
+    const next = { ...this.values };
+    for (const field of textFields) {
+      const value = values[field.name];
+      if (typeof value === 'string') next[field.name] = value;
+    }
+    this.values = next;
+  }
+
   override render() {
     return html`
-      ${this.open ? this.renderPanel() : nothing}
+      ${this.isOpen ? this.renderPanel() : nothing}
       <button
         class="launcher"
         part="launcher"
         type="button"
-        aria-expanded=${this.open ? 'true' : 'false'}
+        aria-expanded=${this.isOpen ? 'true' : 'false'}
         aria-controls="panel"
         @click=${this.handleLauncherClick}
       >
