@@ -82,7 +82,7 @@ function newerServer(context, next) {
 }
 
 export default {
-  files: ['src/**/*.test.ts', '!src/budget.test.ts'],
+  files: ['src/**/*.test.ts', '!src/budget.test.ts', '!src/manifest.test.ts'],
   nodeResolve: { exportConditions: ['production'] },
   hostname: '127.0.0.1',
   port: PAGE_PORT,

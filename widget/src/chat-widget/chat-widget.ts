@@ -42,6 +42,9 @@ const consentField = fieldByName('CustomerConsented')!;
 
 type FieldErrors = Partial<Record<ChatSessionFieldName, string>>;
 
+/** The widget's events bubble and cross the shadow boundary, so the page can listen anywhere. */
+const chatEvent = <T>(type: string, detail: T) => new CustomEvent<T>(type, { detail, bubbles: true, composed: true });
+
 /**
  * A customer chat for any web page: a launcher button that opens a pre-chat form and requests
  * a chat session from the chat server.
@@ -266,7 +269,7 @@ export class ChatWidget extends LitElement {
   }
 
   private emit<T>(type: string, detail: T) {
-    this.dispatchEvent(new CustomEvent<T>(type, { detail, bubbles: true, composed: true }));
+    this.dispatchEvent(chatEvent(type, detail));
   }
 
   private renderTextField(field: TextField): TemplateResult {
