@@ -319,4 +319,22 @@ describe('<chat-widget>', () => {
       await emulateMedia({ colorScheme: 'light' });
     }
   });
+
+  it('passes axe closed, open, with errors shown, and after submitting', async () => {
+    const element = await fixture<ChatWidget>(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
+    await expect(element).shadowDom.to.be.accessible();
+    const root = await openWidget(element);
+    await expect(element).shadowDom.to.be.accessible();
+    await type(element, byLabel(root, 'Email'), 'not-an-email');
+    submitButton(root).click();
+    await element.updateComplete;
+    await expect(element).shadowDom.to.be.accessible();
+    await type(element, byLabel(root, 'Email'), 'kari@example.com');
+    await consent(element, root);
+    const created = oneEvent(element, 'chat-session-created');
+    submitButton(root).click();
+    await created;
+    await element.updateComplete;
+    await expect(element).shadowDom.to.be.accessible();
+  });
 });
