@@ -2,7 +2,7 @@
  * Creating, reading, replacing and deleting chat sessions: the rules every route that touches
  * a session shares, whatever URL or body format it came through.
  */
-import { createHash } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'hono';
 import { nanoid } from 'nanoid';
 import {
@@ -45,6 +45,15 @@ function topicAllows(deps: SessionDeps, topic: TopicRow, origin: string): boolea
 
 export function hashSessionKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
+}
+
+/**
+ * Whether `key` is the session's key: its hash is compared with the stored one in constant
+ * time, so the answer's timing tells nothing about how much of a guess was right.
+ */
+export function sessionKeyMatches(row: SessionRow, key: string): boolean {
+  if (!row.session_key_hash || key.length > 256) return false;
+  return timingSafeEqual(Buffer.from(hashSessionKey(key)), Buffer.from(row.session_key_hash));
 }
 
 type Checked = { values: FieldValues; topic: TopicRow };

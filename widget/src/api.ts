@@ -60,3 +60,21 @@ export async function fetchTopic(serverUrl: string, topicId: number): Promise<Ch
     return null;
   }
 }
+
+/** The visitor's own session, read with its key; null when it is gone or the key is wrong. */
+export async function readChatSession(
+  serverUrl: string,
+  id: number,
+  key: string,
+): Promise<Pick<ChatSessionEntity, 'ChatSessionId' | 'InitialQueuePos' | 'Status'> | null> {
+  try {
+    const base = serverUrl.endsWith('/') ? serverUrl : `${serverUrl}/`;
+    const response = await fetch(new URL(`api/v1/ChatSession/${id}`, base), {
+      headers: { Accept: 'application/json', 'X-Chat-Session-Key': key },
+      credentials: 'omit',
+    });
+    return response.ok ? await response.json() : null;
+  } catch {
+    return null;
+  }
+}

@@ -39,6 +39,7 @@ export function originGuard({ isAllowed = () => false, publicUrl = null }: Origi
       'SO-Culture',
       'SO-TimeZone',
       'If-Unmodified-Since',
+      'X-Chat-Session-Key',
     ],
     maxAge: 600,
   });

@@ -224,3 +224,21 @@ describe('the Agents/Chat endpoints', () => {
     expect(save.status).toBe(400);
   });
 });
+
+describe('a visitor reading their own session', () => {
+  it('works with the session key from the create, and never without it', async () => {
+    const created = await json(await t.postSession(visitorFields));
+    const read = (headers: Record<string, string>) => t.call('GET', `/api/v1/ChatSession/${created.ChatSessionId}`, { headers });
+    const own = await read({ 'X-Chat-Session-Key': created.SessionKey as string });
+    expect(own.status).toBe(200);
+    const entity = await json(own);
+    expect(entity).toMatchObject({ ChatSessionId: created.ChatSessionId, Status: 'InQueue', InitialQueuePos: 1, SessionKey: null });
+    expect(entity.TableRight.Mask).toBe('Insert');
+
+    expect((await read({ 'X-Chat-Session-Key': `${created.SessionKey}x` })).status).toBe(404);
+    expect((await read({ 'X-Chat-Session-Key': 'x'.repeat(5000) })).status).toBe(404);
+    expect((await read({})).status).toBe(401);
+    const other = await json(await t.postSession(visitorFields));
+    expect((await t.call('GET', `/api/v1/ChatSession/${other.ChatSessionId}`, { headers: { 'X-Chat-Session-Key': created.SessionKey as string } })).status).toBe(404);
+  });
+});

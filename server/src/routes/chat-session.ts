@@ -4,8 +4,10 @@ import type { ApiEnv } from '../env.ts';
 import { readEntityBody, readPatchedEntity } from '../body.ts';
 import { defaultEntity, toEntity } from '../entity.ts';
 import { sendEntity } from '../respond.ts';
+import { notFound } from '../errors.ts';
 import {
   checkUnmodifiedSince,
+  sessionKeyMatches,
   createSession,
   entityOf,
   getSessionOr404,
@@ -29,8 +31,11 @@ export function chatSessionRoutes(deps: SessionDeps) {
     })
     .get('/:id{-?[0-9]+}', (c) => {
       const caller = c.get('caller');
-      requireAgent(caller);
+      const key = c.req.header('x-chat-session-key');
+      // A visitor reads their own session with the key they were given when it was created.
+      if (caller.kind !== 'visitor' || key === undefined) requireAgent(caller);
       const row = getSessionOr404(store, Number(c.req.param('id')));
+      if (caller.kind === 'visitor' && !sessionKeyMatches(row, key!)) throw notFound('sessionNotFound', row.id);
       c.header('Last-Modified', new Date(row.updated_at).toUTCString());
       return sendEntity(c, entityOf(deps, c, caller, { row, collectConsent: topicCollectsConsent(store, row) }));
     })

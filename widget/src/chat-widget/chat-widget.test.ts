@@ -50,6 +50,10 @@ function describedText(root: ShadowRoot, input: HTMLElement): string {
 }
 
 describe('<chat-widget>', () => {
+  beforeEach(() => {
+    sessionStorage.clear();
+    localStorage.clear();
+  });
   it('shows a launcher button and no form until it is opened', async () => {
     const element = await fixture<ChatWidget>(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
     const launcher = element.shadowRoot!.querySelector<HTMLButtonElement>('.launcher')!;
@@ -158,7 +162,8 @@ describe('<chat-widget>', () => {
     expect(root.querySelector('form')).to.equal(null);
     await waitUntil(() => root.activeElement === root.querySelector('.queued'), 'focus stays in the panel');
 
-    const next = await fixture<ChatWidget>(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
+    const next = await fixture<ChatWidget>(html`<chat-widget persist="none" server-url=${serverUrl}></chat-widget>`);
+    sessionStorage.clear();
     const nextRoot = await openWidget(next);
     await consent(next, nextRoot);
     const nextCreated = oneEvent(next, 'chat-session-created') as Promise<ChatSessionCreatedEvent>;
@@ -336,5 +341,51 @@ describe('<chat-widget>', () => {
     await created;
     await element.updateComplete;
     await expect(element).shadowDom.to.be.accessible();
+  });
+
+  it('keeps nothing before the visitor submits, then shows the session again after a reload', async () => {
+    const element = await fixture<ChatWidget>(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
+    const root = await openWidget(element);
+    await type(element, byLabel(root, 'Full name'), 'Kari Nordmann');
+    await consent(element, root);
+    expect(sessionStorage.length + localStorage.length).to.equal(0);
+    expect(document.cookie).to.equal('');
+
+    const created = oneEvent(element, 'chat-session-created') as Promise<ChatSessionCreatedEvent>;
+    submitButton(root).click();
+    const { detail } = await created;
+    expect(sessionStorage.length).to.equal(1);
+    expect(localStorage.length).to.equal(0);
+    expect(document.cookie).to.equal('');
+    element.remove();
+
+    // A reload: a new element on the same page, same server and topic.
+    const reloaded = await fixture<ChatWidget>(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
+    const reloadedRoot = await openWidget(reloaded);
+    await waitUntil(() => reloadedRoot.querySelector('form') === null, 'the kept session replaces the form');
+    expect(reloadedRoot.querySelector('[role=status]')!.textContent).to.contain(`You are number ${detail.initialQueuePos} in the queue.`);
+  });
+
+  it('keeps the session in localStorage with persist="local", and nowhere with persist="none"', async () => {
+    for (const persist of ['local', 'none'] as const) {
+      sessionStorage.clear();
+      localStorage.clear();
+      const element = await fixture<ChatWidget>(html`<chat-widget persist=${persist} server-url=${serverUrl}></chat-widget>`);
+      const root = await openWidget(element);
+      await consent(element, root);
+      const created = oneEvent(element, 'chat-session-created');
+      submitButton(root).click();
+      await created;
+      expect(localStorage.length, persist).to.equal(persist === 'local' ? 1 : 0);
+      expect(sessionStorage.length, persist).to.equal(0);
+    }
+  });
+
+  it('forgets a kept session the server no longer knows, and shows the form', async () => {
+    sessionStorage.setItem(`chatline:${serverUrl}:1`, JSON.stringify({ id: 999999, key: 'not-the-key' }));
+    const element = await fixture<ChatWidget>(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
+    await waitUntil(() => sessionStorage.length === 0, 'the stale entry is removed');
+    const root = await openWidget(element);
+    expect(root.querySelector('form')).to.not.equal(null);
   });
 });

@@ -9,7 +9,7 @@ import {
   type ChatSessionFieldName,
   type ChatTopicWidgetInfo,
 } from '@chatline/shared';
-import { ChatRequestError, createChatSession, fetchTopic } from '../api.ts';
+import { ChatRequestError, createChatSession, fetchTopic, readChatSession } from '../api.ts';
 import type { ChatErrorDetail, ChatSessionCreatedDetail } from '../events.ts';
 import { messages } from '../messages.ts';
 import styles from './chat-widget.styles.ts';
@@ -91,6 +91,13 @@ export class ChatWidget extends LitElement {
   /** The chat server's base URL; by default the origin the widget's script came from. */
   @property({ attribute: 'server-url' }) serverUrl = '';
 
+  /**
+   * Where the visitor's session (its id and key) is kept once they submit, so a reload shows
+   * it again: `session` (this tab, the default), `local` (this browser) or `none`. Nothing is
+   * stored before the visitor submits.
+   */
+  @property() persist: 'session' | 'local' | 'none' = 'session';
+
   /** Pre-fills the display name. */
   @property({ attribute: 'customer-alias' }) customerAlias = '';
 
@@ -102,6 +109,11 @@ export class ChatWidget extends LitElement {
 
   /** Pre-fills the phone number. */
   @property({ attribute: 'customer-phone' }) customerPhone = '';
+
+  override connectedCallback() {
+    super.connectedCallback();
+    void this.resume();
+  }
 
   override willUpdate(changed: PropertyValues<this>) {
     const prefills: [keyof ChatWidget, TextFieldName][] = [
@@ -127,6 +139,41 @@ export class ChatWidget extends LitElement {
 
   private get server(): string {
     return this.serverUrl || scriptOrigin;
+  }
+
+  private get storage(): Storage | null {
+    try {
+      return this.persist === 'local' ? localStorage : this.persist === 'session' ? sessionStorage : null;
+    } catch {
+      return null; // storage refused (a sandboxed frame, say): nothing is kept
+    }
+  }
+
+  private get storageKey(): string {
+    return `chatline:${this.server}:${this.topicId}`;
+  }
+
+  /** Shows the session kept from before a reload, if it still exists. */
+  private async resume() {
+    let kept: { id: number; key: string } | null = null;
+    try {
+      kept = JSON.parse(this.storage?.getItem(this.storageKey) ?? 'null');
+    } catch {
+      kept = null;
+    }
+    if (!kept || typeof kept.id !== 'number' || typeof kept.key !== 'string') return;
+    const session = await readChatSession(this.server, kept.id, kept.key);
+    if (session) this.queuePosition = session.InitialQueuePos;
+    else this.storage?.removeItem(this.storageKey);
+  }
+
+  private keep(id: number, key: string | null) {
+    if (!key) return;
+    try {
+      this.storage?.setItem(this.storageKey, JSON.stringify({ id, key }));
+    } catch {
+      // full or refused: the chat goes on, it just will not survive a reload
+    }
   }
 
   private handleLauncherClick() {
@@ -235,6 +282,7 @@ export class ChatWidget extends LitElement {
     try {
       const session = await createChatSession(this.server, body);
       this.queuePosition = session.InitialQueuePos;
+      this.keep(session.ChatSessionId, session.SessionKey);
       // The form, and the button that had focus, are gone: keep the visitor's place.
       void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('.queued')?.focus());
       this.emit<ChatSessionCreatedDetail>('chat-session-created', {
