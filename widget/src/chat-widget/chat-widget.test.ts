@@ -320,6 +320,10 @@ describe('<chat-widget>', () => {
       const root = await openWidget(element);
       expect(getComputedStyle(root.querySelector('.panel')!).backgroundColor).to.equal('rgb(29, 33, 39)');
       expect(getComputedStyle(root.querySelector('h2')!).color).to.equal('rgb(238, 241, 244)');
+      await type(element, byLabel(root, 'Email'), 'not-an-email');
+      submitButton(root).click();
+      await element.updateComplete;
+      await expect(element).shadowDom.to.be.accessible();
     } finally {
       await emulateMedia({ colorScheme: 'light' });
     }
