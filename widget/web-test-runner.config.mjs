@@ -1,5 +1,6 @@
 // Browser tests of <chat-widget> in the system Chromium, against the real chat server.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
@@ -7,6 +8,8 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 const PAGE_PORT = 8765;
 const pageOrigin = `http://127.0.0.1:${PAGE_PORT}`;
 const root = fileURLToPath(new URL('..', import.meta.url));
+/** The same Chromium flags the end-to-end tests use (demo/chromium-args.json). */
+const chromiumArgs = JSON.parse(readFileSync(new URL('../demo/chromium-args.json', import.meta.url), 'utf8'));
 
 /** Starts `server/src/main.ts` on a free port with a throwaway database; resolves its URL. */
 function startChatServer() {
@@ -101,16 +104,7 @@ export default {
     chromeLauncher({
       launchOptions: {
         executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-        args: [
-          '--headless=new',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-dev-shm-usage',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
+        args: chromiumArgs,
       },
     }),
   ],

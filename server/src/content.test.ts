@@ -1,5 +1,4 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chatSessionFields } from '@chatline/shared';
 import { createTestApp, json, type TestApp } from './testing/test-app.ts';
@@ -16,12 +15,6 @@ const visitor = { TopicId: 1, CustomerName: 'Ada', CustomerEmail: 'ada@example.c
 const post = (body: string, contentType: string, headers: Record<string, string> = {}) =>
   t.call('POST', '/api/v1/ChatSession', { body, headers: { 'Content-Type': contentType, ...headers } });
 
-function rowCount(): number {
-  const db = new Database(t.dbPath, { readonly: true });
-  const count = db.prepare('SELECT count(*) FROM chat_session').pluck().get() as number;
-  db.close();
-  return count;
-}
 
 const xmlBody = (inner: string, ns = ' xmlns="http://www.superoffice.net/ws/crm/NetServer/Services88"') =>
   `<?xml version="1.0" encoding="utf-8"?>
@@ -60,7 +53,7 @@ describe('request bodies', () => {
     const response = await post(body, 'application/xml');
     expect(response.status).toBe(400);
     expect((await json(response)).Error).toBe(true);
-    expect(rowCount()).toBe(0);
+    expect(t.sessionCount()).toBe(0);
   });
 
   it('reads a form, typing its values by the field table', async () => {
@@ -127,7 +120,7 @@ describe('answers by Accept', () => {
     const response = await t.call('POST', '/api/v1/ChatSession', { json: visitor, headers: { Accept: accept } });
     expect(response.status).toBe(406);
     expect(await json(response)).toMatchObject({ Error: true, ErrorType: 'SoNotAcceptableException' });
-    expect(rowCount()).toBe(0);
+    expect(t.sessionCount()).toBe(0);
   });
 });
 
@@ -156,7 +149,7 @@ describe('$select', () => {
     const response = await t.call('POST', '/api/v1/ChatSession?$select=customerNmae', { json: visitor });
     expect(response.status).toBe(400);
     expect((await json(response)).ErrorMessage).toContain('customerNmae');
-    expect(rowCount()).toBe(0);
+    expect(t.sessionCount()).toBe(0);
   });
 });
 
@@ -179,7 +172,7 @@ describe('SO-TimeZone', () => {
       const response = await t.call('POST', '/api/v1/ChatSession', { json: visitor, headers: { 'SO-TimeZone': zone } });
       expect(response.status, zone).toBe(400);
     }
-    expect(rowCount()).toBe(0);
+    expect(t.sessionCount()).toBe(0);
   });
 });
 

@@ -41,7 +41,7 @@ export const validationFailed = (errors: FieldError[]) =>
   new ApiError(
     400,
     'SoValidationException',
-    errors.length === 1 ? { key: 'fieldsInvalid', args: [1] } : { key: 'fieldsInvalid', args: [errors.length] },
+    { key: 'fieldsInvalid', args: [errors.length] },
     errors,
   );
 

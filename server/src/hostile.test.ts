@@ -11,12 +11,6 @@ afterEach(() => t.close());
 
 const visitor = { TopicId: 1, CustomerName: 'Ada', CustomerConsented: true };
 
-function rowCount(): number {
-  const db = new Database(t.dbPath, { readonly: true });
-  const count = db.prepare('SELECT count(*) FROM chat_session').pluck().get() as number;
-  db.close();
-  return count;
-}
 
 const post = (body: string, contentType = 'application/json') =>
   t.call('POST', '/api/v1/ChatSession', { body, headers: { 'Content-Type': contentType } });
@@ -102,7 +96,7 @@ describe('XML limits', () => {
     const deep = `<ChatSessionEntity><Person>${'<a>'.repeat(7_000)}x${'</a>'.repeat(7_000)}</Person></ChatSessionEntity>`;
     const response = await post(deep, 'application/xml');
     expect(response.status).toBe(400);
-    expect(rowCount()).toBe(0);
+    expect(t.sessionCount()).toBe(0);
   });
 });
 

@@ -100,8 +100,6 @@ export type ChatStore = {
   updateSession(id: number, row: NewSessionRow): SessionRow | null;
   /** Returns false when there is no such session. */
   deleteSession(id: number): boolean;
-  /** Returns false when there is no such session. */
-  setSessionStatus(id: number, status: number, now: number): boolean;
   getTopic(id: number): TopicRow | null;
   /** Whether any topic lists this origin. */
   anyTopicAllows(origin: string): boolean;
@@ -173,7 +171,6 @@ export function openStore(path: string, { busyTimeout = 5000, synchronous = 'NOR
   // Kept by triggers (migration 0003): one primary-key read, not a count.
   const countWaiting = db.prepare('SELECT waiting FROM chat_queue WHERE topic_id = ?').pluck();
   const selectSession = db.prepare('SELECT * FROM chat_session WHERE id = ?');
-  const updateStatus = db.prepare('UPDATE chat_session SET status = ?, updated_at = ? WHERE id = ?');
   const selectTopic = db.prepare('SELECT * FROM chat_topic WHERE id = ?');
   const selectTopics = db.prepare('SELECT * FROM chat_topic ORDER BY id');
   const topicColumns = [
@@ -228,7 +225,6 @@ export function openStore(path: string, { busyTimeout = 5000, synchronous = 'NOR
     updateSession: (id, row) =>
       updateSession.run({ ...row, id }).changes > 0 ? (selectSession.get(id) as SessionRow) : null,
     deleteSession: (id) => deleteSession.run(id).changes > 0,
-    setSessionStatus: (id, status, now) => updateStatus.run(status, now, id).changes > 0,
     getTopic: (id) => (selectTopic.get(id) as TopicRow | undefined) ?? null,
     anyTopicAllows: (origin) => selectTopicAllowing.get(origin) !== undefined,
     listTopics: () => selectTopics.all() as TopicRow[],

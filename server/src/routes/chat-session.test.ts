@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ChatSessionStatus, chatSessionFields } from '@chatline/shared';
+import { chatSessionFields } from '@chatline/shared';
 import { createTestApp, json, type TestApp } from '../testing/test-app.ts';
 
 /** The reference page's sample request and response. */
@@ -31,14 +31,6 @@ beforeEach(() => {
 });
 afterEach(() => t.close());
 
-function rowCount(): number {
-  const db = new Database(t.dbPath, { readonly: true });
-  try {
-    return db.prepare('SELECT count(*) FROM chat_session').pluck().get() as number;
-  } finally {
-    db.close();
-  }
-}
 
 function addTopic(id: number, name: string, collectConsent = true) {
   const db = new Database(t.dbPath);
@@ -243,7 +235,11 @@ describe('POST /api/v1/ChatSession by a visitor', () => {
 
     const fourth = await json(await t.postSession(customerFields));
     expect(fourth.InitialQueuePos).toBe(4);
-    expect(t.store.setSessionStatus(fourth.ChatSessionId, ChatSessionStatus.CustomerLast, NOW)).toBe(true);
+    const patched = await t.call('PATCH', `/api/v1/ChatSession/${fourth.ChatSessionId}`, {
+      body: JSON.stringify({ Status: 'CustomerLast' }),
+      headers: { Authorization: await t.agent(), 'Content-Type': 'application/merge-patch+json' },
+    });
+    expect(patched.status).toBe(200);
     expect((await json(await t.postSession(customerFields))).InitialQueuePos).toBe(4);
   });
 
@@ -264,7 +260,7 @@ describe('POST /api/v1/ChatSession by a visitor', () => {
 
 describe('POST /api/v1/ChatSession with bad input', () => {
   afterEach(() => {
-    expect(rowCount()).toBe(0);
+    expect(t.sessionCount()).toBe(0);
   });
 
   it.each([

@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { addAgent } from '../agents.ts';
 import { createApp, type AppDeps } from '../app.ts';
 import { openStore, type ChatStore } from '../store.ts';
@@ -14,6 +15,8 @@ export type TestApp = {
   postSession(body: unknown, headers?: Record<string, string>, peer?: string): Promise<Response>;
   /** Any request to the app, from 203.0.113.7; a `json` body is sent as application/json. */
   call(method: string, path: string, init?: { json?: unknown; body?: string; headers?: Record<string, string> }): Promise<Response>;
+  /** How many sessions the database holds, read through its own connection. */
+  sessionCount(): number;
   /** Adds an agent with this password and returns its Basic Authorization header value. */
   agent(userName?: string, password?: string): Promise<string>;
   close(): void;
@@ -52,6 +55,14 @@ export function createTestApp(options: Omit<AppDeps, 'store'> = {}): TestApp {
         },
         { incoming: { socket: { remoteAddress: '203.0.113.7' } } },
       ),
+    sessionCount: () => {
+      const db = new Database(dbPath, { readonly: true });
+      try {
+        return db.prepare('SELECT count(*) FROM chat_session').pluck().get() as number;
+      } finally {
+        db.close();
+      }
+    },
     agent: async (userName = 'kari', password = 'kari-secret-1') => {
       if (!store.findAssociate(userName)) await addAgent(store, { userName, password, fullName: `${userName} Nordmann` });
       return `Basic ${Buffer.from(`${userName}:${password}`).toString('base64')}`;
