@@ -1,8 +1,17 @@
+import { readdirSync } from 'node:fs';
 import { defineConfig } from 'vite';
+
+/** Each language but the bundled English is its own entry: widget/src/locales/de.ts → locales/de.js. */
+const languages = Object.fromEntries(
+  readdirSync('widget/src/locales')
+    .filter((file) => file.endsWith('.ts') && file !== 'en.ts')
+    .map((file) => [`locales/${file.slice(0, -3)}`, `widget/src/locales/${file}`]),
+);
 
 /**
  * `npm run build`: the widget as one minified ES module, Lit included, at dist/public/chat-widget.js,
- * and the demo site (demo/public) copied beside it. The server serves both from dist/public.
+ * with one small module per language beside it (locales/de.js, …), and the demo site
+ * (demo/public) copied beside them. The server serves both from dist/public.
  */
 export default defineConfig({
   publicDir: 'demo/public',
@@ -14,7 +23,7 @@ export default defineConfig({
     target: 'es2022',
     // A non-library build minifies whitespace too; the entry keeps its exports.
     rolldownOptions: {
-      input: { 'chat-widget': 'widget/src/index.ts' },
+      input: { 'chat-widget': 'widget/src/index.ts', ...languages },
       preserveEntrySignatures: 'exports-only',
       output: { entryFileNames: '[name].js', chunkFileNames: '[name].js' },
     },

@@ -39,32 +39,39 @@ function startChatServer() {
 const server = await startChatServer();
 
 /** A topic with its own settings, made as an agent would, for the tests of topic layouts. */
-async function createTopic() {
+async function createTopic(topic) {
   const response = await fetch(`${server.url}/api/v1/ChatTopic`, {
     method: 'POST',
     headers: {
       'Content-Type': 'application/json',
       Authorization: `Basic ${Buffer.from('admin:widget-tests').toString('base64')}`,
     },
-    body: JSON.stringify({
-      Name: 'Rentals',
-      CollectConsent: true,
-      AllowedOrigins: [pageOrigin],
-      Widget: {
-        RequiredFields: 'Email, Name',
-        WelcomeTitle: 'Rent a bike',
-        WelcomeMessage: 'We answer rental questions within minutes.',
-        Color: '#0b6e4f',
-        ConsentText: 'I agree that Nordhavn Cycles keeps my details for this chat.',
-        PrivacyPolicyUrl: 'https://rent.example/privacy',
-      },
-    }),
+    body: JSON.stringify(topic),
   });
   if (!response.ok) throw new Error(`could not create the test topic: ${response.status} ${await response.text()}`);
   return (await response.json()).ChatTopicId;
 }
 
-const topicId = await createTopic();
+const topicId = await createTopic({
+  Name: 'Rentals',
+  CollectConsent: true,
+  AllowedOrigins: [pageOrigin],
+  Widget: {
+    RequiredFields: 'Email, Name',
+    WelcomeTitle: 'Rent a bike',
+    WelcomeMessage: 'We answer rental questions within minutes.',
+    Color: '#0b6e4f',
+    ConsentText: 'I agree that Nordhavn Cycles keeps my details for this chat.',
+    PrivacyPolicyUrl: 'https://rent.example/privacy',
+  },
+});
+/** A topic in German, with a light colour. */
+const germanTopicId = await createTopic({
+  Name: 'Werkstatt',
+  Language: 'de',
+  AllowedOrigins: [pageOrigin],
+  Widget: { Color: '#ffd400' },
+});
 
 /**
  * A server whose rules are newer than the widget's: it refuses a field the widget let through,
@@ -75,6 +82,7 @@ function newerServer(context, next) {
   if (context.path !== '/newer-server/api/v1/ChatSession') return next();
   context.status = 400;
   context.type = 'application/json; charset=utf-8';
+  context.set('Content-Language', 'en');
   context.body = JSON.stringify({
     Error: true,
     ErrorType: 'SoValidationException',
@@ -84,13 +92,19 @@ function newerServer(context, next) {
   });
 }
 
+/** The built widget loads locales/de.js beside itself; here the source serves locales/de.ts. */
+function languageModules(context, next) {
+  if (/^\/src\/locales\/[a-z]+\.js$/.test(context.path)) context.path = context.path.replace(/\.js$/, '.ts');
+  return next();
+}
+
 export default {
   files: ['src/**/*.test.ts', '!src/budget.test.ts', '!src/manifest.test.ts'],
   nodeResolve: { exportConditions: ['production'] },
   hostname: '127.0.0.1',
   port: PAGE_PORT,
   concurrency: 1,
-  middleware: [newerServer],
+  middleware: [languageModules, newerServer],
   plugins: [
     esbuildPlugin({ ts: true, tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) }),
     {
@@ -111,7 +125,7 @@ export default {
   testRunnerHtml: (testFramework) => `<!doctype html>
     <html lang="en">
       <body>
-        <script>window.CHAT_SERVER_URL = ${JSON.stringify(server.url)}; window.CHAT_TOPIC_ID = ${topicId};</script>
+        <script>window.CHAT_SERVER_URL = ${JSON.stringify(server.url)}; window.CHAT_TOPIC_ID = ${topicId}; window.CHAT_GERMAN_TOPIC_ID = ${germanTopicId};</script>
         <script type="module" src="${testFramework}"></script>
       </body>
     </html>`,

@@ -47,7 +47,12 @@ export function createApp({
   const defaultTopicOrigins = new Set(allowedOrigins);
   const sessions = { store, trustProxy, publicUrl, now, limiter: rateLimiter(rateLimit), defaultTopicOrigins };
 
-  const languageOf = (c: Context) => chooseLanguage(c.req.header('so-language'), c.req.header('accept-language'));
+  /** The language of an error's words, also said in Content-Language so clients can tell. */
+  const languageOf = (c: Context) => {
+    const language = chooseLanguage(c.req.header('so-language'), c.req.header('accept-language'));
+    c.header('Content-Language', language);
+    return language;
+  };
 
   app.onError((error, c) => {
     if (error instanceof HTTPException) {

@@ -34,6 +34,14 @@ describe('the built widget and demo', () => {
     expect(await response.text()).toBe(script);
   });
 
+  it('lets pages of any origin load the widget as a module script, without credentials', async () => {
+    const response = await t.app.request('/chat-widget.js', { headers: { Origin: 'https://shop.example' } });
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    expect(response.headers.get('access-control-allow-credentials')).toBe(null);
+    expect(response.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+    expect((await t.app.request('/')).headers.get('access-control-allow-origin')).toBe(null);
+  });
+
   it('answers a matching If-None-Match with 304', async () => {
     const etag = (await t.app.request('/chat-widget.js')).headers.get('etag')!;
     const response = await t.app.request('/chat-widget.js', { headers: { 'If-None-Match': etag } });

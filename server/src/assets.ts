@@ -95,6 +95,8 @@ export function serveAssets(assets: Map<string, Asset>): MiddlewareHandler {
       Vary: 'Accept-Encoding',
       'X-Content-Type-Options': 'nosniff',
     };
+    // A page of any origin loads the widget as a module, which browsers fetch with CORS.
+    if (asset.type.startsWith('text/javascript')) headers['Access-Control-Allow-Origin'] = '*';
     const ifNoneMatch = c.req.header('if-none-match');
     if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === asset.etag)) {
       return c.body(null, 304, headers);

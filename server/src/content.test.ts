@@ -192,6 +192,8 @@ describe('SO-Language', () => {
     const body = await json(response);
     expect(body.ErrorMessage).toBe(message);
     expect(body.FieldErrors[0].Message).toBe(message);
+    // Says which, so a client in another language knows to word the codes itself.
+    expect(response.headers.get('content-language')).toBe(message.startsWith('Skriv') ? 'nb' : 'en');
   });
 
   it('writes the other errors and the field rights\' reasons in that language too', async () => {

@@ -1,6 +1,6 @@
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { fieldByName, fieldErrorMessage, type ApiErrorBody, type FieldError } from '@chatline/shared';
+import { fieldByName, fieldErrorMessage, type ApiErrorBody, type FieldError, type FieldProblem } from '@chatline/shared';
 import { fieldCatalogs, render, type Language, type Message, type MessageKey } from './i18n.ts';
 import type { Catalog } from './messages/en.ts';
 
@@ -11,15 +11,18 @@ import type { Catalog } from './messages/en.ts';
 export class ApiError extends HTTPException {
   readonly errorType: string;
   readonly text: Message;
-  readonly fieldErrors: FieldError[] | undefined;
+  /** Problems with ChatSession fields are worded in the caller's language; others carry their Message. */
+  readonly fieldErrors: ReportedField[] | undefined;
 
-  constructor(status: ContentfulStatusCode, errorType: string, text: Message, fieldErrors?: FieldError[]) {
+  constructor(status: ContentfulStatusCode, errorType: string, text: Message, fieldErrors?: ReportedField[]) {
     super(status, { message: render(text) });
     this.errorType = errorType;
     this.text = text;
     this.fieldErrors = fieldErrors;
   }
 }
+
+type ReportedField = FieldProblem | FieldError;
 
 type Args<K extends MessageKey> = Parameters<Catalog[K]>;
 
@@ -37,7 +40,7 @@ export const preconditionFailed = factory(412, 'SoPreconditionFailedException');
 export const unsupportedMediaType = factory(415, 'SoUnsupportedMediaTypeException');
 export const tooManyRequests = factory(429, 'SoTooManyRequestsException');
 
-export const validationFailed = (errors: FieldError[]) =>
+export const validationFailed = (errors: ReportedField[]) =>
   new ApiError(
     400,
     'SoValidationException',
@@ -45,7 +48,7 @@ export const validationFailed = (errors: FieldError[]) =>
     errors,
   );
 
-export const forbidden = <K extends MessageKey>(fieldErrors: FieldError[] | undefined, key: K, ...args: Args<K>) =>
+export const forbidden = <K extends MessageKey>(fieldErrors: ReportedField[] | undefined, key: K, ...args: Args<K>) =>
   new ApiError(403, 'SoAccessDeniedException', { key, args } as Message, fieldErrors);
 
 export const payloadTooLarge = (limit: number) =>
@@ -62,9 +65,10 @@ const typeByStatus: Record<number, string> = {
   415: 'SoUnsupportedMediaTypeException',
 };
 
-function localizeFieldError(error: FieldError, language: Language): FieldError {
+function localizeFieldError(error: ReportedField, language: Language): FieldError {
   const spec = fieldByName(error.Field);
-  return spec ? { ...error, Message: fieldErrorMessage(spec, error.Code, fieldCatalogs[language]) } : error;
+  const message = spec ? fieldErrorMessage(spec, error.Code, fieldCatalogs[language]) : (error as FieldError).Message;
+  return { Field: error.Field, Code: error.Code, Message: message };
 }
 
 export function errorBody(error: HTTPException, source: string, language: Language, requestId?: string): ApiErrorBody {

@@ -31,10 +31,10 @@ export const ChatSessionFlags = {
 } as const;
 export type ChatSessionFlagName = keyof typeof ChatSessionFlags;
 
-const statusByLowerName = new Map(
+const statusByLowerName = /* @__PURE__ */ new Map(
   Object.entries(ChatSessionStatus).map(([name, value]) => [name.toLowerCase(), value]),
 );
-const statusNameByValue = new Map(
+const statusNameByValue = /* @__PURE__ */ new Map(
   Object.entries(ChatSessionStatus).map(([name, value]) => [value as number, name as ChatSessionStatusName]),
 );
 
@@ -51,10 +51,10 @@ export function statusName(value: number): ChatSessionStatusName {
   return statusNameByValue.get(value) ?? 'Invalid';
 }
 
-const flagByLowerName = new Map(
+const flagByLowerName = /* @__PURE__ */ new Map(
   Object.entries(ChatSessionFlags).map(([name, bit]) => [name.toLowerCase(), bit]),
 );
-const allFlagsMask = Object.values(ChatSessionFlags).reduce<number>((mask, bit) => mask | (1 << bit), 0);
+const allFlagsMask = /* @__PURE__ */ Object.values(ChatSessionFlags).reduce<number>((mask, bit) => mask | (1 << bit), 0);
 
 /**
  * The flags as a bit mask from their wire form: names separated by commas (any case, any

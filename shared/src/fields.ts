@@ -40,21 +40,33 @@ export type FieldSpec = {
 const int32 = 'System.Int32';
 const text = 'System.String';
 
+/**
+ * The text a visitor types into the pre-chat form. The widget checks these by the same specs
+ * without carrying the whole table (its size is a feature).
+ */
+export const visitorTextFields = {
+  CustomerAlias: { name: 'CustomerAlias', kind: 'string', writer: 'customer', nullable: true, maxLength: 64, column: 'customer_alias', fieldType: text },
+  CustomerName: { name: 'CustomerName', kind: 'string', writer: 'customer', nullable: true, maxLength: 255, column: 'customer_name', fieldType: text },
+  CustomerEmail: { name: 'CustomerEmail', kind: 'string', writer: 'customer', nullable: true, maxLength: 255, format: 'email', column: 'customer_email', fieldType: text },
+  CustomerPhone: { name: 'CustomerPhone', kind: 'string', writer: 'customer', nullable: true, maxLength: 32, format: 'phone', column: 'customer_phone', fieldType: text },
+  FirstMessage: { name: 'FirstMessage', kind: 'string', writer: 'customer', nullable: true, maxLength: 1024, column: 'first_message', fieldType: text },
+} as const satisfies Record<string, FieldSpec>;
+
 /** In the reference page's order, which is also the XML element order. */
 export const chatSessionFields: readonly FieldSpec[] = [
   { name: 'ChatSessionId', kind: 'int32', writer: 'server', nullable: false, column: 'id', fieldType: int32 },
   { name: 'TopicId', kind: 'int32', writer: 'customer', nullable: false, column: 'topic_id', fieldType: int32 },
   { name: 'User', kind: 'associate', writer: 'agent', nullable: true, column: 'user_id', fieldType: 'Associate' },
   { name: 'Person', kind: 'reference', writer: 'agent', nullable: true, column: 'person', fieldType: 'Person' },
-  { name: 'CustomerAlias', kind: 'string', writer: 'customer', nullable: true, maxLength: 64, column: 'customer_alias', fieldType: text },
+  visitorTextFields.CustomerAlias,
   { name: 'CustomerHost', kind: 'string', writer: 'server', nullable: true, maxLength: 255, column: 'customer_host', fieldType: text },
-  { name: 'CustomerName', kind: 'string', writer: 'customer', nullable: true, maxLength: 255, column: 'customer_name', fieldType: text },
-  { name: 'CustomerEmail', kind: 'string', writer: 'customer', nullable: true, maxLength: 255, format: 'email', column: 'customer_email', fieldType: text },
-  { name: 'CustomerPhone', kind: 'string', writer: 'customer', nullable: true, maxLength: 32, format: 'phone', column: 'customer_phone', fieldType: text },
+  visitorTextFields.CustomerName,
+  visitorTextFields.CustomerEmail,
+  visitorTextFields.CustomerPhone,
   { name: 'CustomerConsented', kind: 'bool', writer: 'customer', nullable: false, column: 'customer_consented', fieldType: 'System.Boolean' },
   { name: 'CustomerCompanyName', kind: 'string', writer: 'customer', nullable: true, maxLength: 255, column: 'customer_company_name', fieldType: text },
   { name: 'Status', kind: 'status', writer: 'agent', nullable: false, column: 'status', fieldType: 'ChatSessionStatus' },
-  { name: 'FirstMessage', kind: 'string', writer: 'customer', nullable: true, maxLength: 1024, column: 'first_message', fieldType: text },
+  visitorTextFields.FirstMessage,
   { name: 'LastMessage', kind: 'string', writer: 'agent', nullable: true, maxLength: 1024, column: 'last_message', fieldType: text },
   { name: 'WhenRequested', kind: 'datetime', writer: 'server', nullable: true, column: 'when_requested', fieldType: 'System.DateTime' },
   { name: 'WhenStarted', kind: 'datetime', writer: 'agent', nullable: true, column: 'when_started', fieldType: 'System.DateTime' },
@@ -73,7 +85,8 @@ export const chatSessionFields: readonly FieldSpec[] = [
   { name: 'TransferTo', kind: 'associate', writer: 'agent', nullable: true, column: 'transfer_to_id', fieldType: 'Associate' },
 ];
 
-const byLowerName = new Map(chatSessionFields.map((spec) => [spec.name.toLowerCase(), spec]));
+// Pure: a bundle that never looks fields up by name (the widget) leaves the table out.
+const byLowerName = /* @__PURE__ */ new Map(/* @__PURE__ */ chatSessionFields.map((spec) => [spec.name.toLowerCase(), spec]));
 
 /** The field for a wire name in any case (`customerEmail`, `CUSTOMEREMAIL`), or undefined. */
 export function fieldByName(name: string): FieldSpec | undefined {
@@ -81,6 +94,6 @@ export function fieldByName(name: string): FieldSpec | undefined {
 }
 
 /** The fields an anonymous visitor may set: what the pre-chat form offers. */
-export const customerFields: readonly FieldSpec[] = chatSessionFields.filter(
+export const customerFields: readonly FieldSpec[] = /* @__PURE__ */ chatSessionFields.filter(
   (spec) => spec.writer === 'customer',
 );

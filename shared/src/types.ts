@@ -278,12 +278,14 @@ export type ApiErrorBody = {
   RequestId?: string;
 };
 
-export type FieldError = {
+export type FieldError = FieldProblem & { Message: string };
+
+/** What the shared rules find wrong with a field; each side words it in its own language. */
+export type FieldProblem = {
   /** The field's wire name, e.g. `CustomerEmail`. */
   Field: string;
   /** A stable code a client can translate: see `FieldErrorCode`. */
   Code: FieldErrorCode;
-  Message: string;
 };
 
 export type FieldErrorCode =

@@ -5,7 +5,7 @@
 import { parseFlags, parseStatus } from './enums.ts';
 import { fieldByName, type FieldSpec } from './fields.ts';
 import { en, type FieldMessages } from './messages/en.ts';
-import type { ChatSessionFieldName, FieldError, FieldErrorCode } from './types.ts';
+import type { ChatSessionFieldName, FieldError, FieldErrorCode, FieldProblem } from './types.ts';
 
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
@@ -47,7 +47,7 @@ const BAD_CHARACTERS =
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** What is wrong with a trimmed string, or undefined when it passes. */
-function stringProblem(spec: FieldSpec, value: string): FieldErrorCode | undefined {
+export function textProblem(spec: FieldSpec, value: string): FieldErrorCode | undefined {
   if (BAD_CHARACTERS.test(value)) return 'characters';
   if (spec.maxLength !== undefined && value.length > spec.maxLength) return 'too_long';
   if (spec.format === 'email' && !EMAIL_REGEX.test(value)) return 'email';
@@ -97,11 +97,14 @@ export function fieldErrorMessage(spec: FieldSpec, code: FieldErrorCode, message
   }
 }
 
+/** A field error worded in English; `problem` leaves the wording to the caller. */
 export function fieldError(spec: FieldSpec, code: FieldErrorCode): FieldError {
   return { Field: spec.name, Code: code, Message: fieldErrorMessage(spec, code) };
 }
 
-export type FieldResult = { ok: true; value: unknown } | { ok: false; error: FieldError };
+const problem = (spec: FieldSpec, code: FieldErrorCode): FieldProblem => ({ Field: spec.name, Code: code });
+
+export type FieldResult = { ok: true; value: unknown } | { ok: false; error: FieldProblem };
 
 /**
  * Checks one wire value against its field and returns the value in its stored form: strings
@@ -110,15 +113,19 @@ export type FieldResult = { ok: true; value: unknown } | { ok: false; error: Fie
  */
 export function validateField(spec: FieldSpec, input: unknown): FieldResult {
   if (input === null) {
-    return spec.nullable ? { ok: true, value: null } : { ok: false, error: fieldError(spec, 'type') };
+    return spec.nullable ? { ok: true, value: null } : { ok: false, error: problem(spec, 'type') };
   }
   const value = convert(spec, input);
-  if (value === undefined) return { ok: false, error: fieldError(spec, 'type') };
-  if (spec.kind !== 'string') return { ok: true, value };
-  const text = (value as string).trim();
+  if (value === undefined) return { ok: false, error: problem(spec, 'type') };
+  return spec.kind === 'string' ? validateText(spec, value as string) : { ok: true, value };
+}
+
+/** Checks text for a string field: trimmed (blank becomes null where allowed), then the text rule. */
+export function validateText(spec: FieldSpec, input: string): FieldResult {
+  const text = input.trim();
   if (text === '' && spec.nullable) return { ok: true, value: null };
-  const problem = stringProblem(spec, text);
-  return problem ? { ok: false, error: fieldError(spec, problem) } : { ok: true, value: text };
+  const code = textProblem(spec, text);
+  return code ? { ok: false, error: problem(spec, code) } : { ok: true, value: text };
 }
 
 export type FieldValues = Partial<Record<ChatSessionFieldName, unknown>>;
@@ -128,7 +135,7 @@ export type ReadResult = {
   values: FieldValues;
   /** Fields that were present with a non-null value (before validation). */
   present: Set<ChatSessionFieldName>;
-  errors: FieldError[];
+  errors: FieldProblem[];
 };
 
 /**
@@ -139,13 +146,13 @@ export type ReadResult = {
 export function readFields(body: Record<string, unknown>): ReadResult {
   const values: FieldValues = {};
   const present = new Set<ChatSessionFieldName>();
-  const errors: FieldError[] = [];
+  const errors: FieldProblem[] = [];
   const seen = new Set<ChatSessionFieldName>();
   for (const key of Object.keys(body)) {
     const spec = fieldByName(key);
     if (!spec || spec.writer === 'server') continue;
     if (seen.has(spec.name)) {
-      errors.push(fieldError(spec, 'ambiguous'));
+      errors.push(problem(spec, 'ambiguous'));
       continue;
     }
     seen.add(spec.name);
@@ -173,14 +180,14 @@ export function hasBadCharacters(text: string): boolean {
 }
 
 /** The rules that depend on the topic rather than on one field. */
-export function checkVisitorRules(values: FieldValues, rules: VisitorRules): FieldError[] {
-  const errors: FieldError[] = [];
+export function checkVisitorRules(values: FieldValues, rules: VisitorRules): FieldProblem[] {
+  const errors: FieldProblem[] = [];
   for (const name of rules.requiredFields ?? []) {
     const value = values[name];
-    if (value === undefined || value === null) errors.push(fieldError(fieldByName(name)!, 'required'));
+    if (value === undefined || value === null) errors.push({ Field: name, Code: 'required' });
   }
   if (rules.collectConsent && values.CustomerConsented !== true) {
-    errors.push(fieldError(fieldByName('CustomerConsented')!, 'consent'));
+    errors.push({ Field: 'CustomerConsented', Code: 'consent' });
   }
   return errors;
 }

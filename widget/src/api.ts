@@ -1,4 +1,4 @@
-/** The widget's one call to the server: create a chat session for the visitor. */
+/** The widget's calls to the server: the topic's widget settings, create and read a session. */
 import type { ApiErrorBody, ChatSessionEntity, ChatTopicWidgetInfo, FieldError } from '@chatline/shared';
 
 export type CreatedSession = Pick<ChatSessionEntity, 'ChatSessionId' | 'InitialQueuePos' | 'SessionKey'>;
@@ -7,12 +7,15 @@ export type CreatedSession = Pick<ChatSessionEntity, 'ChatSessionId' | 'InitialQ
 export class ChatRequestError extends Error {
   readonly status: number;
   readonly fieldErrors: FieldError[];
+  /** The language the server worded its messages in (its Content-Language). */
+  readonly language: string;
 
-  constructor(status: number, message: string, fieldErrors: FieldError[] = []) {
+  constructor(status: number, message: string, fieldErrors: FieldError[] = [], language = '') {
     super(message);
     this.name = 'ChatRequestError';
     this.status = status;
     this.fieldErrors = fieldErrors;
+    this.language = language;
   }
 }
 
@@ -20,13 +23,20 @@ function isErrorBody(body: unknown): body is ApiErrorBody {
   return typeof body === 'object' && body !== null && (body as ApiErrorBody).Error === true;
 }
 
-/** POSTs the visitor's fields; status 0 in the error means the server could not be reached. */
-export async function createChatSession(serverUrl: string, fields: Record<string, unknown>): Promise<CreatedSession> {
+/**
+ * POSTs the visitor's fields, asking for messages in `language`; status 0 in the error means
+ * the server could not be reached.
+ */
+export async function createChatSession(
+  serverUrl: string,
+  fields: Record<string, unknown>,
+  language: string,
+): Promise<CreatedSession> {
   let response: Response;
   try {
     response = await fetch(new URL('api/v1/ChatSession', serverUrl.endsWith('/') ? serverUrl : `${serverUrl}/`), {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'Accept-Language': language },
       body: JSON.stringify(fields),
       credentials: 'omit',
     });
@@ -40,20 +50,27 @@ export async function createChatSession(serverUrl: string, fields: Record<string
     // An answer that is not JSON (a proxy's error page, say) is reported by its status alone.
   }
   if (!response.ok) {
-    if (isErrorBody(body)) throw new ChatRequestError(response.status, body.ErrorMessage, body.FieldErrors);
+    if (isErrorBody(body)) {
+      const language = response.headers.get('Content-Language') ?? '';
+      throw new ChatRequestError(response.status, body.ErrorMessage, body.FieldErrors, language);
+    }
     throw new ChatRequestError(response.status, response.statusText);
   }
   if (typeof body !== 'object' || body === null) throw new ChatRequestError(response.status, 'invalid answer');
   return body as CreatedSession;
 }
 
-/** What the topic asks the widget to show and ask for; null when it cannot be had. */
+/**
+ * What the topic asks the widget to show and ask for; null when it cannot be had within a few
+ * seconds (the widget then shows its own defaults rather than nothing).
+ */
 export async function fetchTopic(serverUrl: string, topicId: number): Promise<ChatTopicWidgetInfo | null> {
   try {
     const base = serverUrl.endsWith('/') ? serverUrl : `${serverUrl}/`;
     const response = await fetch(new URL(`api/v1/ChatTopic/${topicId}/widget`, base), {
       headers: { Accept: 'application/json' },
       credentials: 'omit',
+      signal: AbortSignal.timeout(4000),
     });
     return response.ok ? ((await response.json()) as ChatTopicWidgetInfo) : null;
   } catch {

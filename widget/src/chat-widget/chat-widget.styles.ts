@@ -4,7 +4,9 @@ export default css`
   :host {
     /* The page's --chat-accent, else the topic's colour, else ours. */
     --_accent: var(--chat-accent, var(--chat-topic-accent, #1f4fd1));
-    --chat-accent-text: #ffffff;
+    /* The page's, else white or black, whichever the widget measured to contrast more. */
+    --_accent-text: var(--chat-accent-text, var(--chat-auto-accent-text, #fff));
+    --_focus: var(--chat-focus, var(--chat-text));
     --chat-text: #1b1f24;
     --chat-muted: #50565e;
     --chat-background: #ffffff;
@@ -14,8 +16,10 @@ export default css`
     --chat-radius: 12px;
 
     position: fixed;
-    right: 20px;
-    bottom: 20px;
+    /* Logical sides: the chat sits in the corner where the page's lines end. */
+    inset-inline-start: var(--chat-inset-inline-start, auto);
+    inset-inline-end: var(--chat-inset-inline-end, 20px);
+    inset-block-end: var(--chat-inset-block-end, 20px);
     z-index: 2147483000;
     display: flex;
     flex-direction: column;
@@ -34,8 +38,9 @@ export default css`
 
   button:focus-visible,
   input:focus-visible,
-  textarea:focus-visible {
-    outline: 3px solid var(--_accent);
+  textarea:focus-visible,
+  a:focus-visible {
+    outline: 3px solid var(--_focus);
     outline-offset: 2px;
   }
 
@@ -47,7 +52,7 @@ export default css`
     border: none;
     border-radius: 999px;
     background: var(--_accent);
-    color: var(--chat-accent-text);
+    color: var(--_accent-text);
     font-weight: 600;
     box-shadow: 0 4px 14px rgb(0 0 0 / 0.2);
   }
@@ -62,9 +67,23 @@ export default css`
     background: var(--chat-background);
     color: var(--chat-text);
     box-shadow: 0 12px 40px rgb(0 0 0 / 0.25);
+    animation: open 0.16s ease-out;
   }
 
-  header {
+  @keyframes open {
+    from {
+      opacity: 0;
+      transform: translateY(8px);
+    }
+  }
+
+  @media (prefers-reduced-motion: reduce) {
+    .panel {
+      animation: none;
+    }
+  }
+
+  .head {
     display: flex;
     align-items: center;
     justify-content: space-between;
@@ -197,7 +216,7 @@ export default css`
     border: none;
     border-radius: 8px;
     background: var(--_accent);
-    color: var(--chat-accent-text);
+    color: var(--_accent-text);
     font-weight: 600;
   }
 
@@ -227,12 +246,6 @@ export default css`
       --chat-background: #1d2127;
       --chat-border: #8d96a0;
       --chat-error: #ff9b93;
-    }
-
-    button:focus-visible,
-    input:focus-visible,
-    textarea:focus-visible {
-      outline-color: #9db8ff;
     }
   }
 

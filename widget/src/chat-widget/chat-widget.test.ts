@@ -1,4 +1,5 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import type { TemplateResult } from 'lit';
 import { emulateMedia, sendKeys, setViewport } from '@web/test-runner-commands';
 import type { ChatErrorEvent, ChatSessionCreatedEvent } from '../events.ts';
 import './chat-widget.ts';
@@ -8,16 +9,28 @@ declare global {
   interface Window {
     CHAT_SERVER_URL: string;
     CHAT_TOPIC_ID: number;
+    CHAT_GERMAN_TOPIC_ID: number;
   }
 }
 
 const serverUrl = window.CHAT_SERVER_URL;
 const topicId = window.CHAT_TOPIC_ID;
+const germanTopicId = window.CHAT_GERMAN_TOPIC_ID;
+
+/** Puts the element on the page and waits for its launcher, which shows once its language is known. */
+async function mount(template: TemplateResult): Promise<ChatWidget> {
+  const element = await fixture<ChatWidget>(template);
+  await waitUntil(() => element.shadowRoot!.querySelector('.launcher'), 'the launcher appears');
+  await element.updateComplete;
+  return element;
+}
 
 async function openWidget(element: ChatWidget): Promise<ShadowRoot> {
   const root = element.shadowRoot!;
   root.querySelector<HTMLButtonElement>('.launcher')!.click();
   await element.updateComplete;
+  // The panel slides in (unless the visitor asked for less motion): measure it where it ends.
+  await Promise.all(root.querySelector('.panel')!.getAnimations().map((animation) => animation.finished));
   return root;
 }
 
@@ -55,7 +68,7 @@ describe('<chat-widget>', () => {
     localStorage.clear();
   });
   it('shows a launcher button and no form until it is opened', async () => {
-    const element = await fixture<ChatWidget>(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
+    const element = await mount(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
     const launcher = element.shadowRoot!.querySelector<HTMLButtonElement>('.launcher')!;
     expect(launcher.textContent!.trim()).to.equal('Chat with us');
     expect(launcher.getAttribute('aria-expanded')).to.equal('false');
@@ -63,7 +76,7 @@ describe('<chat-widget>', () => {
   });
 
   it('opens a labelled panel with the pre-chat form, every input with a visible label', async () => {
-    const element = await fixture<ChatWidget>(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
+    const element = await mount(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
     const root = await openWidget(element);
     const panel = root.querySelector('[role=dialog]')!;
     expect(root.getElementById(panel.getAttribute('aria-labelledby')!)!.textContent).to.equal('Chat with us');
@@ -94,7 +107,7 @@ describe('<chat-widget>', () => {
   });
 
   it('moves focus into the panel on open, and back to the launcher on Escape', async () => {
-    const element = await fixture<ChatWidget>(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
+    const element = await mount(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
     const root = element.shadowRoot!;
     root.querySelector<HTMLButtonElement>('.launcher')!.focus();
     await sendKeys({ press: 'Enter' });
@@ -108,7 +121,7 @@ describe('<chat-widget>', () => {
   });
 
   it('shows the shared rules\' messages next to their fields and sends nothing', async () => {
-    const element = await fixture<ChatWidget>(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
+    const element = await mount(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
     const root = await openWidget(element);
     let requested = false;
     element.addEventListener('chat-session-created', () => (requested = true));
@@ -137,7 +150,7 @@ describe('<chat-widget>', () => {
   });
 
   it('requests a chat, disables the button while sending, and announces the queue position', async () => {
-    const element = await fixture<ChatWidget>(
+    const element = await mount(
       html`<chat-widget topic-id="1" server-url=${serverUrl}></chat-widget>`,
     );
     const root = await openWidget(element);
@@ -162,7 +175,7 @@ describe('<chat-widget>', () => {
     expect(root.querySelector('form')).to.equal(null);
     await waitUntil(() => root.activeElement === root.querySelector('.queued'), 'focus stays in the panel');
 
-    const next = await fixture<ChatWidget>(html`<chat-widget persist="none" server-url=${serverUrl}></chat-widget>`);
+    const next = await mount(html`<chat-widget persist="none" server-url=${serverUrl}></chat-widget>`);
     sessionStorage.clear();
     const nextRoot = await openWidget(next);
     await consent(next, nextRoot);
@@ -172,7 +185,7 @@ describe('<chat-widget>', () => {
   });
 
   it('shows a server refusal that belongs to no field above the button, and keeps the input', async () => {
-    const element = await fixture<ChatWidget>(
+    const element = await mount(
       html`<chat-widget topic-id="999" server-url=${serverUrl}></chat-widget>`,
     );
     const root = await openWidget(element);
@@ -189,7 +202,7 @@ describe('<chat-widget>', () => {
   });
 
   it('puts a server\'s field error next to that field and keeps the input', async () => {
-    const element = await fixture<ChatWidget>(
+    const element = await mount(
       html`<chat-widget server-url=${`${location.origin}/newer-server`}></chat-widget>`,
     );
     const root = await openWidget(element);
@@ -206,7 +219,7 @@ describe('<chat-widget>', () => {
   });
 
   it('says so when the server cannot be reached, and keeps the input', async () => {
-    const element = await fixture<ChatWidget>(html`<chat-widget server-url="http://127.0.0.1:9"></chat-widget>`);
+    const element = await mount(html`<chat-widget server-url="http://127.0.0.1:9"></chat-widget>`);
     const root = await openWidget(element);
     await type(element, byLabel(root, 'Full name'), 'Kari Nordmann');
     await consent(element, root);
@@ -219,7 +232,7 @@ describe('<chat-widget>', () => {
   });
 
   it('lays out its form by the topic: title, text, colour, required fields, consent text and privacy link', async () => {
-    const element = await fixture<ChatWidget>(html`<chat-widget topic-id=${topicId} server-url=${serverUrl}></chat-widget>`);
+    const element = await mount(html`<chat-widget topic-id=${topicId} server-url=${serverUrl}></chat-widget>`);
     const root = await openWidget(element);
     await waitUntil(() => root.querySelector('h2')!.textContent === 'Rent a bike', 'the topic is applied');
     expect(root.querySelector('.intro')!.textContent).to.equal('We answer rental questions within minutes.');
@@ -236,8 +249,8 @@ describe('<chat-widget>', () => {
     await consent(element, root);
     submitButton(root).click();
     await element.updateComplete;
-    expect(describedText(root, byLabel(root, 'Email'))).to.equal('Your email is required.');
-    expect(describedText(root, byLabel(root, 'Full name'))).to.equal('Your name is required.');
+    expect(describedText(root, byLabel(root, 'Email'))).to.equal('Please fill in this field.');
+    expect(describedText(root, byLabel(root, 'Full name'))).to.equal('Please fill in this field.');
 
     await type(element, byLabel(root, 'Email'), 'kari@example.com');
     await type(element, byLabel(root, 'Full name'), 'Kari Nordmann');
@@ -247,7 +260,7 @@ describe('<chat-widget>', () => {
   });
 
   it('lets the page\'s own --chat-accent win over the topic\'s colour', async () => {
-    const element = await fixture<ChatWidget>(
+    const element = await mount(
       html`<chat-widget style="--chat-accent: rgb(200, 0, 0)" topic-id=${topicId} server-url=${serverUrl}></chat-widget>`,
     );
     const root = await openWidget(element);
@@ -256,7 +269,7 @@ describe('<chat-widget>', () => {
   });
 
   it('pre-fills the form from its attributes and from prefill(), without overwriting what was typed', async () => {
-    const element = await fixture<ChatWidget>(
+    const element = await mount(
       html`<chat-widget customer-name="Kari Nordmann" customer-email="kari@example.com" server-url=${serverUrl}></chat-widget>`,
     );
     const root = await openWidget(element);
@@ -273,7 +286,7 @@ describe('<chat-widget>', () => {
   });
 
   it('opens, closes and toggles from script, and fires chat-open and chat-close for the visitor\'s actions', async () => {
-    const element = await fixture<ChatWidget>(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
+    const element = await mount(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
     const events: string[] = [];
     element.addEventListener('chat-open', () => events.push('open'));
     element.addEventListener('chat-close', () => events.push('close'));
@@ -302,7 +315,7 @@ describe('<chat-widget>', () => {
   it('fills a phone screen with the open panel, with inputs large enough not to zoom', async () => {
     await setViewport({ width: 375, height: 700 });
     try {
-      const element = await fixture<ChatWidget>(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
+      const element = await mount(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
       const root = await openWidget(element);
       const box = root.querySelector('.panel')!.getBoundingClientRect();
       expect([box.left, box.top, box.width, box.height]).to.deep.equal([0, 0, 375, 700]);
@@ -316,7 +329,7 @@ describe('<chat-widget>', () => {
   it('follows a dark colour scheme', async () => {
     await emulateMedia({ colorScheme: 'dark' });
     try {
-      const element = await fixture<ChatWidget>(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
+      const element = await mount(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
       const root = await openWidget(element);
       expect(getComputedStyle(root.querySelector('.panel')!).backgroundColor).to.equal('rgb(29, 33, 39)');
       expect(getComputedStyle(root.querySelector('h2')!).color).to.equal('rgb(238, 241, 244)');
@@ -330,7 +343,7 @@ describe('<chat-widget>', () => {
   });
 
   it('passes axe closed, open, with errors shown, and after submitting', async () => {
-    const element = await fixture<ChatWidget>(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
+    const element = await mount(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
     await expect(element).shadowDom.to.be.accessible();
     const root = await openWidget(element);
     await expect(element).shadowDom.to.be.accessible();
@@ -348,7 +361,7 @@ describe('<chat-widget>', () => {
   });
 
   it('keeps nothing before the visitor submits, then shows the session again after a reload', async () => {
-    const element = await fixture<ChatWidget>(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
+    const element = await mount(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
     const root = await openWidget(element);
     await type(element, byLabel(root, 'Full name'), 'Kari Nordmann');
     await consent(element, root);
@@ -364,7 +377,7 @@ describe('<chat-widget>', () => {
     element.remove();
 
     // A reload: a new element on the same page, same server and topic.
-    const reloaded = await fixture<ChatWidget>(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
+    const reloaded = await mount(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
     const reloadedRoot = await openWidget(reloaded);
     await waitUntil(() => reloadedRoot.querySelector('form') === null, 'the kept session replaces the form');
     expect(reloadedRoot.querySelector('[role=status]')!.textContent).to.contain(`You are number ${detail.initialQueuePos} in the queue.`);
@@ -374,7 +387,7 @@ describe('<chat-widget>', () => {
     for (const persist of ['local', 'none'] as const) {
       sessionStorage.clear();
       localStorage.clear();
-      const element = await fixture<ChatWidget>(html`<chat-widget persist=${persist} server-url=${serverUrl}></chat-widget>`);
+      const element = await mount(html`<chat-widget persist=${persist} server-url=${serverUrl}></chat-widget>`);
       const root = await openWidget(element);
       await consent(element, root);
       const created = oneEvent(element, 'chat-session-created');
@@ -387,9 +400,145 @@ describe('<chat-widget>', () => {
 
   it('forgets a kept session the server no longer knows, and shows the form', async () => {
     sessionStorage.setItem(`chatline:${serverUrl}:1`, JSON.stringify({ id: 999999, key: 'not-the-key' }));
-    const element = await fixture<ChatWidget>(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
+    const element = await mount(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
     await waitUntil(() => sessionStorage.length === 0, 'the stale entry is removed');
     const root = await openWidget(element);
     expect(root.querySelector('form')).to.not.equal(null);
+  });
+
+  describe('in other languages', () => {
+    afterEach(() => {
+      document.documentElement.lang = 'en';
+    });
+
+    it('speaks its lang attribute first, then the topic\'s language, then the page\'s', async () => {
+      const launcherText = (element: ChatWidget) => element.shadowRoot!.querySelector('.launcher')!.textContent!.trim();
+      const norwegian = await mount(html`<chat-widget lang="nb-NO" topic-id=${germanTopicId} server-url=${serverUrl}></chat-widget>`);
+      expect(launcherText(norwegian)).to.equal('Chat med oss');
+
+      const german = await mount(html`<chat-widget topic-id=${germanTopicId} server-url=${serverUrl}></chat-widget>`);
+      expect(launcherText(german)).to.equal('Chatten Sie mit uns');
+      const root = await openWidget(german);
+      expect(root.querySelector('[role=dialog]')!.getAttribute('lang')).to.equal('de');
+      expect(byLabel(root, 'E-Mail').type).to.equal('email');
+
+      document.documentElement.lang = 'no';
+      const page = await mount(html`<chat-widget lang="tlh" server-url=${serverUrl}></chat-widget>`);
+      expect(launcherText(page)).to.equal('Chat med oss');
+
+      page.lang = 'de';
+      await waitUntil(() => launcherText(page) === 'Chatten Sie mit uns', 'a new lang is spoken at once');
+    });
+
+    it('lays the panel out right to left in Arabic', async () => {
+      const element = await mount(html`<chat-widget lang="ar" server-url=${serverUrl}></chat-widget>`);
+      const root = await openWidget(element);
+      const panel = root.querySelector<HTMLElement>('[role=dialog]')!;
+      expect(panel.dir).to.equal('rtl');
+      expect(getComputedStyle(panel).direction).to.equal('rtl');
+      expect(root.getElementById('title')!.textContent).to.equal('تحدث معنا');
+      // The title starts at the right, the close button sits at the left.
+      const title = root.getElementById('title')!.getBoundingClientRect();
+      const close = root.querySelector('.close')!.getBoundingClientRect();
+      expect(close.right).to.be.lessThan(title.left);
+      const label = byLabel(root, 'البريد الإلكتروني').labels![0]!.getBoundingClientRect();
+      expect(Math.round(label.right)).to.be.greaterThan(Math.round(panel.getBoundingClientRect().right) - 30);
+      await expect(element).shadowDom.to.be.accessible();
+    });
+
+    it('words the rules\' messages in its language, and the server\'s when the server speaks it', async () => {
+      const german = await mount(html`<chat-widget lang="de" server-url=${serverUrl}></chat-widget>`);
+      const root = await openWidget(german);
+      await type(german, byLabel(root, 'E-Mail'), 'kari@example');
+      submitButton(root).click();
+      await german.updateComplete;
+      expect(describedText(root, byLabel(root, 'E-Mail'))).to.equal('Geben Sie eine E-Mail-Adresse wie name@beispiel.de ein.');
+      expect(root.querySelector('[role=alert]')!.textContent).to.contain('Bitte korrigieren Sie die markierten Felder.');
+
+      const norwegian = await mount(html`<chat-widget lang="nb" topic-id="999" server-url=${serverUrl}></chat-widget>`);
+      const nbRoot = await openWidget(norwegian);
+      byLabel(nbRoot, 'Jeg samtykker').click();
+      const failed = oneEvent(norwegian, 'chat-error');
+      submitButton(nbRoot).click();
+      await failed;
+      await norwegian.updateComplete;
+      expect(nbRoot.querySelector('[role=alert]')!.textContent).to.contain('Dette chatemnet finnes ikke.');
+    });
+  });
+
+  it('keeps Tab and Shift+Tab inside the open panel', async () => {
+    const element = await mount(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
+    const root = element.shadowRoot!;
+    root.querySelector<HTMLButtonElement>('.launcher')!.focus();
+    await sendKeys({ press: 'Enter' });
+    await element.updateComplete;
+    expect(root.activeElement).to.equal(byLabel(root, 'Display name'));
+    const shiftTab = async () => {
+      await sendKeys({ down: 'Shift' });
+      await sendKeys({ press: 'Tab' });
+      await sendKeys({ up: 'Shift' });
+    };
+    await shiftTab();
+    expect(root.activeElement).to.equal(root.querySelector('.close'));
+    await shiftTab();
+    expect(root.activeElement).to.equal(submitButton(root));
+    await sendKeys({ press: 'Tab' });
+    expect(root.activeElement).to.equal(root.querySelector('.close'));
+    await sendKeys({ press: 'Tab' });
+    expect(root.activeElement).to.equal(byLabel(root, 'Display name'));
+  });
+
+  it('animates the panel open only when the visitor has not asked for reduced motion', async () => {
+    const element = await mount(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
+    element.open();
+    await element.updateComplete;
+    let root = element.shadowRoot!;
+    expect(root.querySelector('.panel')!.getAnimations().length).to.equal(1);
+    element.close();
+    await emulateMedia({ reducedMotion: 'reduce' });
+    try {
+      root = await openWidget(element);
+      expect(root.querySelector('.panel')!.getAnimations()).to.deep.equal([]);
+    } finally {
+      await emulateMedia({ reducedMotion: 'no-preference' });
+    }
+  });
+
+  it('writes black on a light topic colour and white on a dark one, in light and dark schemes', async () => {
+    for (const scheme of ['light', 'dark'] as const) {
+      await emulateMedia({ colorScheme: scheme });
+      const light = await mount(html`<chat-widget topic-id=${germanTopicId} server-url=${serverUrl}></chat-widget>`);
+      const launcher = light.shadowRoot!.querySelector('.launcher')!;
+      await waitUntil(() => getComputedStyle(launcher).color === 'rgb(0, 0, 0)', `black on yellow (${scheme})`);
+      expect(getComputedStyle(launcher).backgroundColor).to.equal('rgb(255, 212, 0)');
+      await openWidget(light);
+      await expect(light).shadowDom.to.be.accessible();
+      const dark = await mount(html`<chat-widget topic-id=${topicId} server-url=${serverUrl}></chat-widget>`);
+      expect(getComputedStyle(dark.shadowRoot!.querySelector('.launcher')!).color).to.equal('rgb(255, 255, 255)');
+      light.remove();
+      dark.remove();
+    }
+    await emulateMedia({ colorScheme: 'light' });
+  });
+
+  it('offers to try again after a network failure, and sends the same input when the network is back', async () => {
+    const element = await mount(html`<chat-widget server-url="http://127.0.0.1:9"></chat-widget>`);
+    const root = await openWidget(element);
+    await type(element, byLabel(root, 'Full name'), 'Kari Nordmann');
+    await consent(element, root);
+    const failed = oneEvent(element, 'chat-error');
+    submitButton(root).click();
+    await failed;
+    await element.updateComplete;
+    expect(submitButton(root).textContent!.trim()).to.equal('Try again');
+
+    element.serverUrl = serverUrl; // back online
+    const created = oneEvent(element, 'chat-session-created') as Promise<ChatSessionCreatedEvent>;
+    submitButton(root).click();
+    const { detail } = await created;
+    const session = await fetch(`${serverUrl}/api/v1/ChatSession/${detail.chatSessionId}`, {
+      headers: { 'X-Chat-Session-Key': JSON.parse(sessionStorage.getItem(`chatline:${serverUrl}:1`)!).key },
+    }).then((response) => response.json());
+    expect(session.CustomerName).to.equal('Kari Nordmann');
   });
 });

@@ -2,28 +2,31 @@ import { LitElement, html, nothing, type PropertyValues, type TemplateResult } f
 import { property, query, state } from 'lit/decorators.js';
 import {
   checkVisitorRules,
-  fieldByName,
   parseRequiredFields,
   requiredCustomerFields,
-  validateField,
+  validateText,
+  visitorTextFields,
   type ChatSessionFieldName,
   type ChatTopicWidgetInfo,
+  type FieldError,
+  type FieldProblem,
 } from '@chatline/shared';
 import { ChatRequestError, createChatSession, fetchTopic, readChatSession } from '../api.ts';
 import type { ChatErrorDetail, ChatSessionCreatedDetail } from '../events.ts';
-import { messages } from '../messages.ts';
+import { loadMessages, type Messages } from '../locale.ts';
+import en from '../locales/en.ts';
 import styles from './chat-widget.styles.ts';
 
 /** The server the script was loaded from: where the widget talks unless told otherwise. */
 const scriptOrigin = new URL(import.meta.url).origin;
 
-type TextFieldName = 'CustomerAlias' | 'CustomerName' | 'CustomerEmail' | 'CustomerPhone' | 'FirstMessage';
+type TextFieldName = keyof typeof visitorTextFields;
 
 type TextField = {
   name: TextFieldName;
   id: string;
-  label: string;
-  hint?: string;
+  label: 'alias' | 'name' | 'email' | 'phone' | 'firstMessage';
+  hint?: 'aliasHint';
   type: 'text' | 'email' | 'tel' | 'textarea';
   autocomplete: string;
   inputmode?: 'email' | 'tel' | 'text';
@@ -31,16 +34,24 @@ type TextField = {
 
 /** The pre-chat form's text fields, in the order the visitor fills them. */
 const textFields: readonly TextField[] = [
-  { name: 'CustomerAlias', id: 'alias', label: messages.alias, hint: messages.aliasHint, type: 'text', autocomplete: 'nickname' },
-  { name: 'CustomerName', id: 'name', label: messages.name, type: 'text', autocomplete: 'name' },
-  { name: 'CustomerEmail', id: 'email', label: messages.email, type: 'email', autocomplete: 'email', inputmode: 'email' },
-  { name: 'CustomerPhone', id: 'phone', label: messages.phone, type: 'tel', autocomplete: 'tel', inputmode: 'tel' },
-  { name: 'FirstMessage', id: 'message', label: messages.firstMessage, type: 'textarea', autocomplete: 'off' },
+  { name: 'CustomerAlias', id: 'alias', label: 'alias', hint: 'aliasHint', type: 'text', autocomplete: 'nickname' },
+  { name: 'CustomerName', id: 'name', label: 'name', type: 'text', autocomplete: 'name' },
+  { name: 'CustomerEmail', id: 'email', label: 'email', type: 'email', autocomplete: 'email', inputmode: 'email' },
+  { name: 'CustomerPhone', id: 'phone', label: 'phone', type: 'tel', autocomplete: 'tel', inputmode: 'tel' },
+  { name: 'FirstMessage', id: 'message', label: 'firstMessage', type: 'textarea', autocomplete: 'off' },
 ];
 
-const consentField = fieldByName('CustomerConsented')!;
 
 type FieldErrors = Partial<Record<ChatSessionFieldName, string>>;
+
+/** Relative luminance of an `rgb(r, g, b)` colour (WCAG 2.2). */
+function luminance(rgb: string): number {
+  const [r = 0, g = 0, b = 0] = (rgb.match(/[\d.]+/g) ?? []).map((part) => {
+    const c = Number(part) / 255;
+    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
 
 /** The widget's events bubble and cross the shadow boundary, so the page can listen anywhere. */
 const chatEvent = <T>(type: string, detail: T) => new CustomEvent<T>(type, { detail, bubbles: true, composed: true });
@@ -48,6 +59,10 @@ const chatEvent = <T>(type: string, detail: T) => new CustomEvent<T>(type, { det
 /**
  * A customer chat for any web page: a launcher button that opens a pre-chat form and requests
  * a chat session from the chat server.
+ *
+ * It speaks the language of its own `lang` attribute, else the topic's language, else the
+ * page's `<html lang>`, else the browser's: English, Norwegian (nb), German (de) or Arabic (ar,
+ * laid out right to left). The launcher appears once the topic and the language are known.
  *
  * @summary Embeddable customer chat.
  *
@@ -63,12 +78,16 @@ const chatEvent = <T>(type: string, detail: T) => new CustomEvent<T>(type, { det
  * @csspart close - The button that closes the panel.
  * @csspart field - Each field of the form, with its label and message.
  *
- * @cssproperty --chat-accent - Colour of the launcher and the main button.
- * @cssproperty --chat-accent-text - Text colour on the accent colour.
+ * @cssproperty --chat-accent - Colour of the launcher and the main button; the topic's colour by default.
+ * @cssproperty --chat-accent-text - Text colour on the accent colour; by default white or near-black, whichever contrasts more.
  * @cssproperty --chat-text - Text colour of the panel.
  * @cssproperty --chat-background - Background of the panel.
  * @cssproperty --chat-font - Font family.
  * @cssproperty --chat-radius - Corner radius of the panel.
+ * @cssproperty --chat-focus - Colour of the focus ring; the text colour by default.
+ * @cssproperty --chat-inset-inline-end - Distance from the page's inline end (the right in left-to-right pages); set it to `auto` and the next one to move the chat to the other side.
+ * @cssproperty --chat-inset-inline-start - Distance from the page's inline start; `auto` by default.
+ * @cssproperty --chat-inset-block-end - Distance from the bottom of the window.
  */
 export class ChatWidget extends LitElement {
   static override styles = styles;
@@ -80,7 +99,12 @@ export class ChatWidget extends LitElement {
   @state() private consented = false;
   @state() private errors: FieldErrors = {};
   @state() private formError = '';
+  /** The failed request can simply be sent again (offline, rate limited, server trouble). */
+  @state() private canRetry = false;
   @state() private sending = false;
+  /** The widget's words, once its language is known; until then it shows nothing. */
+  @state() private t: Messages | null = null;
+  @state() private language = 'en';
   @state() private queuePosition: number | null = null;
   /** The topic's settings, once fetched; the widget's own defaults until then or without. */
   @state() private topic: ChatTopicWidgetInfo | null = null;
@@ -110,9 +134,16 @@ export class ChatWidget extends LitElement {
   /** Pre-fills the phone number. */
   @property({ attribute: 'customer-phone' }) customerPhone = '';
 
+  /**
+   * The widget's language (`en`, `nb`, `de`, `ar`, or a tag such as `nb-NO`); by default the
+   * topic's, else the page's, else the browser's.
+   */
+  @property() override lang = '';
+
   override connectedCallback() {
     super.connectedCallback();
     void this.resume();
+    if (!this.topicRequested) void this.loadTopic();
   }
 
   override willUpdate(changed: PropertyValues<this>) {
@@ -131,6 +162,12 @@ export class ChatWidget extends LitElement {
   }
 
   override updated(changed: PropertyValues<this>) {
+    if (changed.has('lang') && this.topicLoaded) void this.chooseLanguage();
+    if (changed.has('t' as keyof ChatWidget) && this.launcher) {
+      // Text on the accent: white, or black where black contrasts more (either way 4.5:1 at least).
+      const light = luminance(getComputedStyle(this.launcher).backgroundColor) > 0.179;
+      this.style.setProperty('--chat-auto-accent-text', light ? '#000' : '#fff');
+    }
     if (changed.has('isOpen' as keyof ChatWidget) && this.isOpen) {
       const panel = this.renderRoot.querySelector('.panel');
       (panel?.querySelector<HTMLElement>('input, textarea') ?? panel?.querySelector<HTMLElement>('.close'))?.focus();
@@ -183,16 +220,52 @@ export class ChatWidget extends LitElement {
 
   private setOpen(open: boolean) {
     this.isOpen = open;
-    if (open && !this.topicRequested) void this.loadTopic();
   }
 
   private topicRequested = false;
+  private topicLoaded = false;
 
   private async loadTopic() {
     this.topicRequested = true;
     this.topic = await fetchTopic(this.server, this.topicId);
+    this.topicLoaded = true;
     const color = this.topic?.Widget.Color;
     if (color) this.style.setProperty('--chat-topic-accent', color);
+    await this.chooseLanguage();
+  }
+
+  /** The element's language, else the topic's, else the page's, else the browser's. */
+  private async chooseLanguage() {
+    const [language, words] = await loadMessages([
+      this.lang,
+      this.topic?.Language,
+      document.documentElement.lang,
+      ...navigator.languages,
+    ]);
+    this.language = language;
+    this.t = words;
+  }
+
+  /** What is wrong with a field, in the widget's language (the server's words when it spoke it). */
+  private describe(problem: FieldProblem | FieldError, serverSpoke = false): string {
+    const t = this.t ?? en;
+    if (serverSpoke && 'Message' in problem) return problem.Message;
+    switch (problem.Code) {
+      case 'too_long':
+        return t.too_long(visitorTextFields[problem.Field as TextFieldName]?.maxLength ?? 0);
+      case 'characters':
+        return t.characters;
+      case 'email':
+        return t.emailFormat;
+      case 'phone':
+        return t.phoneFormat;
+      case 'required':
+        return t.required;
+      case 'consent':
+        return t.consentMissing;
+      default:
+        return 'Message' in problem ? problem.Message : t.serverError;
+    }
   }
 
   private get requiredFields(): readonly ChatSessionFieldName[] {
@@ -213,6 +286,15 @@ export class ChatWidget extends LitElement {
     if (event.key === 'Escape') {
       event.stopPropagation();
       this.handleClose();
+    } else if (event.key === 'Tab') {
+      // A modal dialog: Tab and Shift+Tab go round the panel's controls and stay in it.
+      event.preventDefault();
+      const controls = [
+        ...(event.currentTarget as HTMLElement).querySelectorAll<HTMLElement>('a[href], button:not(:disabled), input, textarea'),
+      ];
+      const at = controls.indexOf(this.renderRoot.querySelector(':focus')!);
+      const step = event.shiftKey ? -1 : 1;
+      controls[at < 0 ? (step > 0 ? 0 : controls.length - 1) : (at + step + controls.length) % controls.length]?.focus();
     }
   }
 
@@ -234,25 +316,26 @@ export class ChatWidget extends LitElement {
 
   /** Runs the shared rule for one field and shows or clears its message. */
   private checkField(name: TextFieldName): boolean {
-    const result = validateField(fieldByName(name)!, this.values[name] ?? '');
-    this.errors = { ...this.errors, [name]: result.ok ? undefined : result.error.Message };
+    const result = validateText(visitorTextFields[name], this.values[name] ?? '');
+    this.errors = { ...this.errors, [name]: result.ok ? undefined : this.describe(result.error) };
     return result.ok;
   }
 
   private consentError(): string | undefined {
-    return checkVisitorRules({ CustomerConsented: this.consented }, { collectConsent: this.collectConsent })[0]?.Message;
+    const [problem] = checkVisitorRules({ CustomerConsented: this.consented }, { collectConsent: this.collectConsent });
+    return problem && this.describe(problem);
   }
 
   private validateForm(): boolean {
     const errors: FieldErrors = {};
     const values: Partial<Record<ChatSessionFieldName, unknown>> = {};
     for (const field of textFields) {
-      const result = validateField(fieldByName(field.name)!, this.values[field.name] ?? '');
-      if (!result.ok) errors[field.name] = result.error.Message;
+      const result = validateText(visitorTextFields[field.name], this.values[field.name] ?? '');
+      if (!result.ok) errors[field.name] = this.describe(result.error);
       else values[field.name] = result.value;
     }
     for (const error of checkVisitorRules(values, { collectConsent: false, requiredFields: this.requiredFields })) {
-      errors[error.Field as ChatSessionFieldName] ??= error.Message;
+      errors[error.Field as ChatSessionFieldName] ??= this.describe(error);
     }
     errors.CustomerConsented = this.consentError();
     this.errors = errors;
@@ -268,8 +351,9 @@ export class ChatWidget extends LitElement {
     event.preventDefault();
     if (this.sending) return;
     this.formError = '';
+    this.canRetry = false;
     if (!this.validateForm()) {
-      this.formError = messages.fixFields;
+      this.formError = (this.t ?? en).fixFields;
       await this.focusFirstInvalid();
       return;
     }
@@ -280,7 +364,7 @@ export class ChatWidget extends LitElement {
     }
     this.sending = true;
     try {
-      const session = await createChatSession(this.server, body);
+      const session = await createChatSession(this.server, body, this.language);
       this.queuePosition = session.InitialQueuePos;
       this.keep(session.ChatSessionId, session.SessionKey);
       // The form, and the button that had focus, are gone: keep the visitor's place.
@@ -298,20 +382,24 @@ export class ChatWidget extends LitElement {
 
   /** Puts each of the server's complaints next to its field; the rest above the button. */
   private showRequestError(error: ChatRequestError) {
+    const t = this.t ?? en;
     const errors: FieldErrors = {};
     const unplaced: string[] = [];
     for (const fieldError of error.fieldErrors) {
-      const placed = fieldError.Field === consentField.name || textFields.some((f) => f.name === fieldError.Field);
-      if (placed) errors[fieldError.Field as ChatSessionFieldName] = fieldError.Message;
-      else unplaced.push(fieldError.Message);
+      const message = this.describe(fieldError, error.language === this.language);
+      const placed = fieldError.Field === 'CustomerConsented' || Object.hasOwn(visitorTextFields, fieldError.Field);
+      if (placed) errors[fieldError.Field as ChatSessionFieldName] = message;
+      else unplaced.push(message);
     }
     this.errors = errors;
-    if (error.status === 0) this.formError = messages.networkError;
-    else if (error.status === 400 && unplaced.length === 0) this.formError = messages.fixFields;
-    else if (error.status === 400) this.formError = unplaced.join(' ');
-    else if (error.status === 403) this.formError = messages.refused;
-    else if (error.status === 429) this.formError = messages.rateLimited;
-    else this.formError = messages.serverError;
+    const { status } = error;
+    this.canRetry = status === 0 || status === 429 || status >= 500;
+    if (status === 0) this.formError = t.networkError;
+    else if (status === 400 && unplaced.length === 0) this.formError = t.fixFields;
+    else if (status === 400) this.formError = unplaced.join(' ');
+    else if (status === 403) this.formError = t.refused;
+    else if (status === 429) this.formError = t.rateLimited;
+    else this.formError = t.serverError;
     this.emit<ChatErrorDetail>('chat-error', { status: error.status, message: error.message });
     if (Object.keys(errors).length > 0) void this.focusFirstInvalid();
   }
@@ -320,8 +408,8 @@ export class ChatWidget extends LitElement {
     this.dispatchEvent(chatEvent(type, detail));
   }
 
-  private renderTextField(field: TextField): TemplateResult {
-    const spec = fieldByName(field.name)!;
+  private renderTextField(t: Messages, field: TextField): TemplateResult {
+    const spec = visitorTextFields[field.name];
     const error = this.errors[field.name];
     const required = this.requiredFields.includes(field.name);
     const describedBy = [field.hint ? `${field.id}-hint` : '', error ? `${field.id}-error` : '']
@@ -330,7 +418,7 @@ export class ChatWidget extends LitElement {
     const common = {
       id: field.id,
       name: field.name,
-      maxlength: spec.maxLength ?? 1024,
+      maxlength: spec.maxLength,
       describedBy: describedBy || nothing,
       invalid: error ? 'true' : 'false',
       value: this.values[field.name] ?? '',
@@ -338,12 +426,12 @@ export class ChatWidget extends LitElement {
     return html`
       <div class="field" part="field">
         <label for=${field.id}
-          >${field.label}
+          >${t[field.label]}
           ${required
             ? html`<span class="required" aria-hidden="true">*</span>`
-            : html`<span class="optional">${messages.optional}</span>`}</label
+            : html`<span class="optional">${t.optional}</span>`}</label
         >
-        ${field.hint ? html`<p class="hint" id="${field.id}-hint">${field.hint}</p>` : nothing}
+        ${field.hint ? html`<p class="hint" id="${field.id}-hint">${t[field.hint]}</p>` : nothing}
         ${field.type === 'textarea'
           ? html`<textarea
               id=${common.id}
@@ -376,23 +464,23 @@ export class ChatWidget extends LitElement {
     `;
   }
 
-  private renderForm(): TemplateResult {
-    const consentError = this.errors.CustomerConsented;
+  private renderForm(t: Messages): TemplateResult {
     return html`
       <form part="form" novalidate @submit=${this.handleSubmit}>
-        <p class="intro">${this.topic?.Widget.WelcomeMessage || this.topic?.WelcomeMessage || messages.intro}</p>
-        ${this.collectConsent || this.requiredFields.length > 0 ? html`<p class="note">${messages.requiredNote}</p>` : nothing}
-        ${textFields.map((field) => this.renderTextField(field))}
-        ${this.collectConsent ? this.renderConsent(consentError) : nothing}
+        <p class="intro">${this.topic?.Widget.WelcomeMessage || this.topic?.WelcomeMessage || t.intro}</p>
+        ${this.collectConsent || this.requiredFields.length > 0 ? html`<p class="note">${t.requiredNote}</p>` : nothing}
+        ${textFields.map((field) => this.renderTextField(t, field))}
+        ${this.collectConsent ? this.renderConsent(t) : nothing}
         ${this.formError ? html`<p class="form-error" role="alert">${this.formError}</p>` : nothing}
         <button class="submit" part="submit" type="submit" ?disabled=${this.sending} aria-disabled=${this.sending}>
-          ${this.sending ? messages.sending : messages.submit}
+          ${this.sending ? t.sending : this.canRetry ? t.retry : t.submit}
         </button>
       </form>
     `;
   }
 
-  private renderConsent(consentError: string | undefined): TemplateResult {
+  private renderConsent(t: Messages): TemplateResult {
+    const consentError = this.errors.CustomerConsented;
     const privacy = this.topic?.Widget.PrivacyPolicyUrl;
     return html`
         <div class="field consent" part="field">
@@ -407,34 +495,44 @@ export class ChatWidget extends LitElement {
             @change=${this.handleConsentChange}
           />
           <label for="consent"
-            >${this.topic?.Widget.ConsentText || messages.consent} <span class="required" aria-hidden="true">*</span></label
+            >${this.topic?.Widget.ConsentText || t.consent} <span class="required" aria-hidden="true">*</span></label
           >
           ${privacy && /^https?:/i.test(privacy)
-            ? html`<p class="privacy"><a href=${privacy} target="_blank" rel="noopener noreferrer">${messages.privacy}</a></p>`
+            ? html`<p class="privacy"><a href=${privacy} target="_blank" rel="noopener noreferrer">${t.privacy}</a></p>`
             : nothing}
           ${consentError ? html`<p class="error" id="consent-error">${consentError}</p>` : nothing}
         </div>
     `;
   }
 
-  private renderPanel(): TemplateResult {
+  private renderPanel(t: Messages): TemplateResult {
     return html`
-      <section id="panel" class="panel" part="panel" role="dialog" aria-labelledby="title" @keydown=${this.handleKeydown}>
-        <header>
-          <h2 id="title">${this.topic?.Widget.WelcomeTitle || messages.title}</h2>
-          <button class="close" part="close" type="button" aria-label=${messages.close} @click=${this.handleClose}>
+      <section
+        id="panel"
+        class="panel"
+        part="panel"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="title"
+        lang=${this.language}
+        dir=${t.dir}
+        @keydown=${this.handleKeydown}
+      >
+        <div class="head">
+          <h2 id="title">${this.topic?.Widget.WelcomeTitle || t.title}</h2>
+          <button class="close" part="close" type="button" aria-label=${t.close} @click=${this.handleClose}>
             <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
               <path d="M6 6l12 12M18 6L6 18" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
             </svg>
           </button>
-        </header>
+        </div>
         <div class="status" role="status" aria-live="polite">
           ${this.queuePosition !== null
-            ? html`<p class="queued" tabindex="-1">${messages.queued(this.queuePosition)}</p>
-                <p>${messages.queuedHint}</p>`
+            ? html`<p class="queued" tabindex="-1">${t.queued(this.queuePosition)}</p>
+                <p>${t.queuedHint}</p>`
             : nothing}
         </div>
-        ${this.queuePosition === null ? this.renderForm() : nothing}
+        ${this.queuePosition === null ? this.renderForm(t) : nothing}
       </section>
     `;
   }
@@ -465,14 +563,18 @@ export class ChatWidget extends LitElement {
   }
 
   override render() {
+    const t = this.t;
+    if (!t) return nothing;
     return html`
-      ${this.isOpen ? this.renderPanel() : nothing}
+      ${this.isOpen ? this.renderPanel(t) : nothing}
       <button
         class="launcher"
         part="launcher"
         type="button"
         aria-expanded=${this.isOpen ? 'true' : 'false'}
         aria-controls="panel"
+        lang=${this.language}
+        dir=${t.dir}
         @click=${this.handleLauncherClick}
       >
         <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" focusable="false">
@@ -484,7 +586,7 @@ export class ChatWidget extends LitElement {
             stroke-linejoin="round"
           />
         </svg>
-        <span>${messages.launcher}</span>
+        <span>${t.launcher}</span>
       </button>
     `;
   }
