@@ -1,11 +1,10 @@
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { serveAssets, type Asset } from './assets.ts';
-import { MAX_BODY_BYTES } from './body.ts';
+import { limitBody } from './body.ts';
 import type { Config } from './config.ts';
-import { errorBody, internalErrorBody, notFound, payloadTooLarge } from './errors.ts';
+import { errorBody, internalErrorBody, notFound } from './errors.ts';
 import { chooseLanguage } from './i18n.ts';
 import { jsonLogger, requestLog, securityHeaders, type Logger } from './middleware/observe.ts';
 import { originGuard } from './middleware/origin.ts';
@@ -72,12 +71,7 @@ export function createApp({
   app.use(
     '/api/*',
     originGuard({ isAllowed: (origin) => defaultTopicOrigins.has(origin) || store.anyTopicAllows(origin), publicUrl }),
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw payloadTooLarge(MAX_BODY_BYTES);
-      },
-    }),
+    limitBody(),
     readOutputWishes(),
     authenticate({ store, appTokens, now }),
   );

@@ -1,6 +1,8 @@
 /** Hostile and malformed input: each case fails if its protection is removed. */
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { request as httpRequest } from 'node:http';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startServer, type ServerProcess } from './testing/server-process.ts';
 import { createTestApp, json, type TestApp } from './testing/test-app.ts';
 
 let t: TestApp;
@@ -193,4 +195,49 @@ describe('body size', () => {
       expect(response.status).toBe(413);
     },
   );
+});
+
+describe('bodies over a real socket', () => {
+  let server: ServerProcess;
+  beforeAll(async () => {
+    server = await startServer({ CHAT_DB: ':memory:', CHAT_RATE_LIMIT: '0' });
+  }, 30_000);
+  afterAll(() => server?.stop());
+
+  /** POSTs `chunks` as a chunked body (no Content-Length), or with one when `declare` is set. */
+  function send(chunks: string[], declare = false): Promise<{ status: number; body: string }> {
+    return new Promise((resolve, reject) => {
+      const body = chunks.join('');
+      const request = httpRequest(`${server.url}/api/v1/ChatSession`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...(declare ? { 'Content-Length': Buffer.byteLength(body) } : {}) },
+      });
+      request.on('response', (response) => {
+        let text = '';
+        response.on('data', (chunk) => (text += chunk));
+        response.on('end', () => resolve({ status: response.statusCode!, body: text }));
+      });
+      request.on('error', reject);
+      for (const chunk of chunks) request.write(chunk);
+      request.end();
+    });
+  }
+
+  it('reads a visitor\'s form sent in pieces, chunked or with a length', async () => {
+    const form = JSON.stringify({ TopicId: 1, CustomerName: 'Kari Nordmann', CustomerConsented: true });
+    const pieces = [form.slice(0, 10), form.slice(10, 30), form.slice(30)];
+    for (const declare of [false, true]) {
+      const answer = await send(pieces, declare);
+      expect(answer.status, answer.body).toBe(200);
+      expect(JSON.parse(answer.body).CustomerName).toBe('Kari Nordmann');
+    }
+  });
+
+  it('refuses 413 once a chunked body passes 64 KiB, and a declared length over it at once', async () => {
+    const chunked = await send(['{"FirstMessage": "', ...Array.from({ length: 70 }, () => 'y'.repeat(1024)), '"}']);
+    expect(chunked.status).toBe(413);
+    expect(JSON.parse(chunked.body).ErrorType).toBe('SoPayloadTooLargeException');
+    const declared = await send(['{"FirstMessage": "', 'y'.repeat(70 * 1024), '"}'], true);
+    expect(declared.status).toBe(413);
+  });
 });

@@ -164,12 +164,16 @@ export function openStore(path: string, { busyTimeout = 5000, synchronous = 'NOR
     throw error;
   }
 
+  // One statement, so one write transaction: SQLite takes the write lock before the statement
+  // reads anything, so no other process can count the same queue in between. The waiting count
+  // is kept by triggers (migration 0003): one primary-key read, not a count. RETURNING gives
+  // the stored row without reading it again.
   const insertSession = db.prepare(
     `INSERT INTO chat_session (${insertColumns.join(', ')}, initial_queue_pos)
-     VALUES (${insertColumns.map((column) => `@${column}`).join(', ')}, @initial_queue_pos)`,
+     VALUES (${insertColumns.map((column) => `@${column}`).join(', ')},
+             coalesce((SELECT waiting FROM chat_queue WHERE topic_id = @topic_id), 0) + 1)
+     RETURNING *`,
   );
-  // Kept by triggers (migration 0003): one primary-key read, not a count.
-  const countWaiting = db.prepare('SELECT waiting FROM chat_queue WHERE topic_id = ?').pluck();
   const selectSession = db.prepare('SELECT * FROM chat_session WHERE id = ?');
   const selectTopic = db.prepare('SELECT * FROM chat_topic WHERE id = ?');
   const selectTopics = db.prepare('SELECT * FROM chat_topic ORDER BY id');
@@ -212,15 +216,8 @@ export function openStore(path: string, { busyTimeout = 5000, synchronous = 'NOR
   );
   const deleteCredential = db.prepare('DELETE FROM credential WHERE secret_hash = ?');
 
-  const create = db.transaction((row: NewSessionRow): SessionRow => {
-    const waiting = (countWaiting.get(row.topic_id) as number | undefined) ?? 0;
-    const { lastInsertRowid } = insertSession.run({ ...row, initial_queue_pos: waiting + 1 });
-    return selectSession.get(lastInsertRowid) as SessionRow;
-  });
-
   return {
-    // IMMEDIATE takes the write lock before counting, so two processes cannot count alike.
-    createSession: (row) => create.immediate(row),
+    createSession: (row) => insertSession.get(row) as SessionRow,
     getSession: (id) => (selectSession.get(id) as SessionRow | undefined) ?? null,
     updateSession: (id, row) =>
       updateSession.run({ ...row, id }).changes > 0 ? (selectSession.get(id) as SessionRow) : null,

@@ -26,6 +26,7 @@ export const en = {
 
   badCharset: (charset: string) => `The charset "${charset}" is not supported; send UTF-8.`,
   badEncoding: (encoding: string) => `The request body is not valid ${encoding}.`,
+  bodyIncomplete: () => 'The request body ended before its Content-Length.',
   badJson: (detail: string) => `The request body is not valid JSON: ${detail}`,
   notAnObject: () => 'The request body must be a JSON object.',
   jsonTooDeep: (depth: number) => `The JSON is nested deeper than ${depth} levels.`,

@@ -28,6 +28,7 @@ export const nb: Catalog = {
 
   badCharset: (charset) => `Tegnsettet "${charset}" støttes ikke; send UTF-8.`,
   badEncoding: (encoding) => `Innholdet i forespørselen er ikke gyldig ${encoding}.`,
+  bodyIncomplete: () => 'Innholdet i forespørselen sluttet før Content-Length.',
   badJson: (detail) => `Innholdet i forespørselen er ikke gyldig JSON: ${detail}`,
   notAnObject: () => 'Innholdet i forespørselen må være et JSON-objekt.',
   jsonTooDeep: (depth) => `JSON-en er nestet dypere enn ${depth} nivåer.`,
