@@ -4,7 +4,7 @@
  * BENCHMARKS.md with the machine it ran on. Pairs are measured side by side in one run.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,8 @@ import { openStore } from '../src/store.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 5);
+/** Each load run first runs this long unmeasured, so the figures are the steady state, not V8 warming up. */
+const WARMUP_S = 2;
 const WIDGET_LOADS = 10;
 const work = mkdtempSync(join(tmpdir(), 'chatline-bench-'));
 
@@ -63,10 +65,14 @@ function startBenchServer(dbPath: string): Promise<Server> {
   const sampler = setInterval(() => (peak = Math.max(peak, peakRss(child.pid!))), 200);
   return new Promise((resolve, reject) => {
     let output = '';
-    child.stdout!.on('data', (chunk) => {
+    const onData = (chunk: Buffer) => {
       output += chunk;
       const match = /listening on (\S+)/.exec(output);
       if (match) {
+        // From here on the server's log lines are read and dropped: keeping and searching
+        // them would take CPU from the load generator in this process.
+        child.stdout!.off('data', onData);
+        child.stdout!.resume();
         resolve({
           url: match[1]!,
           child,
@@ -79,7 +85,8 @@ function startBenchServer(dbPath: string): Promise<Server> {
           },
         });
       }
-    });
+    };
+    child.stdout!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`bench server exited with ${code}: ${output}`)));
   });
 }
@@ -87,14 +94,17 @@ function startBenchServer(dbPath: string): Promise<Server> {
 type Load = { rps: number; p50: number; p99: number; errors: number };
 
 async function load(url: string, connections: number, create: boolean): Promise<Load> {
-  const result = await autocannon({
+  // autocannon's `warmup` option is missing from its type definitions.
+  const options: autocannon.Options & { warmup: { connections: number; duration: number } } = {
     url: `${url}${create ? '/api/v1/ChatSession' : '/bench/noop'}`,
     method: 'POST',
     connections,
     duration: DURATION_S,
+    warmup: { connections, duration: WARMUP_S },
     headers: { 'content-type': 'application/json' },
     body: visitorBody,
-  });
+  };
+  const result = await autocannon(options);
   const expected = create ? 200 : 204;
   const wrong = Object.entries(result.statusCodeStats ?? {})
     .filter(([code]) => Number(code) !== expected)
@@ -184,7 +194,8 @@ async function widgetStart(url: string): Promise<{ interactiveMs: number; longes
       });`);
       await browser.startTracing(page, { categories: ['toplevel', 'devtools.timeline', 'v8.execute'] });
       await page.goto(url);
-      await page.waitForFunction('window.launcherAt !== undefined');
+      // Polled through the DevTools protocol: the demo's policy forbids the eval waitForFunction needs.
+      while (!(await page.evaluate('window.launcherAt !== undefined'))) await new Promise((resolve) => setTimeout(resolve, 20));
       interactive.push((await page.evaluate('window.launcherAt')) as number);
       const trace = JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: TraceEvent[] };
       const events = trace.traceEvents;
@@ -279,14 +290,20 @@ async function main() {
   rows.push(['memory: peak RSS of the server during the runs', `**${fmt(peakRssMb, 1)} MB**`, '≤ 150 MB', verdict(peakRssMb <= 150)]);
 
   // 3. The widget: its weight, and what it costs a page that loads it.
-  const bundle = readFileSync(join(root, 'dist', 'public', 'chat-widget.js'));
+  const publicDir = join(root, 'dist', 'public');
+  const bundle = readFileSync(join(publicDir, 'chat-widget.js'));
   const gzip = gzipSync(bundle, { level: 9 }).byteLength;
   const brotli = brotliCompressSync(bundle, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).byteLength;
+  // A page in another language than English also fetches that language's module.
+  const [language, languageGzip] = readdirSync(join(publicDir, 'locales'))
+    .map((file) => [file, gzipSync(readFileSync(join(publicDir, 'locales', file)), { level: 9 }).byteLength] as const)
+    .reduce((a, b) => (b[1] > a[1] ? b : a));
   rows.push([
-    'widget weight (/chat-widget.js)',
-    `**${fmt(gzip / 1000, 1)} kB gzip**, ${fmt(brotli / 1000, 1)} kB brotli, ${fmt(bundle.byteLength / 1000, 1)} kB minified`,
+    'widget weight (/chat-widget.js, and with its largest language)',
+    `**${fmt(gzip / 1000, 1)} kB gzip**, ${fmt(brotli / 1000, 1)} kB brotli, ${fmt(bundle.byteLength / 1000, 1)} kB minified; ` +
+      `with locales/${language}: **${fmt((gzip + languageGzip) / 1000, 1)} kB gzip**`,
     '≤ 15 kB gzip',
-    verdict(gzip <= 15_000),
+    verdict(gzip + languageGzip <= 15_000),
   ]);
   const demo = await startBenchServer(join(work, 'demo.db'));
   const start = await widgetStart(`${demo.url}/`);
@@ -316,7 +333,7 @@ async function main() {
   console.log(`\n${table}\n\n${machine}`);
   writeFileSync(
     join(root, 'BENCHMARKS.md'),
-    `# Benchmarks\n\nMeasured by \`npm run bench\` on ${machine}; load runs of ${DURATION_S} s with autocannon, ` +
+    `# Benchmarks\n\nMeasured by \`npm run bench\` on ${machine}; load runs of ${DURATION_S} s after ${WARMUP_S} s of warm-up, with autocannon, ` +
       `server and load generator on the same machine, over loopback.\n\n${table}\n`,
   );
 }
