@@ -12,7 +12,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const chromiumArgs = JSON.parse(readFileSync(new URL('../demo/chromium-args.json', import.meta.url), 'utf8'));
 
 /** Starts `server/src/main.ts` on a free port with a throwaway database; resolves its URL. */
-function startChatServer() {
+function startChatServer(env = {}) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
     cwd: root,
     env: {
@@ -22,6 +22,9 @@ function startChatServer() {
       CHAT_ALLOWED_ORIGINS: pageOrigin,
       CHAT_ADMIN_USER: 'admin',
       CHAT_ADMIN_PASSWORD: 'widget-tests',
+      // The tests request many chats from one address; the limit gets its own server below.
+      CHAT_RATE_LIMIT: '0',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -37,6 +40,8 @@ function startChatServer() {
 }
 
 const server = await startChatServer();
+/** A server that takes one chat a minute from an address, as a visitor meets its limit. */
+const limitedServer = await startChatServer({ CHAT_RATE_LIMIT: '1' });
 
 /** A topic with its own settings, made as an agent would, for the tests of topic layouts. */
 async function createTopic(topic) {
@@ -111,6 +116,7 @@ export default {
       name: 'stop-chat-server',
       serverStop() {
         server.child.kill('SIGTERM');
+        limitedServer.child.kill('SIGTERM');
       },
     },
   ],
@@ -125,7 +131,7 @@ export default {
   testRunnerHtml: (testFramework) => `<!doctype html>
     <html lang="en">
       <body>
-        <script>window.CHAT_SERVER_URL = ${JSON.stringify(server.url)}; window.CHAT_TOPIC_ID = ${topicId}; window.CHAT_GERMAN_TOPIC_ID = ${germanTopicId};</script>
+        <script>window.CHAT_SERVER_URL = ${JSON.stringify(server.url)}; window.CHAT_LIMITED_SERVER_URL = ${JSON.stringify(limitedServer.url)}; window.CHAT_TOPIC_ID = ${topicId}; window.CHAT_GERMAN_TOPIC_ID = ${germanTopicId};</script>
         <script type="module" src="${testFramework}"></script>
       </body>
     </html>`,

@@ -23,11 +23,24 @@ describe('custom-elements.json', () => {
       .find((declaration: Declaration) => declaration.tagName === 'chat-widget') as Declaration;
     const names = (list: Named[]) => list.map((item) => item.name);
     expect(names(element.attributes)).toEqual(
-      expect.arrayContaining(['topic-id', 'server-url', 'customer-name', 'customer-email', 'customer-phone', 'customer-alias']),
+      expect.arrayContaining(['topic-id', 'server-url', 'lang', 'persist', 'customer-name', 'customer-email', 'customer-phone', 'customer-alias']),
     );
     expect(names(element.events).sort()).toEqual(['chat-close', 'chat-error', 'chat-open', 'chat-session-created']);
     expect(names(element.cssParts)).toEqual(expect.arrayContaining(['launcher', 'panel', 'form', 'field', 'submit', 'close']));
-    expect(names(element.cssProperties)).toEqual(expect.arrayContaining(['--chat-accent', '--chat-text', '--chat-background', '--chat-font', '--chat-radius']));
+    expect(names(element.cssProperties)).toEqual(
+      expect.arrayContaining([
+        '--chat-accent',
+        '--chat-accent-text',
+        '--chat-text',
+        '--chat-background',
+        '--chat-font',
+        '--chat-radius',
+        '--chat-focus',
+        '--chat-inset-inline-end',
+        '--chat-inset-inline-start',
+        '--chat-inset-block-end',
+      ]),
+    );
     const publicMethods = element.members.filter((member) => member.kind === 'method' && !member.privacy).map((member) => member.name);
     expect(publicMethods.sort()).toEqual(['close', 'open', 'prefill', 'toggle']);
   });

@@ -10,6 +10,7 @@ declare global {
     CHAT_SERVER_URL: string;
     CHAT_TOPIC_ID: number;
     CHAT_GERMAN_TOPIC_ID: number;
+    CHAT_LIMITED_SERVER_URL: string;
   }
 }
 
@@ -519,6 +520,30 @@ describe('<chat-widget>', () => {
       dark.remove();
     }
     await emulateMedia({ colorScheme: 'light' });
+  });
+
+  it('tells a rate-limited visitor to wait, offers to try again, and keeps the input', async () => {
+    const limited = window.CHAT_LIMITED_SERVER_URL;
+    const first = await mount(html`<chat-widget persist="none" server-url=${limited}></chat-widget>`);
+    const firstRoot = await openWidget(first);
+    await consent(first, firstRoot);
+    const created = oneEvent(first, 'chat-session-created');
+    submitButton(firstRoot).click();
+    await created;
+
+    const element = await mount(html`<chat-widget persist="none" server-url=${limited}></chat-widget>`);
+    const root = await openWidget(element);
+    await type(element, byLabel(root, 'Full name'), 'Kari Nordmann');
+    await consent(element, root);
+    const failed = oneEvent(element, 'chat-error') as Promise<ChatErrorEvent>;
+    submitButton(root).click();
+    expect((await failed).detail.status).to.equal(429);
+    await element.updateComplete;
+    expect(root.querySelector('[role=alert]')!.textContent).to.contain('Please wait a minute and try again.');
+    expect(submitButton(root).textContent!.trim()).to.equal('Try again');
+    expect(byLabel(root, 'Full name').value).to.equal('Kari Nordmann');
+    expect(byLabel(root, 'I agree').checked).to.equal(true);
+    await expect(element).shadowDom.to.be.accessible();
   });
 
   it('offers to try again after a network failure, and sends the same input when the network is back', async () => {
