@@ -53,6 +53,17 @@ async function consent(element: ChatWidget, root: ShadowRoot) {
   await element.updateComplete;
 }
 
+/** Types a name, consents and submits a request that fails; resolves the widget's chat-error. */
+async function submitFailing(element: ChatWidget, root: ShadowRoot): Promise<ChatErrorEvent> {
+  await type(element, byLabel(root, 'Full name'), 'Kari Nordmann');
+  await consent(element, root);
+  const failed = oneEvent(element, 'chat-error') as Promise<ChatErrorEvent>;
+  submitButton(root).click();
+  const event = await failed;
+  await element.updateComplete;
+  return event;
+}
+
 function submitButton(root: ShadowRoot): HTMLButtonElement {
   return root.querySelector<HTMLButtonElement>('button[type=submit]')!;
 }
@@ -107,12 +118,27 @@ describe('<chat-widget>', () => {
     expect(root.textContent).to.contain('Fields marked * are required.');
   });
 
-  it('moves focus into the panel on open, and back to the launcher on Escape', async () => {
+  it('moves focus into the panel on open, keeps Tab inside it, and goes back to the launcher on Escape', async () => {
     const element = await mount(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
     const root = element.shadowRoot!;
     root.querySelector<HTMLButtonElement>('.launcher')!.focus();
     await sendKeys({ press: 'Enter' });
     await element.updateComplete;
+    expect(root.activeElement).to.equal(byLabel(root, 'Display name'));
+
+    // A modal dialog: Tab and Shift+Tab go round the panel's controls.
+    const shiftTab = async () => {
+      await sendKeys({ down: 'Shift' });
+      await sendKeys({ press: 'Tab' });
+      await sendKeys({ up: 'Shift' });
+    };
+    await shiftTab();
+    expect(root.activeElement).to.equal(root.querySelector('.close'));
+    await shiftTab();
+    expect(root.activeElement).to.equal(submitButton(root));
+    await sendKeys({ press: 'Tab' });
+    expect(root.activeElement).to.equal(root.querySelector('.close'));
+    await sendKeys({ press: 'Tab' });
     expect(root.activeElement).to.equal(byLabel(root, 'Display name'));
 
     await sendKeys({ press: 'Escape' });
@@ -190,12 +216,7 @@ describe('<chat-widget>', () => {
       html`<chat-widget topic-id="999" server-url=${serverUrl}></chat-widget>`,
     );
     const root = await openWidget(element);
-    await type(element, byLabel(root, 'Full name'), 'Kari Nordmann');
-    await consent(element, root);
-    const failed = oneEvent(element, 'chat-error') as Promise<ChatErrorEvent>;
-    submitButton(root).click();
-    expect((await failed).detail.status).to.equal(400);
-    await element.updateComplete;
+    expect((await submitFailing(element, root)).detail.status).to.equal(400);
     expect(root.querySelector('[role=alert]')!.textContent).to.contain('This chat topic does not exist.');
     expect(byLabel(root, 'Full name').value).to.equal('Kari Nordmann');
     expect(byLabel(root, 'I agree').checked).to.equal(true);
@@ -222,12 +243,7 @@ describe('<chat-widget>', () => {
   it('says so when the server cannot be reached, and keeps the input', async () => {
     const element = await mount(html`<chat-widget server-url="http://127.0.0.1:9"></chat-widget>`);
     const root = await openWidget(element);
-    await type(element, byLabel(root, 'Full name'), 'Kari Nordmann');
-    await consent(element, root);
-    const failed = oneEvent(element, 'chat-error') as Promise<ChatErrorEvent>;
-    submitButton(root).click();
-    expect((await failed).detail.status).to.equal(0);
-    await element.updateComplete;
+    expect((await submitFailing(element, root)).detail.status).to.equal(0);
     expect(root.querySelector('[role=alert]')!.textContent).to.contain('could not reach the chat service');
     expect(byLabel(root, 'Full name').value).to.equal('Kari Nordmann');
   });
@@ -467,28 +483,6 @@ describe('<chat-widget>', () => {
     });
   });
 
-  it('keeps Tab and Shift+Tab inside the open panel', async () => {
-    const element = await mount(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
-    const root = element.shadowRoot!;
-    root.querySelector<HTMLButtonElement>('.launcher')!.focus();
-    await sendKeys({ press: 'Enter' });
-    await element.updateComplete;
-    expect(root.activeElement).to.equal(byLabel(root, 'Display name'));
-    const shiftTab = async () => {
-      await sendKeys({ down: 'Shift' });
-      await sendKeys({ press: 'Tab' });
-      await sendKeys({ up: 'Shift' });
-    };
-    await shiftTab();
-    expect(root.activeElement).to.equal(root.querySelector('.close'));
-    await shiftTab();
-    expect(root.activeElement).to.equal(submitButton(root));
-    await sendKeys({ press: 'Tab' });
-    expect(root.activeElement).to.equal(root.querySelector('.close'));
-    await sendKeys({ press: 'Tab' });
-    expect(root.activeElement).to.equal(byLabel(root, 'Display name'));
-  });
-
   it('animates the panel open only when the visitor has not asked for reduced motion', async () => {
     const element = await mount(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
     element.open();
@@ -533,12 +527,7 @@ describe('<chat-widget>', () => {
 
     const element = await mount(html`<chat-widget persist="none" server-url=${limited}></chat-widget>`);
     const root = await openWidget(element);
-    await type(element, byLabel(root, 'Full name'), 'Kari Nordmann');
-    await consent(element, root);
-    const failed = oneEvent(element, 'chat-error') as Promise<ChatErrorEvent>;
-    submitButton(root).click();
-    expect((await failed).detail.status).to.equal(429);
-    await element.updateComplete;
+    expect((await submitFailing(element, root)).detail.status).to.equal(429);
     expect(root.querySelector('[role=alert]')!.textContent).to.contain('Please wait a minute and try again.');
     expect(submitButton(root).textContent!.trim()).to.equal('Try again');
     expect(byLabel(root, 'Full name').value).to.equal('Kari Nordmann');
@@ -549,12 +538,7 @@ describe('<chat-widget>', () => {
   it('offers to try again after a network failure, and sends the same input when the network is back', async () => {
     const element = await mount(html`<chat-widget server-url="http://127.0.0.1:9"></chat-widget>`);
     const root = await openWidget(element);
-    await type(element, byLabel(root, 'Full name'), 'Kari Nordmann');
-    await consent(element, root);
-    const failed = oneEvent(element, 'chat-error');
-    submitButton(root).click();
-    await failed;
-    await element.updateComplete;
+    await submitFailing(element, root);
     expect(submitButton(root).textContent!.trim()).to.equal('Try again');
 
     element.serverUrl = serverUrl; // back online
