@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -141,18 +142,32 @@ function seedDatabase(path: string, total: number, waiting: number) {
   db.close();
 }
 
+/** A port nobody listens on now, from the system (a random pick can be an outgoing connection's). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+    probe.on('error', reject);
+  });
+}
+
 /** Process start to the first answered request, for `npm start`'s entry point. */
 async function serverStart(dbPath: string): Promise<number> {
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = await freePort();
   const started = performance.now();
   const child = spawn(process.execPath, ['dist/server/main.js'], {
     cwd: root,
     env: { ...process.env, CHAT_DB: dbPath, PORT: String(port) },
-    stdio: 'ignore',
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
+  let errors = '';
+  child.stderr!.on('data', (chunk) => (errors += chunk));
   const exited = new Promise((resolve) => child.once('exit', resolve));
   try {
     for (;;) {
+      if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}: ${errors}`);
       if (performance.now() - started > 20_000) throw new Error('the server did not answer within 20 s');
       try {
         await fetch(`http://127.0.0.1:${port}/chat-widget.js`, { method: 'HEAD' });
