@@ -214,12 +214,8 @@ export class ChatWidget extends LitElement {
   }
 
   private handleLauncherClick() {
-    this.setOpen(!this.isOpen);
+    this.isOpen = !this.isOpen;
     this.emit(this.isOpen ? 'chat-open' : 'chat-close', {});
-  }
-
-  private setOpen(open: boolean) {
-    this.isOpen = open;
   }
 
   private topicRequested = false;
@@ -277,7 +273,7 @@ export class ChatWidget extends LitElement {
   }
 
   private handleClose() {
-    this.setOpen(false);
+    this.isOpen = false;
     this.launcher.focus();
     this.emit('chat-close', {});
   }
@@ -539,17 +535,17 @@ export class ChatWidget extends LitElement {
 
   /** Opens the chat panel. */
   open(): void {
-    this.setOpen(true);
+    this.isOpen = true;
   }
 
   /** Closes the chat panel. */
   close(): void {
-    this.setOpen(false);
+    this.isOpen = false;
   }
 
   /** Opens the panel when closed, closes it when open. */
   toggle(): void {
-    this.setOpen(!this.isOpen);
+    this.isOpen = !this.isOpen;
   }
 
   /** Fills form fields by their wire names (`CustomerName`, `CustomerEmail`, …); others are ignored. */
