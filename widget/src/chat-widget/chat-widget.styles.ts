@@ -44,16 +44,21 @@ export default css`
     outline-offset: 2px;
   }
 
+  /* The accent buttons. */
+  .launcher,
+  .submit {
+    border: none;
+    background: var(--_accent);
+    color: var(--_accent-text);
+    font-weight: 600;
+  }
+
   .launcher {
     display: inline-flex;
     align-items: center;
     gap: 8px;
     padding: 12px 20px;
-    border: none;
     border-radius: 999px;
-    background: var(--_accent);
-    color: var(--_accent-text);
-    font-weight: 600;
     box-shadow: 0 4px 14px rgb(0 0 0 / 0.2);
   }
 
@@ -213,11 +218,7 @@ export default css`
   .submit {
     width: 100%;
     padding: 10px 16px;
-    border: none;
     border-radius: 8px;
-    background: var(--_accent);
-    color: var(--_accent-text);
-    font-weight: 600;
   }
 
   .submit:disabled {
