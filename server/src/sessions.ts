@@ -103,12 +103,12 @@ function check(store: ChatStore, caller: Caller, body: Record<string, unknown>):
 
 export type EntityAnswer = { row: SessionRow; collectConsent: boolean; sessionKey?: string };
 
-export function createSession(
+export async function createSession(
   deps: SessionDeps,
   c: Context,
   caller: Caller,
   body: Record<string, unknown>,
-): EntityAnswer {
+): Promise<EntityAnswer> {
   const customerHost = clientAddress(c, deps.trustProxy);
   if (caller.kind === 'visitor') {
     const retryAfter = deps.limiter.take(customerHost ?? 'unknown', deps.now());
@@ -126,7 +126,7 @@ export function createSession(
   if (caller.kind === 'visitor') values.Status = ChatSessionStatus.InQueue;
   const sessionKey = nanoid();
   const now = deps.now();
-  const row = deps.store.createSession(
+  const row = await deps.store.createSession(
     sessionRow(values, {
       sessionKeyHash: hashSessionKey(sessionKey),
       customerHost,

@@ -1,10 +1,22 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MigrationError, migrate, readMigrations } from './migrate.ts';
+import { sessionRow } from './entity.ts';
 import { migrationsDir, openStore } from './store.ts';
+
+/** A visitor's new session in `topic`, as the routes make it. */
+const newSession = (topic: number, name: string) =>
+  sessionRow(
+    { TopicId: topic, CustomerName: name, Status: 4 },
+    { sessionKeyHash: null, customerHost: '127.0.0.1', whenRequested: 1_700_000_000_000, now: 1_700_000_000_000 },
+  );
+
+/** Pages in the write-ahead log: each commit appends every page it changed. */
+const walFrames = (path: string) => Math.max(0, (statSync(`${path}-wal`).size - 32) / (4096 + 24));
 
 let dir: string;
 beforeEach(() => {
@@ -87,5 +99,55 @@ describe('the SQLite store', () => {
     const plan = db.prepare('EXPLAIN QUERY PLAN SELECT waiting FROM chat_queue WHERE topic_id = ?').all(1) as { detail: string }[];
     db.close();
     expect(plan.map((step) => step.detail).join(' ')).toMatch(/USING INTEGER PRIMARY KEY/);
+  });
+
+  it('commits the creates of one turn together, each with its own id and queue position', async () => {
+    const path = join(dir, 'chat.db');
+    const store = openStore(path);
+    const other = new Database(path);
+    other.pragma('wal_checkpoint(TRUNCATE)');
+    expect(walFrames(path)).toBe(0);
+
+    const created = await Promise.all(Array.from({ length: 50 }, (_, i) => store.createSession(newSession(1, `Visitor ${i}`))));
+    expect(created.map((row) => row.initial_queue_pos)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(new Set(created.map((row) => row.id)).size).toBe(50);
+    expect(store.getSession(created[49]!.id)).toMatchObject({ customer_name: 'Visitor 49', initial_queue_pos: 50 });
+    // One commit: the session table's pages, its index's, the id sequence's and the queue
+    // counter's, once each. Fifty commits would have written at least 200.
+    expect(walFrames(path)).toBeLessThan(12);
+
+    // A create on its own is committed on its own, at once.
+    const alone = await store.createSession(newSession(1, 'Later'));
+    expect(alone.initial_queue_pos).toBe(51);
+    expect(other.prepare('SELECT customer_name FROM chat_session WHERE id = ?').pluck().get(alone.id)).toBe('Later');
+    other.close();
+    store.close();
+  });
+
+  it('fails only the create that breaks a rule, not the others committed with it', async () => {
+    const path = join(dir, 'chat.db');
+    const store = openStore(path);
+    const results = await Promise.allSettled([
+      store.createSession(newSession(1, 'First')),
+      store.createSession(newSession(999, 'No such topic')),
+      store.createSession(newSession(1, 'Third')),
+    ]);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'SQLITE_CONSTRAINT_FOREIGNKEY' });
+    const [first, , third] = results.map((result) => (result.status === 'fulfilled' ? result.value : null));
+    expect([first?.initial_queue_pos, third?.initial_queue_pos]).toEqual([1, 2]);
+    expect(store.getSession(third!.id)?.customer_name).toBe('Third');
+    store.close();
+  });
+
+  it('commits creates still waiting for their turn when it is closed', async () => {
+    const path = join(dir, 'chat.db');
+    const store = openStore(path);
+    const created = store.createSession(newSession(1, 'Just in time'));
+    store.close();
+    const row = await created;
+    const reopened = openStore(path);
+    expect(reopened.getSession(row.id)?.customer_name).toBe('Just in time');
+    reopened.close();
   });
 });

@@ -93,9 +93,11 @@ export type CredentialRow = {
 };
 
 export type ChatStore = {
-  /** Inserts the session and computes its InitialQueuePos in one IMMEDIATE transaction. */
-  /** Inserts the row and returns it completed with its id and queue position (the same object). */
-  createSession(row: NewSessionRow): SessionRow;
+  /**
+   * Inserts the row and resolves to it completed with its id and queue position (the same
+   * object), once committed. The creates of one event-loop turn share one transaction.
+   */
+  createSession(row: NewSessionRow): Promise<SessionRow>;
   getSession(id: number): SessionRow | null;
   /** Replaces every writable column of a session; null when there is no such session. */
   updateSession(id: number, row: NewSessionRow): SessionRow | null;
@@ -218,15 +220,46 @@ export function openStore(path: string, { busyTimeout = 5000, synchronous = 'NOR
   );
   const deleteCredential = db.prepare('DELETE FROM credential WHERE secret_hash = ?');
 
+  // Group commit: the creates that arrive in one turn of the event loop are inserted in one
+  // transaction after it, and each answered once that transaction is committed. A commit
+  // writes every page it changed to the WAL (the session's, its index's, the id sequence's and
+  // the queue counter's), so a shared commit writes them once for the whole group.
+  type PendingCreate = { row: SessionRow; resolve: (row: SessionRow) => void; reject: (error: unknown) => void; error?: unknown };
+  let pending: PendingCreate[] = [];
+  const insertGroup = db.transaction((group: PendingCreate[]) => {
+    for (const create of group) {
+      try {
+        const { id, initial_queue_pos } = insertSession.get(create.row) as Pick<SessionRow, 'id' | 'initial_queue_pos'>;
+        // The caller's fresh row becomes the stored row.
+        create.row.id = id;
+        create.row.initial_queue_pos = initial_queue_pos;
+      } catch (error) {
+        // A failed statement undoes itself only; should SQLite have ended the whole transaction
+        // (a full disk, an I/O error), every create of the group fails with it.
+        if (!db.inTransaction) throw error;
+        create.error = error;
+      }
+    }
+  });
+  const commitPending = () => {
+    const group = pending;
+    pending = [];
+    try {
+      insertGroup.immediate(group);
+    } catch (error) {
+      for (const create of group) create.error = error;
+    }
+    for (const create of group) {
+      if (create.error === undefined) create.resolve(create.row);
+      else create.reject(create.error);
+    }
+  };
+
   return {
-    createSession: (row) => {
-      const { id, initial_queue_pos } = insertSession.get(row) as Pick<SessionRow, 'id' | 'initial_queue_pos'>;
-      // The caller's fresh row becomes the stored row.
-      const stored = row as SessionRow;
-      stored.id = id;
-      stored.initial_queue_pos = initial_queue_pos;
-      return stored;
-    },
+    createSession: (row) =>
+      new Promise((resolve, reject) => {
+        if (pending.push({ row: row as SessionRow, resolve, reject }) === 1) setImmediate(commitPending);
+      }),
     getSession: (id) => (selectSession.get(id) as SessionRow | undefined) ?? null,
     updateSession: (id, row) =>
       updateSession.run({ ...row, id }).changes > 0 ? (selectSession.get(id) as SessionRow) : null,
@@ -257,6 +290,9 @@ export function openStore(path: string, { busyTimeout = 5000, synchronous = 'NOR
     findCredential: (secretHash, kind, now) =>
       (selectCredential.get(secretHash, kind, now) as CredentialRow | undefined) ?? null,
     deleteCredential: (secretHash) => void deleteCredential.run(secretHash),
-    close: () => db.close(),
+    close: () => {
+      if (pending.length > 0) commitPending();
+      db.close();
+    },
   };
 }

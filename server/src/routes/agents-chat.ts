@@ -40,7 +40,7 @@ export function agentsChatRoutes(deps: SessionDeps) {
       const idKey = Object.keys(body).find((key) => key.toLowerCase() === 'chatsessionid');
       const id = idKey === undefined ? 0 : body[idKey];
       if (id === 0 || id === null || id === undefined) {
-        return sendEntity(c, entityOf(deps, c, caller, createSession(deps, c, caller, body), { links: false }));
+        return sendEntity(c, entityOf(deps, c, caller, await createSession(deps, c, caller, body), { links: false }));
       }
       if (!Number.isSafeInteger(id)) throw badRequest('saveId');
       const current = getSessionOr404(store, id as number);

@@ -23,7 +23,7 @@ export function chatSessionRoutes(deps: SessionDeps) {
     .post('/', async (c) => {
       const caller = c.get('caller');
       const body = await readEntityBody(c, () => defaultEntity(caller.kind, c.get('output').language));
-      return sendEntity(c, entityOf(deps, c, caller, createSession(deps, c, caller, body)));
+      return sendEntity(c, entityOf(deps, c, caller, await createSession(deps, c, caller, body)));
     })
     .get('/default', (c) => {
       requireAgent(c.get('caller'));
