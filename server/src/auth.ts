@@ -2,7 +2,7 @@
  * Who is calling. No credentials: an anonymous visitor. Credentials: an agent, or 401 — a
  * wrong, expired or unknown credential is never taken as anonymous.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import type { ApiEnv } from './env.ts';
 import { getCookie } from 'hono/cookie';
@@ -16,7 +16,7 @@ export type Caller = { kind: 'visitor' } | { kind: 'agent'; associate: Associate
 export const SESSION_COOKIE = 'chatline_session';
 export const XSRF_COOKIE = 'XSRF-TOKEN';
 
-export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+export const sha256 = (text: string) => hash('sha256', text, 'hex');
 
 /** A new random secret: 256 bits, URL-safe. */
 export const newSecret = () => randomBytes(32).toString('base64url');

@@ -23,10 +23,13 @@ export function parseMediaType(header: string): MediaType {
   return { type: type.trim().toLowerCase(), charset };
 }
 
+/** Nearly every body is UTF-8: its decoder is made once (decoding whole bodies keeps no state). */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 function decode(bytes: Uint8Array, charset: string | undefined): string {
   let decoder: InstanceType<typeof TextDecoder>;
   try {
-    decoder = new TextDecoder(charset || 'utf-8', { fatal: true });
+    decoder = !charset || charset === 'utf-8' ? utf8 : new TextDecoder(charset, { fatal: true });
   } catch {
     throw unsupportedMediaType('badCharset', String(charset).slice(0, 40));
   }
@@ -150,29 +153,63 @@ export function limitBody(): MiddlewareHandler {
   };
 }
 
+/** What the body's chunks add up to; too many bytes stop the reading with a 413. */
+class Collected {
+  chunks: Uint8Array[] = [];
+  size = 0;
+  add(chunk: Uint8Array): void {
+    this.size += chunk.byteLength;
+    if (this.size > MAX_BODY_BYTES) throw payloadTooLarge(MAX_BODY_BYTES);
+    this.chunks.push(chunk);
+  }
+  bytes(): Uint8Array {
+    return this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.size);
+  }
+}
+
 /**
- * The request's bytes, at most MAX_BODY_BYTES of them, read straight from Node's stream when
- * the request came through Node's server: building a web Request and ReadableStream around
- * it costs more than the rest of reading a visitor's form.
+ * The body from Node's own stream, by its events: an async iterator, or a web Request and
+ * ReadableStream around it, cost more than the rest of reading a visitor's form.
  */
+function readIncoming(incoming: IncomingMessage): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const collected = new Collected();
+    const done = (error?: unknown) => {
+      incoming.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+      if (error === undefined) resolve(collected.bytes());
+      else reject(error);
+    };
+    const onData = (chunk: Buffer) => {
+      try {
+        collected.add(chunk);
+      } catch (error) {
+        done(error);
+      }
+    };
+    const onEnd = () => done();
+    // The client went away mid-body.
+    const onError = () => done(badRequest('bodyIncomplete'));
+    const onClose = () => {
+      if (!incoming.complete) onError();
+    };
+    incoming.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
+  });
+}
+
+/** The request's bytes, at most MAX_BODY_BYTES of them. */
 async function readBytes(c: Context): Promise<Uint8Array> {
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  const source: AsyncIterable<Uint8Array> | null =
-    incoming && typeof incoming.read === 'function' && !incoming.readableDidRead ? incoming : c.req.raw.body;
+  if (incoming && typeof incoming.read === 'function' && !incoming.readableDidRead) return readIncoming(incoming);
+  const source = c.req.raw.body;
   if (!source) return new Uint8Array(0);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
+  const collected = new Collected();
   try {
-    for await (const chunk of source) {
-      size += chunk.byteLength;
-      if (size > MAX_BODY_BYTES) throw payloadTooLarge(MAX_BODY_BYTES);
-      chunks.push(chunk);
-    }
+    for await (const chunk of source) collected.add(chunk);
   } catch (error) {
     if (error instanceof ApiError) throw error;
-    throw badRequest('bodyIncomplete'); // the client went away mid-body
+    throw badRequest('bodyIncomplete');
   }
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+  return collected.bytes();
 }
 
 async function readText(c: Context): Promise<{ type: string; text: string }> {

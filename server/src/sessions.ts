@@ -2,7 +2,7 @@
  * Creating, reading, replacing and deleting chat sessions: the rules every route that touches
  * a session shares, whatever URL or body format it came through.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { Context } from 'hono';
 import { nanoid } from 'nanoid';
 import {
@@ -16,13 +16,13 @@ import {
   type FieldError,
   type FieldValues,
 } from '@chatline/shared';
-import type { Caller } from './auth.ts';
+import { sha256, type Caller } from './auth.ts';
 import type { ApiEnv } from './env.ts';
 import { clientAddress } from './client-address.ts';
 import { sessionRow, toEntity } from './entity.ts';
 import { forbidden, notFound, preconditionFailed, tooManyRequests, validationFailed } from './errors.ts';
 import type { RateLimiter } from './rate-limit.ts';
-import type { ChatStore, SessionRow, TopicRow } from './store.ts';
+import type { ChatStore, SessionRow, TopicRules } from './store.ts';
 
 export type SessionDeps = {
   store: ChatStore;
@@ -38,14 +38,12 @@ export type SessionDeps = {
 
 export const DEFAULT_TOPIC_ID = 1;
 
-function topicAllows(deps: SessionDeps, topic: TopicRow, origin: string): boolean {
+function topicAllows(deps: SessionDeps, topic: TopicRules, origin: string): boolean {
   if (topic.id === DEFAULT_TOPIC_ID && deps.defaultTopicOrigins.has(origin)) return true;
   return topic.allowed_origins.split(/\s+/).includes(origin);
 }
 
-export function hashSessionKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
-}
+export const hashSessionKey = sha256;
 
 /**
  * Whether `key` is the session's key: its hash is compared with the stored one in constant
@@ -56,7 +54,7 @@ export function sessionKeyMatches(row: SessionRow, key: string): boolean {
   return timingSafeEqual(Buffer.from(hashSessionKey(key)), Buffer.from(row.session_key_hash));
 }
 
-type Checked = { values: FieldValues; topic: TopicRow };
+type Checked = { values: FieldValues; topic: TopicRules };
 
 /** Validates a body as a whole entity for this caller, or throws the 400 or 403 it deserves. */
 function check(store: ChatStore, caller: Caller, body: Record<string, unknown>): Checked {
@@ -86,7 +84,7 @@ function check(store: ChatStore, caller: Caller, body: Record<string, unknown>):
   }
 
   const topicField = fieldByName('TopicId')!;
-  const topic = values.TopicId === undefined ? null : store.getTopic(values.TopicId as number);
+  const topic = values.TopicId === undefined ? null : store.getTopicRules(values.TopicId as number);
   if (values.TopicId === undefined) problems.push(fieldError(topicField, 'required'));
   else if (!topic) problems.push(fieldError(topicField, 'unknown_topic'));
   if (problems.length > 0) throw validationFailed(problems);
@@ -196,5 +194,5 @@ export function entityOf(
 }
 
 export function topicCollectsConsent(store: ChatStore, row: SessionRow): boolean {
-  return store.getTopic(row.topic_id)?.collect_consent === 1;
+  return store.getTopicRules(row.topic_id)?.collect_consent === 1;
 }
