@@ -54,10 +54,8 @@ export function sessionKeyMatches(row: SessionRow, key: string): boolean {
   return timingSafeEqual(Buffer.from(hashSessionKey(key)), Buffer.from(row.session_key_hash));
 }
 
-type Checked = { values: FieldValues; topic: TopicRules };
-
 /** Validates a body as a whole entity for this caller, or throws the 400 or 403 it deserves. */
-function check(store: ChatStore, caller: Caller, body: Record<string, unknown>): Checked {
+function checkFields(caller: Caller, body: Record<string, unknown>): FieldValues {
   const { values, present, errors } = readFields(body);
   if (errors.length > 0) throw validationFailed(errors);
 
@@ -71,7 +69,14 @@ function check(store: ChatStore, caller: Caller, body: Record<string, unknown>):
       );
     }
   }
+  return values;
+}
 
+/**
+ * Checks what the values refer to, the agents and the topic, and the topic's rules for a
+ * visitor; throws the 400 the values deserve. Returns the topic's rules.
+ */
+function checkReferences(store: ChatStore, caller: Caller, values: FieldValues): TopicRules {
   const problems: FieldError[] = [];
   for (const name of ['User', 'TransferTo'] as const) {
     const value = values[name] as { AssociateId?: unknown } | null | undefined;
@@ -96,7 +101,7 @@ function check(store: ChatStore, caller: Caller, body: Record<string, unknown>):
     });
     if (ruleErrors.length > 0) throw validationFailed(ruleErrors);
   }
-  return { values, topic: topic! };
+  return topic!;
 }
 
 export type EntityAnswer = { row: SessionRow; collectConsent: boolean; sessionKey?: string };
@@ -115,24 +120,23 @@ export async function createSession(
       throw tooManyRequests('rateLimited', retryAfter);
     }
   }
-  const { values, topic } = check(deps.store, caller, body);
+  const values = checkFields(caller, body);
   const crossOrigin = (c as Context<ApiEnv>).get('crossOrigin');
-  if (crossOrigin && !topicAllows(deps, topic, crossOrigin)) {
-    throw forbidden(undefined, 'originTopic', crossOrigin, topic.id);
-  }
   // A visitor's session waits for an agent; an agent may file one in any state.
   if (caller.kind === 'visitor') values.Status = ChatSessionStatus.InQueue;
   const sessionKey = nanoid();
-  const now = deps.now();
-  const row = await deps.store.createSession(
-    sessionRow(values, {
-      sessionKeyHash: hashSessionKey(sessionKey),
-      customerHost,
-      whenRequested: now,
-      now,
-    }),
-  );
-  return { row, collectConsent: topic.collect_consent === 1, sessionKey };
+  let topic: TopicRules;
+  // What the values refer to is checked in the transaction that inserts them, so a topic or
+  // agent changed in between, by another request or process, cannot let a wrong one in.
+  const row = await deps.store.createSession(() => {
+    topic = checkReferences(deps.store, caller, values);
+    if (crossOrigin && !topicAllows(deps, topic, crossOrigin)) {
+      throw forbidden(undefined, 'originTopic', crossOrigin, topic.id);
+    }
+    const now = deps.now();
+    return sessionRow(values, { sessionKeyHash: hashSessionKey(sessionKey), customerHost, whenRequested: now, now });
+  });
+  return { row, collectConsent: topic!.collect_consent === 1, sessionKey };
 }
 
 export function getSessionOr404(store: ChatStore, id: number): SessionRow {
@@ -162,7 +166,8 @@ export function replaceSession(
   current: SessionRow,
   body: Record<string, unknown>,
 ): EntityAnswer {
-  const { values, topic } = check(deps.store, caller, body);
+  const values = checkFields(caller, body);
+  const topic = checkReferences(deps.store, caller, values);
   const row = deps.store.updateSession(
     current.id,
     sessionRow(values, {

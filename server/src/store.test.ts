@@ -108,7 +108,7 @@ describe('the SQLite store', () => {
     other.pragma('wal_checkpoint(TRUNCATE)');
     expect(walFrames(path)).toBe(0);
 
-    const created = await Promise.all(Array.from({ length: 50 }, (_, i) => store.createSession(newSession(1, `Visitor ${i}`))));
+    const created = await Promise.all(Array.from({ length: 50 }, (_, i) => store.createSession(() => newSession(1, `Visitor ${i}`))));
     expect(created.map((row) => row.initial_queue_pos)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
     expect(new Set(created.map((row) => row.id)).size).toBe(50);
     expect(store.getSession(created[49]!.id)).toMatchObject({ customer_name: 'Visitor 49', initial_queue_pos: 50 });
@@ -117,7 +117,7 @@ describe('the SQLite store', () => {
     expect(walFrames(path)).toBeLessThan(12);
 
     // A create on its own is committed on its own, at once.
-    const alone = await store.createSession(newSession(1, 'Later'));
+    const alone = await store.createSession(() => newSession(1, 'Later'));
     expect(alone.initial_queue_pos).toBe(51);
     expect(other.prepare('SELECT customer_name FROM chat_session WHERE id = ?').pluck().get(alone.id)).toBe('Later');
     other.close();
@@ -128,9 +128,9 @@ describe('the SQLite store', () => {
     const path = join(dir, 'chat.db');
     const store = openStore(path);
     const results = await Promise.allSettled([
-      store.createSession(newSession(1, 'First')),
-      store.createSession(newSession(999, 'No such topic')),
-      store.createSession(newSession(1, 'Third')),
+      store.createSession(() => newSession(1, 'First')),
+      store.createSession(() => newSession(999, 'No such topic')),
+      store.createSession(() => newSession(1, 'Third')),
     ]);
     expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'SQLITE_CONSTRAINT_FOREIGNKEY' });
@@ -140,10 +140,41 @@ describe('the SQLite store', () => {
     store.close();
   });
 
+  it('inserts nothing for a create whose checks refuse it, in the same transaction as the others', async () => {
+    const path = join(dir, 'chat.db');
+    const store = openStore(path);
+    const refused = new Error('refused by its checks');
+    let inTransaction = false;
+    const results = await Promise.allSettled([
+      store.createSession(() => newSession(1, 'First')),
+      store.createSession(() => {
+        // The checks read through the store while the group holds the write lock: another
+        // connection cannot write in between.
+        const other = new Database(path, { timeout: 0 });
+        try {
+          other.prepare("UPDATE chat_topic SET name = 'Changed' WHERE id = 1").run();
+        } catch (error) {
+          inTransaction = (error as { code?: string }).code === 'SQLITE_BUSY';
+        }
+        other.close();
+        throw refused;
+      }),
+      store.createSession(() => newSession(1, 'Third')),
+    ]);
+    expect(inTransaction).toBe(true);
+    expect(results.map((result) => (result.status === 'fulfilled' ? result.value.initial_queue_pos : result.reason))).toEqual([
+      1,
+      refused,
+      2,
+    ]);
+    expect(store.getTopic(1)?.name).toBe('General');
+    store.close();
+  });
+
   it('commits creates still waiting for their turn when it is closed', async () => {
     const path = join(dir, 'chat.db');
     const store = openStore(path);
-    const created = store.createSession(newSession(1, 'Just in time'));
+    const created = store.createSession(() => newSession(1, 'Just in time'));
     store.close();
     const row = await created;
     const reopened = openStore(path);
