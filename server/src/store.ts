@@ -173,12 +173,12 @@ export function openStore(path: string, { busyTimeout = 5000, synchronous = 'NOR
     throw error;
   }
 
-  // One statement, so one write transaction: SQLite takes the write lock before the statement
-  // reads anything, so no other process can count the same queue in between. The waiting count
-  // is kept by triggers (migration 0003): one primary-key read, not a count. RETURNING gives
-  // what the database chose, the id and the position; the rest of the row is what was written
-  // (returning every column cost a third of the insert).
-  // Values by position: binding 28 by name costs V8 two property lookups each.
+  // One statement reads the queue count and inserts, inside an IMMEDIATE transaction that holds
+  // the write lock from its start, so no other process can count the same queue in between.
+  // The waiting count is kept by triggers (migration 0003): one primary-key read, not a count.
+  // RETURNING gives what the database chose, the id and the position; the rest of the row is
+  // what was written (returning every column cost a third of the insert). Values are bound by
+  // position: binding 28 by name costs V8 two property lookups each.
   const insertSession = db.prepare(
     `INSERT INTO chat_session (${insertColumns.join(', ')}, initial_queue_pos)
      VALUES (${insertColumns.map(() => '?').join(', ')},
