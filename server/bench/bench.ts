@@ -251,6 +251,8 @@ async function widgetStart(url: string): Promise<{ interactiveMs: number; longes
 }
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+/** A ratio to two places, rounded down: 0.298 is not shown as the 0.30 it misses. */
+const fmtRatio = (ratio: number) => fmt(Math.floor(ratio * 100) / 100, 2);
 const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
 
 async function main() {
@@ -262,15 +264,24 @@ async function main() {
   // 1. Creates against the no-op baseline, on one server, at 10 and 50 connections.
   const server = await startBenchServer(join(work, 'throughput.db'));
   const pairs: Record<number, { noop: Load; create: Load; ratio: number }> = {};
+  // Latency is the median over the rounds' create runs, each percentile on its own: a slow
+  // stretch of the machine in one run says nothing about the server.
+  const latency: Record<number, { p50: number; p99: number }> = {};
   for (const connections of [10, 50]) {
     const rounds: { noop: Load; create: Load; ratio: number }[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const noop = await load(server.url, connections, false);
       const create = await load(server.url, connections, true);
       rounds.push({ noop, create, ratio: create.rps / noop.rps });
-      console.log(`  ${connections} connections: no-op ${fmt(noop.rps)}/s, creates ${fmt(create.rps)}/s`);
+      console.log(
+        `  ${connections} connections: no-op ${fmt(noop.rps)}/s, creates ${fmt(create.rps)}/s (p99 ${fmt(create.p99, 1)} ms)`,
+      );
     }
     pairs[connections] = medianBy(rounds, (pair) => pair.ratio);
+    latency[connections] = {
+      p50: median(rounds.map((pair) => pair.create.p50)),
+      p99: median(rounds.map((pair) => pair.create.p99)),
+    };
   }
   peakRssMb = Math.max(peakRssMb, server.peakRssMb());
   await server.stop();
@@ -278,18 +289,18 @@ async function main() {
     const { noop, create, ratio } = pairs[connections]!;
     rows.push([
       `visitor creates vs no-op, ${connections} connections (median of ${ROUNDS} pairs)`,
-      `${fmt(create.rps)}/s vs ${fmt(noop.rps)}/s = **${fmt(ratio, 2)}**${create.errors + noop.errors ? ` (${create.errors + noop.errors} errors)` : ''}`,
+      `${fmt(create.rps)}/s vs ${fmt(noop.rps)}/s = **${fmtRatio(ratio)}**${create.errors + noop.errors ? ` (${create.errors + noop.errors} errors)` : ''}`,
       'ratio ≥ 0.30',
       verdict(ratio >= 0.3 && create.errors === 0),
     ]);
   }
   for (const connections of [10, 50]) {
-    const { create } = pairs[connections]!;
+    const { p50, p99 } = latency[connections]!;
     rows.push([
-      `create latency, ${connections} connections`,
-      `p50 ${fmt(create.p50, 1)} ms, p99 **${fmt(create.p99, 1)} ms**`,
+      `create latency, ${connections} connections (median of ${ROUNDS} runs)`,
+      `p50 ${fmt(p50, 1)} ms, p99 **${fmt(p99, 1)} ms**`,
       connections === 10 ? 'p99 ≤ 10 ms' : '',
-      connections === 10 ? verdict(create.p99 <= 10) : '',
+      connections === 10 ? verdict(p99 <= 10) : '',
     ]);
   }
 
@@ -316,7 +327,7 @@ async function main() {
   const growth = medianBy(growthRounds, (pair) => pair.ratio);
   rows.push([
     `cost growth: creates/s with 1,000,000 sessions vs 1,000 (median of ${ROUNDS} pairs)`,
-    `${fmt(growth.large)}/s vs ${fmt(growth.small)}/s = **${fmt(growth.ratio, 2)}**`,
+    `${fmt(growth.large)}/s vs ${fmt(growth.small)}/s = **${fmtRatio(growth.ratio)}**`,
     'ratio ≥ 0.9',
     verdict(growth.ratio >= 0.9),
   ]);
