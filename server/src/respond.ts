@@ -166,26 +166,31 @@ function applySelect(entity: Record<string, unknown>, select: Selection): Record
   return result;
 }
 
-const serialized = new WeakMap<object, string>();
+const serialized = new WeakMap<object, Buffer>();
 const PLACEHOLDER = '\u0000FieldProperties\u0000';
 const PLACEHOLDER_JSON = `"FieldProperties":${JSON.stringify(PLACEHOLDER)}`;
 
 /**
- * JSON of an entity whose FieldProperties, the larger half of every answer, is one of the
- * few shared objects entity.ts builds: that part is serialized once and reused.
+ * JSON of an entity, as bytes. Its FieldProperties, the larger half of every answer, is one of
+ * the few shared objects entity.ts builds: that part is serialized and encoded once, and only
+ * the rest is encoded per answer (a string would be measured and encoded whole by Node).
  */
-function stringifyEntity(body: Record<string, unknown>): string {
+function entityJson(body: Record<string, unknown>): string | Buffer<ArrayBuffer> {
   const properties = body.FieldProperties;
   if (typeof properties !== 'object' || properties === null) return JSON.stringify(body);
-  let json = serialized.get(properties);
-  if (json === undefined) {
-    json = JSON.stringify(properties);
-    serialized.set(properties, json);
+  let bytes = serialized.get(properties);
+  if (bytes === undefined) {
+    bytes = Buffer.from(JSON.stringify(properties));
+    serialized.set(properties, bytes);
   }
   const text = JSON.stringify({ ...body, FieldProperties: PLACEHOLDER });
   // The last occurrence is ours: only _Links, which the server writes, comes after it.
   const at = text.lastIndexOf(PLACEHOLDER_JSON);
-  return `${text.slice(0, at)}"FieldProperties":${json}${text.slice(at + PLACEHOLDER_JSON.length)}`;
+  return Buffer.concat([
+    Buffer.from(`${text.slice(0, at)}"FieldProperties":`),
+    bytes,
+    Buffer.from(text.slice(at + PLACEHOLDER_JSON.length)),
+  ]);
 }
 
 /** Writes an entity as the request asked: format, zone and selection. */
@@ -202,6 +207,6 @@ export function sendEntity(c: Context<ApiEnv>, entity: object, status: Contentfu
     c.header('SO-TimeZone', output.timeZone);
   }
   if (output.select) body = applySelect(body, output.select);
-  const text = output.format === 'xml' ? toXml('ChatSessionEntity', body) : stringifyEntity(body);
-  return c.body(text, status, { 'Content-Type': output.contentType });
+  const answer = output.format === 'xml' ? toXml('ChatSessionEntity', body) : entityJson(body);
+  return c.body(answer, status, { 'Content-Type': output.contentType });
 }
