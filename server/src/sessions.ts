@@ -125,6 +125,7 @@ export async function createSession(
   // A visitor's session waits for an agent; an agent may file one in any state.
   if (caller.kind === 'visitor') values.Status = ChatSessionStatus.InQueue;
   const sessionKey = nanoid();
+  const sessionKeyHash = hashSessionKey(sessionKey);
   let topic: TopicRules;
   // What the values refer to is checked in the transaction that inserts them, so a topic or
   // agent changed in between, by another request or process, cannot let a wrong one in.
@@ -134,7 +135,7 @@ export async function createSession(
       throw forbidden(undefined, 'originTopic', crossOrigin, topic.id);
     }
     const now = deps.now();
-    return sessionRow(values, { sessionKeyHash: hashSessionKey(sessionKey), customerHost, whenRequested: now, now });
+    return sessionRow(values, { sessionKeyHash, customerHost, whenRequested: now, now });
   });
   return { row, collectConsent: topic!.collect_consent === 1, sessionKey };
 }
