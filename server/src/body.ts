@@ -207,7 +207,7 @@ async function readBytes(c: Context): Promise<Uint8Array> {
     for await (const chunk of source) collected.add(chunk);
   } catch (error) {
     if (error instanceof ApiError) throw error;
-    throw badRequest('bodyIncomplete');
+    throw badRequest('bodyIncomplete'); // the client went away mid-body
   }
   return collected.bytes();
 }

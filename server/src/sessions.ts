@@ -2,7 +2,6 @@
  * Creating, reading, replacing and deleting chat sessions: the rules every route that touches
  * a session shares, whatever URL or body format it came through.
  */
-import { timingSafeEqual } from 'node:crypto';
 import type { Context } from 'hono';
 import { nanoid } from 'nanoid';
 import {
@@ -16,7 +15,7 @@ import {
   type FieldError,
   type FieldValues,
 } from '@chatline/shared';
-import { sha256, type Caller } from './auth.ts';
+import { sameSecret, sha256, type Caller } from './auth.ts';
 import type { ApiEnv } from './env.ts';
 import { clientAddress } from './client-address.ts';
 import { sessionRow, toEntity } from './entity.ts';
@@ -43,15 +42,13 @@ function topicAllows(deps: SessionDeps, topic: TopicRules, origin: string): bool
   return topic.allowed_origins.split(/\s+/).includes(origin);
 }
 
-export const hashSessionKey = sha256;
-
 /**
  * Whether `key` is the session's key: its hash is compared with the stored one in constant
  * time, so the answer's timing tells nothing about how much of a guess was right.
  */
 export function sessionKeyMatches(row: SessionRow, key: string): boolean {
   if (!row.session_key_hash || key.length > 256) return false;
-  return timingSafeEqual(Buffer.from(hashSessionKey(key)), Buffer.from(row.session_key_hash));
+  return sameSecret(sha256(key), row.session_key_hash);
 }
 
 /** Validates a body as a whole entity for this caller, or throws the 400 or 403 it deserves. */
@@ -125,7 +122,7 @@ export async function createSession(
   // A visitor's session waits for an agent; an agent may file one in any state.
   if (caller.kind === 'visitor') values.Status = ChatSessionStatus.InQueue;
   const sessionKey = nanoid();
-  const sessionKeyHash = hashSessionKey(sessionKey);
+  const sessionKeyHash = sha256(sessionKey);
   let topic: TopicRules;
   // What the values refer to is checked in the transaction that inserts them, so a topic or
   // agent changed in between, by another request or process, cannot let a wrong one in.
