@@ -168,7 +168,8 @@ function applySelect(entity: Record<string, unknown>, select: Selection): Record
 
 const serialized = new WeakMap<object, Buffer>();
 const PLACEHOLDER = '\u0000FieldProperties\u0000';
-const PLACEHOLDER_JSON = `"FieldProperties":${JSON.stringify(PLACEHOLDER)}`;
+const PROPERTIES_KEY = '"FieldProperties":';
+const PLACEHOLDER_JSON = `${PROPERTIES_KEY}${JSON.stringify(PLACEHOLDER)}`;
 
 /**
  * JSON of an entity, as bytes. Its FieldProperties, the larger half of every answer, is one of
@@ -186,11 +187,15 @@ function entityJson(body: Record<string, unknown>): string | Buffer<ArrayBuffer>
   const text = JSON.stringify({ ...body, FieldProperties: PLACEHOLDER });
   // The last occurrence is ours: only _Links, which the server writes, comes after it.
   const at = text.lastIndexOf(PLACEHOLDER_JSON);
-  return Buffer.concat([
-    Buffer.from(`${text.slice(0, at)}"FieldProperties":`),
-    bytes,
-    Buffer.from(text.slice(at + PLACEHOLDER_JSON.length)),
-  ]);
+  const head = text.slice(0, at + PROPERTIES_KEY.length);
+  const tail = text.slice(at + PLACEHOLDER_JSON.length);
+  // Every byte is written below, so the buffer needs no zeroing.
+  const headLength = Buffer.byteLength(head);
+  const answer = Buffer.allocUnsafe(headLength + bytes.length + Buffer.byteLength(tail));
+  answer.write(head, 0);
+  bytes.copy(answer, headLength);
+  answer.write(tail, headLength + bytes.length);
+  return answer;
 }
 
 /** Writes an entity as the request asked: format, zone and selection. */
