@@ -171,6 +171,25 @@ describe('the SQLite store', () => {
     store.close();
   });
 
+  it("reads a topic's rules afresh for each group, so a change by another process counts from the next group", async () => {
+    const path = join(dir, 'chat.db');
+    const store = openStore(path);
+    const other = new Database(path);
+    const seen: number[] = [];
+    const create = () =>
+      store.createSession(() => {
+        seen.push(store.getTopicRules(1)!.collect_consent);
+        return newSession(1, 'Visitor');
+      });
+    await Promise.all([create(), create()]);
+    other.prepare('UPDATE chat_topic SET collect_consent = 1 - collect_consent WHERE id = 1').run();
+    await Promise.all([create(), create()]);
+    const before = seen[0]!;
+    expect(seen).toEqual([before, before, 1 - before, 1 - before]);
+    other.close();
+    store.close();
+  });
+
   it('commits creates still waiting for their turn when it is closed', async () => {
     const path = join(dir, 'chat.db');
     const store = openStore(path);

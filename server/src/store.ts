@@ -109,6 +109,7 @@ export type ChatStore = {
   /** Returns false when there is no such session. */
   deleteSession(id: number): boolean;
   getTopic(id: number): TopicRow | null;
+  /** Inside a create's `make`, read once per group: no topic changes while the group holds the lock. */
   getTopicRules(id: number): TopicRules | null;
   /** Whether any topic lists this origin. */
   anyTopicAllows(origin: string): boolean;
@@ -184,7 +185,7 @@ export function openStore(path: string, { busyTimeout = 5000, synchronous = 'NOR
      VALUES (${insertColumns.map(() => '?').join(', ')},
              coalesce((SELECT waiting FROM chat_queue WHERE topic_id = ?), 0) + 1)
      RETURNING id, initial_queue_pos`,
-  );
+  ).raw();
   const insertValues = (row: NewSessionRow) => {
     const values: unknown[] = insertColumns.map((column) => row[column as keyof NewSessionRow]);
     values.push(row.topic_id);
@@ -247,15 +248,20 @@ export function openStore(path: string, { busyTimeout = 5000, synchronous = 'NOR
     error?: unknown;
   };
   let pending: PendingCreate[] = [];
+  // While a group's transaction holds the write lock no topic can change, so its creates read
+  // each topic's rules once.
+  let groupTopics: Map<number, TopicRules | null> | null = null;
+  const readTopicRules = (id: number) => (selectTopicRules.get(id) as TopicRules | undefined) ?? null;
   const insertGroup = db.transaction((group: PendingCreate[]) => {
+    groupTopics = new Map();
     for (const create of group) {
       try {
         const row = create.make();
-        const { id, initial_queue_pos } = insertSession.get(insertValues(row)) as Pick<SessionRow, 'id' | 'initial_queue_pos'>;
+        const [id, position] = insertSession.get(insertValues(row)) as [number, number];
         // The fresh row becomes the stored row.
         const stored = row as SessionRow;
         stored.id = id;
-        stored.initial_queue_pos = initial_queue_pos;
+        stored.initial_queue_pos = position;
         create.row = stored;
       } catch (error) {
         // A failed statement undoes itself only; should SQLite have ended the whole transaction
@@ -272,6 +278,8 @@ export function openStore(path: string, { busyTimeout = 5000, synchronous = 'NOR
       insertGroup.immediate(group);
     } catch (error) {
       for (const create of group) create.error = error;
+    } finally {
+      groupTopics = null;
     }
     for (const create of group) {
       if (create.error === undefined) create.resolve(create.row!);
@@ -289,7 +297,12 @@ export function openStore(path: string, { busyTimeout = 5000, synchronous = 'NOR
       updateSession.run({ ...row, id }).changes > 0 ? (selectSession.get(id) as SessionRow) : null,
     deleteSession: (id) => deleteSession.run(id).changes > 0,
     getTopic: (id) => (selectTopic.get(id) as TopicRow | undefined) ?? null,
-    getTopicRules: (id) => (selectTopicRules.get(id) as TopicRules | undefined) ?? null,
+    getTopicRules: (id) => {
+      if (groupTopics === null) return readTopicRules(id);
+      let rules = groupTopics.get(id);
+      if (rules === undefined) groupTopics.set(id, (rules = readTopicRules(id)));
+      return rules;
+    },
     anyTopicAllows: (origin) => selectTopicAllowing.get(origin) !== undefined,
     listTopics: () => selectTopics.all() as TopicRow[],
     createTopic: (topic) => selectTopic.get(insertTopic.run(topic).lastInsertRowid) as TopicRow,
