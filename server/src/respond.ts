@@ -166,36 +166,30 @@ function applySelect(entity: Record<string, unknown>, select: Selection): Record
   return result;
 }
 
-const serialized = new WeakMap<object, Buffer>();
+const serialized = new WeakMap<object, string>();
 const PLACEHOLDER = '\u0000FieldProperties\u0000';
 const PROPERTIES_KEY = '"FieldProperties":';
 const PLACEHOLDER_JSON = `${PROPERTIES_KEY}${JSON.stringify(PLACEHOLDER)}`;
 
 /**
- * JSON of an entity, as bytes. Its FieldProperties, the larger half of every answer, is one of
- * the few shared objects entity.ts builds: that part is serialized and encoded once, and only
- * the rest is encoded per answer (a string would be measured and encoded whole by Node).
+ * JSON of an entity. Its FieldProperties, the larger half of every answer, is one of the few
+ * shared objects entity.ts builds: that part is serialized once and spliced into the JSON of
+ * the rest. The answer stays a string: Node copies a string straight into the socket's write,
+ * while a fresh 5 kB buffer per answer is one more ArrayBuffer for the garbage collector, and
+ * measured slower.
  */
-function entityJson(body: Record<string, unknown>): string | Buffer<ArrayBuffer> {
+function entityJson(body: Record<string, unknown>): string {
   const properties = body.FieldProperties;
   if (typeof properties !== 'object' || properties === null) return JSON.stringify(body);
-  let bytes = serialized.get(properties);
-  if (bytes === undefined) {
-    bytes = Buffer.from(JSON.stringify(properties));
-    serialized.set(properties, bytes);
+  let propertiesJson = serialized.get(properties);
+  if (propertiesJson === undefined) {
+    propertiesJson = JSON.stringify(properties);
+    serialized.set(properties, propertiesJson);
   }
   const text = JSON.stringify({ ...body, FieldProperties: PLACEHOLDER });
   // The last occurrence is ours: only _Links, which the server writes, comes after it.
   const at = text.lastIndexOf(PLACEHOLDER_JSON);
-  const head = text.slice(0, at + PROPERTIES_KEY.length);
-  const tail = text.slice(at + PLACEHOLDER_JSON.length);
-  // Every byte is written below, so the buffer needs no zeroing.
-  const headLength = Buffer.byteLength(head);
-  const answer = Buffer.allocUnsafe(headLength + bytes.length + Buffer.byteLength(tail));
-  answer.write(head, 0);
-  bytes.copy(answer, headLength);
-  answer.write(tail, headLength + bytes.length);
-  return answer;
+  return text.slice(0, at + PROPERTIES_KEY.length) + propertiesJson + text.slice(at + PLACEHOLDER_JSON.length);
 }
 
 /** Writes an entity as the request asked: format, zone and selection. */
