@@ -63,11 +63,15 @@ const shapeOf = (names: readonly string[]): Record<string, unknown> =>
   Object.fromEntries(names.map((name) => [name, null]));
 
 const writableFields = chatSessionFields.filter((spec) => spec.writer !== 'server');
+// The id and the queue position are there too, unset, for the store to fill in once the row
+// is inserted: added later, they would turn the row into a dictionary after all.
 const rowShape = shapeOf([
+  'id',
   ...writableFields.map((spec) => spec.column),
   'customer_host',
   'when_requested',
   'session_key_hash',
+  'initial_queue_pos',
   'updated_at',
 ]);
 
@@ -208,9 +212,9 @@ export function toEntity(row: SessionRow, options: EntityOptions): ChatSessionEn
 /** A new entity with default values, not saved: what `GET /ChatSession/default` answers. */
 export function defaultEntity(caller: CallerKind, language: Language = 'en'): ChatSessionEntity {
   const row = {
+    ...sessionRow({}, { sessionKeyHash: null, customerHost: null, whenRequested: null, now: 0 }),
     id: 0,
     initial_queue_pos: 0,
-    ...sessionRow({}, { sessionKeyHash: null, customerHost: null, whenRequested: null, now: 0 }),
   } as SessionRow;
   return toEntity(row, { caller, collectConsent: true, associate: () => null, language });
 }
