@@ -21,6 +21,11 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 3);
 /** Each load run first runs this long unmeasured, so the figures are the steady state, not V8 warming up. */
 const WARMUP_S = 1;
+/**
+ * A fresh server first takes this much load of each kind unmeasured: V8 goes on optimizing
+ * its hot paths for seconds after it starts, which would count against the first pairs only.
+ */
+const SERVER_WARMUP_S = 4;
 const WIDGET_LOADS = 15;
 /**
  * Each pair is measured this many times, alternating, and the median of the pairs' ratios
@@ -100,13 +105,13 @@ function startBenchServer(dbPath: string): Promise<Server> {
 
 type Load = { rps: number; p50: number; p99: number; errors: number };
 
-async function load(url: string, connections: number, create: boolean): Promise<Load> {
+async function load(url: string, connections: number, create: boolean, duration = DURATION_S): Promise<Load> {
   // autocannon's `warmup` option is missing from its type definitions.
   const options: autocannon.Options & { warmup: { connections: number; duration: number } } = {
     url: `${url}${create ? '/api/v1/ChatSession' : '/bench/noop'}`,
     method: 'POST',
     connections,
-    duration: DURATION_S,
+    duration,
     warmup: { connections, duration: WARMUP_S },
     headers: { 'content-type': 'application/json' },
     body: visitorBody,
@@ -122,6 +127,11 @@ async function load(url: string, connections: number, create: boolean): Promise<
     p99: result.latency.p99,
     errors: result.errors + result.timeouts + wrong,
   };
+}
+
+/** Runs both kinds of load on a fresh server, unmeasured. */
+async function warmUp(url: string): Promise<void> {
+  for (const create of [false, true]) await load(url, 10, create, SERVER_WARMUP_S);
 }
 
 /** A database with `total` sessions in topic 1, `waiting` of them InQueue. */
@@ -263,6 +273,7 @@ async function main() {
 
   // 1. Creates against the no-op baseline, on one server, at 10 and 50 connections.
   const server = await startBenchServer(join(work, 'throughput.db'));
+  await warmUp(server.url);
   const pairs: Record<number, { noop: Load; create: Load; ratio: number }> = {};
   // Latency is the median over the rounds' create runs, each percentile on its own: a slow
   // stretch of the machine in one run says nothing about the server.
