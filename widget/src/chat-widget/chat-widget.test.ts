@@ -87,6 +87,31 @@ describe('<chat-widget>', () => {
     expect(element.shadowRoot!.querySelector('form')).to.equal(null);
   });
 
+  it('reads no storage and sends no request in the task that puts it on the page', async () => {
+    const calls: string[] = [];
+    const fetchBefore = window.fetch;
+    const getItemBefore = Storage.prototype.getItem;
+    window.fetch = (...args) => (calls.push('fetch'), fetchBefore(...args));
+    Storage.prototype.getItem = function (key) {
+      calls.push('storage');
+      return getItemBefore.call(this, key);
+    };
+    try {
+      const element = document.createElement('chat-widget') as ChatWidget;
+      element.setAttribute('server-url', serverUrl);
+      element.topicId = topicId;
+      document.body.append(element);
+      // The page's task goes on undisturbed: the widget's first work waits for a task of its own.
+      expect(calls).to.deep.equal([]);
+      await waitUntil(() => element.shadowRoot!.querySelector('.launcher'), 'the launcher appears');
+      expect(calls).to.include.members(['fetch', 'storage']);
+      element.remove();
+    } finally {
+      window.fetch = fetchBefore;
+      Storage.prototype.getItem = getItemBefore;
+    }
+  });
+
   it('opens a labelled panel with the pre-chat form, every input with a visible label', async () => {
     const element = await mount(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
     const root = await openWidget(element);

@@ -142,8 +142,14 @@ export class ChatWidget extends LitElement {
 
   override connectedCallback() {
     super.connectedCallback();
-    void this.resume();
-    if (!this.topicRequested) void this.loadTopic();
+    // Reading storage and starting the first request take milliseconds each on a slow device,
+    // and the task that connects the element is often the page's own loading task: they wait
+    // for a task of their own, so the page stays free to answer input in between.
+    setTimeout(() => {
+      if (!this.isConnected) return;
+      void this.resume();
+      if (!this.topicRequested) void this.loadTopic();
+    });
   }
 
   override willUpdate(changed: PropertyValues<this>) {
