@@ -18,7 +18,7 @@ import { compileServer } from '../build.ts';
 import { openStore } from '../src/store.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const DURATION_S = Number(process.env.BENCH_SECONDS ?? 3);
+const DURATION_S = Number(process.env.BENCH_SECONDS ?? 2);
 /** Each load run first runs this long unmeasured, so the figures are the steady state, not V8 warming up. */
 const WARMUP_S = 1;
 /**
@@ -30,9 +30,9 @@ const WIDGET_LOADS = 15;
 /**
  * Each pair is measured this many times, alternating, and the median of the pairs' ratios
  * reported: on a shared machine one run's speed can differ from the next by half, so many
- * short pairs say more than a few long ones.
+ * short pairs say more than a few long ones (eleven pairs of 2 s take as long as seven of 3 s).
  */
-const ROUNDS = 7;
+const ROUNDS = 11;
 const work = mkdtempSync(join(tmpdir(), 'chatline-bench-'));
 
 const visitorBody = JSON.stringify({
