@@ -86,11 +86,13 @@ export const chatSessionFields: readonly FieldSpec[] = [
 ];
 
 // Pure: a bundle that never looks fields up by name (the widget) leaves the table out.
+const byName = /* @__PURE__ */ new Map<string, FieldSpec>(/* @__PURE__ */ chatSessionFields.map((spec) => [spec.name, spec]));
 const byLowerName = /* @__PURE__ */ new Map(/* @__PURE__ */ chatSessionFields.map((spec) => [spec.name.toLowerCase(), spec]));
 
 /** The field for a wire name in any case (`customerEmail`, `CUSTOMEREMAIL`), or undefined. */
 export function fieldByName(name: string): FieldSpec | undefined {
-  return byLowerName.get(name.toLowerCase());
+  // Most clients spell names as the WebAPI does: that lookup needs no new lower-case string.
+  return byName.get(name) ?? byLowerName.get(name.toLowerCase());
 }
 
 /** The fields an anonymous visitor may set: what the pre-chat form offers. */
