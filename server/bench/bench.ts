@@ -423,7 +423,8 @@ async function main() {
   writeFileSync(
     join(root, 'BENCHMARKS.md'),
     `# Benchmarks\n\nMeasured by \`npm run bench\` on ${machine}; load runs of ${DURATION_S} s after ${WARMUP_S} s of warm-up, with autocannon, ` +
-      `server and load generator on the same machine, over loopback.\n\n${table}\n`,
+      `server and load generator on the same machine, over loopback. Each server first takes ${SERVER_WARMUP_S} s of each load ` +
+      `unmeasured; pairs take turns at going first, and the two seeded servers are loaded at the same moments.\n\n${table}\n`,
   );
 }
 
