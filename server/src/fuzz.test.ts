@@ -44,12 +44,15 @@ const anyValue = fc.oneof(
 
 const entityLike = fc.dictionary(fieldName, anyValue, { maxKeys: 12 });
 
+/** A value as form or XML text. Objects go as JSON: String() throws on the prototype-less ones fast-check makes. */
+const asText = (value: unknown) => (typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value));
+
 const xmlText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 const xmlBody = fc.oneof(
   entityLike.map(
     (entity) =>
       `<ChatSessionEntity>${Object.entries(entity)
-        .map(([key, value]) => `<${key.replace(/[^\w]/g, '')}>${xmlText(String(value))}</${key.replace(/[^\w]/g, '')}>`)
+        .map(([key, value]) => `<${key.replace(/[^\w]/g, '')}>${xmlText(asText(value))}</${key.replace(/[^\w]/g, '')}>`)
         .join('')}</ChatSessionEntity>`,
   ),
   fc.string({ maxLength: 200 }),
@@ -57,7 +60,7 @@ const xmlBody = fc.oneof(
 );
 
 const formBody = fc.oneof(
-  entityLike.map((entity) => new URLSearchParams(Object.entries(entity).map(([k, v]): [string, string] => [k, String(v)])).toString()),
+  entityLike.map((entity) => new URLSearchParams(Object.entries(entity).map(([k, v]): [string, string] => [k, asText(v)])).toString()),
   fc.string({ maxLength: 200 }),
 );
 
