@@ -56,6 +56,7 @@ export type TopicRow = {
   welcome_message: string;
   language: string;
   widget_required_fields: number;
+  widget_hidden_fields: number;
   widget_welcome_title: string;
   widget_welcome_message: string;
   widget_color: string;
@@ -199,7 +200,7 @@ export function openStore(path: string, { busyTimeout = 5000, synchronous = 'NOR
   const selectTopics = db.prepare('SELECT * FROM chat_topic ORDER BY id');
   const topicColumns = [
     'name', 'collect_consent', 'allowed_origins', 'description', 'welcome_message', 'language',
-    'widget_required_fields', 'widget_welcome_title', 'widget_welcome_message', 'widget_color',
+    'widget_required_fields', 'widget_hidden_fields', 'widget_welcome_title', 'widget_welcome_message', 'widget_color',
     'widget_consent_text', 'widget_privacy_policy_url',
   ];
   const insertTopic = db.prepare(

@@ -21,6 +21,7 @@ const rentals = {
   AllowedOrigins: ['https://rent.example'],
   Widget: {
     RequiredFields: 'Email, Name',
+    HiddenFields: 'Phone, Alias',
     WelcomeTitle: 'Rent a bike',
     WelcomeMessage: 'We answer within minutes.',
     Color: '#0B6E4F',
@@ -46,7 +47,12 @@ describe('the ChatTopic resource', () => {
     expect(list.map((t: { Name: string }) => t.Name)).toEqual(['General', 'Rentals']);
 
     const replaced = await json(await asAgent('PUT', `/api/v1/ChatTopic/${topic.ChatTopicId}`, { name: 'Rentals and tours', widget: { requiredFields: 'Phone' } }));
-    expect(replaced).toMatchObject({ Name: 'Rentals and tours', Description: '', AllowedOrigins: [], Widget: { RequiredFields: 'Phone', Color: '' } });
+    expect(replaced).toMatchObject({
+      Name: 'Rentals and tours',
+      Description: '',
+      AllowedOrigins: [],
+      Widget: { RequiredFields: 'Phone', HiddenFields: 'Company', Color: '' },
+    });
 
     expect((await asAgent('DELETE', `/api/v1/ChatTopic/${topic.ChatTopicId}`)).status).toBe(204);
     expect((await asAgent('GET', `/api/v1/ChatTopic/${topic.ChatTopicId}`)).status).toBe(404);
@@ -60,6 +66,8 @@ describe('the ChatTopic resource', () => {
     [{ Name: 'A', AllowedOrigins: ['https://ok.example/path'] }, 'AllowedOrigins'],
     [{ Name: 'A', AllowedOrigins: 'https://ok.example' }, 'AllowedOrigins'],
     [{ Name: 'A', Widget: { RequiredFields: 'Email, Shoe size' } }, 'Widget/RequiredFields'],
+    [{ Name: 'A', Widget: { HiddenFields: 'Email, Hobbies' } }, 'Widget/HiddenFields'],
+    [{ Name: 'A', Widget: { HiddenFields: 1024 } }, 'Widget/HiddenFields'],
     [{ Name: 'A', Widget: { Color: 'blue' } }, 'Widget/Color'],
     [{ Name: 'A', Widget: { PrivacyPolicyUrl: 'javascript:alert(1)' } }, 'Widget/PrivacyPolicyUrl'],
     [{ Name: 'A', Widget: { ConsentText: 'ok\u0000' } }, 'Widget/ConsentText'],
@@ -88,6 +96,7 @@ describe('GET /api/v1/ChatTopic/{id}/widget', () => {
     const info = await json(response);
     expect(Object.keys(info)).toEqual(['ChatTopicId', 'Name', 'WelcomeMessage', 'Language', 'CollectConsent', 'Widget']);
     expect(info.Widget.RequiredFields).toBe('Email, Name');
+    expect(info.Widget.HiddenFields).toBe('Phone, Alias');
     expect(JSON.stringify(info)).not.toContain('AllowedOrigins');
     expect(JSON.stringify(info)).not.toContain('Description');
     expect((await t.call('GET', `/api/v1/ChatTopic/${id}/widget`, { headers: { Origin: 'https://evil.example' } })).status).toBe(403);

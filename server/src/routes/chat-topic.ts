@@ -1,8 +1,11 @@
 import { Hono } from 'hono';
 import {
+  DEFAULT_HIDDEN_FIELDS,
   formatRequiredFields,
+  formatWidgetFields,
   hasBadCharacters,
   parseRequiredFields,
+  parseWidgetFields,
   type ChatTopicEntity,
   type ChatTopicWidgetInfo,
   type FieldError,
@@ -24,6 +27,7 @@ export function toTopicWidgetInfo(row: TopicRow): ChatTopicWidgetInfo {
     CollectConsent: row.collect_consent === 1,
     Widget: {
       RequiredFields: formatRequiredFields(row.widget_required_fields),
+      HiddenFields: formatWidgetFields(row.widget_hidden_fields),
       WelcomeTitle: row.widget_welcome_title,
       WelcomeMessage: row.widget_welcome_message,
       Color: row.widget_color,
@@ -49,6 +53,7 @@ const defaultTopic: TopicFields = {
   welcome_message: '',
   language: '',
   widget_required_fields: 0,
+  widget_hidden_fields: DEFAULT_HIDDEN_FIELDS,
   widget_welcome_title: '',
   widget_welcome_message: '',
   widget_color: '',
@@ -146,6 +151,12 @@ function readTopic(body: Record<string, unknown>, base: TopicFields): TopicField
         const mask = parseRequiredFields(required);
         if (mask === undefined) fail('Widget/RequiredFields', 'type');
         else topic.widget_required_fields = mask;
+      }
+      const hidden = member(w, 'HiddenFields');
+      if (hidden !== undefined && hidden !== null) {
+        const mask = parseWidgetFields(hidden);
+        if (mask === undefined) fail('Widget/HiddenFields', 'type');
+        else topic.widget_hidden_fields = mask;
       }
       set('widget_welcome_title', text('Widget/WelcomeTitle', member(w, 'WelcomeTitle'), 100));
       set('widget_welcome_message', text('Widget/WelcomeMessage', member(w, 'WelcomeMessage'), 1024));
