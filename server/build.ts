@@ -24,7 +24,7 @@ export async function compileServer(entryPoints: string[], outdir: string): Prom
     sourcemap: true,
     logLevel: 'warning',
   });
-  cpSync(`${root}server/src/migrations`, `${root}${outdir}/migrations`, { recursive: true });
+  cpSync(`${root}server/src/store/sqlite/migrations`, `${root}${outdir}/migrations`, { recursive: true });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -5,12 +5,14 @@
  */
 import { serve } from '@hono/node-server';
 import { createApp } from '../src/app.ts';
-import { loadAssets } from '../src/assets.ts';
-import { openStore } from '../src/store.ts';
+import { inProcessBus } from '../src/chat/events.ts';
+import { createChat } from '../src/chat/index.ts';
+import { loadAssets } from '../src/middleware/assets.ts';
+import { openSqliteStore } from '../src/store/sqlite/store.ts';
 
-const store = openStore(process.env.CHAT_DB ?? ':memory:', { synchronous: process.env.CHAT_DB_SYNC === 'full' ? 'FULL' : 'NORMAL' });
+const store = openSqliteStore(process.env.CHAT_DB ?? ':memory:', { synchronous: process.env.CHAT_DB_SYNC === 'full' ? 'FULL' : 'NORMAL' });
 const app = createApp({
-  store,
+  chat: createChat({ store, bus: inProcessBus() }),
   assets: loadAssets(new URL('../public', import.meta.url).pathname),
   logError: () => {},
   // Every load comes from 127.0.0.1: the per-address limit would measure itself.
@@ -21,7 +23,4 @@ app.post('/bench/noop', (c) => c.body(null, 204));
 const server = serve({ fetch: app.fetch, port: Number(process.env.PORT ?? 0), hostname: '127.0.0.1' }, (info) => {
   console.log(`listening on http://127.0.0.1:${info.port}`);
 });
-process.on('SIGTERM', () => server.close(() => {
-  store.close();
-  process.exit(0);
-}));
+process.on('SIGTERM', () => server.close(() => void store.close().then(() => process.exit(0))));

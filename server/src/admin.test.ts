@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore } from './store.ts';
+import { openSqliteStore } from './store/sqlite/store.ts';
 import { runAdmin, startServer } from './testing/server-process.ts';
 
 let dir: string;
@@ -54,9 +54,9 @@ describe('npm run admin', () => {
       const server = await startServer({ ...env, CHAT_ADMIN_USER: 'admin', CHAT_ADMIN_PASSWORD: password });
       await server.stop();
     }
-    const store = openStore(env.CHAT_DB!);
-    expect(store.listAssociates().map((agent) => agent.user_name)).toEqual(['admin']);
-    store.close();
+    const store = openSqliteStore(env.CHAT_DB!);
+    expect((await store.listAgents()).map((agent) => agent.userName)).toEqual(['admin']);
+    await store.close();
     const server = await startServer(env);
     try {
       const login = (password: string) =>

@@ -7,10 +7,16 @@
  */
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { addAgent, AgentError, createToken } from './agents.ts';
+import { ChatError } from './chat/errors.ts';
+import { inProcessBus } from './chat/events.ts';
+import { createChat } from './chat/index.ts';
 import { configFromEnv, ConfigError } from './config.ts';
-import { MigrationError } from './migrate.ts';
-import { openStore } from './store.ts';
+import { render } from './http/i18n.ts';
+import { MigrationError } from './store/sqlite/migrate.ts';
+import { openSqliteStore } from './store/sqlite/store.ts';
+
+/** A problem the operator can fix, said in their words. */
+class AdminError extends Error {}
 
 const usage = `Usage:
   npm run admin -- add-agent <username> [--full-name "Full Name"]
@@ -22,7 +28,7 @@ add-agent reads the password from CHAT_PASSWORD, or asks for it.`;
 /** Asks for a password on the terminal without echoing it. */
 function askPassword(prompt: string): Promise<string> {
   if (!process.stdin.isTTY) {
-    return Promise.reject(new AgentError('No terminal to ask for the password: set CHAT_PASSWORD.'));
+    return Promise.reject(new AdminError('No terminal to ask for the password: set CHAT_PASSWORD.'));
   }
   return new Promise((resolve) => {
     const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
@@ -52,41 +58,44 @@ async function main(argv: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   const config = configFromEnv();
-  const store = openStore(config.dbPath);
+  const store = openSqliteStore(config.dbPath);
+  const { agents } = createChat({ store, bus: inProcessBus() });
   try {
     switch (command) {
       case 'add-agent': {
         if (!userName) break;
         const password = process.env.CHAT_PASSWORD ?? (await askPassword(`Password for ${userName}: `));
-        const agent = await addAgent(store, { userName, password, fullName: values['full-name'] ?? '' });
-        console.log(`Added agent ${agent.user_name} (AssociateId ${agent.id}).`);
+        const agent = await agents.add({ userName, password, fullName: values['full-name'] ?? '' });
+        console.log(`Added agent ${agent.userName} (AssociateId ${agent.id}).`);
         return 0;
       }
       case 'create-token': {
         if (!userName) break;
-        const agent = store.findAssociate(userName);
-        if (!agent) throw new AgentError(`There is no agent named "${userName}".`);
-        console.log(`A new Bearer token for ${agent.user_name}. It is shown once; keep it secret:`);
-        console.log(createToken(store, agent));
+        const agent = await agents.find(userName);
+        console.log(`A new Bearer token for ${agent.userName}. It is shown once; keep it secret:`);
+        console.log(await agents.createToken(agent));
         return 0;
       }
       case 'list-agents':
-        for (const agent of store.listAssociates()) {
-          console.log(`${agent.id}\t${agent.user_name}\t${agent.full_name}`);
+        for (const agent of await agents.all()) {
+          console.log(`${agent.id}\t${agent.userName}\t${agent.fullName}`);
         }
         return 0;
     }
     console.error(usage);
     return 2;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
-  if (error instanceof AgentError || error instanceof ConfigError || error instanceof MigrationError) {
+  if (error instanceof ChatError) {
+    console.error(`chatline admin: ${render(error.text)}`);
+    process.exitCode = 1;
+  } else if (error instanceof AdminError || error instanceof ConfigError || error instanceof MigrationError) {
     console.error(`chatline admin: ${error.message}`);
     process.exitCode = 1;
   } else {

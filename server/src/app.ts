@@ -1,30 +1,32 @@
+/** Builds the HTTP app from its parts. No I/O here: the entry file opens the store and starts listening. */
 import { Hono, type Context } from 'hono';
-import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
-import { serveAssets, type Asset } from './assets.ts';
-import { limitBody } from './body.ts';
+import { getPath } from 'hono/utils/url';
+import type { Chat } from './chat/index.ts';
 import type { Config } from './config.ts';
-import { errorBody, internalErrorBody, notFound } from './errors.ts';
-import { chooseLanguage } from './i18n.ts';
+import type { ApiEnv } from './http/context.ts';
+import { answerFor, internalErrorBody, notFoundPath } from './http/errors.ts';
+import { chooseLanguage } from './http/i18n.ts';
+import { sendJson } from './http/respond.ts';
+import { serveAssets, type Asset } from './middleware/assets.ts';
+import { authenticate } from './middleware/auth.ts';
+import { bodyLimit } from './middleware/body-limit.ts';
 import { jsonLogger, requestLog, securityHeaders, type Logger } from './middleware/observe.ts';
 import { originGuard } from './middleware/origin.ts';
-import { authenticate } from './auth.ts';
-import type { ApiEnv } from './env.ts';
-import { readOutputWishes, sendJson } from './respond.ts';
+import { rateLimiter } from './middleware/rate-limit.ts';
 import { agentsChatRoutes } from './routes/agents-chat.ts';
 import { associateRoutes } from './routes/associate.ts';
 import { authenticationRoutes } from './routes/authentication.ts';
 import { chatSessionRoutes } from './routes/chat-session.ts';
 import { chatTopicRoutes } from './routes/chat-topic.ts';
-import { rateLimiter } from './rate-limit.ts';
-import type { ChatStore } from './store.ts';
 
 export type AppDeps = {
-  store: ChatStore;
-  config?: Partial<Pick<Config, 'publicUrl' | 'trustProxy' | 'allowedOrigins' | 'appTokens' | 'rateLimit'>>;
+  /** The rules, over the store and the event bus (`createChat`). */
+  chat: Chat;
+  config?: Partial<Pick<Config, 'publicUrl' | 'trustProxy' | 'appTokens' | 'rateLimit'>>;
   /** The built widget and demo, by URL path; none when the widget has not been built. */
   assets?: Map<string, Asset>;
-  /** The server clock, in epoch milliseconds. */
+  /** The clock of the rate limit, in epoch milliseconds. */
   now?: () => number;
   /** Where unexpected errors are reported. */
   logError?: (error: unknown) => void;
@@ -32,19 +34,29 @@ export type AppDeps = {
   log?: Logger;
 };
 
-/** Builds the HTTP app. No I/O here: the entry file opens the store and starts listening. */
 export function createApp({
-  store,
+  chat,
   config = {},
   assets = new Map(),
   now = Date.now,
   logError = (error) => console.error(error),
   log = jsonLogger,
 }: AppDeps) {
-  const { publicUrl = null, trustProxy = 0, allowedOrigins = [], appTokens = [], rateLimit = 10 } = config;
-  const app = new Hono<ApiEnv>();
-  const defaultTopicOrigins = new Set(allowedOrigins);
-  const sessions = { store, trustProxy, publicUrl, now, limiter: rateLimiter(rateLimit), defaultTopicOrigins };
+  const { publicUrl = null, trustProxy = 0, appTokens = [], rateLimit = 10 } = config;
+
+  // SuperOffice's server matches paths in any case (`/api/v1/chatsession/1`): the API's paths
+  // are routed in the spelling the routes use. Assets keep their exact names.
+  const spelling = new Map<string, string>();
+  const app = new Hono<ApiEnv>({
+    getPath(request) {
+      const path = getPath(request);
+      if (!/^\/api\//i.test(path)) return path;
+      return path
+        .split('/')
+        .map((segment) => spelling.get(segment.toLowerCase()) ?? segment)
+        .join('/');
+    },
+  });
 
   /** The language of an error's words, also said in Content-Language so clients can tell. */
   const languageOf = (c: Context) => {
@@ -54,33 +66,34 @@ export function createApp({
   };
 
   app.onError((error, c) => {
-    if (error instanceof HTTPException) {
-      return sendJson(c, errorBody(error, c.req.path, languageOf(c), c.get('requestId')), error.status);
+    const answered = answerFor(error, c.req.path, languageOf(c), c.get('requestId'));
+    if (!answered) {
+      logError(error);
+      return sendJson(c, internalErrorBody(c.req.path, languageOf(c), c.get('requestId')), 500);
     }
-    logError(error);
-    return sendJson(c, internalErrorBody(c.req.path, languageOf(c), c.get('requestId')), 500);
+    if (answered.retryAfter !== undefined) c.header('Retry-After', String(answered.retryAfter));
+    return sendJson(c, answered.body, answered.status);
   });
 
   app.notFound((c) => {
-    const error = notFound('notFoundPath', c.req.method, c.req.path.slice(0, 256));
-    return sendJson(c, errorBody(error, c.req.path, languageOf(c), c.get('requestId')), 404);
+    const answered = answerFor(notFoundPath('notFoundPath', c.req.method, c.req.path.slice(0, 256)), c.req.path, languageOf(c), c.get('requestId'));
+    return sendJson(c, answered!.body, 404);
   });
 
   app.use(requestId(), requestLog({ log }), securityHeaders());
+  app.use('/api/*', originGuard({ policy: chat.origins, publicUrl }), bodyLimit(), authenticate({ agents: chat.agents, appTokens }));
 
-  app.use(
-    '/api/*',
-    originGuard({ isAllowed: (origin) => defaultTopicOrigins.has(origin) || store.anyTopicAllows(origin), publicUrl }),
-    limitBody(),
-    readOutputWishes(),
-    authenticate({ store, appTokens, now }),
-  );
+  app.route('/api/v1/ChatSession', chatSessionRoutes({ chat, publicUrl, trustProxy, limiter: rateLimiter(rateLimit), now }));
+  app.route('/api/v1/Agents/Chat', agentsChatRoutes({ chat, publicUrl, trustProxy }));
+  app.route('/api/v1/Authentication', authenticationRoutes({ chat }));
+  app.route('/api/v1/Associate', associateRoutes({ chat }));
+  app.route('/api/v1/ChatTopic', chatTopicRoutes({ chat, publicUrl }));
 
-  app.route('/api/v1/ChatSession', chatSessionRoutes(sessions));
-  app.route('/api/v1/Agents/Chat', agentsChatRoutes(sessions));
-  app.route('/api/v1/Authentication', authenticationRoutes({ store, now }));
-  app.route('/api/v1/Associate', associateRoutes({ store }));
-  app.route('/api/v1/ChatTopic', chatTopicRoutes({ store }));
+  for (const route of app.routes) {
+    for (const segment of route.path.split('/')) {
+      if (/^[A-Za-z][\w-]*$/.test(segment)) spelling.set(segment.toLowerCase(), segment);
+    }
+  }
 
   app.use('*', serveAssets(assets));
 

@@ -5,7 +5,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chatSessionFields } from '@chatline/shared';
-import { createToken } from './agents.ts';
 import { createTestApp, type TestApp } from './testing/test-app.ts';
 
 const RUNS = 300;
@@ -16,7 +15,7 @@ let sessionId: number;
 beforeAll(async () => {
   t = createTestApp();
   await t.agent('kari');
-  bearer = `Bearer ${createToken(t.store, t.store.findAssociate('kari')!)}`;
+  bearer = `Bearer ${await t.chat.agents.createToken((await t.store.findAgent('kari'))!)}`;
   const created = await t.postSession({ TopicId: 1, CustomerName: 'Ada', CustomerConsented: true });
   sessionId = ((await created.json()) as { ChatSessionId: number }).ChatSessionId;
 });

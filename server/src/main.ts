@@ -3,12 +3,16 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
-import { AgentError, ensureAgent } from './agents.ts';
 import { createApp } from './app.ts';
-import { loadAssets } from './assets.ts';
+import { ChatError } from './chat/errors.ts';
+import { inProcessBus } from './chat/events.ts';
+import { createChat } from './chat/index.ts';
 import { configFromEnv, ConfigError, type Config } from './config.ts';
-import { MigrationError } from './migrate.ts';
-import { openStore, type ChatStore } from './store.ts';
+import { render } from './http/i18n.ts';
+import { loadAssets } from './middleware/assets.ts';
+import { MigrationError } from './store/sqlite/migrate.ts';
+import { openSqliteStore } from './store/sqlite/store.ts';
+import type { ChatStore } from './store/types.ts';
 
 // dist/public beside the compiled server (dist/server), or from the source tree (server/src).
 const here = dirname(fileURLToPath(import.meta.url));
@@ -24,19 +28,21 @@ let config: Config;
 let store: ChatStore;
 try {
   config = configFromEnv();
-  store = openStore(config.dbPath, { synchronous: config.synchronous });
+  store = openSqliteStore(config.dbPath, { synchronous: config.synchronous });
 } catch (error) {
   if (error instanceof ConfigError || error instanceof MigrationError) fail(error.message);
   throw error;
 }
 
+const chat = createChat({ store, bus: inProcessBus(), allowedOrigins: config.allowedOrigins });
+
 if (config.admin) {
   try {
-    if (await ensureAgent(store, config.admin.userName, config.admin.password)) {
+    if (await chat.agents.ensure(config.admin.userName, config.admin.password)) {
       console.log(`chatline: created the agent ${config.admin.userName} from CHAT_ADMIN_USER`);
     }
   } catch (error) {
-    if (error instanceof AgentError) fail(`CHAT_ADMIN_USER: ${error.message}`);
+    if (error instanceof ChatError) fail(`CHAT_ADMIN_USER: ${render(error.text)}`);
     throw error;
   }
 }
@@ -46,7 +52,7 @@ if (!assets.has('/chat-widget.js')) {
   console.warn('chatline: the widget is not built, so /chat-widget.js is missing. Run "npm run build".');
 }
 
-const app = createApp({ store, config, assets });
+const app = createApp({ chat, config, assets });
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
   console.log(`chatline: listening on http://${host}:${info.port} (database ${config.dbPath})`);
@@ -64,9 +70,10 @@ function shutdown(signal: string) {
   console.log(`chatline: ${signal} received, finishing requests in flight`);
   // Stop accepting; requests already received are answered, then their sockets close.
   server.close(() => {
-    store.close();
-    console.log('chatline: stopped');
-    process.exit(0);
+    void store.close().then(() => {
+      console.log('chatline: stopped');
+      process.exit(0);
+    });
   });
   // Connections kept alive count as open until they are idle: close each as soon as it is,
   // rather than wait for the keep-alive timeout.
@@ -76,8 +83,7 @@ function shutdown(signal: string) {
   }
   setTimeout(() => {
     console.error('chatline: requests still open after 10 s, stopping anyway');
-    store.close();
-    process.exit(1);
+    void store.close().finally(() => process.exit(1));
   }, SHUTDOWN_GRACE_MS).unref();
 }
 

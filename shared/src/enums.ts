@@ -51,34 +51,41 @@ export function statusName(value: number): ChatSessionStatusName {
   return statusNameByValue.get(value) ?? 'Invalid';
 }
 
-const flagByLowerName = /* @__PURE__ */ new Map(
-  Object.entries(ChatSessionFlags).map(([name, bit]) => [name.toLowerCase(), bit]),
-);
-const allFlagsMask = /* @__PURE__ */ Object.values(ChatSessionFlags).reduce<number>((mask, bit) => mask | (1 << bit), 0);
+/** Each ChatSessionFlags name's bit in the stored mask. */
+export const ChatSessionFlagMasks: Readonly<Record<ChatSessionFlagName, number>> = {
+  CustomerIsTyping: 1 << ChatSessionFlags.CustomerIsTyping,
+  UserIsTyping: 1 << ChatSessionFlags.UserIsTyping,
+};
+
+type Flags = Readonly<Record<string, number>>;
 
 /**
- * The flags as a bit mask from their wire form: names separated by commas (any case, any
- * spacing, as the official client splits them on `/,\s*\/`) or the mask as a number.
+ * A mask from a flag enum's wire form: names separated by commas (any case, any spacing, as
+ * the official client splits them on `/,\s*\/`; `None` for none) or the mask as a number.
+ * Undefined when it is neither.
  */
-export function parseFlags(input: unknown): number | undefined {
-  if (typeof input === 'number') {
-    return Number.isInteger(input) && input >= 0 && (input & ~allFlagsMask) === 0 ? input : undefined;
-  }
+export function parseFlagNames(flags: Flags, input: unknown): number | undefined {
+  const all = Object.values(flags).reduce((mask, bit) => mask | bit, 0);
+  if (typeof input === 'number') return Number.isInteger(input) && input >= 0 && (input & ~all) === 0 ? input : undefined;
   if (typeof input !== 'string') return undefined;
   let mask = 0;
   for (const part of input.split(',')) {
     const name = part.trim().toLowerCase();
-    if (name === '') continue;
-    const bit = flagByLowerName.get(name);
+    if (name === '' || name === 'none') continue;
+    const bit = Object.entries(flags).find(([flag]) => flag.toLowerCase() === name)?.[1];
     if (bit === undefined) return undefined;
-    mask |= 1 << bit;
+    mask |= bit;
   }
   return mask;
 }
 
-export function formatFlags(mask: number): string {
-  return Object.entries(ChatSessionFlags)
-    .filter(([, bit]) => (mask & (1 << bit)) !== 0)
+/** The names of the mask's flags joined by `, `, as .NET's Enum.ToString() writes them; empty for none. */
+export function formatFlagNames(flags: Flags, mask: number): string {
+  return Object.entries(flags)
+    .filter(([, bit]) => (mask & bit) !== 0)
     .map(([name]) => name)
     .join(', ');
 }
+
+export const parseFlags = (input: unknown) => parseFlagNames(ChatSessionFlagMasks, input);
+export const formatFlags = (mask: number) => formatFlagNames(ChatSessionFlagMasks, mask);

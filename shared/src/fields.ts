@@ -1,8 +1,10 @@
 /**
- * The one table of ChatSession fields. Types, validation, rights, FieldProperties, `$select`,
- * XML order and the SQL column mapping all come from here: a field is added in one place.
+ * The entities' field tables: one descriptor per entity (ChatSession, ChatTopic), each a list
+ * of fields in the WebAPI's order. Types, validation, rights, FieldProperties, `$select`, XML
+ * order and the store's columns all come from here: a field is added in one place.
  */
-import type { ChatSessionFieldName } from './types.ts';
+import { ChatSessionFlagMasks } from './enums.ts';
+import { ChatTopicRequiredFields, ChatWidgetFields } from './topic.ts';
 
 export type FieldKind =
   | 'int32'
@@ -12,7 +14,9 @@ export type FieldKind =
   | 'status'
   | 'flags'
   | 'associate'
-  | 'reference';
+  | 'reference'
+  | 'origins'
+  | 'object';
 
 /**
  * Who may write a field: `server` values are always computed and ignored when sent,
@@ -20,79 +24,148 @@ export type FieldKind =
  */
 export type FieldWriter = 'server' | 'agent' | 'customer';
 
-export type FieldFormat = 'email' | 'phone';
+/** A rule for the text of a string field, beyond its length. */
+export type FieldFormat = 'email' | 'phone' | 'language' | 'color' | 'url';
 
 export type FieldSpec = {
-  readonly name: ChatSessionFieldName;
+  /** The wire name, as the WebAPI spells it. */
+  readonly name: string;
+  /** The member of the stored record that holds it (the store derives its column from it). */
+  readonly key: string;
   readonly kind: FieldKind;
   readonly writer: FieldWriter;
   /** Whether null is a valid value on the wire. */
   readonly nullable: boolean;
   /** For strings: the most characters the column holds (SuperOffice's schema). */
   readonly maxLength?: number;
+  /** For lists: the most items. */
+  readonly maxItems?: number;
   readonly format?: FieldFormat;
-  /** The SQL column that stores it. */
-  readonly column: string;
+  /** For flags: each name's bit. */
+  readonly flags?: Readonly<Record<string, number>>;
+  /** For objects: their own fields. */
+  readonly fields?: readonly FieldSpec[];
   /** FieldProperties' FieldType: the .NET type name SuperOffice reports. */
   readonly fieldType: string;
 };
 
+export type EntityDescriptor = {
+  /** The resource's name: `ChatSession`. */
+  readonly name: string;
+  /** The carrier's type name, the root of its XML: `ChatSessionEntity`. */
+  readonly xmlRoot: string;
+  readonly fields: readonly FieldSpec[];
+  /** The field for a wire name in any case (`customerEmail`), or a path into a nested object (`widget/color`). */
+  field(name: string): FieldSpec | undefined;
+};
+
+/** A descriptor whose lookups are built on first use, so a bundle that never looks fields up leaves them out. */
+export function defineEntity(name: string, xmlRoot: string, fields: readonly FieldSpec[]): EntityDescriptor {
+  let byName: Map<string, FieldSpec> | undefined;
+  let byLowerName: Map<string, FieldSpec> | undefined;
+  const lookup = (specs: readonly FieldSpec[], path: string): FieldSpec | undefined => {
+    const slash = path.indexOf('/');
+    const head = slash < 0 ? path : path.slice(0, slash);
+    const lower = head.toLowerCase();
+    const spec = specs.find((candidate) => candidate.name.toLowerCase() === lower);
+    if (slash < 0 || !spec?.fields) return slash < 0 ? spec : undefined;
+    return lookup(spec.fields, path.slice(slash + 1));
+  };
+  return {
+    name,
+    xmlRoot,
+    fields,
+    field(wireName) {
+      if (wireName.includes('/')) return lookup(fields, wireName);
+      byName ??= new Map(fields.map((spec) => [spec.name, spec]));
+      byLowerName ??= new Map(fields.map((spec) => [spec.name.toLowerCase(), spec]));
+      // Most clients spell names as the WebAPI does: that lookup needs no new lower-case string.
+      return byName.get(wireName) ?? byLowerName.get(wireName.toLowerCase());
+    },
+  };
+}
+
 const int32 = 'System.Int32';
 const text = 'System.String';
+const bool = 'System.Boolean';
 
 /**
  * The text a visitor types into the pre-chat form. The widget checks these by the same specs
  * without carrying the whole table (its size is a feature).
  */
 export const visitorTextFields = {
-  CustomerAlias: { name: 'CustomerAlias', kind: 'string', writer: 'customer', nullable: true, maxLength: 64, column: 'customer_alias', fieldType: text },
-  CustomerName: { name: 'CustomerName', kind: 'string', writer: 'customer', nullable: true, maxLength: 255, column: 'customer_name', fieldType: text },
-  CustomerEmail: { name: 'CustomerEmail', kind: 'string', writer: 'customer', nullable: true, maxLength: 255, format: 'email', column: 'customer_email', fieldType: text },
-  CustomerPhone: { name: 'CustomerPhone', kind: 'string', writer: 'customer', nullable: true, maxLength: 32, format: 'phone', column: 'customer_phone', fieldType: text },
-  FirstMessage: { name: 'FirstMessage', kind: 'string', writer: 'customer', nullable: true, maxLength: 1024, column: 'first_message', fieldType: text },
+  CustomerAlias: { name: 'CustomerAlias', key: 'customerAlias', kind: 'string', writer: 'customer', nullable: true, maxLength: 64, fieldType: text },
+  CustomerName: { name: 'CustomerName', key: 'customerName', kind: 'string', writer: 'customer', nullable: true, maxLength: 255, fieldType: text },
+  CustomerEmail: { name: 'CustomerEmail', key: 'customerEmail', kind: 'string', writer: 'customer', nullable: true, maxLength: 255, format: 'email', fieldType: text },
+  CustomerPhone: { name: 'CustomerPhone', key: 'customerPhone', kind: 'string', writer: 'customer', nullable: true, maxLength: 32, format: 'phone', fieldType: text },
+  CustomerCompanyName: { name: 'CustomerCompanyName', key: 'customerCompanyName', kind: 'string', writer: 'customer', nullable: true, maxLength: 255, fieldType: text },
+  FirstMessage: { name: 'FirstMessage', key: 'firstMessage', kind: 'string', writer: 'customer', nullable: true, maxLength: 1024, fieldType: text },
 } as const satisfies Record<string, FieldSpec>;
 
-/** In the reference page's order, which is also the XML element order. */
+/** The ChatSession fields, in the reference page's order, which is also the XML element order. */
 export const chatSessionFields: readonly FieldSpec[] = [
-  { name: 'ChatSessionId', kind: 'int32', writer: 'server', nullable: false, column: 'id', fieldType: int32 },
-  { name: 'TopicId', kind: 'int32', writer: 'customer', nullable: false, column: 'topic_id', fieldType: int32 },
-  { name: 'User', kind: 'associate', writer: 'agent', nullable: true, column: 'user_id', fieldType: 'Associate' },
-  { name: 'Person', kind: 'reference', writer: 'agent', nullable: true, column: 'person', fieldType: 'Person' },
+  { name: 'ChatSessionId', key: 'id', kind: 'int32', writer: 'server', nullable: false, fieldType: int32 },
+  { name: 'TopicId', key: 'topicId', kind: 'int32', writer: 'customer', nullable: false, fieldType: int32 },
+  { name: 'User', key: 'userId', kind: 'associate', writer: 'agent', nullable: true, fieldType: 'Associate' },
+  { name: 'Person', key: 'person', kind: 'reference', writer: 'agent', nullable: true, fieldType: 'Person' },
   visitorTextFields.CustomerAlias,
-  { name: 'CustomerHost', kind: 'string', writer: 'server', nullable: true, maxLength: 255, column: 'customer_host', fieldType: text },
+  { name: 'CustomerHost', key: 'customerHost', kind: 'string', writer: 'server', nullable: true, maxLength: 255, fieldType: text },
   visitorTextFields.CustomerName,
   visitorTextFields.CustomerEmail,
   visitorTextFields.CustomerPhone,
-  { name: 'CustomerConsented', kind: 'bool', writer: 'customer', nullable: false, column: 'customer_consented', fieldType: 'System.Boolean' },
-  { name: 'CustomerCompanyName', kind: 'string', writer: 'customer', nullable: true, maxLength: 255, column: 'customer_company_name', fieldType: text },
-  { name: 'Status', kind: 'status', writer: 'agent', nullable: false, column: 'status', fieldType: 'ChatSessionStatus' },
+  { name: 'CustomerConsented', key: 'customerConsented', kind: 'bool', writer: 'customer', nullable: false, fieldType: bool },
+  visitorTextFields.CustomerCompanyName,
+  { name: 'Status', key: 'status', kind: 'status', writer: 'agent', nullable: false, fieldType: 'ChatSessionStatus' },
   visitorTextFields.FirstMessage,
-  { name: 'LastMessage', kind: 'string', writer: 'agent', nullable: true, maxLength: 1024, column: 'last_message', fieldType: text },
-  { name: 'WhenRequested', kind: 'datetime', writer: 'server', nullable: true, column: 'when_requested', fieldType: 'System.DateTime' },
-  { name: 'WhenStarted', kind: 'datetime', writer: 'agent', nullable: true, column: 'when_started', fieldType: 'System.DateTime' },
-  { name: 'WhenEnded', kind: 'datetime', writer: 'agent', nullable: true, column: 'when_ended', fieldType: 'System.DateTime' },
-  { name: 'WhenIdle', kind: 'datetime', writer: 'agent', nullable: true, column: 'when_idle', fieldType: 'System.DateTime' },
-  { name: 'WhenFetched', kind: 'datetime', writer: 'agent', nullable: true, column: 'when_fetched', fieldType: 'System.DateTime' },
-  { name: 'SessionKey', kind: 'string', writer: 'server', nullable: true, maxLength: 255, column: 'session_key_hash', fieldType: text },
-  { name: 'InitialQueuePos', kind: 'int32', writer: 'server', nullable: false, column: 'initial_queue_pos', fieldType: int32 },
-  { name: 'AlertLevel', kind: 'int32', writer: 'agent', nullable: false, column: 'alert_level', fieldType: int32 },
-  { name: 'Rank', kind: 'int32', writer: 'agent', nullable: false, column: 'rank', fieldType: int32 },
-  { name: 'Flags', kind: 'flags', writer: 'agent', nullable: false, column: 'flags', fieldType: 'ChatSessionFlags' },
-  { name: 'Contact', kind: 'reference', writer: 'agent', nullable: true, column: 'contact', fieldType: 'Contact' },
-  { name: 'Project', kind: 'reference', writer: 'agent', nullable: true, column: 'project', fieldType: 'Project' },
-  { name: 'Sale', kind: 'reference', writer: 'agent', nullable: true, column: 'sale', fieldType: 'Sale' },
-  { name: 'Ticket', kind: 'reference', writer: 'agent', nullable: true, column: 'ticket', fieldType: 'Ticket' },
-  { name: 'TransferTo', kind: 'associate', writer: 'agent', nullable: true, column: 'transfer_to_id', fieldType: 'Associate' },
+  { name: 'LastMessage', key: 'lastMessage', kind: 'string', writer: 'agent', nullable: true, maxLength: 1024, fieldType: text },
+  { name: 'WhenRequested', key: 'whenRequested', kind: 'datetime', writer: 'server', nullable: true, fieldType: 'System.DateTime' },
+  { name: 'WhenStarted', key: 'whenStarted', kind: 'datetime', writer: 'agent', nullable: true, fieldType: 'System.DateTime' },
+  { name: 'WhenEnded', key: 'whenEnded', kind: 'datetime', writer: 'agent', nullable: true, fieldType: 'System.DateTime' },
+  { name: 'WhenIdle', key: 'whenIdle', kind: 'datetime', writer: 'agent', nullable: true, fieldType: 'System.DateTime' },
+  { name: 'WhenFetched', key: 'whenFetched', kind: 'datetime', writer: 'agent', nullable: true, fieldType: 'System.DateTime' },
+  // The record keeps only the key's hash; the clear key is answered once, to the creator.
+  { name: 'SessionKey', key: 'sessionKeyHash', kind: 'string', writer: 'server', nullable: true, maxLength: 255, fieldType: text },
+  { name: 'InitialQueuePos', key: 'initialQueuePos', kind: 'int32', writer: 'server', nullable: false, fieldType: int32 },
+  { name: 'AlertLevel', key: 'alertLevel', kind: 'int32', writer: 'agent', nullable: false, fieldType: int32 },
+  { name: 'Rank', key: 'rank', kind: 'int32', writer: 'agent', nullable: false, fieldType: int32 },
+  { name: 'Flags', key: 'flags', kind: 'flags', flags: ChatSessionFlagMasks, writer: 'agent', nullable: false, fieldType: 'ChatSessionFlags' },
+  { name: 'Contact', key: 'contact', kind: 'reference', writer: 'agent', nullable: true, fieldType: 'Contact' },
+  { name: 'Project', key: 'project', kind: 'reference', writer: 'agent', nullable: true, fieldType: 'Project' },
+  { name: 'Sale', key: 'sale', kind: 'reference', writer: 'agent', nullable: true, fieldType: 'Sale' },
+  { name: 'Ticket', key: 'ticket', kind: 'reference', writer: 'agent', nullable: true, fieldType: 'Ticket' },
+  { name: 'TransferTo', key: 'transferToId', kind: 'associate', writer: 'agent', nullable: true, fieldType: 'Associate' },
 ];
 
-// Pure: a bundle that never looks fields up by name (the widget) leaves the table out.
-const byName = /* @__PURE__ */ new Map<string, FieldSpec>(/* @__PURE__ */ chatSessionFields.map((spec) => [spec.name, spec]));
-const byLowerName = /* @__PURE__ */ new Map(/* @__PURE__ */ chatSessionFields.map((spec) => [spec.name.toLowerCase(), spec]));
+export const chatSession: EntityDescriptor = /* @__PURE__ */ defineEntity('ChatSession', 'ChatSessionEntity', chatSessionFields);
 
-/** The field for a wire name in any case (`customerEmail`, `CUSTOMEREMAIL`), or undefined. */
+/** ChatWidgetSettings: what the widget shows and asks for. */
+const chatWidgetFields: readonly FieldSpec[] = [
+  { name: 'RequiredFields', key: 'widgetRequiredFields', kind: 'flags', flags: ChatTopicRequiredFields, writer: 'agent', nullable: false, fieldType: 'WidgetRequiredFields' },
+  { name: 'HiddenFields', key: 'widgetHiddenFields', kind: 'flags', flags: ChatWidgetFields, writer: 'agent', nullable: false, fieldType: 'ChatWidgetFields' },
+  { name: 'WelcomeTitle', key: 'widgetWelcomeTitle', kind: 'string', writer: 'agent', nullable: false, maxLength: 100, fieldType: text },
+  { name: 'WelcomeMessage', key: 'widgetWelcomeMessage', kind: 'string', writer: 'agent', nullable: false, maxLength: 1024, fieldType: text },
+  { name: 'Color', key: 'widgetColor', kind: 'string', format: 'color', writer: 'agent', nullable: false, maxLength: 7, fieldType: text },
+  { name: 'ConsentText', key: 'widgetConsentText', kind: 'string', writer: 'agent', nullable: false, maxLength: 1024, fieldType: text },
+  { name: 'PrivacyPolicyUrl', key: 'widgetPrivacyPolicyUrl', kind: 'string', format: 'url', writer: 'agent', nullable: false, maxLength: 2048, fieldType: text },
+];
+
+/** The ChatTopic fields we keep, in SuperOffice's order; AllowedOrigins is our addition. */
+export const chatTopicFields: readonly FieldSpec[] = [
+  { name: 'ChatTopicId', key: 'id', kind: 'int32', writer: 'server', nullable: false, fieldType: int32 },
+  { name: 'Name', key: 'name', kind: 'string', writer: 'agent', nullable: false, maxLength: 50, fieldType: text },
+  { name: 'Description', key: 'description', kind: 'string', writer: 'agent', nullable: false, maxLength: 255, fieldType: text },
+  { name: 'WelcomeMessage', key: 'welcomeMessage', kind: 'string', writer: 'agent', nullable: false, maxLength: 1024, fieldType: text },
+  { name: 'Language', key: 'language', kind: 'string', format: 'language', writer: 'agent', nullable: false, maxLength: 16, fieldType: text },
+  { name: 'CollectConsent', key: 'collectConsent', kind: 'bool', writer: 'agent', nullable: false, fieldType: bool },
+  { name: 'AllowedOrigins', key: 'allowedOrigins', kind: 'origins', maxItems: 50, writer: 'agent', nullable: false, fieldType: 'System.String[]' },
+  { name: 'Widget', key: 'widget', kind: 'object', fields: chatWidgetFields, writer: 'agent', nullable: false, fieldType: 'ChatWidgetSettings' },
+];
+
+export const chatTopic: EntityDescriptor = /* @__PURE__ */ defineEntity('ChatTopic', 'ChatTopicEntity', chatTopicFields);
+
+/** The field for a ChatSession wire name in any case (`customerEmail`, `CUSTOMEREMAIL`), or undefined. */
 export function fieldByName(name: string): FieldSpec | undefined {
-  // Most clients spell names as the WebAPI does: that lookup needs no new lower-case string.
-  return byName.get(name) ?? byLowerName.get(name.toLowerCase());
+  return chatSession.field(name);
 }
 
 /** The fields an anonymous visitor may set: what the pre-chat form offers. */

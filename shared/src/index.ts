@@ -1,5 +1,6 @@
 export * from './enums.ts';
 export * from './fields.ts';
+export * from './members.ts';
 export * from './topic.ts';
 export * from './types.ts';
 export * from './validate.ts';

@@ -2,7 +2,8 @@
  * Chat topics: what the widget needs to lay out its form, and which customer fields a topic
  * requires or leaves out. Names are SuperOffice's (ChatTopicEntity, ChatWidgetSettings).
  */
-import type { ChatSessionFieldName } from './types.ts';
+import { formatFlagNames, parseFlagNames } from './enums.ts';
+import type { ChatSessionFieldName, FieldProperties, Links, TableRight } from './types.ts';
 
 /** ChatWidgetRequiredFields: on the wire as names separated by commas, `"Email, Phone"`. */
 export const ChatTopicRequiredFields = {
@@ -37,35 +38,10 @@ export const widgetFieldTargets: Record<ChatWidgetFieldName, ChatSessionFieldNam
 /** A topic leaves the company out of its form unless it says otherwise (or requires it). */
 export const DEFAULT_HIDDEN_FIELDS: number = ChatWidgetFields.Company;
 
-type Flags = Readonly<Record<string, number>>;
-
-/** The mask for `"Email, Phone"` (names in any case, `None` for none) or a number; undefined when it is neither. */
-function parseNames(flags: Flags, input: unknown): number | undefined {
-  const all = Object.values(flags).reduce((mask, bit) => mask | bit, 0);
-  if (typeof input === 'number') return Number.isInteger(input) && input >= 0 && (input & ~all) === 0 ? input : undefined;
-  if (typeof input !== 'string') return undefined;
-  let mask = 0;
-  for (const part of input.split(',')) {
-    const name = part.trim().toLowerCase();
-    if (name === '' || name === 'none') continue;
-    const bit = Object.entries(flags).find(([flag]) => flag.toLowerCase() === name)?.[1];
-    if (bit === undefined) return undefined;
-    mask |= bit;
-  }
-  return mask;
-}
-
-function formatNames(flags: Flags, mask: number): string {
-  return Object.entries(flags)
-    .filter(([, bit]) => (mask & bit) !== 0)
-    .map(([name]) => name)
-    .join(', ');
-}
-
-export const parseRequiredFields = (input: unknown) => parseNames(ChatTopicRequiredFields, input);
-export const formatRequiredFields = (mask: number) => formatNames(ChatTopicRequiredFields, mask);
-export const parseWidgetFields = (input: unknown) => parseNames(ChatWidgetFields, input);
-export const formatWidgetFields = (mask: number) => formatNames(ChatWidgetFields, mask);
+export const parseRequiredFields = (input: unknown) => parseFlagNames(ChatTopicRequiredFields, input);
+export const formatRequiredFields = (mask: number) => formatFlagNames(ChatTopicRequiredFields, mask);
+export const parseWidgetFields = (input: unknown) => parseFlagNames(ChatWidgetFields, input);
+export const formatWidgetFields = (mask: number) => formatFlagNames(ChatWidgetFields, mask);
 
 /** The ChatSession fields a topic's mask requires, in the form's order. */
 export function requiredCustomerFields(mask: number): ChatSessionFieldName[] {
@@ -105,4 +81,7 @@ export type ChatTopicEntity = ChatTopicWidgetInfo & {
   Description: string;
   /** Origins whose pages may request chats in the topic (our addition to SuperOffice's entity). */
   AllowedOrigins: string[];
+  TableRight: TableRight;
+  FieldProperties: FieldProperties;
+  _Links?: Links;
 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatFlags, parseFlags, parseStatus } from './enums.ts';
-import { fieldByName } from './fields.ts';
+import { chatSession, fieldByName } from './fields.ts';
 import { checkVisitorRules, parseDateTime, readFields, validateField } from './validate.ts';
 
 const field = (name: string) => fieldByName(name)!;
@@ -48,7 +48,7 @@ describe('the shared field rules', () => {
   });
 
   it('ignores unknown properties and the fields the server computes', () => {
-    const { values, errors } = readFields({ TopicId: 1, ChatSessionId: 'x', Whatever: 1, _Links: {} });
+    const { values, errors } = readFields(chatSession, { TopicId: 1, ChatSessionId: 'x', Whatever: 1, _Links: {} });
     expect(errors).toEqual([]);
     expect(values).toEqual({ TopicId: 1 });
   });

@@ -2,8 +2,8 @@
  * The validation rules the widget runs before it sends and the server runs on every request.
  * Both call the same functions, built from the field table, so they cannot drift apart.
  */
-import { parseFlags, parseStatus } from './enums.ts';
-import { fieldByName, type FieldSpec } from './fields.ts';
+import { parseFlagNames, parseStatus } from './enums.ts';
+import type { EntityDescriptor, FieldSpec } from './fields.ts';
 import { en, type FieldMessages } from './messages/en.ts';
 import type { ChatSessionFieldName, FieldError, FieldErrorCode, FieldProblem } from './types.ts';
 
@@ -54,7 +54,37 @@ export function textProblem(spec: FieldSpec, value: string): FieldErrorCode | un
   if (spec.format === 'phone') {
     if (!PHONE_REGEX.test(value) || value.replace(/\D/g, '').length < MIN_PHONE_DIGITS) return 'phone';
   }
+  if (value === '') return undefined;
+  if (spec.format === 'language' && !LANGUAGE_REGEX.test(value)) return 'type';
+  if (spec.format === 'color' && !COLOR_REGEX.test(value)) return 'type';
+  if (spec.format === 'url' && !isHttpUrl(value)) return 'type';
   return undefined;
+}
+
+/** A language tag: `nb`, `en-GB`, `zh-Hant-TW`. */
+const LANGUAGE_REGEX = /^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i;
+/** A colour as the widget takes it: `#rrggbb`. */
+const COLOR_REGEX = /^#[0-9a-f]{6}$/i;
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
+
+/** `https://shop.example` from exactly that (a trailing slash allowed), else undefined: no path, no query. */
+export function parseOrigin(text: unknown): string | undefined {
+  if (typeof text !== 'string') return undefined;
+  try {
+    const url = new URL(text);
+    const http = url.protocol === 'https:' || url.protocol === 'http:';
+    return http && url.origin === text.replace(/\/$/, '') ? url.origin : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The value in its stored form, or `undefined` when it is not of the field's type. */
@@ -71,10 +101,16 @@ function convert(spec: FieldSpec, input: unknown): unknown {
     case 'status':
       return parseStatus(input);
     case 'flags':
-      return parseFlags(input);
+      return parseFlagNames(spec.flags ?? {}, input);
     case 'associate':
     case 'reference':
+    case 'object':
       return typeof input === 'object' && input !== null && !Array.isArray(input) ? input : undefined;
+    case 'origins': {
+      if (!Array.isArray(input) || input.length > (spec.maxItems ?? Infinity)) return undefined;
+      const origins = input.map(parseOrigin);
+      return origins.every((origin) => origin !== undefined) ? [...new Set(origins)] : undefined;
+    }
     case 'string':
       return typeof input === 'string' ? input : undefined;
   }
@@ -84,7 +120,10 @@ function convert(spec: FieldSpec, input: unknown): unknown {
 export function fieldErrorMessage(spec: FieldSpec, code: FieldErrorCode, messages: FieldMessages = en): string {
   switch (code) {
     case 'type':
-      return messages.type(spec.name, messages.kinds[spec.kind]);
+      return messages.type(
+        spec.name,
+        spec.flags ? `${messages.kinds.flags} ${Object.keys(spec.flags).join(', ')}` : messages.kinds[spec.kind],
+      );
     case 'too_long':
       return messages.too_long(spec.maxLength ?? 0);
     case 'required':
@@ -102,7 +141,10 @@ export function fieldError(spec: FieldSpec, code: FieldErrorCode): FieldError {
   return { Field: spec.name, Code: code, Message: fieldErrorMessage(spec, code) };
 }
 
-const problem = (spec: FieldSpec, code: FieldErrorCode): FieldProblem => ({ Field: spec.name, Code: code });
+const problem = (spec: FieldSpec, code: FieldErrorCode, prefix = ''): FieldProblem => ({
+  Field: prefix + spec.name,
+  Code: code,
+});
 
 export type FieldResult = { ok: true; value: unknown } | { ok: false; error: FieldProblem };
 
@@ -125,16 +167,17 @@ export function validateText(spec: FieldSpec, input: string): FieldResult {
   const text = input.trim();
   if (text === '' && spec.nullable) return { ok: true, value: null };
   const code = textProblem(spec, text);
-  return code ? { ok: false, error: problem(spec, code) } : { ok: true, value: text };
+  if (code) return { ok: false, error: problem(spec, code) };
+  return { ok: true, value: spec.format === 'color' ? text.toLowerCase() : text };
 }
 
-export type FieldValues = Partial<Record<ChatSessionFieldName, unknown>>;
+export type FieldValues = Record<string, unknown>;
 
 export type ReadResult = {
-  /** The valid values by canonical field name, in their stored form. */
+  /** The valid values by canonical field name, in their stored form; a nested object's as an object. */
   values: FieldValues;
   /** Fields that were present with a non-null value (before validation). */
-  present: Set<ChatSessionFieldName>;
+  present: Set<string>;
   errors: FieldProblem[];
 };
 
@@ -142,17 +185,22 @@ export type ReadResult = {
  * Reads the known fields of a request object, matching names in any case, and validates each.
  * Unknown properties are ignored, as the WebAPI ignores them (clients send back `TableRight`,
  * `_Links` and newer fields). Server-computed fields are skipped: their values never count.
+ * A nested object's problems are named by path: `Widget/Color`.
  */
-export function readFields(body: Record<string, unknown>): ReadResult {
+export function readFields(
+  entity: Pick<EntityDescriptor, 'fields' | 'field'>,
+  body: Record<string, unknown>,
+  prefix = '',
+): ReadResult {
   const values: FieldValues = {};
-  const present = new Set<ChatSessionFieldName>();
+  const present = new Set<string>();
   const errors: FieldProblem[] = [];
-  const seen = new Set<ChatSessionFieldName>();
+  const seen = new Set<string>();
   for (const key of Object.keys(body)) {
-    const spec = fieldByName(key);
+    const spec = entity.field(key);
     if (!spec || spec.writer === 'server') continue;
     if (seen.has(spec.name)) {
-      errors.push(problem(spec, 'ambiguous'));
+      errors.push(problem(spec, 'ambiguous', prefix));
       continue;
     }
     seen.add(spec.name);
@@ -161,8 +209,17 @@ export function readFields(body: Record<string, unknown>): ReadResult {
     if (input === undefined || (input === null && !spec.nullable)) continue;
     if (input !== null) present.add(spec.name);
     const result = validateField(spec, input);
-    if (result.ok) values[spec.name] = result.value;
-    else errors.push(result.error);
+    if (!result.ok) errors.push({ Field: prefix + result.error.Field, Code: result.error.Code });
+    else if (spec.fields && result.value !== null) {
+      const fields = spec.fields;
+      const nested = readFields(
+        { fields, field: (name) => fields.find((candidate) => candidate.name.toLowerCase() === name.toLowerCase()) },
+        result.value as Record<string, unknown>,
+        `${prefix}${spec.name}/`,
+      );
+      values[spec.name] = nested.values;
+      errors.push(...nested.errors);
+    } else values[spec.name] = result.value;
   }
   return { values, present, errors };
 }
@@ -183,7 +240,7 @@ export function hasBadCharacters(text: string): boolean {
 export function checkVisitorRules(values: FieldValues, rules: VisitorRules): FieldProblem[] {
   const errors: FieldProblem[] = [];
   for (const name of rules.requiredFields ?? []) {
-    const value = values[name];
+    const value = values[name as string];
     if (value === undefined || value === null) errors.push({ Field: name, Code: 'required' });
   }
   if (rules.collectConsent && values.CustomerConsented !== true) {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadAssets } from '../assets.ts';
+import { loadAssets } from './assets.ts';
 import { createTestApp, json, type TestApp } from '../testing/test-app.ts';
 import type { LogLine } from './observe.ts';
 
@@ -44,7 +44,7 @@ describe('request logging', () => {
   });
 
   it('logs a request that failed inside the server too', async () => {
-    t.store.close();
+    await t.store.close();
     const response = await t.call('POST', '/api/v1/ChatSession', { json: visitor });
     expect(response.status).toBe(500);
     expect((await json(response)).ErrorType).toBe('SoServerException');

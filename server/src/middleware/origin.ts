@@ -1,10 +1,13 @@
 import type { MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
 import { cors } from 'hono/cors';
-import { forbidden } from '../errors.ts';
+import type { OriginPolicy } from '../chat/origins.ts';
+import { forbiddenRequest } from '../http/errors.ts';
+import { SESSION_COOKIE } from './auth.ts';
 
 export type OriginOptions = {
-  /** Whether pages of this (normalized) origin may call the API at all; topics narrow it. */
-  isAllowed?: (origin: string) => boolean;
+  /** Which pages may use the chat; topics narrow it for each request. */
+  policy: OriginPolicy;
   /** The server's public URL, when it is not the one the request came to. */
   publicUrl?: string | null;
 };
@@ -23,7 +26,7 @@ function normalizeOrigin(origin: string): string | null {
  * allowed ones with CORS headers, preflight included. Requests without an `Origin` header come
  * from servers and tools, not from a page: browsers always send it on cross-origin calls.
  */
-export function originGuard({ isAllowed = () => false, publicUrl = null }: OriginOptions = {}): MiddlewareHandler<{
+export function originGuard({ policy, publicUrl = null }: OriginOptions): MiddlewareHandler<{
   Variables: { crossOrigin: string | null };
 }> {
   const publicOrigin = publicUrl ? normalizeOrigin(publicUrl) : null;
@@ -51,13 +54,13 @@ export function originGuard({ isAllowed = () => false, publicUrl = null }: Origi
     const origin = normalizeOrigin(header);
     const own = origin !== null && (origin === publicOrigin || origin === new URL(c.req.url).origin);
     if (own) return next();
-    if (origin === null || !isAllowed(origin)) {
-      throw forbidden(undefined, 'originRefused', header.slice(0, 200));
+    if (origin === null || !(await policy.mayUseServer(origin))) {
+      throw forbiddenRequest('originRefused', header.slice(0, 200));
     }
     // A page of another site acts as a visitor only: an agent's credentials sent from it
     // would let that site act as the agent.
-    if (c.req.header('authorization') !== undefined || /(?:^|;\s*)chatline_session=/.test(c.req.header('cookie') ?? '')) {
-      throw forbidden(undefined, 'credentialsCrossOrigin');
+    if (c.req.header('authorization') !== undefined || getCookie(c, SESSION_COOKIE) !== undefined) {
+      throw forbiddenRequest('credentialsCrossOrigin');
     }
     c.set('crossOrigin', origin);
     return corsHeaders(c, next);

@@ -1,59 +1,50 @@
 import { Hono, type Context } from 'hono';
-import { requireAgent } from '../auth.ts';
-import type { ApiEnv } from '../env.ts';
-import { readEntityBody } from '../body.ts';
-import { defaultEntity } from '../entity.ts';
-import { badRequest } from '../errors.ts';
-import { sendEntity } from '../respond.ts';
-import {
-  createSession,
-  entityOf,
-  getSessionOr404,
-  replaceSession,
-  topicCollectsConsent,
-  type SessionDeps,
-} from '../sessions.ts';
+import { chatSession, member } from '@chatline/shared';
+import type { Chat } from '../chat/index.ts';
+import { readEntityBody } from '../http/body.ts';
+import { clientAddress } from '../http/client-address.ts';
+import type { ApiEnv } from '../http/context.ts';
+import { badRequest } from '../http/errors.ts';
+import { sendEntity } from '../http/respond.ts';
+import { agentsOnly } from '../middleware/auth.ts';
+import { responseFormat } from '../middleware/output.ts';
+import { sessionAnswers, unmodifiedSince } from './chat-session.ts';
 
 /** A query parameter by name in any case, as the official client spells them differently. */
 function idParameter(c: Context, name: string): number {
-  const entry = Object.entries(c.req.query()).find(([key]) => key.toLowerCase() === name.toLowerCase());
-  const value = entry?.[1];
-  if (value === undefined || !/^-?\d+$/.test(value)) throw badRequest('queryId', name);
+  const value = member(c.req.query(), name);
+  if (typeof value !== 'string' || !/^-?\d+$/.test(value)) throw badRequest('queryId', name);
   return Number(value);
 }
 
 /**
  * `/api/v1/Agents/Chat/…`: the RPC endpoints SuperOffice's own clients call for the same
- * operations as the REST resource. All need an agent.
+ * operations as the REST resource. All need an agent; none answers `_Links`.
  */
-export function agentsChatRoutes(deps: SessionDeps) {
-  const { store } = deps;
+export function agentsChatRoutes({ chat, publicUrl, trustProxy }: { chat: Chat; publicUrl: string | null; trustProxy: number }) {
+  const { sessions } = chat;
+  const answers = sessionAnswers({ publicUrl });
+  const answer = (c: Context<ApiEnv>, view: Parameters<typeof answers.entity>[1]) =>
+    sendEntity(c, chatSession, answers.entity(c, view, { links: false }));
   return new Hono<ApiEnv>()
-    .use(async (c, next) => {
-      requireAgent(c.get('caller'));
-      await next();
-    })
-    .post('/CreateDefaultChatSessionEntity', (c) => sendEntity(c, defaultEntity('agent', c.get('output').language)))
+    .use(agentsOnly(), responseFormat({ entity: chatSession }))
+    .post('/CreateDefaultChatSessionEntity', (c) => answer(c, sessions.defaults(c.get('caller'))))
     .post('/SaveChatSessionEntity', async (c) => {
       const caller = c.get('caller');
-      const body = await readEntityBody(c, () => defaultEntity('agent', c.get('output').language));
-      const idKey = Object.keys(body).find((key) => key.toLowerCase() === 'chatsessionid');
-      const id = idKey === undefined ? 0 : body[idKey];
+      const body = await readEntityBody(c, chatSession, () => answers.entity(c, sessions.blank(), { links: false }));
+      const id = member(body, 'ChatSessionId');
       if (id === 0 || id === null || id === undefined) {
-        return sendEntity(c, entityOf(deps, c, caller, await createSession(deps, c, caller, body), { links: false }));
+        return answer(c, await sessions.create(caller, body, { peer: clientAddress(c, trustProxy), origin: c.get('crossOrigin') }));
       }
       if (!Number.isSafeInteger(id)) throw badRequest('saveId');
-      const current = getSessionOr404(store, id as number);
-      return sendEntity(c, entityOf(deps, c, caller, replaceSession(deps, caller, current, body), { links: false }));
+      const pending = await sessions.readForUpdate(caller, id as number, { ifUnmodifiedSince: unmodifiedSince(c) });
+      return answer(c, await sessions.update(caller, pending, () => body));
     })
-    .post('/GetChatSessionEntity', (c) => {
-      const row = getSessionOr404(store, idParameter(c, 'chatSessionEntityId'));
-      const answer = { row, collectConsent: topicCollectsConsent(store, row) };
-      return sendEntity(c, entityOf(deps, c, c.get('caller'), answer, { links: false }));
-    })
-    .post('/DeleteChatSessionEntity', (c) => {
-      const row = getSessionOr404(store, idParameter(c, 'ChatSessionEntityId'));
-      store.deleteSession(row.id);
+    .post('/GetChatSessionEntity', async (c) =>
+      answer(c, await sessions.read(c.get('caller'), idParameter(c, 'chatSessionEntityId'))),
+    )
+    .post('/DeleteChatSessionEntity', async (c) => {
+      await sessions.delete(c.get('caller'), idParameter(c, 'ChatSessionEntityId'));
       return c.body(null, 204);
     });
 }

@@ -1,8 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createToken } from '../agents.ts';
 import { createTestApp, json, type TestApp } from '../testing/test-app.ts';
 
 const sampleRequest = JSON.parse(
@@ -42,13 +40,12 @@ describe('agents\' credentials', () => {
 
   it('takes a Bearer token it issued, and refuses others', async () => {
     await t.agent('kari');
-    const token = createToken(t.store, t.store.findAssociate('kari')!);
+    const token = await t.chat.agents.createToken((await t.store.findAgent('kari'))!);
     expect((await asAgent(`Bearer ${token}`)).status).toBe(200);
     await expect401(await asAgent(`Bearer ${token}x`));
-    const db = new Database(t.dbPath, { readonly: true });
-    const stored = db.prepare('SELECT secret_hash FROM credential').pluck().all();
-    db.close();
-    expect(stored).not.toContain(token);
+    expect(await t.store.findCredential(token, 'token', clock)).toBeNull();
+    const files = ['', '-wal'].map((suffix) => readFileSync(t.dbPath + suffix).toString('latin1')).join('');
+    expect(files).not.toContain(token);
   });
 
   it('issues a ticket for valid credentials, takes it as SOTicket until it expires', async () => {
@@ -143,23 +140,28 @@ describe('GET /api/v1/Associate', () => {
 });
 
 describe('POST /api/v1/ChatSession by an agent', () => {
-  function addSampleReferences() {
-    const db = new Database(t.dbPath);
-    db.prepare("INSERT INTO chat_topic (id, name) VALUES (16, 'Returns')").run();
-    for (const [id, name] of [[181, 'langosh'], [74, 'waters']] as const) {
-      db.prepare("INSERT INTO associate (id, user_name, full_name, created_at) VALUES (?, ?, ?, 0)").run(id, name, `${name} full`);
-    }
-    db.close();
+  /** The sample's topic (16) and agents (181, 74), and the sample request naming them by the ids they got here. */
+  async function withSampleReferences() {
+    const topic = await t.topic({ name: 'Returns' });
+    const [user, transferTo] = await Promise.all(
+      ['langosh', 'waters'].map((userName) => t.store.createAgent({ userName, fullName: `${userName} full`, passwordHash: null, createdAt: 0 })),
+    );
+    return {
+      ...sampleRequest,
+      TopicId: topic.id,
+      User: { ...sampleRequest.User, AssociateId: user!.id },
+      TransferTo: { ...sampleRequest.TransferTo, AssociateId: transferTo!.id },
+    };
   }
 
   it('saves the reference page\'s sample request and answers 200', async () => {
     const auth = await t.agent();
-    addSampleReferences();
-    const response = await t.call('POST', '/api/v1/ChatSession', { json: sampleRequest, headers: { Authorization: auth } });
+    const request = await withSampleReferences();
+    const response = await t.call('POST', '/api/v1/ChatSession', { json: request, headers: { Authorization: auth } });
     expect(response.status).toBe(200);
     const entity = await json(response);
     expect(entity).toMatchObject({
-      TopicId: 16,
+      TopicId: request.TopicId,
       Status: 'Closed',
       CustomerConsented: false,
       LastMessage: 'sit',
@@ -171,8 +173,8 @@ describe('POST /api/v1/ChatSession by an agent', () => {
       Ticket: sampleRequest.Ticket,
       TableRight: { Mask: 'FULL', Reason: '' },
     });
-    expect(entity.User).toMatchObject({ AssociateId: 181, UserName: 'langosh', FullName: 'langosh full' });
-    expect(entity.TransferTo).toMatchObject({ AssociateId: 74, UserName: 'waters' });
+    expect(entity.User).toMatchObject({ AssociateId: request.User.AssociateId, UserName: 'langosh', FullName: 'langosh full' });
+    expect(entity.TransferTo).toMatchObject({ AssociateId: request.TransferTo.AssociateId, UserName: 'waters' });
     // Still the server's own:
     expect(entity.ChatSessionId).not.toBe(684);
     expect(entity.SessionKey).not.toBe('in');

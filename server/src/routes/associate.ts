@@ -1,14 +1,13 @@
 import { Hono } from 'hono';
-import { requireAgent } from '../auth.ts';
-import type { ApiEnv } from '../env.ts';
-import { toAssociate } from '../entity.ts';
-import { sendJson } from '../respond.ts';
-import type { ChatStore } from '../store.ts';
+import type { Chat } from '../chat/index.ts';
+import type { ApiEnv } from '../http/context.ts';
+import { toAssociate } from '../http/entities.ts';
+import { sendJson } from '../http/respond.ts';
+import { responseFormat } from '../middleware/output.ts';
 
 /** `/api/v1/Associate`: the agents, for an agent. */
-export function associateRoutes({ store }: { store: ChatStore }) {
-  return new Hono<ApiEnv>().get('/', (c) => {
-    requireAgent(c.get('caller'));
-    return sendJson(c, store.listAssociates().map(toAssociate));
-  });
+export function associateRoutes({ chat }: { chat: Chat }) {
+  return new Hono<ApiEnv>()
+    .use(responseFormat())
+    .get('/', async (c) => sendJson(c, (await chat.agents.list(c.get('caller'))).map(toAssociate)));
 }

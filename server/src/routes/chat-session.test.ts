@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chatSessionFields } from '@chatline/shared';
 import { createTestApp, json, type TestApp } from '../testing/test-app.ts';
@@ -32,11 +31,7 @@ beforeEach(() => {
 afterEach(() => t.close());
 
 
-function addTopic(id: number, name: string, collectConsent = true) {
-  const db = new Database(t.dbPath);
-  db.prepare('INSERT INTO chat_topic (id, name, collect_consent) VALUES (?, ?, ?)').run(id, name, collectConsent ? 1 : 0);
-  db.close();
-}
+const addTopic = async (name: string, collectConsent = true) => (await t.topic({ name, collectConsent })).id;
 
 async function expectError(response: Response, status: number, errorType: string) {
   expect(response.status).toBe(status);
@@ -170,12 +165,10 @@ describe('POST /api/v1/ChatSession by a visitor', () => {
     const entity = await json(await t.postSession(customerFields));
     expect(entity.SessionKey).toMatch(/^[\w-]{21,}$/);
 
-    const db = new Database(t.dbPath, { readonly: true });
-    const row = db.prepare('SELECT * FROM chat_session WHERE id = ?').get(entity.ChatSessionId) as Record<string, unknown>;
-    db.close();
-    expect(Object.values(row)).not.toContain(entity.SessionKey);
-    expect(row.session_key_hash).toMatch(/^[0-9a-f]{64}$/);
-    t.store.close();
+    const stored = (await t.store.getSession(entity.ChatSessionId))!;
+    expect(Object.values(stored)).not.toContain(entity.SessionKey);
+    expect(stored.sessionKeyHash).toMatch(/^[0-9a-f]{64}$/);
+    await t.store.close();
     const files = ['', '-wal'].map((suffix) => {
       try {
         return readFileSync(t.dbPath + suffix).toString('latin1');
@@ -225,12 +218,12 @@ describe('POST /api/v1/ChatSession by a visitor', () => {
   });
 
   it('counts the queue per topic, and stops counting a session that leaves the queue', async () => {
-    addTopic(2, 'Sales');
+    const sales = await addTopic('Sales');
     const positions = [];
     for (let i = 0; i < 3; i++) positions.push((await json(await t.postSession(customerFields))).InitialQueuePos);
     expect(positions).toEqual([1, 2, 3]);
 
-    const other = await json(await t.postSession({ ...customerFields, TopicId: 2 }));
+    const other = await json(await t.postSession({ ...customerFields, TopicId: sales }));
     expect(other.InitialQueuePos).toBe(1);
 
     const fourth = await json(await t.postSession(customerFields));
@@ -244,8 +237,8 @@ describe('POST /api/v1/ChatSession by a visitor', () => {
   });
 
   it('does not ask for consent in a topic that does not collect it', async () => {
-    addTopic(3, 'Orders', false);
-    const response = await t.postSession({ TopicId: 3, CustomerName: 'Ada' });
+    const orders = await addTopic('Orders', false);
+    const response = await t.postSession({ TopicId: orders, CustomerName: 'Ada' });
     expect(response.status).toBe(200);
     expect((await json(response)).CustomerConsented).toBe(false);
   });
@@ -259,8 +252,8 @@ describe('POST /api/v1/ChatSession by a visitor', () => {
 });
 
 describe('POST /api/v1/ChatSession with bad input', () => {
-  afterEach(() => {
-    expect(t.sessionCount()).toBe(0);
+  afterEach(async () => {
+    expect(await t.sessionCount()).toBe(0);
   });
 
   it.each([

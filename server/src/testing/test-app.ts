@@ -2,38 +2,54 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { addAgent } from '../agents.ts';
 import { createApp, type AppDeps } from '../app.ts';
-import { openStore, type ChatStore } from '../store.ts';
+import { inProcessBus, type EventBus } from '../chat/events.ts';
+import { createChat, type Chat } from '../chat/index.ts';
+import { topicDefaults } from '../chat/topics.ts';
+import { openSqliteStore, type SqliteOptions } from '../store/sqlite/store.ts';
+import type { ChatStore, TopicDraft, TopicRecord } from '../store/types.ts';
 
 export type TestApp = {
   app: ReturnType<typeof createApp>;
+  chat: Chat;
   store: ChatStore;
+  bus: EventBus;
   dbPath: string;
   /** POSTs a JSON body to /api/v1/ChatSession from the given peer address. */
   postSession(body: unknown, headers?: Record<string, string>, peer?: string): Promise<Response>;
   /** Any request to the app, from 203.0.113.7; a `json` body is sent as application/json. */
   call(method: string, path: string, init?: { json?: unknown; body?: string; headers?: Record<string, string> }): Promise<Response>;
-  /** How many sessions the database holds, read through its own connection. */
-  sessionCount(): number;
+  /** How many sessions the store holds. */
+  sessionCount(): Promise<number>;
   /** Adds an agent with this password and returns its Basic Authorization header value. */
   agent(userName?: string, password?: string): Promise<string>;
-  close(): void;
+  /** Adds a topic; what `fields` leaves out takes its default. */
+  topic(fields: Partial<TopicDraft>): Promise<TopicRecord>;
+  close(): Promise<void>;
+};
+
+export type TestAppOptions = Omit<AppDeps, 'chat'> & {
+  config?: AppDeps['config'] & { allowedOrigins?: string[] };
+  store?: SqliteOptions;
 };
 
 /** A response's JSON body, for assertions on its properties. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary answer shapes
 export const json = (response: Response): Promise<any> => response.json();
 
-export function createTestApp(options: Omit<AppDeps, 'store'> = {}): TestApp {
+export function createTestApp(options: TestAppOptions = {}): TestApp {
   const dir = mkdtempSync(join(tmpdir(), 'chatline-test-'));
   const dbPath = join(dir, 'chat.db');
-  const store = openStore(dbPath);
-  const app = createApp({ store, log: () => {}, logError: () => {}, ...options, config: { rateLimit: 0, ...options.config } });
+  const store = openSqliteStore(dbPath, options.store);
+  const bus = inProcessBus();
+  const chat = createChat({ store, bus, now: options.now, allowedOrigins: options.config?.allowedOrigins });
+  const app = createApp({ log: () => {}, logError: () => {}, ...options, chat, config: { rateLimit: 0, ...options.config } });
+  const fromPeer = (peer: string) => ({ incoming: { socket: { remoteAddress: peer } } });
   return {
     app,
+    chat,
     store,
+    bus,
     dbPath,
     postSession: async (body, headers = {}, peer = '203.0.113.7') =>
       app.request(
@@ -43,7 +59,7 @@ export function createTestApp(options: Omit<AppDeps, 'store'> = {}): TestApp {
           headers: { 'Content-Type': 'application/json', ...headers },
           body: typeof body === 'string' ? body : JSON.stringify(body),
         },
-        { incoming: { socket: { remoteAddress: peer } } },
+        fromPeer(peer),
       ),
     call: async (method, path, init = {}) =>
       app.request(
@@ -53,22 +69,16 @@ export function createTestApp(options: Omit<AppDeps, 'store'> = {}): TestApp {
           headers: { ...(init.json !== undefined ? { 'Content-Type': 'application/json' } : {}), ...init.headers },
           body: init.json !== undefined ? JSON.stringify(init.json) : init.body,
         },
-        { incoming: { socket: { remoteAddress: '203.0.113.7' } } },
+        fromPeer('203.0.113.7'),
       ),
-    sessionCount: () => {
-      const db = new Database(dbPath, { readonly: true });
-      try {
-        return db.prepare('SELECT count(*) FROM chat_session').pluck().get() as number;
-      } finally {
-        db.close();
-      }
-    },
+    sessionCount: async () => (await store.listSessions({ skip: 0, top: 1_000_000 })).length,
     agent: async (userName = 'kari', password = 'kari-secret-1') => {
-      if (!store.findAssociate(userName)) await addAgent(store, { userName, password, fullName: `${userName} Nordmann` });
+      if (!(await store.findAgent(userName))) await chat.agents.add({ userName, password, fullName: `${userName} Nordmann` });
       return `Basic ${Buffer.from(`${userName}:${password}`).toString('base64')}`;
     },
-    close() {
-      store.close();
+    topic: (fields) => store.createTopic({ ...topicDefaults, allowedOrigins: [], ...fields }),
+    async close() {
+      await store.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

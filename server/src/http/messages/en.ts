@@ -1,3 +1,5 @@
+import type { ChatMessages } from '../../chat/errors.ts';
+
 /** The server's messages in English. Every other language file has the same keys. */
 export const en = {
   notFoundPath: (method: string, path: string) => `There is nothing at ${method} ${path}.`,
@@ -7,6 +9,7 @@ export const en = {
   rateLimited: (seconds: number) => `Too many chats requested from this address. Try again in ${seconds} s.`,
   bodyTooLarge: (limit: number) => `The request body is larger than ${limit} bytes.`,
   internal: () => 'Something went wrong on the server. The request was not completed.',
+  busy: () => 'The server is too busy to take this request now. Try again in a moment.',
 
   wrongPassword: () => 'The user name or password is not correct.',
   badBasic: () => 'Authorization: Basic needs base64 of "user:password".',
@@ -55,17 +58,18 @@ export const en = {
   notAcceptable: (offers: string) => `None of the types in Accept can be answered. Ask for one of: ${offers}.`,
   badTimeZoneHeader: (header: string) => `SO-TimeZone "${header}" is not understood: send a zone like Europe/Oslo or UTC.`,
   unknownTimeZone: (zone: string) => `SO-TimeZone "${zone}" is not a time zone: send an IANA name like Europe/Oslo, or UTC.`,
+  queryCount: (name: string) => `${name} must be a whole number.`,
+  filterUnknown: (term: string) => `$filter "${term}" is not understood: filter by TopicId eq 1 and Status eq 'InQueue'.`,
   selectTooLong: () => '$select is too long.',
-  selectUnknown: (name: string) => `$select names "${name}", which is not a ChatSession field.`,
+  selectUnknown: (name: string, entity: string) => `$select names "${name}", which is not a ${entity} field.`,
 
   agentOnlyFields: (fields: string) => `Only an agent may set ${fields}.`,
-  changedSince: (id: number, since: string) => `ChatSession ${id} has changed since ${since}.`,
+  changedSince: (id: number) => `ChatSession ${id} has changed since the time in If-Unmodified-Since.`,
   fieldsInvalid: (count: number) => `${count} fields are not valid.`,
   saveId: () => 'ChatSessionId must be a whole number: 0 to create.',
   queryId: (name: string) => `The query needs ${name}, a whole number.`,
 
   xmlTooDeep: (depth: number) => `The XML is nested deeper than ${depth} elements.`,
-  xmlTwice: () => 'An element appears twice in the XML body.',
   xmlDoctype: () => 'XML with a DOCTYPE or entity declarations is not accepted.',
   xmlMalformed: (detail: string) => `The request body is not well-formed XML: ${detail}`,
   xmlRoot: (root: string) => `The XML body's root element must be <${root}>.`,
@@ -75,8 +79,16 @@ export const en = {
   originRefused: (origin: string) =>
     `Pages from ${origin} may not use this chat server. Its operator can allow the origin in CHAT_ALLOWED_ORIGINS.`,
 
+  userNameInvalid: () => 'A user name is 1 to 64 letters, digits or . _ @ + - (no spaces).',
+  passwordTooShort: (min: number) => `A password needs at least ${min} characters.`,
+  userNameTaken: (userName: string) => `There is already an agent named "${userName}".`,
+  noSuchAgent: (userName: string) => `There is no agent named "${userName}".`,
+
   reasonComputed: () => 'Computed by the server.',
   reasonAgentOnly: () => 'Only an agent may set this field.',
 };
 
 export type Catalog = typeof en;
+
+/** Every message of the rules is worded here, with the arguments the rules give. */
+en satisfies { [K in keyof ChatMessages]: (...args: ChatMessages[K]) => string };

@@ -1,11 +1,18 @@
+/**
+ * Reading request bodies: JSON, XML, forms and patches, whatever the content type, to one
+ * object of wire names, at most the body limit's bytes of it, refused as bad input whatever
+ * goes wrong.
+ */
 import type { IncomingMessage } from 'node:http';
 import { isDeepStrictEqual } from 'node:util';
-import type { Context, MiddlewareHandler } from 'hono';
-import { fieldByName } from '@chatline/shared';
+import type { Context } from 'hono';
+import { memberKey, type EntityDescriptor, type FieldSpec } from '@chatline/shared';
+import type { ApiEnv } from './context.ts';
 import { ApiError, badRequest, payloadTooLarge, unsupportedMediaType } from './errors.ts';
-import { applyJsonPatch, applyMergePatch } from './patch.ts';
+import { applyJsonPatch, applyMergePatch, FORBIDDEN_KEYS } from './patch.ts';
 import { parseXmlEntity } from './xml.ts';
 
+/** The most bytes a body may have unless the body-limit middleware says otherwise. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
 type MediaType = { type: string; charset: string | undefined };
@@ -91,31 +98,46 @@ function jsonObject(text: string): Record<string, unknown> {
  * JSON type, so that one set of rules judges every content type; text that does not convert
  * stays text and is refused by those rules.
  */
-function typeStrings(body: Record<string, unknown>): Record<string, unknown> {
+function typeStrings(fields: Pick<EntityDescriptor, 'field'>, body: Record<string, unknown>): Record<string, unknown> {
   for (const [key, value] of Object.entries(body)) {
-    const spec = fieldByName(key);
-    if (!spec || typeof value === 'object') {
-      if (spec?.kind === 'associate' && value !== null && typeof value === 'object') {
-        const associate = value as Record<string, unknown>;
-        const idKey = Object.keys(associate).find((name) => name.toLowerCase() === 'associateid');
-        if (idKey && typeof associate[idKey] === 'string' && /^-?\d+$/.test(associate[idKey] as string)) {
-          associate[idKey] = Number(associate[idKey]);
-        }
-      }
-      continue;
-    }
-    if (typeof value !== 'string') continue;
-    const text = value.trim();
-    if (spec.kind === 'int32' && /^-?\d+$/.test(text)) body[key] = Number(text);
-    else if (spec.kind === 'bool' && /^(true|false)$/i.test(text)) body[key] = text.toLowerCase() === 'true';
-    else if (spec.kind === 'status' && /^\d+$/.test(text)) body[key] = Number(text);
-    else if (spec.kind !== 'string' && text === '') body[key] = null;
+    const spec = fields.field(key);
+    if (!spec) continue;
+    body[key] = typeString(spec, value);
   }
   return body;
 }
 
-/** Member names that would reach an object's prototype. */
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const nestedFields = (spec: FieldSpec): Pick<EntityDescriptor, 'field'> => ({
+  field: (name) => spec.fields?.find((inner) => inner.name.toLowerCase() === name.toLowerCase()),
+});
+
+function typeString(spec: FieldSpec, value: unknown): unknown {
+  if (spec.kind === 'origins') {
+    // `<AllowedOrigins><string>…</string></AllowedOrigins>`, or a form's `a b` / `a,b`.
+    if (typeof value === 'string') return value.split(/[\s,]+/).filter(Boolean);
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      return Object.values(value).flatMap((items) => (Array.isArray(items) ? items : [items]));
+    }
+    return value;
+  }
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const object = value as Record<string, unknown>;
+    if (spec.kind === 'object') return typeStrings(nestedFields(spec), object);
+    if (spec.kind === 'associate') {
+      const idKey = memberKey(object, 'AssociateId');
+      if (idKey && typeof object[idKey] === 'string' && /^-?\d+$/.test(object[idKey] as string)) object[idKey] = Number(object[idKey]);
+    }
+    return value;
+  }
+  if (typeof value !== 'string') return value;
+  const text = value.trim();
+  if (spec.kind === 'int32' && /^-?\d+$/.test(text)) return Number(text);
+  if (spec.kind === 'bool' && /^(true|false)$/i.test(text)) return text.toLowerCase() === 'true';
+  if (spec.kind === 'status' && /^\d+$/.test(text)) return Number(text);
+  if (spec.kind === 'object' && text === '') return {};
+  if (spec.kind !== 'string' && spec.kind !== 'flags' && text === '') return null;
+  return value;
+}
 
 /** `a=1&User.AssociateId=5` (or `User/AssociateId`) → `{a: '1', User: {AssociateId: '5'}}`. */
 function parseForm(text: string): Record<string, unknown> {
@@ -141,25 +163,14 @@ function parseForm(text: string): Record<string, unknown> {
   return body;
 }
 
-/**
- * Refuses a body whose declared length is over the limit before anything reads it. (A chunked
- * body, with no declared length, is counted as it is read.)
- */
-export function limitBody(): MiddlewareHandler {
-  return async function limitBody(c, next) {
-    const declared = c.req.header('content-length');
-    if (declared !== undefined && Number(declared) > MAX_BODY_BYTES) throw payloadTooLarge(MAX_BODY_BYTES);
-    await next();
-  };
-}
-
 /** What the body's chunks add up to; too many bytes stop the reading with a 413. */
 class Collected {
   chunks: Uint8Array[] = [];
   size = 0;
+  constructor(readonly limit: number) {}
   add(chunk: Uint8Array): void {
     this.size += chunk.byteLength;
-    if (this.size > MAX_BODY_BYTES) throw payloadTooLarge(MAX_BODY_BYTES);
+    if (this.size > this.limit) throw payloadTooLarge(this.limit);
     this.chunks.push(chunk);
   }
   bytes(): Uint8Array {
@@ -171,9 +182,9 @@ class Collected {
  * The body from Node's own stream, by its events: an async iterator, or a web Request and
  * ReadableStream around it, cost more than the rest of reading a visitor's form.
  */
-function readIncoming(incoming: IncomingMessage): Promise<Uint8Array> {
+function readIncoming(incoming: IncomingMessage, limit: number): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
-    const collected = new Collected();
+    const collected = new Collected(limit);
     const done = (error?: unknown) => {
       incoming.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
       if (error === undefined) resolve(collected.bytes());
@@ -196,13 +207,14 @@ function readIncoming(incoming: IncomingMessage): Promise<Uint8Array> {
   });
 }
 
-/** The request's bytes, at most MAX_BODY_BYTES of them. */
-async function readBytes(c: Context): Promise<Uint8Array> {
+/** The request's bytes, at most the body limit's of them. */
+async function readBytes(c: Context<ApiEnv>): Promise<Uint8Array> {
+  const limit = c.get('bodyLimit') ?? MAX_BODY_BYTES;
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  if (incoming && typeof incoming.read === 'function' && !incoming.readableDidRead) return readIncoming(incoming);
+  if (incoming && typeof incoming.read === 'function' && !incoming.readableDidRead) return readIncoming(incoming, limit);
   const source = c.req.raw.body;
   if (!source) return new Uint8Array(0);
-  const collected = new Collected();
+  const collected = new Collected(limit);
   try {
     for await (const chunk of source) collected.add(chunk);
   } catch (error) {
@@ -212,7 +224,7 @@ async function readBytes(c: Context): Promise<Uint8Array> {
   return collected.bytes();
 }
 
-async function readText(c: Context): Promise<{ type: string; text: string }> {
+async function readText(c: Context<ApiEnv>): Promise<{ type: string; text: string }> {
   const header = c.req.header('content-type');
   const bytes = await readBytes(c);
   if (header === undefined) {
@@ -254,17 +266,20 @@ function changedMembers(
 /**
  * The entity in the request body, as an object of wire names, whatever the content type. A
  * patch document is applied to the default entity, which is the consistent reading of a patch
- * sent to create something. The size limit is enforced while reading, by the body-limit
- * middleware in front of the API.
+ * sent to create something. The size limit is enforced while reading.
  */
-export async function readEntityBody(c: Context, defaults: () => object): Promise<Record<string, unknown>> {
+export async function readEntityBody(
+  c: Context<ApiEnv>,
+  entity: EntityDescriptor,
+  defaults: () => object,
+): Promise<Record<string, unknown>> {
   const { type, text } = await readText(c);
   switch (type) {
     case 'application/xml':
     case 'text/xml':
-      return typeStrings(shaped(parseXmlEntity(text, 'ChatSessionEntity')));
+      return typeStrings(entity, shaped(parseXmlEntity(text, entity.xmlRoot)));
     case 'application/x-www-form-urlencoded':
-      return typeStrings(shaped(parseForm(text)));
+      return typeStrings(entity, shaped(parseForm(text)));
     case 'application/json-patch+json':
       return changedMembers(defaults(), (base) => applyJsonPatch(base, parseJson(text)));
     case 'application/merge-patch+json':
@@ -274,15 +289,30 @@ export async function readEntityBody(c: Context, defaults: () => object): Promis
   }
 }
 
-/** A PATCH body applied to the entity: JSON Patch (a list) or merge patch (an object). */
-export async function readPatchedEntity(c: Context, entity: object): Promise<Record<string, unknown>> {
+/** A PATCH body: JSON Patch (a list) or merge patch (an object), to apply to the entity. */
+export type PatchDocument = { kind: 'json-patch' | 'merge-patch'; document: unknown };
+
+export async function readPatch(c: Context<ApiEnv>): Promise<PatchDocument> {
   const { type, text } = await readText(c);
-  const document = entity as Record<string, unknown>;
-  if (type === 'application/json-patch+json') return applyJsonPatch(document, parseJson(text));
-  if (type === 'application/merge-patch+json') return applyMergePatch(document, parseJson(text));
+  if (type === 'application/json-patch+json') return { kind: 'json-patch', document: parseJson(text) };
+  if (type === 'application/merge-patch+json') return { kind: 'merge-patch', document: parseJson(text) };
   if (type === 'application/json' || type === 'text/json') {
-    const patch = parseJson(text);
-    return Array.isArray(patch) ? applyJsonPatch(document, patch) : applyMergePatch(document, patch);
+    const document = parseJson(text);
+    return { kind: Array.isArray(document) ? 'json-patch' : 'merge-patch', document };
   }
   throw unsupportedMediaType('patchTypes');
+}
+
+/** The entity with the patch applied; a failed JSON Patch `test` is a 409 and changes nothing. */
+export function applyPatch(entity: object, patch: PatchDocument): Record<string, unknown> {
+  const document = entity as Record<string, unknown>;
+  return patch.kind === 'json-patch' ? applyJsonPatch(document, patch.document) : applyMergePatch(document, patch.document);
+}
+
+/** A body that is not an entity (a sign-in's name and password): a JSON object, or a form. */
+export async function readObjectBody(c: Context<ApiEnv>): Promise<Record<string, unknown>> {
+  const { type, text } = await readText(c);
+  if (type === 'application/x-www-form-urlencoded') return shaped(parseForm(text));
+  if (type === 'application/json' || type === 'text/json') return jsonObject(text);
+  throw unsupportedMediaType('unsupportedType', type, 'application/json, application/x-www-form-urlencoded');
 }

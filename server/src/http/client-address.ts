@@ -1,10 +1,17 @@
 import { isIP } from 'node:net';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
-import type { HttpBindings } from '@hono/node-server';
 
 /** `::ffff:203.0.113.7` is how Node reports an IPv4 peer on a dual-stack socket. */
 function normalize(address: string): string {
   return address.startsWith('::ffff:') && isIP(address.slice(7)) === 4 ? address.slice(7) : address;
+}
+
+/** The TCP peer's address; none when the request did not come over a socket (a test's `app.request`). */
+function peerAddress(c: Context): string | undefined {
+  const env = c.env as { incoming?: unknown; server?: { incoming?: unknown } } | undefined;
+  if (!env?.incoming && !env?.server?.incoming) return undefined;
+  return getConnInfo(c).remote.address;
 }
 
 /**
@@ -14,7 +21,6 @@ function normalize(address: string): string {
  * claims and never used.
  */
 export function clientAddress(c: Context, trustProxy: number): string | null {
-  const peer = (c.env as Partial<HttpBindings> | undefined)?.incoming?.socket?.remoteAddress;
   if (trustProxy > 0) {
     const forwarded = c.req.header('x-forwarded-for');
     if (forwarded) {
@@ -23,5 +29,6 @@ export function clientAddress(c: Context, trustProxy: number): string | null {
       if (candidate && isIP(candidate)) return normalize(candidate);
     }
   }
+  const peer = peerAddress(c);
   return peer ? normalize(peer) : null;
 }

@@ -22,10 +22,13 @@ const parser = new XMLParser({
 
 type Node = string | { [key: string]: Node | Node[] };
 
-/** Element content to a plain value: text stays text, `i:nil` is null, children become an object. */
+/**
+ * Element content to a plain value: text stays text, `i:nil` is null, children become an
+ * object, and an element repeated among its siblings a list (`<string>` items of an array).
+ */
 function toValue(node: Node | Node[], depth: number): unknown {
   if (depth > MAX_DEPTH) throw badRequest('xmlTooDeep', MAX_DEPTH);
-  if (Array.isArray(node)) throw badRequest('xmlTwice');
+  if (Array.isArray(node)) return node.map((item) => toValue(item, depth + 1));
   if (typeof node === 'string') return node;
   if (node['@nil'] === 'true') return null;
   const result: Record<string, unknown> = {};
@@ -74,6 +77,11 @@ const escapeText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '
 
 function element(name: string, value: unknown, indent: string): string {
   if (value === null || value === undefined) return `${indent}<${name} i:nil="true" />`;
+  if (Array.isArray(value)) {
+    // As .NET writes a string[]: one <string> per item.
+    const items = value.map((item) => element(typeof item === 'object' && item !== null ? 'item' : 'string', item, `${indent}  `));
+    return items.length === 0 ? `${indent}<${name} />` : `${indent}<${name}>\n${items.join('\n')}\n${indent}</${name}>`;
+  }
   if (typeof value === 'object') {
     const children = Object.entries(value as Record<string, unknown>)
       .filter(([key]) => /^[A-Za-z_][\w.-]*$/.test(key))
@@ -85,11 +93,16 @@ function element(name: string, value: unknown, indent: string): string {
   return `${indent}<${name}>${escapeText(String(value))}</${name}>`;
 }
 
-/** The entity as XML, its members in their order (the field table's, for ChatSession). */
+const document = (rootName: string, children: string[]) =>
+  `<?xml version="1.0" encoding="utf-8"?>\n` +
+  `<${rootName} xmlns="${SERVICES88}" xmlns:i="${XSI}">\n${children.join('\n')}\n</${rootName}>\n`;
+
+/** The entity as XML, its members in their order (the field table's). */
 export function toXml(rootName: string, entity: Record<string, unknown>): string {
-  const children = Object.entries(entity).map(([key, value]) => element(key, value, '  '));
-  return (
-    `<?xml version="1.0" encoding="utf-8"?>\n` +
-    `<${rootName} xmlns="${SERVICES88}" xmlns:i="${XSI}">\n${children.join('\n')}\n</${rootName}>\n`
-  );
+  return document(rootName, Object.entries(entity).map(([key, value]) => element(key, value, '  ')));
+}
+
+/** A list of entities as XML, as the WebAPI writes one: `<ArrayOfChatTopicEntity>` of `<ChatTopicEntity>`. */
+export function toXmlList(itemName: string, items: readonly Record<string, unknown>[]): string {
+  return document(`ArrayOf${itemName}`, items.map((item) => element(itemName, item, '  ')));
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAssets } from './assets.ts';
-import { createTestApp, json, type TestApp } from './testing/test-app.ts';
+import { createTestApp, json, type TestApp } from '../testing/test-app.ts';
 
 const script = `export const greeting = ${JSON.stringify('hello '.repeat(200))};\n`;
 const page = '<!doctype html><title>Demo</title><chat-widget topic-id="1"></chat-widget>';

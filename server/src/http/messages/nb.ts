@@ -9,6 +9,7 @@ export const nb: Catalog = {
   rateLimited: (seconds) => `For mange chatter bedt om fra denne adressen. Prøv igjen om ${seconds} s.`,
   bodyTooLarge: (limit) => `Innholdet i forespørselen er større enn ${limit} byte.`,
   internal: () => 'Noe gikk galt på serveren. Forespørselen ble ikke fullført.',
+  busy: () => 'Serveren har for mye å gjøre til å ta denne forespørselen nå. Prøv igjen om et øyeblikk.',
 
   wrongPassword: () => 'Brukernavnet eller passordet er feil.',
   badBasic: () => 'Authorization: Basic må være base64 av "bruker:passord".',
@@ -57,17 +58,18 @@ export const nb: Catalog = {
   notAcceptable: (offers) => `Ingen av typene i Accept kan leveres. Be om en av: ${offers}.`,
   badTimeZoneHeader: (header) => `SO-TimeZone "${header}" forstås ikke: send en sone som Europe/Oslo eller UTC.`,
   unknownTimeZone: (zone) => `SO-TimeZone "${zone}" er ikke en tidssone: send et IANA-navn som Europe/Oslo, eller UTC.`,
+  queryCount: (name) => `${name} må være et heltall.`,
+  filterUnknown: (term) => `$filter «${term}» forstås ikke: filtrer med TopicId eq 1 og Status eq 'InQueue'.`,
   selectTooLong: () => '$select er for lang.',
-  selectUnknown: (name) => `$select nevner "${name}", som ikke er et felt i ChatSession.`,
+  selectUnknown: (name, entity) => `$select nevner "${name}", som ikke er et felt i ${entity}.`,
 
   agentOnlyFields: (fields) => `Bare en agent kan sette ${fields}.`,
-  changedSince: (id, since) => `ChatSession ${id} er endret etter ${since}.`,
+  changedSince: (id) => `ChatSession ${id} er endret etter tidspunktet i If-Unmodified-Since.`,
   fieldsInvalid: (count) => `${count} felt er ikke gyldige.`,
   saveId: () => 'ChatSessionId må være et heltall: 0 for å opprette.',
   queryId: (name) => `Spørringen trenger ${name}, et heltall.`,
 
   xmlTooDeep: (depth) => `XML-en er nestet dypere enn ${depth} elementer.`,
-  xmlTwice: () => 'Et element forekommer to ganger i XML-innholdet.',
   xmlDoctype: () => 'XML med DOCTYPE eller entitetsdeklarasjoner godtas ikke.',
   xmlMalformed: (detail) => `Innholdet i forespørselen er ikke velformet XML: ${detail}`,
   xmlRoot: (root) => `Rotelementet i XML-innholdet må være <${root}>.`,
@@ -76,6 +78,11 @@ export const nb: Catalog = {
   credentialsCrossOrigin: () => 'En agents påloggingsopplysninger godtas ikke fra en side på et annet nettsted.',
   originRefused: (origin) =>
     `Sider fra ${origin} kan ikke bruke denne chatserveren. Driftsansvarlig kan tillate opphavet i CHAT_ALLOWED_ORIGINS.`,
+
+  userNameInvalid: () => 'Et brukernavn er 1 til 64 bokstaver, sifre eller . _ @ + - (uten mellomrom).',
+  passwordTooShort: (min) => `Et passord må ha minst ${min} tegn.`,
+  userNameTaken: (userName) => `Det finnes allerede en agent som heter «${userName}».`,
+  noSuchAgent: (userName) => `Det finnes ingen agent som heter «${userName}».`,
 
   reasonComputed: () => 'Beregnes av serveren.',
   reasonAgentOnly: () => 'Bare en agent kan sette dette feltet.',

@@ -2,9 +2,11 @@
  * The language of an answer: `SO-Language` over `Accept-Language`, English when neither names
  * one we speak. A language is one file in messages/ with the keys of en.ts.
  */
-import { en, type Catalog } from './messages/en.ts';
 import { fieldMessagesEn, fieldMessagesNb, type FieldMessages } from '@chatline/shared';
+import type { ChatText } from '../chat/errors.ts';
+import { en, type Catalog } from './messages/en.ts';
 import { nb } from './messages/nb.ts';
+import { rankedValues } from './negotiate.ts';
 
 export const catalogs = { en, nb } satisfies Record<string, Catalog>;
 export type Language = keyof typeof catalogs;
@@ -14,10 +16,10 @@ export type MessageKey = keyof Catalog;
 export const fieldCatalogs: Record<Language, FieldMessages> = { en: fieldMessagesEn, nb: fieldMessagesNb };
 
 /** A message not yet put in words: rendered in the caller's language when answered. */
-export type Message = { [K in MessageKey]: { key: K; args: Parameters<Catalog[K]> } }[MessageKey];
+export type Message = { [K in MessageKey]: { key: K; args: Parameters<Catalog[K]> } }[MessageKey] | ChatText;
 
 export function render(message: Message, language: Language = 'en'): string {
-  const template = catalogs[language][message.key] as (...args: unknown[]) => string;
+  const template = catalogs[language][message.key] as (...args: readonly unknown[]) => string;
   return template(...message.args);
 }
 
@@ -25,18 +27,11 @@ export function render(message: Message, language: Language = 'en'): string {
 const aliases: Record<string, Language> = { en: 'en', nb: 'nb', no: 'nb', nn: 'nb' };
 
 function fromList(header: string | undefined): Language | undefined {
-  if (!header) return undefined;
-  const ranked = header
-    .slice(0, 512)
-    .split(',')
-    .map((part, index) => {
-      const [tag = '', ...params] = part.trim().toLowerCase().split(';');
-      const q = Number(params.find((p) => p.trim().startsWith('q='))?.trim().slice(2) ?? 1);
-      return { language: aliases[tag.trim().split('-')[0] ?? ''], q: Number.isFinite(q) ? q : 0, index };
-    })
-    .filter((entry) => entry.language && entry.q > 0)
-    .sort((a, b) => b.q - a.q || a.index - b.index);
-  return ranked[0]?.language;
+  for (const tag of rankedValues(header)) {
+    const language = aliases[tag.split('-')[0] ?? ''];
+    if (language) return language;
+  }
+  return undefined;
 }
 
 export function chooseLanguage(soLanguage: string | undefined, acceptLanguage: string | undefined): Language {

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { MiddlewareHandler } from 'hono';
+import { chooseEncoding } from '../http/negotiate.ts';
 
 export type Asset = {
   identity: Buffer;
@@ -66,21 +67,6 @@ export function loadAssets(dir: string): Map<string, Asset> {
     if (path.endsWith('/index.html')) assets.set(path.slice(0, -'index.html'.length), asset);
   }
   return assets;
-}
-
-/** The best encoding the client accepts (RFC 9110 §12.5.3; `q=0` means "not this one"). */
-function chooseEncoding(header: string | undefined): 'br' | 'gzip' | 'identity' {
-  if (!header) return 'identity';
-  const accepted = new Set<string>();
-  for (const part of header.split(',')) {
-    const [name = '', ...params] = part.trim().toLowerCase().split(';');
-    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
-    if (q && Number(q.slice(2)) === 0) continue;
-    accepted.add(name.trim());
-  }
-  if (accepted.has('br') || accepted.has('*')) return 'br';
-  if (accepted.has('gzip')) return 'gzip';
-  return 'identity';
 }
 
 export function serveAssets(assets: Map<string, Asset>): MiddlewareHandler {

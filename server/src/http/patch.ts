@@ -4,12 +4,13 @@
  * optional. The entity keeps its shape: removing one of its own fields sets it to null.
  */
 import { isDeepStrictEqual } from 'node:util';
+import { memberKey } from '@chatline/shared';
 import { badRequest, conflict } from './errors.ts';
 
 type Json = unknown;
 type JsonObject = Record<string, Json>;
 
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+export const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 const isObject = (value: Json): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -20,9 +21,7 @@ const isObject = (value: Json): value is JsonObject =>
  */
 function findKey(object: JsonObject, name: string): string | undefined {
   if (FORBIDDEN_KEYS.has(name)) throw badRequest('forbiddenMember', name);
-  if (Object.hasOwn(object, name)) return name;
-  const lower = name.toLowerCase();
-  return Object.keys(object).find((key) => key.toLowerCase() === lower);
+  return memberKey(object, name);
 }
 
 function setMember(object: JsonObject, key: string, value: Json) {

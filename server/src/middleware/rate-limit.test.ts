@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestApp, json, type TestApp } from './testing/test-app.ts';
+import { createTestApp, json, type TestApp } from '../testing/test-app.ts';
 
 const visitor = { TopicId: 1, CustomerName: 'Ada', CustomerConsented: true };
 let clock = 0;

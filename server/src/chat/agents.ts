@@ -1,0 +1,148 @@
+/**
+ * Agents and their credentials: adding agents, issuing tokens, tickets and browser sessions,
+ * and telling from credentials who calls. The only code that writes agents and credentials;
+ * each write is announced on the event bus once it is committed. Only hashes of secrets are
+ * stored: what a caller is given here is the one chance to see it.
+ */
+import type { AgentRecord, ChatStore, CredentialKind, Millis } from '../store/types.ts';
+import { invalid, unauthorized } from './errors.ts';
+import type { EventBus } from './events.ts';
+import { requireAgent, type Caller } from './rights.ts';
+import { DUMMY_HASH, hashPassword, newSecret, sameSecret, sha256, verifyPassword } from './secrets.ts';
+
+export const MIN_PASSWORD_LENGTH = 8;
+const USER_NAME = /^[\p{L}\p{N}._@+-]{1,64}$/u;
+export const TICKET_LIFETIME_MS = 6 * 60 * 60 * 1000;
+export const BROWSER_SESSION_LIFETIME_MS = 12 * 60 * 60 * 1000;
+
+/** What a request presents to prove who it is. */
+export type Credentials =
+  | { scheme: 'basic'; userName: string; password: string }
+  | { scheme: 'bearer'; token: string }
+  | { scheme: 'ticket'; ticket: string }
+  /** A browser agent's session cookie, and the XSRF token its page echoed (if it did). */
+  | { scheme: 'cookie'; session: string; xsrf: string | undefined };
+
+export type Ticket = { ticket: string; expiresAt: Millis };
+export type BrowserSession = { session: string; xsrf: string; expiresAt: Millis };
+
+export function agentService({ store, bus, now }: { store: ChatStore; bus: EventBus; now: () => Millis }) {
+  const credentialCreated = (agentId: number, kind: CredentialKind) => bus.publish({ type: 'credential.created', agentId, kind });
+
+  async function issue(agent: AgentRecord, kind: CredentialKind, lifetime: Millis | null, xsrfHash: string | null = null) {
+    const secret = newSecret();
+    const createdAt = now();
+    const expiresAt = lifetime === null ? null : createdAt + lifetime;
+    await store.addCredential({ secretHash: sha256(secret), kind, agentId: agent.id, xsrfHash, createdAt, expiresAt });
+    credentialCreated(agent.id, kind);
+    return { secret, expiresAt };
+  }
+
+  async function holder(agentId: number): Promise<AgentRecord> {
+    const agent = await store.getAgent(agentId);
+    if (!agent || agent.deleted) throw unauthorized('agentGone');
+    return agent;
+  }
+
+  async function credential(secret: string, kind: CredentialKind) {
+    return store.findCredential(sha256(secret), kind, now());
+  }
+
+  /** The agent these credentials name, or a refusal. Used by Basic and by signing in. */
+  async function checkPassword(userName: string, password: string): Promise<AgentRecord> {
+    const agent = await store.findAgent(userName);
+    // Hash even for an unknown user, so the answer's timing does not tell which names exist.
+    const ok = await verifyPassword(password, agent?.passwordHash ?? DUMMY_HASH);
+    if (!agent || !agent.passwordHash || !ok || agent.deleted) throw unauthorized('wrongPassword');
+    return agent;
+  }
+
+  return {
+    checkPassword,
+
+    /** Who presents these credentials: an agent, or a refusal (never a visitor). */
+    async identify(credentials: Credentials): Promise<Caller> {
+      switch (credentials.scheme) {
+        case 'basic':
+          return { kind: 'agent', agent: await checkPassword(credentials.userName, credentials.password) };
+        case 'bearer': {
+          const token = await credential(credentials.token, 'token');
+          if (!token) throw unauthorized('unknownToken');
+          return { kind: 'agent', agent: await holder(token.agentId) };
+        }
+        case 'ticket': {
+          const ticket = await credential(credentials.ticket, 'ticket');
+          if (!ticket) throw unauthorized('unknownTicket');
+          return { kind: 'agent', agent: await holder(ticket.agentId) };
+        }
+        case 'cookie': {
+          const session = await credential(credentials.session, 'session');
+          if (!session) throw unauthorized('sessionExpired');
+          // The XSRF token proves the request comes from a page of ours that could read the cookie.
+          const { xsrf } = credentials;
+          if (!xsrf || !session.xsrfHash || !sameSecret(sha256(xsrf), session.xsrfHash)) throw unauthorized('xsrfMissing');
+          return { kind: 'agent', agent: await holder(session.agentId) };
+        }
+      }
+    },
+
+    async add({ userName, password, fullName = '' }: { userName: string; password: string; fullName?: string }): Promise<AgentRecord> {
+      if (!USER_NAME.test(userName)) throw invalid('userNameInvalid');
+      if (password.length < MIN_PASSWORD_LENGTH) throw invalid('passwordTooShort', MIN_PASSWORD_LENGTH);
+      const agent = await store.createAgent({ userName, fullName, passwordHash: await hashPassword(password), createdAt: now() });
+      if (!agent) throw invalid('userNameTaken', userName);
+      bus.publish({ type: 'agent.created', agentId: agent.id });
+      return agent;
+    },
+
+    /** Adds the agent unless one by that name exists; true when it was added. */
+    async ensure(userName: string, password: string): Promise<boolean> {
+      if (await store.findAgent(userName)) return false;
+      await this.add({ userName, password, fullName: userName });
+      return true;
+    },
+
+    async find(userName: string): Promise<AgentRecord> {
+      const agent = await store.findAgent(userName);
+      if (!agent) throw invalid('noSuchAgent', userName);
+      return agent;
+    },
+
+    /** Every agent, for the admin command. */
+    all: () => store.listAgents(),
+
+    /** The agents, for an agent. */
+    async list(caller: Caller): Promise<AgentRecord[]> {
+      requireAgent(caller);
+      return store.listAgents();
+    },
+
+    /** A new Bearer token for the agent, valid until revoked. */
+    async createToken(agent: AgentRecord): Promise<string> {
+      return (await issue(agent, 'token', null)).secret;
+    },
+
+    /** A ticket for `Authorization: SOTicket`, valid six hours. */
+    async issueTicket(agent: AgentRecord): Promise<Ticket> {
+      const { secret, expiresAt } = await issue(agent, 'ticket', TICKET_LIFETIME_MS);
+      return { ticket: secret, expiresAt: expiresAt! };
+    },
+
+    /** A browser agent's signed-in session, and the XSRF token its pages must echo. */
+    async startBrowserSession(agent: AgentRecord): Promise<BrowserSession> {
+      const xsrf = newSecret();
+      const { secret, expiresAt } = await issue(agent, 'session', BROWSER_SESSION_LIFETIME_MS, sha256(xsrf));
+      return { session: secret, xsrf, expiresAt: expiresAt! };
+    },
+
+    /** Signs a browser agent out: its session cookie stops working at once. */
+    async endBrowserSession(caller: Caller, session: string | undefined): Promise<void> {
+      if (caller.kind !== 'agent') throw unauthorized('notSignedIn');
+      if (session === undefined) return;
+      const removed = await store.deleteCredential(sha256(session));
+      if (removed) bus.publish({ type: 'credential.deleted', agentId: removed.agentId, kind: removed.kind });
+    },
+  };
+}
+
+export type AgentService = ReturnType<typeof agentService>;

@@ -1,0 +1,34 @@
+/**
+ * The rules of the chat, below HTTP: every change to a session, topic, agent or credential
+ * goes through here, and is announced on the event bus after it is committed. Imports the
+ * shared field tables and the store's interface, never `hono`: a route, a stream, a timer or
+ * the admin command call the same functions with plain values.
+ */
+import type { ChatStore, Millis } from '../store/types.ts';
+import { agentService } from './agents.ts';
+import type { EventBus } from './events.ts';
+import { originPolicy } from './origins.ts';
+import { sessionService } from './sessions.ts';
+import { topicService } from './topics.ts';
+
+export type ChatDeps = {
+  store: ChatStore;
+  bus: EventBus;
+  /** The server clock. */
+  now?: () => Millis;
+  /** Origins whose pages may use every topic (`CHAT_ALLOWED_ORIGINS`). */
+  allowedOrigins?: Iterable<string>;
+};
+
+export function createChat({ store, bus, now = Date.now, allowedOrigins = [] }: ChatDeps) {
+  const origins = originPolicy(store, allowedOrigins);
+  return {
+    origins,
+    bus,
+    sessions: sessionService({ store, bus, origins, now }),
+    topics: topicService({ store, bus }),
+    agents: agentService({ store, bus, now }),
+  };
+}
+
+export type Chat = ReturnType<typeof createChat>;

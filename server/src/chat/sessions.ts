@@ -1,0 +1,282 @@
+/**
+ * Chat sessions: creating, reading, listing, changing and deleting them, and the rules every
+ * way in shares, whatever URL, body format or caller it came through. The only code that
+ * writes sessions; each write is announced on the event bus once it is committed.
+ */
+import { nanoid } from 'nanoid';
+import {
+  ChatSessionStatus,
+  chatSession,
+  chatSessionFields,
+  checkVisitorRules,
+  member,
+  readFields,
+  requiredCustomerFields,
+  type FieldProblem,
+  type FieldValues,
+} from '@chatline/shared';
+import type { AgentRecord, ChatStore, Millis, SessionDraft, SessionRecord, SessionReferences, TopicRules } from '../store/types.ts';
+import { changed, forbidden, invalidFields, notFound, unauthorized, unavailable } from './errors.ts';
+import type { EventBus } from './events.ts';
+import type { OriginPolicy } from './origins.ts';
+import { checkWritable, requireAgent, type Caller } from './rights.ts';
+import { sameSecret, sha256 } from './secrets.ts';
+
+/** A session with what answering it needs: its topic's consent rule and its agents. */
+export type SessionView = {
+  session: SessionRecord;
+  /** Whether its topic asks for the visitor's consent (FieldProperties says it is mandatory). */
+  collectConsent: boolean;
+  user: AgentRecord | null;
+  transferTo: AgentRecord | null;
+  /** The clear session key: only in the answer to the request that created the session. */
+  sessionKey?: string;
+};
+
+/** A session read for a change, and whether the change is conditional on it being current. */
+export type PendingUpdate = { view: SessionView; conditional: boolean };
+
+export type SessionListQuery = { topicId?: number; status?: number; skip: number; top: number };
+
+export type SessionDeps = { store: ChatStore; bus: EventBus; origins: OriginPolicy; now: () => Millis };
+
+/** How a request reached us: the visitor's address, and the page's origin when it is another site's. */
+export type Arrival = { peer: string | null; origin: string | null };
+
+/** The value a field has when nobody set it; null for the rest. */
+const defaults: Partial<Record<keyof SessionDraft, unknown>> = {
+  topicId: 0,
+  status: ChatSessionStatus.InQueue,
+  customerConsented: false,
+  alertLevel: 0,
+  rank: 0,
+  flags: 0,
+};
+
+const writableFields = chatSessionFields.filter((spec) => spec.writer !== 'server');
+const agentFields = chatSessionFields.filter((spec) => spec.kind === 'associate');
+
+/**
+ * Drafts start as a copy of one shape that holds every member of a record, the id and queue
+ * position too (for the store to fill in), so that V8 keeps them in its fast object layout.
+ */
+const draftShape: Record<string, unknown> = Object.fromEntries([...chatSessionFields.map((spec) => [spec.key, null]), ['updatedAt', 0]]);
+
+type Computed = Pick<SessionDraft, 'customerHost' | 'whenRequested' | 'sessionKeyHash' | 'updatedAt'>;
+
+/** The agents' ids a body names, and what is wrong with the ones that are not ids. */
+type AgentIds = { ids: Map<string, number | null>; problems: FieldProblem[] };
+
+function agentIds(values: FieldValues): AgentIds {
+  const ids = new Map<string, number | null>();
+  const problems: FieldProblem[] = [];
+  for (const spec of agentFields) {
+    const value = values[spec.name] as Record<string, unknown> | null | undefined;
+    const id = value ? member(value, 'AssociateId') : null;
+    if (id === 0 || id === undefined || id === null) ids.set(spec.key, null);
+    else if (!Number.isSafeInteger(id)) problems.push({ Field: spec.name, Code: 'type' });
+    else ids.set(spec.key, id as number);
+  }
+  return { ids, problems };
+}
+
+/** A full draft from validated values: fields not given get their defaults. */
+function draftOf(values: FieldValues, agents: AgentIds, computed: Computed): SessionDraft {
+  const draft = { ...draftShape };
+  for (const spec of writableFields) {
+    draft[spec.key] =
+      spec.kind === 'associate' ? (agents.ids.get(spec.key) ?? null) : (values[spec.name] ?? defaults[spec.key as keyof SessionDraft] ?? null);
+  }
+  draft.customerHost = computed.customerHost;
+  draft.whenRequested = computed.whenRequested;
+  draft.sessionKeyHash = computed.sessionKeyHash;
+  draft.updatedAt = computed.updatedAt;
+  return draft as SessionDraft;
+}
+
+/** Refuses agents that do not exist and a missing or unknown topic, all problems at once. */
+function checkReferences(values: FieldValues, agents: AgentIds, draft: SessionDraft, references: SessionReferences): TopicRules {
+  const problems = [...agents.problems];
+  if (draft.userId !== null && !references.user) problems.push({ Field: 'User', Code: 'unknown_associate' });
+  if (draft.transferToId !== null && !references.transferTo) problems.push({ Field: 'TransferTo', Code: 'unknown_associate' });
+  if (values.TopicId === undefined) problems.push({ Field: 'TopicId', Code: 'required' });
+  else if (!references.topic) problems.push({ Field: 'TopicId', Code: 'unknown_topic' });
+  if (problems.length > 0) throw invalidFields(chatSession, problems);
+  return references.topic!;
+}
+
+/** Validates a body as a whole entity for this caller, or throws the 400 or 403 it deserves. */
+function readSessionFields(caller: Caller, fields: Record<string, unknown>): FieldValues {
+  const { values, present, errors } = readFields(chatSession, fields);
+  if (errors.length > 0) throw invalidFields(chatSession, errors);
+  checkWritable(chatSession, caller, present);
+  return values;
+}
+
+/**
+ * Whether `key` is the session's key: its hash is compared with the stored one in constant
+ * time, so the answer's timing tells nothing about how much of a guess was right.
+ */
+function keyMatches(session: SessionRecord, key: string): boolean {
+  if (!session.sessionKeyHash || key.length > 256) return false;
+  return sameSecret(sha256(key), session.sessionKeyHash);
+}
+
+/** How many times a change that lost a race is tried again on the newer version. */
+const MAX_ATTEMPTS = 5;
+
+export function sessionService({ store, bus, origins, now }: SessionDeps) {
+  const publish = (type: 'session.created' | 'session.updated' | 'session.deleted', session: SessionRecord) =>
+    bus.publish({ type, sessionId: session.id, topicId: session.topicId, status: session.status });
+
+  /** The session with its topic's consent rule and its agents; `agents` and `topics` are kept across a list. */
+  async function viewOf(
+    session: SessionRecord,
+    topics = new Map<number, Promise<boolean>>(),
+    agents = new Map<number, Promise<AgentRecord | null>>(),
+  ): Promise<SessionView> {
+    const agent = (id: number | null) => {
+      if (id === null) return null;
+      let found = agents.get(id);
+      if (!found) agents.set(id, (found = store.getAgent(id)));
+      return found;
+    };
+    let collectConsent = topics.get(session.topicId);
+    if (!collectConsent) topics.set(session.topicId, (collectConsent = store.getTopic(session.topicId).then((topic) => topic?.collectConsent ?? true)));
+    const [consent, user, transferTo] = await Promise.all([collectConsent, agent(session.userId), agent(session.transferToId)]);
+    return { session, collectConsent: consent, user, transferTo };
+  }
+
+  async function find(id: number): Promise<SessionRecord> {
+    const session = Number.isSafeInteger(id) ? await store.getSession(id) : null;
+    if (!session) throw notFound('sessionNotFound', id);
+    return session;
+  }
+
+  return {
+    /**
+     * A new session from the fields of a request. A visitor's waits in the queue; an agent may
+     * file one in any state. What the values refer to is checked in the transaction that
+     * inserts them, so a topic or agent changed in between, by another request or process,
+     * cannot let a wrong one in.
+     */
+    async create(caller: Caller, fields: Record<string, unknown>, { peer, origin }: Arrival): Promise<SessionView> {
+      const values = readSessionFields(caller, fields);
+      const agents = agentIds(values);
+      if (caller.kind === 'visitor') values.Status = ChatSessionStatus.InQueue;
+      const sessionKey = nanoid();
+      const requested = now();
+      const draft = draftOf(values, agents, {
+        customerHost: peer,
+        whenRequested: requested,
+        sessionKeyHash: sha256(sessionKey),
+        updatedAt: requested,
+      });
+      let seen: SessionReferences | undefined;
+      const session = await store.createSession(draft, (references) => {
+        const topic = checkReferences(values, agents, draft, references);
+        if (caller.kind === 'visitor') {
+          const problems = checkVisitorRules(values, {
+            collectConsent: topic.collectConsent,
+            requiredFields: requiredCustomerFields(topic.widgetRequiredFields),
+          });
+          if (problems.length > 0) throw invalidFields(chatSession, problems);
+        }
+        if (origin !== null && !origins.mayUseTopic(origin, topic)) throw forbidden(undefined, 'originTopic', origin, topic.id);
+        seen = references;
+      });
+      publish('session.created', session);
+      return { session, collectConsent: seen!.topic!.collectConsent, user: seen!.user, transferTo: seen!.transferTo, sessionKey };
+    },
+
+    /** An agent reads any session; a visitor only their own, with the key they were given. */
+    async read(caller: Caller, id: number, { sessionKey }: { sessionKey?: string } = {}): Promise<SessionView> {
+      if (caller.kind === 'visitor' && sessionKey === undefined) throw unauthorized('agentRequired');
+      const session = await find(id);
+      if (caller.kind === 'visitor' && !keyMatches(session, sessionKey!)) throw notFound('sessionNotFound', id);
+      return viewOf(session);
+    },
+
+    /** An agent's page of sessions, the oldest first. */
+    async list(caller: Caller, query: SessionListQuery): Promise<SessionView[]> {
+      requireAgent(caller);
+      const sessions = await store.listSessions(query);
+      const topics = new Map<number, Promise<boolean>>();
+      const agents = new Map<number, Promise<AgentRecord | null>>();
+      return Promise.all(sessions.map((session) => viewOf(session, topics, agents)));
+    },
+
+    /** What a new session is before anything is said about it; stores nothing. */
+    blank(): SessionView {
+      const draft = draftOf({}, { ids: new Map(), problems: [] }, { customerHost: null, whenRequested: null, sessionKeyHash: null, updatedAt: 0 });
+      const session = { ...draft, id: 0, initialQueuePos: 0 } as SessionRecord;
+      return { session, collectConsent: true, user: null, transferTo: null };
+    },
+
+    /** A new session with default values, not saved, for an agent to fill in. */
+    defaults(caller: Caller): SessionView {
+      requireAgent(caller);
+      return this.blank();
+    },
+
+    /**
+     * Reads a session to change it. With `ifUnmodifiedSince` the change is conditional: refused
+     * now when the session changed after that time (RFC 9110 §13.1.4, to the second, as HTTP
+     * dates go), and refused later when anyone writes it before this change does.
+     */
+    async readForUpdate(caller: Caller, id: number, { ifUnmodifiedSince }: { ifUnmodifiedSince?: Millis } = {}): Promise<PendingUpdate> {
+      requireAgent(caller);
+      const view = await viewOf(await find(id));
+      if (ifUnmodifiedSince !== undefined && Math.floor(view.session.updatedAt / 1000) > Math.floor(ifUnmodifiedSince / 1000)) {
+        throw changed('changedSince', id);
+      }
+      return { view, conditional: ifUnmodifiedSince !== undefined };
+    },
+
+    /**
+     * Replaces the session with the entity `build` makes from its current version; the fields
+     * the server computed stay. The write holds only if nobody wrote the session since that
+     * version: a conditional change is then refused, any other is built again on the newer one.
+     */
+    async update(caller: Caller, pending: PendingUpdate, build: (current: SessionView) => Record<string, unknown>): Promise<SessionView> {
+      requireAgent(caller);
+      let current = pending.view;
+      for (let attempt = 1; ; attempt++) {
+        const values = readSessionFields(caller, build(current));
+        const agents = agentIds(values);
+        const base = current.session;
+        const draft = draftOf(values, agents, {
+          customerHost: base.customerHost,
+          whenRequested: base.whenRequested,
+          sessionKeyHash: base.sessionKeyHash,
+          updatedAt: Math.max(now(), base.updatedAt + 1),
+        });
+        let seen: SessionReferences | undefined;
+        const result = await store.updateSession(base.id, draft, {
+          expectedUpdatedAt: base.updatedAt,
+          check: (references) => {
+            checkReferences(values, agents, draft, references);
+            seen = references;
+          },
+        });
+        if (result.outcome === 'updated') {
+          publish('session.updated', result.session);
+          return { session: result.session, collectConsent: seen!.topic!.collectConsent, user: seen!.user, transferTo: seen!.transferTo };
+        }
+        if (result.outcome === 'missing') throw notFound('sessionNotFound', base.id);
+        if (pending.conditional) throw changed('changedSince', base.id);
+        if (attempt === MAX_ATTEMPTS) throw unavailable('busy');
+        current = await viewOf(await find(base.id));
+      }
+    },
+
+    async delete(caller: Caller, id: number): Promise<void> {
+      requireAgent(caller);
+      const session = Number.isSafeInteger(id) ? await store.deleteSession(id) : null;
+      if (!session) throw notFound('sessionNotFound', id);
+      publish('session.deleted', session);
+    },
+  };
+}
+
+export type SessionService = ReturnType<typeof sessionService>;

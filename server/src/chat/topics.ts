@@ -1,0 +1,108 @@
+/**
+ * Chat topics: what a visitor asks about, how the widget looks for it and which pages may use
+ * it. Agents manage them; any page may read the part the widget shows. The only code that
+ * writes topics; each write is announced on the event bus once it is committed.
+ */
+import { DEFAULT_HIDDEN_FIELDS, chatTopic, chatTopicFields, readFields, type FieldValues } from '@chatline/shared';
+import type { ChatStore, TopicDraft, TopicRecord } from '../store/types.ts';
+import { conflict, invalidFields, notFound } from './errors.ts';
+import type { EventBus } from './events.ts';
+import { requireAgent, type Caller } from './rights.ts';
+
+/** What a topic is when nothing is said about it; a replacement starts from these too. */
+export const topicDefaults: Readonly<TopicDraft> = Object.freeze({
+  name: '',
+  description: '',
+  welcomeMessage: '',
+  language: '',
+  collectConsent: true,
+  allowedOrigins: [],
+  widgetRequiredFields: 0,
+  widgetHiddenFields: DEFAULT_HIDDEN_FIELDS,
+  widgetWelcomeTitle: '',
+  widgetWelcomeMessage: '',
+  widgetColor: '',
+  widgetConsentText: '',
+  widgetPrivacyPolicyUrl: '',
+});
+
+/** A topic from validated values by the field table, nested Widget settings included; the rest defaults. */
+function draftOf(values: FieldValues): TopicDraft {
+  const draft: Record<string, unknown> = { ...topicDefaults, allowedOrigins: [] };
+  for (const spec of chatTopicFields) {
+    if (spec.writer === 'server') continue;
+    const value = values[spec.name];
+    if (value === undefined) continue;
+    if (!spec.fields) draft[spec.key] = value;
+    else for (const inner of spec.fields) if ((value as FieldValues)[inner.name] !== undefined) draft[inner.key] = (value as FieldValues)[inner.name];
+  }
+  return draft as TopicDraft;
+}
+
+/** Validates a topic body (SuperOffice names in any case, Widget nested), or throws the 400 it deserves. */
+function readTopic(fields: Record<string, unknown>): TopicDraft {
+  const { values, errors } = readFields(chatTopic, fields);
+  const draft = draftOf(values);
+  if (draft.name === '' && !errors.some((error) => error.Field === 'Name')) errors.push({ Field: 'Name', Code: 'required' });
+  if (errors.length > 0) throw invalidFields(chatTopic, errors);
+  return draft;
+}
+
+export function topicService({ store, bus }: { store: ChatStore; bus: EventBus }) {
+  const publish = (type: 'topic.created' | 'topic.updated' | 'topic.deleted', topicId: number) => bus.publish({ type, topicId });
+
+  async function find(id: number): Promise<TopicRecord> {
+    const topic = Number.isSafeInteger(id) ? await store.getTopic(id) : null;
+    if (!topic) throw notFound('topicNotFound', id);
+    return topic;
+  }
+
+  return {
+    async list(caller: Caller): Promise<TopicRecord[]> {
+      requireAgent(caller);
+      return store.listTopics();
+    },
+
+    async read(caller: Caller, id: number): Promise<TopicRecord> {
+      requireAgent(caller);
+      return find(id);
+    },
+
+    /** For anyone: the widget shows part of it (what, the API decides). */
+    readPublic: find,
+
+    /** A new topic with default values, not saved. */
+    defaults(caller: Caller): TopicRecord {
+      requireAgent(caller);
+      return { id: 0, ...topicDefaults, allowedOrigins: [] };
+    },
+
+    async create(caller: Caller, fields: Record<string, unknown>): Promise<TopicRecord> {
+      requireAgent(caller);
+      const topic = await store.createTopic(readTopic(fields));
+      publish('topic.created', topic.id);
+      return topic;
+    },
+
+    /** Replaces a topic: what the fields leave out takes its default. */
+    async replace(caller: Caller, id: number, fields: Record<string, unknown>): Promise<TopicRecord> {
+      requireAgent(caller);
+      await find(id);
+      const topic = await store.updateTopic(id, readTopic(fields));
+      if (!topic) throw notFound('topicNotFound', id);
+      publish('topic.updated', topic.id);
+      return topic;
+    },
+
+    /** A topic that still has sessions is kept: delete or move them first. */
+    async delete(caller: Caller, id: number): Promise<void> {
+      requireAgent(caller);
+      const result = Number.isSafeInteger(id) ? await store.deleteTopic(id) : 'missing';
+      if (result === 'missing') throw notFound('topicNotFound', id);
+      if (result === 'in_use') throw conflict('topicInUse', id);
+      publish('topic.deleted', id);
+    },
+  };
+}
+
+export type TopicService = ReturnType<typeof topicService>;

@@ -1,0 +1,191 @@
+/**
+ * Records become the carriers the WebAPI answers: ChatSessionEntity, ChatTopicEntity,
+ * Associate. Each walks its entity's field table; rights come from the rules, their reasons
+ * in the caller's language.
+ */
+import {
+  chatSession,
+  chatSessionFields,
+  chatTopic,
+  formatFlagNames,
+  formatRequiredFields,
+  formatWidgetFields,
+  statusName,
+  type Associate,
+  type ChatSessionEntity,
+  type ChatTopicEntity,
+  type ChatTopicWidgetInfo,
+  type EntityDescriptor,
+  type FieldProperties,
+  type FieldSpec,
+  type TableRight,
+} from '@chatline/shared';
+import { fieldRight, tableRight, type Caller } from '../chat/rights.ts';
+import type { SessionView } from '../chat/sessions.ts';
+import type { AgentRecord, TopicRecord } from '../store/types.ts';
+import { render, type Language } from './i18n.ts';
+
+type CallerKind = Caller['kind'];
+
+/** ISO 8601 with an explicit offset, as SuperOffice writes date-times. */
+export function formatDateTime(millis: number | null): string | null {
+  return millis === null ? null : new Date(millis).toISOString().replace('Z', '+00:00');
+}
+
+/** An agent in the Associate shape of the reference sample. */
+export function toAssociate(agent: AgentRecord): Associate {
+  return {
+    AssociateId: agent.id,
+    Name: agent.userName,
+    PersonId: agent.personId,
+    Rank: agent.rank,
+    Tooltip: agent.fullName,
+    Type: agent.type,
+    GroupIdx: agent.groupIdx,
+    FullName: agent.fullName,
+    FormalName: agent.fullName,
+    Deleted: agent.deleted,
+    EjUserId: agent.ejUserId,
+    UserName: agent.userName,
+  };
+}
+
+const tableRights: Record<CallerKind, TableRight> = {
+  visitor: { Mask: tableRight('visitor'), Reason: '' },
+  agent: { Mask: tableRight('agent'), Reason: '' },
+};
+
+const reasons = { computed: 'reasonComputed', agentOnly: 'reasonAgentOnly' } as const;
+
+const fieldPropertiesCache = new Map<string, FieldProperties>();
+
+/**
+ * What each field allows this caller, built once per entity, kind of caller, set of mandatory
+ * fields and language, and shared by every answer: the answer's writer serializes it once.
+ */
+export function fieldProperties(
+  entity: EntityDescriptor,
+  caller: CallerKind,
+  mandatory: (spec: FieldSpec) => boolean,
+  mandatoryKey: string,
+  language: Language,
+): FieldProperties {
+  const key = `${entity.name}:${caller}:${mandatoryKey}:${language}`;
+  let properties = fieldPropertiesCache.get(key);
+  if (!properties) {
+    properties = {};
+    for (const spec of entity.fields) {
+      const right = fieldRight(spec, caller, mandatory(spec));
+      properties[spec.name] = {
+        FieldRight: { Mask: right.mask, Reason: right.reason ? render({ key: reasons[right.reason], args: [] }, language) : '' },
+        FieldType: spec.fieldType,
+        FieldLength: spec.maxLength ?? 0,
+      };
+    }
+    fieldPropertiesCache.set(key, properties);
+  }
+  return properties;
+}
+
+export type EntityOptions = {
+  caller: CallerKind;
+  /** Base URL of the API for `_Links`, e.g. `https://chat.example.com`; none without it. */
+  baseUrl?: string;
+  /** The language of the field rights' reasons. */
+  language: Language;
+};
+
+function sessionValue(spec: FieldSpec, view: SessionView): unknown {
+  const value = (view.session as unknown as Record<string, unknown>)[spec.key];
+  switch (spec.kind) {
+    case 'datetime':
+      return formatDateTime(value as number | null);
+    case 'status':
+      return statusName(value as number);
+    case 'flags':
+      return formatFlagNames(spec.flags ?? {}, value as number);
+    case 'associate': {
+      const agent = spec.key === 'userId' ? view.user : view.transferTo;
+      return agent ? toAssociate(agent) : null;
+    }
+    default:
+      return spec.name === 'SessionKey' ? (view.sessionKey ?? null) : value;
+  }
+}
+
+/**
+ * Entities start as a copy of one of these shapes, so that V8 keeps them in its fast object
+ * layout: an object given more than a dozen properties by computed name turns into a
+ * dictionary, which costs several times more to fill, copy and serialize.
+ */
+const shapeOf = (names: readonly string[]): Record<string, unknown> => Object.fromEntries(names.map((name) => [name, null]));
+const entityShape = shapeOf([...chatSessionFields.map((spec) => spec.name), 'TableRight', 'FieldProperties']);
+const linkedEntityShape = shapeOf([...Object.keys(entityShape), '_Links']);
+
+const sessionMandatory = (consent: boolean) => (spec: FieldSpec) =>
+  spec.name === 'TopicId' || (consent && spec.name === 'CustomerConsented');
+
+export function toSessionEntity(view: SessionView, options: EntityOptions): ChatSessionEntity {
+  const entity = options.baseUrl === undefined ? { ...entityShape } : { ...linkedEntityShape };
+  for (const spec of chatSessionFields) entity[spec.name] = sessionValue(spec, view);
+  // A visitor must consent where the topic asks for it; an agent files sessions without.
+  const consent = view.collectConsent && options.caller === 'visitor';
+  entity.TableRight = tableRights[options.caller];
+  entity.FieldProperties = fieldProperties(chatSession, options.caller, sessionMandatory(consent), String(consent), options.language);
+  if (options.baseUrl !== undefined) {
+    entity._Links = {
+      Self: `${options.baseUrl}/api/v1/ChatSession/${view.session.id}`,
+      Archive: `${options.baseUrl}/api/v1/ChatSession`,
+    };
+  }
+  return entity as ChatSessionEntity;
+}
+
+/** A session in a list: its fields, no rights (the list answers them once, not per row). */
+export function toSessionRow(view: SessionView, baseUrl: string): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (const spec of chatSessionFields) row[spec.name] = sessionValue(spec, view);
+  row._Links = { Self: `${baseUrl}/api/v1/ChatSession/${view.session.id}` };
+  return row;
+}
+
+/** The part of a topic any page may read: what the widget shows and asks for. */
+export function toTopicWidgetInfo(topic: TopicRecord): ChatTopicWidgetInfo {
+  return {
+    ChatTopicId: topic.id,
+    Name: topic.name,
+    WelcomeMessage: topic.welcomeMessage,
+    Language: topic.language,
+    CollectConsent: topic.collectConsent,
+    Widget: {
+      RequiredFields: formatRequiredFields(topic.widgetRequiredFields),
+      HiddenFields: formatWidgetFields(topic.widgetHiddenFields),
+      WelcomeTitle: topic.widgetWelcomeTitle,
+      WelcomeMessage: topic.widgetWelcomeMessage,
+      Color: topic.widgetColor,
+      ConsentText: topic.widgetConsentText,
+      PrivacyPolicyUrl: topic.widgetPrivacyPolicyUrl,
+    },
+  };
+}
+
+const topicMandatory = (spec: FieldSpec) => spec.name === 'Name';
+
+/** A topic as agents see and change it, in the field table's order, with its rights. */
+export function toTopicEntity(topic: TopicRecord, { caller, language, baseUrl }: EntityOptions): ChatTopicEntity {
+  const info = toTopicWidgetInfo(topic);
+  const entity = {
+    ChatTopicId: info.ChatTopicId,
+    Name: info.Name,
+    Description: topic.description,
+    WelcomeMessage: info.WelcomeMessage,
+    Language: info.Language,
+    CollectConsent: info.CollectConsent,
+    AllowedOrigins: topic.allowedOrigins,
+    Widget: info.Widget,
+    TableRight: tableRights[caller],
+    FieldProperties: fieldProperties(chatTopic, caller, topicMandatory, 'name', language),
+  };
+  if (baseUrl === undefined) return entity;
+  return { ...entity, _Links: { Self: `${baseUrl}/api/v1/ChatTopic/${topic.id}`, Archive: `${baseUrl}/api/v1/ChatTopic` } };
+}

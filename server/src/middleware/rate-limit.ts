@@ -1,0 +1,92 @@
+/**
+ * Visitor creates per client: a token bucket per address that holds `perMinute` tokens and
+ * refills at that rate, kept in this process's memory (several server processes each count on
+ * their own). An IPv6 client is counted per /64, the block one customer line gets, since it
+ * can pick any address in it.
+ */
+import { isIP } from 'node:net';
+import type { MiddlewareHandler } from 'hono';
+import type { ApiEnv } from '../http/context.ts';
+import { tooManyRequests } from '../http/errors.ts';
+
+export type RateLimiter = {
+  /** Takes one token; returns 0 when allowed, else the seconds until the next one. */
+  take(key: string, now: number): number;
+  /** How many clients it keeps a bucket for. */
+  readonly size: number;
+};
+
+/** The most buckets kept: beyond it the least recently seen client is forgotten. */
+export const MAX_TRACKED = 100_000;
+
+type Bucket = { tokens: number; at: number };
+
+/**
+ * A Map keeps its keys in the order they were set, and a bucket is set again on every take, so
+ * the first key is always the client seen longest ago. Every bucket refills fully in the same
+ * time, so buckets that have refilled are all at the front: each take drops those in O(1)
+ * amortized, and a full map drops its oldest. (A general LRU cache with a TTL would do the
+ * same work with more machinery: here the TTL order and the LRU order are one order.)
+ */
+export function rateLimiter(perMinute: number, { maxTracked = MAX_TRACKED } = {}): RateLimiter {
+  if (perMinute <= 0) return { take: () => 0, size: 0 };
+  const msPerToken = 60_000 / perMinute;
+  const refillMs = perMinute * msPerToken;
+  const buckets = new Map<string, Bucket>();
+  return {
+    take(key, now) {
+      let bucket = buckets.get(key);
+      if (bucket) buckets.delete(key);
+      for (const [oldest, value] of buckets) {
+        // A bucket that has refilled behaves as a new one would: forget it.
+        if (now - value.at < refillMs && buckets.size < maxTracked) break;
+        buckets.delete(oldest);
+      }
+      bucket ??= { tokens: perMinute, at: now };
+      bucket.tokens = Math.min(perMinute, bucket.tokens + (now - bucket.at) / msPerToken);
+      bucket.at = now;
+      buckets.set(key, bucket);
+      if (bucket.tokens >= 1) {
+        bucket.tokens -= 1;
+        return 0;
+      }
+      return Math.max(1, Math.ceil(((1 - bucket.tokens) * msPerToken) / 1000));
+    },
+    get size() {
+      return buckets.size;
+    },
+  };
+}
+
+/** The key a client is counted by: an IPv4 address as it is, an IPv6 address by its /64. */
+export function clientKey(address: string | null): string {
+  if (address === null) return 'unknown';
+  if (isIP(address) !== 6) return address;
+  // Expand `::` to the zero groups it stands for, then keep the first four groups.
+  const [head = '', tail] = address.toLowerCase().split('%')[0]!.split('::') as [string, string | undefined];
+  const left = head === '' ? [] : head.split(':');
+  const right = tail === undefined || tail === '' ? [] : tail.split(':');
+  const groups = tail === undefined ? left : [...left, ...Array(8 - left.length - right.length).fill('0'), ...right];
+  return `${groups.slice(0, 4).map((group) => group.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+}
+
+export type RateLimitOptions = {
+  limiter: RateLimiter;
+  /** The client's address, as the server takes it (CHAT_TRUST_PROXY). */
+  address: (c: Parameters<MiddlewareHandler<ApiEnv>>[0]) => string | null;
+  now?: () => number;
+};
+
+/** Refuses a visitor's request past the limit with 429 and Retry-After; agents are not limited. */
+export function rateLimit({ limiter, address, now = Date.now }: RateLimitOptions): MiddlewareHandler<ApiEnv> {
+  return async function rateLimit(c, next) {
+    if (c.get('caller').kind === 'visitor') {
+      const retryAfter = limiter.take(clientKey(address(c)), now());
+      if (retryAfter > 0) {
+        c.header('Retry-After', String(retryAfter));
+        throw tooManyRequests('rateLimited', retryAfter);
+      }
+    }
+    await next();
+  };
+}

@@ -1,0 +1,326 @@
+/**
+ * Everything the ChatStore interface promises, run against every implementation: a new store
+ * passes the same suite before any code above it may rely on it.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openSqliteStore } from './sqlite/store.ts';
+import type { ChatStore, SessionCheck, SessionDraft, TopicDraft } from './types.ts';
+
+type Opened = { store: ChatStore; reopen(): Promise<ChatStore>; dispose(): Promise<void> };
+
+/** Each implementation: how to open a fresh, empty store, and to open it again after close(). */
+const implementations: [string, () => Promise<Opened>][] = [
+  [
+    'SQLite',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'chatline-contract-'));
+      const path = join(dir, 'chat.db');
+      return {
+        store: openSqliteStore(path),
+        reopen: async () => openSqliteStore(path),
+        dispose: async () => rmSync(dir, { recursive: true, force: true }),
+      };
+    },
+  ],
+];
+
+const T0 = Date.parse('2026-11-26T09:00:00.000Z');
+
+/** A visitor's new session in `topicId`, as the rules make it. */
+function draft(topicId: number, name: string, changes: Partial<SessionDraft> = {}): SessionDraft {
+  return {
+    topicId,
+    userId: null,
+    person: null,
+    customerAlias: null,
+    customerHost: '203.0.113.7',
+    customerName: name,
+    customerEmail: null,
+    customerPhone: null,
+    customerConsented: true,
+    customerCompanyName: null,
+    status: 4,
+    firstMessage: null,
+    lastMessage: null,
+    whenRequested: T0,
+    whenStarted: null,
+    whenEnded: null,
+    whenIdle: null,
+    whenFetched: null,
+    sessionKeyHash: 'a'.repeat(64),
+    alertLevel: 0,
+    rank: 0,
+    flags: 0,
+    contact: null,
+    project: null,
+    sale: null,
+    ticket: null,
+    transferToId: null,
+    updatedAt: T0,
+    ...changes,
+  };
+}
+
+const topic = (name: string, changes: Partial<TopicDraft> = {}): TopicDraft => ({
+  name,
+  description: '',
+  welcomeMessage: '',
+  language: '',
+  collectConsent: true,
+  allowedOrigins: [],
+  widgetRequiredFields: 0,
+  widgetHiddenFields: 4,
+  widgetWelcomeTitle: '',
+  widgetWelcomeMessage: '',
+  widgetColor: '',
+  widgetConsentText: '',
+  widgetPrivacyPolicyUrl: '',
+  ...changes,
+});
+
+const pass: SessionCheck = () => {};
+
+describe.each(implementations)('the %s store', (_, open) => {
+  let opened: Opened;
+  let store: ChatStore;
+  beforeEach(async () => {
+    opened = await open();
+    store = opened.store;
+  });
+  afterEach(async () => {
+    await store.close();
+    await opened.dispose();
+  });
+
+  describe('sessions', () => {
+    it('stores a session and gives it back as it was, with an id and the queue position', async () => {
+      const person = { PersonId: 7, Firstname: 'Åse', Nested: { list: [1, 'two'] } };
+      const created = await store.createSession(draft(1, 'Ada', { person, customerConsented: false, whenStarted: T0 + 5 }), pass);
+      expect(created).toMatchObject({ topicId: 1, customerName: 'Ada', initialQueuePos: 1, person, customerConsented: false });
+      expect(created.id).toBeGreaterThan(0);
+      const read = await store.getSession(created.id);
+      expect(read).toEqual(created);
+      expect(read).toMatchObject({ whenRequested: T0, whenStarted: T0 + 5, whenEnded: null, customerConsented: false });
+      expect(await store.getSession(created.id + 1000)).toBeNull();
+    });
+
+    it('numbers the queue per topic, exactly, however many creates arrive at once', async () => {
+      const second = await store.createTopic(topic('Sales'));
+      const created = await Promise.all(
+        Array.from({ length: 60 }, (_, i) => store.createSession(draft(i % 3 === 0 ? second.id : 1, `v${i}`), pass)),
+      );
+      const positions = (topicId: number) => created.filter((s) => s.topicId === topicId).map((s) => s.initialQueuePos);
+      expect(positions(1)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+      expect(positions(second.id)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+      expect(new Set(created.map((s) => s.id)).size).toBe(60);
+      const ids = created.map((s) => s.id);
+      expect([...ids].sort((a, b) => a - b)).toEqual(ids);
+    });
+
+    it('counts only the sessions still waiting', async () => {
+      const a = await store.createSession(draft(1, 'a'), pass);
+      await store.createSession(draft(1, 'b'), pass);
+      await store.createSession(draft(1, 'closed', { status: 9 }), pass);
+      expect((await store.createSession(draft(1, 'c'), pass)).initialQueuePos).toBe(3);
+      await store.updateSession(a.id, draft(1, 'a', { status: 6, updatedAt: T0 + 1 }), { expectedUpdatedAt: a.updatedAt, check: pass });
+      expect((await store.createSession(draft(1, 'd'), pass)).initialQueuePos).toBe(3);
+      await store.deleteSession(a.id);
+      expect((await store.createSession(draft(1, 'e'), pass)).initialQueuePos).toBe(4);
+    });
+
+    it('shows the check what the draft refers to, and stores nothing it refuses', async () => {
+      const agent = (await store.createAgent({ userName: 'kari', fullName: 'Kari', passwordHash: null, createdAt: T0 }))!;
+      const seen: unknown[] = [];
+      // The store itself refuses a session naming an agent that does not exist, even when the
+      // check lets it through.
+      await expect(
+        store.createSession(draft(1, 'a', { userId: agent.id, transferToId: 999 }), (references) => void seen.push(references)),
+      ).rejects.toThrow();
+      await store.createSession(draft(1, 'a', { userId: agent.id }), pass);
+      expect(seen).toEqual([
+        {
+          topic: { id: 1, collectConsent: true, allowedOrigins: [], widgetRequiredFields: 0 },
+          user: agent,
+          transferTo: null,
+        },
+      ]);
+      const refused = new Error('refused');
+      const results = await Promise.allSettled([
+        store.createSession(draft(1, 'first'), pass),
+        store.createSession(draft(1, 'refused'), () => {
+          throw refused;
+        }),
+        store.createSession(draft(99, 'no such topic'), (references) => void seen.push(references.topic)),
+        store.createSession(draft(1, 'third'), pass),
+      ]);
+      expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+      expect((results[1] as PromiseRejectedResult).reason).toBe(refused);
+      expect(seen[1]).toBeNull();
+      const stored = await store.listSessions({ skip: 0, top: 10 });
+      expect(stored.map((s) => s.customerName)).toEqual(['a', 'first', 'third']);
+      expect(stored.map((s) => s.initialQueuePos)).toEqual([1, 2, 3]);
+    });
+
+    it('lists sessions in id order, by topic and status, a page at a time', async () => {
+      const sales = await store.createTopic(topic('Sales'));
+      for (let i = 0; i < 6; i++) await store.createSession(draft(i % 2 === 0 ? 1 : sales.id, `v${i}`, { status: i < 4 ? 4 : 9 }), pass);
+      const names = async (query: Parameters<ChatStore['listSessions']>[0]) => (await store.listSessions(query)).map((s) => s.customerName);
+      expect(await names({ skip: 0, top: 100 })).toEqual(['v0', 'v1', 'v2', 'v3', 'v4', 'v5']);
+      expect(await names({ topicId: 1, skip: 0, top: 100 })).toEqual(['v0', 'v2', 'v4']);
+      expect(await names({ status: 4, skip: 0, top: 100 })).toEqual(['v0', 'v1', 'v2', 'v3']);
+      expect(await names({ topicId: sales.id, status: 9, skip: 0, top: 100 })).toEqual(['v5']);
+      expect(await names({ skip: 2, top: 3 })).toEqual(['v2', 'v3', 'v4']);
+    });
+
+    it('writes a change only over the version it was made from', async () => {
+      const created = await store.createSession(draft(1, 'Ada'), pass);
+      const change = draft(1, 'Ada Lovelace', {
+        status: 6,
+        customerHost: 'changed',
+        whenRequested: 0,
+        sessionKeyHash: 'b'.repeat(64),
+        contact: { ContactId: 3 },
+        updatedAt: T0 + 1,
+      });
+      const updated = await store.updateSession(created.id, change, { expectedUpdatedAt: T0, check: pass });
+      if (updated.outcome !== 'updated') throw new Error(`not updated: ${updated.outcome}`);
+      const { session } = updated;
+      // What the server computed when the session was requested stays.
+      expect(session).toMatchObject({
+        customerName: 'Ada Lovelace',
+        status: 6,
+        contact: { ContactId: 3 },
+        customerHost: '203.0.113.7',
+        whenRequested: T0,
+        sessionKeyHash: 'a'.repeat(64),
+        initialQueuePos: 1,
+        updatedAt: T0 + 1,
+      });
+      expect(await store.getSession(created.id)).toEqual(session);
+
+      const stale = await store.updateSession(created.id, draft(1, 'Lost'), { expectedUpdatedAt: T0, check: pass });
+      expect(stale).toEqual({ outcome: 'changed' });
+      expect((await store.getSession(created.id))?.customerName).toBe('Ada Lovelace');
+      expect(await store.updateSession(created.id + 99, change, { expectedUpdatedAt: T0, check: pass })).toEqual({ outcome: 'missing' });
+    });
+
+    it('lets one of two changes made from the same version win, and refuses the other', async () => {
+      const created = await store.createSession(draft(1, 'Ada'), pass);
+      const results = await Promise.all(
+        ['first', 'second'].map((name) =>
+          store.updateSession(created.id, draft(1, name, { updatedAt: T0 + 1 }), { expectedUpdatedAt: T0, check: pass }),
+        ),
+      );
+      expect(results.map((result) => result.outcome).sort()).toEqual(['changed', 'updated']);
+    });
+
+    it('checks a change against what it refers to, and writes nothing it refuses', async () => {
+      const created = await store.createSession(draft(1, 'Ada'), pass);
+      const sales = await store.createTopic(topic('Sales', { collectConsent: false }));
+      let seen: unknown;
+      const refused = new Error('no');
+      await expect(
+        store.updateSession(created.id, draft(sales.id, 'Moved', { updatedAt: T0 + 1 }), {
+          expectedUpdatedAt: T0,
+          check: (references) => {
+            seen = references.topic;
+            throw refused;
+          },
+        }),
+      ).rejects.toBe(refused);
+      expect(seen).toMatchObject({ id: sales.id, collectConsent: false });
+      expect(await store.getSession(created.id)).toEqual(created);
+    });
+
+    it('deletes a session and answers what it deleted', async () => {
+      const created = await store.createSession(draft(1, 'Ada'), pass);
+      expect(await store.deleteSession(created.id)).toEqual(created);
+      expect(await store.deleteSession(created.id)).toBeNull();
+      expect(await store.getSession(created.id)).toBeNull();
+      // An id is never handed out twice, even after the newest session is deleted.
+      expect((await store.createSession(draft(1, 'Next'), pass)).id).toBeGreaterThan(created.id);
+    });
+
+    it('keeps what it accepted before close(), and has it after opening again', async () => {
+      const accepted = store.createSession(draft(1, 'Just in time'), pass);
+      await store.close();
+      const session = await accepted;
+      store = await opened.reopen();
+      expect((await store.getSession(session.id))?.customerName).toBe('Just in time');
+    });
+  });
+
+  describe('topics', () => {
+    it('starts with topic 1, "General"', async () => {
+      expect(await store.getTopic(1)).toMatchObject({ id: 1, name: 'General', collectConsent: true, allowedOrigins: [] });
+    });
+
+    it('creates, reads, lists, replaces and deletes topics', async () => {
+      const settings = topic('Rentals', {
+        collectConsent: false,
+        allowedOrigins: ['https://rent.example', 'http://localhost:8080'],
+        widgetRequiredFields: 3,
+        widgetColor: '#0b6e4f',
+      });
+      const created = await store.createTopic(settings);
+      expect(created).toEqual({ id: created.id, ...settings });
+      expect(await store.getTopic(created.id)).toEqual(created);
+      expect((await store.listTopics()).map((t) => t.name)).toEqual(['General', 'Rentals']);
+      const replaced = await store.updateTopic(created.id, topic('Tours'));
+      expect(replaced).toEqual({ id: created.id, ...topic('Tours') });
+      expect(await store.updateTopic(999, topic('x'))).toBeNull();
+      expect(await store.deleteTopic(created.id)).toBe('deleted');
+      expect(await store.deleteTopic(created.id)).toBe('missing');
+      expect(await store.getTopic(created.id)).toBeNull();
+    });
+
+    it('keeps a topic that still has sessions', async () => {
+      await store.createSession(draft(1, 'Ada'), pass);
+      expect(await store.deleteTopic(1)).toBe('in_use');
+      expect(await store.getTopic(1)).not.toBeNull();
+    });
+
+    it('tells whether any topic lists an origin, exactly', async () => {
+      await store.createTopic(topic('Rentals', { allowedOrigins: ['https://rent.example', 'https://bikes.example'] }));
+      expect(await store.anyTopicAllows('https://bikes.example')).toBe(true);
+      expect(await store.anyTopicAllows('https://rent.example')).toBe(true);
+      expect(await store.anyTopicAllows('https://rent.exampl')).toBe(false);
+      expect(await store.anyTopicAllows('https://rent.example.evil')).toBe(false);
+      expect(await store.anyTopicAllows('')).toBe(false);
+    });
+  });
+
+  describe('agents and credentials', () => {
+    it('adds agents with unique user names regardless of case, and finds them in any case', async () => {
+      const kari = await store.createAgent({ userName: 'kari', fullName: 'Kari Nordmann', passwordHash: 'scrypt$x', createdAt: T0 });
+      expect(kari).toMatchObject({ userName: 'kari', fullName: 'Kari Nordmann', passwordHash: 'scrypt$x', deleted: false, type: 'Employee', createdAt: T0 });
+      expect(await store.createAgent({ userName: 'KARI', fullName: '', passwordHash: null, createdAt: T0 })).toBeNull();
+      expect(await store.findAgent('Kari')).toEqual(kari);
+      expect(await store.getAgent(kari!.id)).toEqual(kari);
+      expect(await store.getAgent(kari!.id + 1)).toBeNull();
+      await store.createAgent({ userName: 'ola', fullName: 'Ola', passwordHash: null, createdAt: T0 });
+      expect((await store.listAgents()).map((a) => a.userName)).toEqual(['kari', 'ola']);
+      expect(await store.setPassword(kari!.id, 'scrypt$y')).toBe(true);
+      expect((await store.getAgent(kari!.id))?.passwordHash).toBe('scrypt$y');
+      expect(await store.setPassword(999, 'scrypt$y')).toBe(false);
+    });
+
+    it('finds a credential by its hash and kind until it expires, and forgets it when deleted', async () => {
+      const kari = (await store.createAgent({ userName: 'kari', fullName: '', passwordHash: null, createdAt: T0 }))!;
+      const ticket = { secretHash: 'h1', kind: 'ticket' as const, agentId: kari.id, xsrfHash: null, createdAt: T0, expiresAt: T0 + 1000 };
+      const token = { secretHash: 'h2', kind: 'token' as const, agentId: kari.id, xsrfHash: null, createdAt: T0, expiresAt: null };
+      await store.addCredential(ticket);
+      await store.addCredential(token);
+      expect(await store.findCredential('h1', 'ticket', T0 + 999)).toEqual(ticket);
+      expect(await store.findCredential('h1', 'ticket', T0 + 1000)).toBeNull();
+      expect(await store.findCredential('h1', 'token', T0)).toBeNull();
+      expect(await store.findCredential('h2', 'token', T0 + 10 ** 12)).toEqual(token);
+      expect(await store.deleteCredential('h2')).toEqual(token);
+      expect(await store.deleteCredential('h2')).toBeNull();
+      expect(await store.findCredential('h2', 'token', T0)).toBeNull();
+    });
+  });
+});

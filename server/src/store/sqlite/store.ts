@@ -1,0 +1,362 @@
+/**
+ * The ChatStore on SQLite through better-sqlite3: one file, WAL, foreign keys on, statements
+ * prepared once. All SQL and every SQLite encoding (0/1, JSON text, space-separated origins)
+ * stay in this folder; the records it answers are the interface's.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { chatSessionFields, chatTopicFields, type FieldSpec } from '@chatline/shared';
+import {
+  StoreBusyError,
+  type AgentRecord,
+  type ChatStore,
+  type CredentialRecord,
+  type SessionCheck,
+  type SessionDraft,
+  type SessionRecord,
+  type TopicRecord,
+  type TopicRules,
+} from '../types.ts';
+import { migrate, readMigrations } from './migrate.ts';
+
+export const migrationsDir = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+export type SqliteOptions = {
+  /** Milliseconds a statement waits for another process's write lock before the store reports it busy. */
+  busyTimeout?: number;
+  /**
+   * NORMAL (the default): a committed write survives a crash of the server process; after a
+   * crash of the operating system or a power cut the database is intact but may have lost the
+   * last transactions, as the WAL is synced at checkpoints only. FULL syncs the WAL at every
+   * commit, so an answered write survives a power cut too, at a fraction of the throughput.
+   */
+  synchronous?: 'NORMAL' | 'FULL';
+};
+
+/** A record member and the column that stores it: the column is the member's name in snake_case. */
+type Column = { key: string; name: string; encode: (value: unknown) => unknown; decode: (value: unknown) => unknown };
+
+const same = (value: unknown) => value;
+const snakeCase = (key: string) => key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+
+function column(key: string, kind?: FieldSpec['kind']): Column {
+  const name = snakeCase(key);
+  switch (kind) {
+    case 'bool':
+      return { key, name, encode: (value) => (value ? 1 : 0), decode: (value) => value === 1 };
+    case 'reference':
+      return {
+        key,
+        name,
+        encode: (value) => (value === null || value === undefined ? null : JSON.stringify(value)),
+        decode: (value) => (typeof value === 'string' ? JSON.parse(value) : null),
+      };
+    case 'origins':
+      return {
+        key,
+        name,
+        encode: (value) => (value as string[]).join(' '),
+        decode: (value) => (value as string).split(' ').filter(Boolean),
+      };
+    default:
+      return { key, name, encode: same, decode: same };
+  }
+}
+
+/** The session's columns, in the field table's order, and its bookkeeping. */
+const sessionColumns = [...chatSessionFields.map((spec) => column(spec.key, spec.kind)), column('updatedAt')];
+const flatten = (specs: readonly FieldSpec[]): FieldSpec[] => specs.flatMap((spec) => (spec.fields ? flatten(spec.fields) : [spec]));
+const topicColumns = flatten(chatTopicFields).map((spec) => column(spec.key, spec.kind));
+const agentColumns: Column[] = [
+  column('id'),
+  column('userName'),
+  column('fullName'),
+  column('passwordHash'),
+  column('personId'),
+  column('rank'),
+  column('groupIdx'),
+  column('ejUserId'),
+  column('type'),
+  column('deleted', 'bool'),
+  column('createdAt'),
+];
+const credentialColumns: Column[] = [
+  column('secretHash'),
+  column('kind'),
+  { ...column('agentId'), name: 'associate_id' },
+  column('xsrfHash'),
+  column('createdAt'),
+  column('expiresAt'),
+];
+
+/**
+ * Records start as a copy of a fixed shape that holds every member, so V8 keeps them in its
+ * fast object layout: an object given more than a dozen properties by computed name turns
+ * into a dictionary, which costs several times more to fill, copy and serialize.
+ */
+const shapeOf = (columns: readonly Column[]) => Object.fromEntries(columns.map((c) => [c.key, null])) as Record<string, unknown>;
+
+function reader<T>(columns: readonly Column[]): (values: unknown[]) => T {
+  const shape = shapeOf(columns);
+  return (values) => {
+    const record = { ...shape };
+    for (let i = 0; i < columns.length; i++) record[columns[i]!.key] = columns[i]!.decode(values[i]);
+    return record as T;
+  };
+}
+
+const valuesOf = (columns: readonly Column[], record: object) =>
+  columns.map((c) => c.encode((record as Record<string, unknown>)[c.key]));
+
+const list = (columns: readonly Column[]) => columns.map((c) => c.name).join(', ');
+const marks = (columns: readonly Column[]) => columns.map(() => '?').join(', ');
+
+const isBusy = (error: unknown) => /^SQLITE_BUSY/.test(String((error as { code?: unknown } | null)?.code));
+const busyOr = (error: unknown) => (isBusy(error) ? new StoreBusyError(error) : error);
+
+/** Opens (creating if needed) the database file, brings its schema up to date, prepares statements. */
+export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous = 'NORMAL' }: SqliteOptions = {}): ChatStore {
+  if (path !== ':memory:' && !path.startsWith('file:')) mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${synchronous}`);
+    db.pragma('foreign_keys = ON');
+    db.pragma(`busy_timeout = ${Math.trunc(busyTimeout)}`);
+    migrate(db, readMigrations(migrationsDir));
+  } catch (error) {
+    db.close();
+    throw busyOr(error);
+  }
+
+  const toSession = reader<SessionRecord>(sessionColumns);
+  const toTopic = reader<TopicRecord>(topicColumns);
+  const toAgent = reader<AgentRecord>(agentColumns);
+  const toCredential = reader<CredentialRecord>(credentialColumns);
+  const topicWriteColumns = topicColumns.filter((c) => c.key !== 'id');
+
+  // What a new session's row is made of: everything but the id and the queue position, which
+  // the database chooses.
+  const insertColumns = sessionColumns.filter((c) => c.key !== 'id' && c.key !== 'initialQueuePos');
+  // What a replacement changes: never what the server computed when the session was requested.
+  const updateColumns = insertColumns.filter((c) => !['customerHost', 'whenRequested', 'sessionKeyHash'].includes(c.key));
+
+  // One statement reads the queue count and inserts, inside an IMMEDIATE transaction that holds
+  // the write lock from its start, so no other process can count the same queue in between.
+  // The waiting count is kept by triggers (migration 0003): one primary-key read, not a count.
+  // RETURNING gives what the database chose, the id and the position; the rest of the record
+  // is what was written. Values are bound by position: by name costs V8 two lookups each.
+  const insertSession = db
+    .prepare(
+      `INSERT INTO chat_session (${list(insertColumns)}, initial_queue_pos)
+       VALUES (${marks(insertColumns)}, coalesce((SELECT waiting FROM chat_queue WHERE topic_id = ?), 0) + 1)
+       RETURNING id, initial_queue_pos`,
+    )
+    .raw();
+  const selectSession = db.prepare(`SELECT ${list(sessionColumns)} FROM chat_session WHERE id = ?`).raw();
+  const selectSessions = (where: string) =>
+    db.prepare(`SELECT ${list(sessionColumns)} FROM chat_session ${where} ORDER BY id LIMIT ? OFFSET ?`).raw();
+  const sessionLists = {
+    all: selectSessions(''),
+    topic: selectSessions('WHERE topic_id = ?'),
+    status: selectSessions('WHERE status = ?'),
+    topicStatus: selectSessions('WHERE topic_id = ? AND status = ?'),
+  };
+  // The condition is part of the statement: two writers that read the same version cannot both win.
+  const updateSession = db.prepare(
+    `UPDATE chat_session SET ${updateColumns.map((c) => `${c.name} = ?`).join(', ')} WHERE id = ? AND updated_at = ?`,
+  );
+  const sessionExists = db.prepare('SELECT 1 FROM chat_session WHERE id = ?').pluck();
+  const deleteSession = db.prepare('DELETE FROM chat_session WHERE id = ?');
+
+  const selectTopic = db.prepare(`SELECT ${list(topicColumns)} FROM chat_topic WHERE id = ?`).raw();
+  const selectTopics = db.prepare(`SELECT ${list(topicColumns)} FROM chat_topic ORDER BY id`).raw();
+  const selectTopicRules = db
+    .prepare('SELECT id, collect_consent, allowed_origins, widget_required_fields FROM chat_topic WHERE id = ?')
+    .raw();
+  const toRules = reader<TopicRules>([column('id'), column('collectConsent', 'bool'), column('allowedOrigins', 'origins'), column('widgetRequiredFields')]);
+  const insertTopic = db.prepare(`INSERT INTO chat_topic (${list(topicWriteColumns)}) VALUES (${marks(topicWriteColumns)})`);
+  const updateTopic = db.prepare(`UPDATE chat_topic SET ${topicWriteColumns.map((c) => `${c.name} = ?`).join(', ')} WHERE id = ?`);
+  const deleteTopic = db.prepare('DELETE FROM chat_topic WHERE id = ?');
+  const topicInUse = db.prepare('SELECT 1 FROM chat_session WHERE topic_id = ? LIMIT 1').pluck();
+  const selectTopicAllowing = db
+    .prepare("SELECT 1 FROM chat_topic WHERE instr(' ' || allowed_origins || ' ', ' ' || @origin || ' ') > 0 AND @origin <> '' LIMIT 1")
+    .pluck();
+
+  const insertAgent = db.prepare(
+    `INSERT INTO associate (user_name, full_name, password_hash, created_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT (user_name) DO NOTHING`,
+  );
+  const selectAgent = db.prepare(`SELECT ${list(agentColumns)} FROM associate WHERE id = ?`).raw();
+  const selectAgentByName = db.prepare(`SELECT ${list(agentColumns)} FROM associate WHERE user_name = ?`).raw();
+  const selectAgents = db.prepare(`SELECT ${list(agentColumns)} FROM associate ORDER BY id`).raw();
+  const updatePassword = db.prepare('UPDATE associate SET password_hash = ? WHERE id = ?');
+
+  const insertCredential = db.prepare(`INSERT INTO credential (${list(credentialColumns)}) VALUES (${marks(credentialColumns)})`);
+  const selectCredential = db
+    .prepare(
+      `SELECT ${list(credentialColumns)} FROM credential
+       WHERE secret_hash = ? AND kind = ? AND (expires_at IS NULL OR expires_at > ?)`,
+    )
+    .raw();
+  const selectAnyCredential = db.prepare(`SELECT ${list(credentialColumns)} FROM credential WHERE secret_hash = ?`).raw();
+  const deleteCredential = db.prepare('DELETE FROM credential WHERE secret_hash = ?');
+
+  const one = <T>(values: unknown, read: (values: unknown[]) => T): T | null =>
+    values === undefined ? null : read(values as unknown[]);
+  const agent = (id: number | null) => (id === null ? null : one(selectAgent.get(id), toAgent));
+
+  /** What a session's draft refers to; `topics` keeps the rules read in this transaction. */
+  function references(draft: SessionDraft, topics?: Map<number, TopicRules | null>) {
+    let topic = topics?.get(draft.topicId);
+    if (topic === undefined) {
+      topic = one(selectTopicRules.get(draft.topicId), toRules);
+      topics?.set(draft.topicId, topic);
+    }
+    return { topic, user: agent(draft.userId), transferTo: agent(draft.transferToId) };
+  }
+
+  // Group commit: the creates that arrive in one turn of the event loop are inserted in one
+  // transaction after it, and each answered once that transaction is committed. A commit
+  // writes every page it changed to the WAL (the session's, its index's, the id sequence's and
+  // the queue counter's), so a shared commit writes them once for the whole group.
+  type PendingCreate = {
+    draft: SessionDraft;
+    check: SessionCheck;
+    resolve: (session: SessionRecord) => void;
+    reject: (error: unknown) => void;
+    session?: SessionRecord;
+    error?: unknown;
+  };
+  let pending: PendingCreate[] = [];
+  const insertGroup = db.transaction((group: PendingCreate[]) => {
+    // While the group's transaction holds the write lock no topic can change, so its creates
+    // read each topic's rules once.
+    const topics = new Map<number, TopicRules | null>();
+    for (const create of group) {
+      try {
+        create.check(references(create.draft, topics));
+        const values = valuesOf(insertColumns, create.draft);
+        values.push(create.draft.topicId);
+        const [id, position] = insertSession.get(values) as [number, number];
+        // The draft becomes the stored record: its shape already has both members.
+        const session = create.draft as SessionRecord;
+        session.id = id;
+        session.initialQueuePos = position;
+        create.session = session;
+      } catch (error) {
+        // A failed statement undoes itself only; should SQLite have ended the whole transaction
+        // (a full disk, an I/O error), every create of the group fails with it.
+        if (!db.inTransaction) throw error;
+        create.error = error;
+      }
+    }
+  });
+  const commitPending = () => {
+    if (pending.length === 0) return;
+    const group = pending;
+    pending = [];
+    try {
+      insertGroup.immediate(group);
+    } catch (error) {
+      for (const create of group) create.error = busyOr(error);
+    }
+    for (const create of group) {
+      if (create.error === undefined) create.resolve(create.session!);
+      else create.reject(create.error);
+    }
+  };
+
+  /** Runs a synchronous write in an IMMEDIATE transaction: it holds the write lock from the start. */
+  const write = <T>(work: () => T): Promise<T> => {
+    try {
+      return Promise.resolve(db.transaction(work).immediate());
+    } catch (error) {
+      return Promise.reject(busyOr(error));
+    }
+  };
+  const read = <T>(work: () => T): Promise<T> => {
+    try {
+      return Promise.resolve(work());
+    } catch (error) {
+      return Promise.reject(busyOr(error));
+    }
+  };
+
+  let closed: Promise<void> | null = null;
+
+  return {
+    createSession: (draft, check) =>
+      new Promise((resolve, reject) => {
+        if (pending.push({ draft, check, resolve, reject }) === 1) setImmediate(commitPending);
+      }),
+    getSession: (id) => read(() => one(selectSession.get(id), toSession)),
+    listSessions: ({ topicId, status, skip, top }) =>
+      read(() => {
+        const rows =
+          topicId !== undefined && status !== undefined
+            ? sessionLists.topicStatus.all(topicId, status, top, skip)
+            : topicId !== undefined
+              ? sessionLists.topic.all(topicId, top, skip)
+              : status !== undefined
+                ? sessionLists.status.all(status, top, skip)
+                : sessionLists.all.all(top, skip);
+        return (rows as unknown[][]).map(toSession);
+      }),
+    updateSession: (id, draft, { expectedUpdatedAt, check }) =>
+      write(() => {
+        check(references(draft));
+        const values = valuesOf(updateColumns, draft);
+        values.push(id, expectedUpdatedAt);
+        if (updateSession.run(values).changes > 0) return { outcome: 'updated', session: toSession(selectSession.get(id) as unknown[]) };
+        return sessionExists.get(id) === undefined ? { outcome: 'missing' } : { outcome: 'changed' };
+      }),
+    deleteSession: (id) =>
+      write(() => {
+        const session = one(selectSession.get(id), toSession);
+        if (session) deleteSession.run(id);
+        return session;
+      }),
+
+    getTopic: (id) => read(() => one(selectTopic.get(id), toTopic)),
+    listTopics: () => read(() => (selectTopics.all() as unknown[][]).map(toTopic)),
+    anyTopicAllows: (origin) => read(() => selectTopicAllowing.get({ origin }) !== undefined),
+    createTopic: (draft) =>
+      write(() => toTopic(selectTopic.get(insertTopic.run(valuesOf(topicWriteColumns, draft)).lastInsertRowid) as unknown[])),
+    updateTopic: (id, draft) =>
+      write(() => (updateTopic.run([...valuesOf(topicWriteColumns, draft), id]).changes > 0 ? toTopic(selectTopic.get(id) as unknown[]) : null)),
+    deleteTopic: (id) =>
+      write(() => {
+        if (topicInUse.get(id) !== undefined) return 'in_use' as const;
+        return deleteTopic.run(id).changes > 0 ? ('deleted' as const) : ('missing' as const);
+      }),
+
+    createAgent: (draft) =>
+      write(() => {
+        const { changes, lastInsertRowid } = insertAgent.run(draft.userName, draft.fullName, draft.passwordHash, draft.createdAt);
+        return changes > 0 ? toAgent(selectAgent.get(lastInsertRowid) as unknown[]) : null;
+      }),
+    getAgent: (id) => read(() => agent(id)),
+    findAgent: (userName) => read(() => one(selectAgentByName.get(userName), toAgent)),
+    listAgents: () => read(() => (selectAgents.all() as unknown[][]).map(toAgent)),
+    setPassword: (id, passwordHash) => write(() => updatePassword.run(passwordHash, id).changes > 0),
+
+    addCredential: (credential) => write(() => void insertCredential.run(valuesOf(credentialColumns, credential))),
+    findCredential: (secretHash, kind, now) => read(() => one(selectCredential.get(secretHash, kind, now), toCredential)),
+    deleteCredential: (secretHash) =>
+      write(() => {
+        const credential = one(selectAnyCredential.get(secretHash), toCredential);
+        if (credential) deleteCredential.run(secretHash);
+        return credential;
+      }),
+
+    close: () =>
+      (closed ??= new Promise<void>((resolve) => {
+        if (pending.length > 0) commitPending();
+        db.close();
+        resolve();
+      })),
+  };
+}

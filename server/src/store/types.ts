@@ -1,0 +1,211 @@
+/**
+ * What the server keeps, and the interface every store implements (SQLite now, PostgreSQL
+ * next). The interface speaks domain records: booleans, times as epoch milliseconds, lists
+ * as arrays, references as parsed objects. How a store encodes them, and how it batches its
+ * writes, is its own business. Every method returns a Promise; every write is one
+ * transaction, and a method that must check rules against what it reads takes those rules
+ * as a pure function that it calls inside the transaction.
+ */
+
+/** Epoch milliseconds, UTC. */
+export type Millis = number;
+
+/** A CRM reference a session carries (Person, Contact, Project, Sale, Ticket), stored as given. */
+export type Reference = Record<string, unknown>;
+
+export type SessionRecord = {
+  id: number;
+  topicId: number;
+  /** The agent (associate) who has the chat. */
+  userId: number | null;
+  person: Reference | null;
+  customerAlias: string | null;
+  /** The visitor's address, computed by the server. */
+  customerHost: string | null;
+  customerName: string | null;
+  customerEmail: string | null;
+  customerPhone: string | null;
+  customerConsented: boolean;
+  customerCompanyName: string | null;
+  /** A ChatSessionStatus value. */
+  status: number;
+  firstMessage: string | null;
+  lastMessage: string | null;
+  whenRequested: Millis | null;
+  whenStarted: Millis | null;
+  whenEnded: Millis | null;
+  whenIdle: Millis | null;
+  whenFetched: Millis | null;
+  /** SHA-256 of the session key, hex: the key itself is never stored. */
+  sessionKeyHash: string | null;
+  /** The sessions waiting in the topic when this one was requested, plus one. */
+  initialQueuePos: number;
+  alertLevel: number;
+  rank: number;
+  /** ChatSessionFlags as a mask. */
+  flags: number;
+  contact: Reference | null;
+  project: Reference | null;
+  sale: Reference | null;
+  ticket: Reference | null;
+  /** The agent a transfer is offered to. */
+  transferToId: number | null;
+  /** When the session last changed; every write makes it larger. */
+  updatedAt: Millis;
+};
+
+/** A session to store: the store assigns the id and the queue position. */
+export type SessionDraft = Omit<SessionRecord, 'id' | 'initialQueuePos'>;
+
+export type TopicRecord = {
+  id: number;
+  name: string;
+  description: string;
+  welcomeMessage: string;
+  /** An ISO 639 language code for the topic's visitors; '' for the page's or the browser's. */
+  language: string;
+  /** The visitor must consent to storing their details before a chat starts. */
+  collectConsent: boolean;
+  /** Origins (scheme://host[:port]) whose pages may request chats in the topic. */
+  allowedOrigins: string[];
+  /** ChatTopicRequiredFields as a mask. */
+  widgetRequiredFields: number;
+  /** ChatWidgetFields the form leaves out, as a mask. */
+  widgetHiddenFields: number;
+  widgetWelcomeTitle: string;
+  widgetWelcomeMessage: string;
+  /** `#rrggbb`, or '' for the widget's own accent colour. */
+  widgetColor: string;
+  widgetConsentText: string;
+  widgetPrivacyPolicyUrl: string;
+};
+
+export type TopicDraft = Omit<TopicRecord, 'id'>;
+
+/** What checking a session against its topic needs. */
+export type TopicRules = Pick<TopicRecord, 'id' | 'collectConsent' | 'allowedOrigins' | 'widgetRequiredFields'>;
+
+/** An agent: SuperOffice calls them associates. */
+export type AgentRecord = {
+  id: number;
+  /** Unique regardless of case. */
+  userName: string;
+  fullName: string;
+  /** `scrypt$N$r$p$salt$hash`; null for an agent that signs in by token only. */
+  passwordHash: string | null;
+  personId: number;
+  rank: number;
+  groupIdx: number;
+  ejUserId: number;
+  /** SuperOffice's associate type name: an agent here is an `Employee`. */
+  type: string;
+  deleted: boolean;
+  createdAt: Millis;
+};
+
+export type AgentDraft = Pick<AgentRecord, 'userName' | 'fullName' | 'passwordHash' | 'createdAt'>;
+
+export type CredentialKind = 'token' | 'ticket' | 'session';
+
+/** A Bearer token, an SOTicket ticket or a browser session. Only a SHA-256 of each secret is kept. */
+export type CredentialRecord = {
+  secretHash: string;
+  kind: CredentialKind;
+  agentId: number;
+  /** For browser sessions: the SHA-256 of the XSRF token the browser must echo. */
+  xsrfHash: string | null;
+  createdAt: Millis;
+  /** Null: does not expire (a Bearer token, until revoked). */
+  expiresAt: Millis | null;
+};
+
+/** What a session's write refers to, read in the write's transaction. */
+export type SessionReferences = {
+  /** The rules of the draft's topic; null when there is no such topic. */
+  topic: TopicRules | null;
+  /** The agents the draft names; null where it names none or one that does not exist. */
+  user: AgentRecord | null;
+  transferTo: AgentRecord | null;
+};
+
+/**
+ * The rules a session's write must meet, checked against what it refers to as read inside
+ * the write's transaction, so that no other request or process can change it in between.
+ * Pure: no I/O, no store calls. Whatever it throws refuses the write, and the store rejects
+ * with it.
+ */
+export type SessionCheck = (references: SessionReferences) => void;
+
+export type SessionUpdate =
+  | { outcome: 'updated'; session: SessionRecord }
+  | { outcome: 'missing' }
+  /** The session had changed since `expectedUpdatedAt`: nothing was written. */
+  | { outcome: 'changed' };
+
+export type SessionQuery = {
+  topicId?: number;
+  status?: number;
+  /** Sessions after the first `skip`, in id order. */
+  skip: number;
+  /** At most this many. */
+  top: number;
+};
+
+/** The store could not get the database in time (another writer held it): try again soon. */
+export class StoreBusyError extends Error {
+  constructor(cause?: unknown) {
+    super('The database is busy.', { cause });
+    this.name = 'StoreBusyError';
+  }
+}
+
+export type ChatStore = {
+  /**
+   * Stores a new session and resolves to it, with its id and queue position, once committed.
+   * The count of sessions waiting in its topic and the insert are serialized per topic, so
+   * the position (waiting + 1) is exact with any number of servers on one database. `check`
+   * runs in that transaction with the topic and agents the draft names.
+   */
+  createSession(draft: SessionDraft, check: SessionCheck): Promise<SessionRecord>;
+  getSession(id: number): Promise<SessionRecord | null>;
+  /** Sessions in id order, the oldest first. */
+  listSessions(query: SessionQuery): Promise<SessionRecord[]>;
+  /**
+   * Replaces a session's fields but those the server computed when it was requested (the
+   * host, the time, the key, the position), only if it was last changed at
+   * `expectedUpdatedAt`, and after `check` passed in the same transaction.
+   */
+  updateSession(id: number, draft: SessionDraft, options: { expectedUpdatedAt: Millis; check: SessionCheck }): Promise<SessionUpdate>;
+  /** The deleted session, or null when there was none. */
+  deleteSession(id: number): Promise<SessionRecord | null>;
+
+  getTopic(id: number): Promise<TopicRecord | null>;
+  /** Topics in id order. */
+  listTopics(): Promise<TopicRecord[]>;
+  /** Whether any topic lists this origin. */
+  anyTopicAllows(origin: string): Promise<boolean>;
+  createTopic(draft: TopicDraft): Promise<TopicRecord>;
+  /** Null when there is no such topic. */
+  updateTopic(id: number, draft: TopicDraft): Promise<TopicRecord | null>;
+  /** 'in_use' while sessions still belong to the topic; checked and deleted in one transaction. */
+  deleteTopic(id: number): Promise<'deleted' | 'missing' | 'in_use'>;
+
+  /** Null when the user name is taken (user names are unique regardless of case). */
+  createAgent(draft: AgentDraft): Promise<AgentRecord | null>;
+  getAgent(id: number): Promise<AgentRecord | null>;
+  /** By user name, in any case. */
+  findAgent(userName: string): Promise<AgentRecord | null>;
+  /** Agents in id order. */
+  listAgents(): Promise<AgentRecord[]>;
+  /** False when there is no such agent. */
+  setPassword(id: number, passwordHash: string): Promise<boolean>;
+
+  addCredential(credential: CredentialRecord): Promise<void>;
+  /** The credential with this secret hash and kind, unless it has expired by `now`. */
+  findCredential(secretHash: string, kind: CredentialKind, now: Millis): Promise<CredentialRecord | null>;
+  /** The removed credential, or null when there was none. */
+  deleteCredential(secretHash: string): Promise<CredentialRecord | null>;
+
+  /** Finishes the writes it has accepted, then closes. */
+  close(): Promise<void>;
+};
