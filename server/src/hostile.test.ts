@@ -1,5 +1,6 @@
 /** Hostile and malformed input: each case fails if its protection is removed. */
 import { request as httpRequest } from 'node:http';
+import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startServer, type ServerProcess } from './testing/server-process.ts';
 import { createTestApp, json, type TestApp } from './testing/test-app.ts';
@@ -239,5 +240,27 @@ describe('bodies over a real socket', () => {
     expect(JSON.parse(chunked.body).ErrorType).toBe('SoPayloadTooLargeException');
     const declared = await send(['{"FirstMessage": "', 'y'.repeat(70 * 1024), '"}'], true);
     expect(declared.status).toBe(413);
+  });
+});
+
+describe('a busy database', () => {
+  it('answers a create that cannot get the database in time 503 with Retry-After, and stores nothing', async () => {
+    const busy = createTestApp({ store: { busyTimeout: 50 } });
+    const other = new Database(busy.dbPath);
+    other.prepare('BEGIN IMMEDIATE').run();
+    try {
+      const answers = await Promise.all([busy.postSession(visitor), busy.postSession(visitor)]);
+      for (const answer of answers) {
+        expect(answer.status).toBe(503);
+        expect(answer.headers.get('retry-after')).toBe('1');
+        expect(await json(answer)).toMatchObject({ Error: true, ErrorType: 'SoServiceUnavailableException' });
+      }
+    } finally {
+      other.prepare('ROLLBACK').run();
+      other.close();
+    }
+    expect(await busy.sessionCount()).toBe(0);
+    expect((await busy.postSession(visitor)).status).toBe(200);
+    await busy.close();
   });
 });

@@ -30,8 +30,11 @@ export type FieldFormat = 'email' | 'phone' | 'language' | 'color' | 'url';
 export type FieldSpec = {
   /** The wire name, as the WebAPI spells it. */
   readonly name: string;
-  /** The member of the stored record that holds it (the store derives its column from it). */
-  readonly key: string;
+  /**
+   * The member of the stored record that holds it (the store derives its column from it);
+   * by default the name with a lower-case first letter. See `recordKey`.
+   */
+  readonly key?: string;
   readonly kind: FieldKind;
   readonly writer: FieldWriter;
   /** Whether null is a valid value on the wire. */
@@ -94,45 +97,45 @@ const bool = 'System.Boolean';
  * without carrying the whole table (its size is a feature).
  */
 export const visitorTextFields = {
-  CustomerAlias: { name: 'CustomerAlias', key: 'customerAlias', kind: 'string', writer: 'customer', nullable: true, maxLength: 64, fieldType: text },
-  CustomerName: { name: 'CustomerName', key: 'customerName', kind: 'string', writer: 'customer', nullable: true, maxLength: 255, fieldType: text },
-  CustomerEmail: { name: 'CustomerEmail', key: 'customerEmail', kind: 'string', writer: 'customer', nullable: true, maxLength: 255, format: 'email', fieldType: text },
-  CustomerPhone: { name: 'CustomerPhone', key: 'customerPhone', kind: 'string', writer: 'customer', nullable: true, maxLength: 32, format: 'phone', fieldType: text },
-  CustomerCompanyName: { name: 'CustomerCompanyName', key: 'customerCompanyName', kind: 'string', writer: 'customer', nullable: true, maxLength: 255, fieldType: text },
-  FirstMessage: { name: 'FirstMessage', key: 'firstMessage', kind: 'string', writer: 'customer', nullable: true, maxLength: 1024, fieldType: text },
+  CustomerAlias: { name: 'CustomerAlias', kind: 'string', writer: 'customer', nullable: true, maxLength: 64, fieldType: text },
+  CustomerName: { name: 'CustomerName', kind: 'string', writer: 'customer', nullable: true, maxLength: 255, fieldType: text },
+  CustomerEmail: { name: 'CustomerEmail', kind: 'string', writer: 'customer', nullable: true, maxLength: 255, format: 'email', fieldType: text },
+  CustomerPhone: { name: 'CustomerPhone', kind: 'string', writer: 'customer', nullable: true, maxLength: 32, format: 'phone', fieldType: text },
+  CustomerCompanyName: { name: 'CustomerCompanyName', kind: 'string', writer: 'customer', nullable: true, maxLength: 255, fieldType: text },
+  FirstMessage: { name: 'FirstMessage', kind: 'string', writer: 'customer', nullable: true, maxLength: 1024, fieldType: text },
 } as const satisfies Record<string, FieldSpec>;
 
 /** The ChatSession fields, in the reference page's order, which is also the XML element order. */
 export const chatSessionFields: readonly FieldSpec[] = [
   { name: 'ChatSessionId', key: 'id', kind: 'int32', writer: 'server', nullable: false, fieldType: int32 },
-  { name: 'TopicId', key: 'topicId', kind: 'int32', writer: 'customer', nullable: false, fieldType: int32 },
+  { name: 'TopicId', kind: 'int32', writer: 'customer', nullable: false, fieldType: int32 },
   { name: 'User', key: 'userId', kind: 'associate', writer: 'agent', nullable: true, fieldType: 'Associate' },
-  { name: 'Person', key: 'person', kind: 'reference', writer: 'agent', nullable: true, fieldType: 'Person' },
+  { name: 'Person', kind: 'reference', writer: 'agent', nullable: true, fieldType: 'Person' },
   visitorTextFields.CustomerAlias,
-  { name: 'CustomerHost', key: 'customerHost', kind: 'string', writer: 'server', nullable: true, maxLength: 255, fieldType: text },
+  { name: 'CustomerHost', kind: 'string', writer: 'server', nullable: true, maxLength: 255, fieldType: text },
   visitorTextFields.CustomerName,
   visitorTextFields.CustomerEmail,
   visitorTextFields.CustomerPhone,
-  { name: 'CustomerConsented', key: 'customerConsented', kind: 'bool', writer: 'customer', nullable: false, fieldType: bool },
+  { name: 'CustomerConsented', kind: 'bool', writer: 'customer', nullable: false, fieldType: bool },
   visitorTextFields.CustomerCompanyName,
-  { name: 'Status', key: 'status', kind: 'status', writer: 'agent', nullable: false, fieldType: 'ChatSessionStatus' },
+  { name: 'Status', kind: 'status', writer: 'agent', nullable: false, fieldType: 'ChatSessionStatus' },
   visitorTextFields.FirstMessage,
-  { name: 'LastMessage', key: 'lastMessage', kind: 'string', writer: 'agent', nullable: true, maxLength: 1024, fieldType: text },
-  { name: 'WhenRequested', key: 'whenRequested', kind: 'datetime', writer: 'server', nullable: true, fieldType: 'System.DateTime' },
-  { name: 'WhenStarted', key: 'whenStarted', kind: 'datetime', writer: 'agent', nullable: true, fieldType: 'System.DateTime' },
-  { name: 'WhenEnded', key: 'whenEnded', kind: 'datetime', writer: 'agent', nullable: true, fieldType: 'System.DateTime' },
-  { name: 'WhenIdle', key: 'whenIdle', kind: 'datetime', writer: 'agent', nullable: true, fieldType: 'System.DateTime' },
-  { name: 'WhenFetched', key: 'whenFetched', kind: 'datetime', writer: 'agent', nullable: true, fieldType: 'System.DateTime' },
+  { name: 'LastMessage', kind: 'string', writer: 'agent', nullable: true, maxLength: 1024, fieldType: text },
+  { name: 'WhenRequested', kind: 'datetime', writer: 'server', nullable: true, fieldType: 'System.DateTime' },
+  { name: 'WhenStarted', kind: 'datetime', writer: 'agent', nullable: true, fieldType: 'System.DateTime' },
+  { name: 'WhenEnded', kind: 'datetime', writer: 'agent', nullable: true, fieldType: 'System.DateTime' },
+  { name: 'WhenIdle', kind: 'datetime', writer: 'agent', nullable: true, fieldType: 'System.DateTime' },
+  { name: 'WhenFetched', kind: 'datetime', writer: 'agent', nullable: true, fieldType: 'System.DateTime' },
   // The record keeps only the key's hash; the clear key is answered once, to the creator.
   { name: 'SessionKey', key: 'sessionKeyHash', kind: 'string', writer: 'server', nullable: true, maxLength: 255, fieldType: text },
-  { name: 'InitialQueuePos', key: 'initialQueuePos', kind: 'int32', writer: 'server', nullable: false, fieldType: int32 },
-  { name: 'AlertLevel', key: 'alertLevel', kind: 'int32', writer: 'agent', nullable: false, fieldType: int32 },
-  { name: 'Rank', key: 'rank', kind: 'int32', writer: 'agent', nullable: false, fieldType: int32 },
-  { name: 'Flags', key: 'flags', kind: 'flags', flags: ChatSessionFlagMasks, writer: 'agent', nullable: false, fieldType: 'ChatSessionFlags' },
-  { name: 'Contact', key: 'contact', kind: 'reference', writer: 'agent', nullable: true, fieldType: 'Contact' },
-  { name: 'Project', key: 'project', kind: 'reference', writer: 'agent', nullable: true, fieldType: 'Project' },
-  { name: 'Sale', key: 'sale', kind: 'reference', writer: 'agent', nullable: true, fieldType: 'Sale' },
-  { name: 'Ticket', key: 'ticket', kind: 'reference', writer: 'agent', nullable: true, fieldType: 'Ticket' },
+  { name: 'InitialQueuePos', kind: 'int32', writer: 'server', nullable: false, fieldType: int32 },
+  { name: 'AlertLevel', kind: 'int32', writer: 'agent', nullable: false, fieldType: int32 },
+  { name: 'Rank', kind: 'int32', writer: 'agent', nullable: false, fieldType: int32 },
+  { name: 'Flags', kind: 'flags', flags: ChatSessionFlagMasks, writer: 'agent', nullable: false, fieldType: 'ChatSessionFlags' },
+  { name: 'Contact', kind: 'reference', writer: 'agent', nullable: true, fieldType: 'Contact' },
+  { name: 'Project', kind: 'reference', writer: 'agent', nullable: true, fieldType: 'Project' },
+  { name: 'Sale', kind: 'reference', writer: 'agent', nullable: true, fieldType: 'Sale' },
+  { name: 'Ticket', kind: 'reference', writer: 'agent', nullable: true, fieldType: 'Ticket' },
   { name: 'TransferTo', key: 'transferToId', kind: 'associate', writer: 'agent', nullable: true, fieldType: 'Associate' },
 ];
 
@@ -152,16 +155,19 @@ const chatWidgetFields: readonly FieldSpec[] = [
 /** The ChatTopic fields we keep, in SuperOffice's order; AllowedOrigins is our addition. */
 export const chatTopicFields: readonly FieldSpec[] = [
   { name: 'ChatTopicId', key: 'id', kind: 'int32', writer: 'server', nullable: false, fieldType: int32 },
-  { name: 'Name', key: 'name', kind: 'string', writer: 'agent', nullable: false, maxLength: 50, fieldType: text },
-  { name: 'Description', key: 'description', kind: 'string', writer: 'agent', nullable: false, maxLength: 255, fieldType: text },
-  { name: 'WelcomeMessage', key: 'welcomeMessage', kind: 'string', writer: 'agent', nullable: false, maxLength: 1024, fieldType: text },
-  { name: 'Language', key: 'language', kind: 'string', format: 'language', writer: 'agent', nullable: false, maxLength: 16, fieldType: text },
-  { name: 'CollectConsent', key: 'collectConsent', kind: 'bool', writer: 'agent', nullable: false, fieldType: bool },
-  { name: 'AllowedOrigins', key: 'allowedOrigins', kind: 'origins', maxItems: 50, writer: 'agent', nullable: false, fieldType: 'System.String[]' },
-  { name: 'Widget', key: 'widget', kind: 'object', fields: chatWidgetFields, writer: 'agent', nullable: false, fieldType: 'ChatWidgetSettings' },
+  { name: 'Name', kind: 'string', writer: 'agent', nullable: false, maxLength: 50, fieldType: text },
+  { name: 'Description', kind: 'string', writer: 'agent', nullable: false, maxLength: 255, fieldType: text },
+  { name: 'WelcomeMessage', kind: 'string', writer: 'agent', nullable: false, maxLength: 1024, fieldType: text },
+  { name: 'Language', kind: 'string', format: 'language', writer: 'agent', nullable: false, maxLength: 16, fieldType: text },
+  { name: 'CollectConsent', kind: 'bool', writer: 'agent', nullable: false, fieldType: bool },
+  { name: 'AllowedOrigins', kind: 'origins', maxItems: 50, writer: 'agent', nullable: false, fieldType: 'System.String[]' },
+  { name: 'Widget', kind: 'object', fields: chatWidgetFields, writer: 'agent', nullable: false, fieldType: 'ChatWidgetSettings' },
 ];
 
 export const chatTopic: EntityDescriptor = /* @__PURE__ */ defineEntity('ChatTopic', 'ChatTopicEntity', chatTopicFields);
+
+/** The member of the stored record that holds the field. */
+export const recordKey = (spec: FieldSpec): string => spec.key ?? spec.name[0]!.toLowerCase() + spec.name.slice(1);
 
 /** The field for a ChatSession wire name in any case (`customerEmail`, `CUSTOMEREMAIL`), or undefined. */
 export function fieldByName(name: string): FieldSpec | undefined {

@@ -54,6 +54,14 @@ export function textProblem(spec: FieldSpec, value: string): FieldErrorCode | un
   if (spec.format === 'phone') {
     if (!PHONE_REGEX.test(value) || value.replace(/\D/g, '').length < MIN_PHONE_DIGITS) return 'phone';
   }
+  return undefined;
+}
+
+/**
+ * What is wrong with the text of a topic's setting, or undefined when it passes. Apart from
+ * textProblem, so the widget, which checks only what visitors type, does not carry these.
+ */
+function settingProblem(spec: FieldSpec, value: string): FieldErrorCode | undefined {
   if (value === '') return undefined;
   if (spec.format === 'language' && !LANGUAGE_REGEX.test(value)) return 'type';
   if (spec.format === 'color' && !COLOR_REGEX.test(value)) return 'type';
@@ -159,7 +167,12 @@ export function validateField(spec: FieldSpec, input: unknown): FieldResult {
   }
   const value = convert(spec, input);
   if (value === undefined) return { ok: false, error: problem(spec, 'type') };
-  return spec.kind === 'string' ? validateText(spec, value as string) : { ok: true, value };
+  if (spec.kind !== 'string') return { ok: true, value };
+  const result = validateText(spec, value as string);
+  if (!result.ok || typeof result.value !== 'string') return result;
+  const code = settingProblem(spec, result.value);
+  if (code) return { ok: false, error: problem(spec, code) };
+  return { ok: true, value: spec.format === 'color' ? result.value.toLowerCase() : result.value };
 }
 
 /** Checks text for a string field: trimmed (blank becomes null where allowed), then the text rule. */
@@ -167,8 +180,7 @@ export function validateText(spec: FieldSpec, input: string): FieldResult {
   const text = input.trim();
   if (text === '' && spec.nullable) return { ok: true, value: null };
   const code = textProblem(spec, text);
-  if (code) return { ok: false, error: problem(spec, code) };
-  return { ok: true, value: spec.format === 'color' ? text.toLowerCase() : text };
+  return code ? { ok: false, error: problem(spec, code) } : { ok: true, value: text };
 }
 
 export type FieldValues = Record<string, unknown>;

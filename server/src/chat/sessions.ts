@@ -11,6 +11,7 @@ import {
   checkVisitorRules,
   member,
   readFields,
+  recordKey,
   requiredCustomerFields,
   type FieldProblem,
   type FieldValues,
@@ -53,14 +54,16 @@ const defaults: Partial<Record<keyof SessionDraft, unknown>> = {
   flags: 0,
 };
 
-const writableFields = chatSessionFields.filter((spec) => spec.writer !== 'server');
-const agentFields = chatSessionFields.filter((spec) => spec.kind === 'associate');
+/** Each field with the record member that holds it, worked out once. */
+const keyed = chatSessionFields.map((spec) => ({ spec, key: recordKey(spec) }));
+const writableFields = keyed.filter(({ spec }) => spec.writer !== 'server');
+const agentFields = keyed.filter(({ spec }) => spec.kind === 'associate');
 
 /**
  * Drafts start as a copy of one shape that holds every member of a record, the id and queue
  * position too (for the store to fill in), so that V8 keeps them in its fast object layout.
  */
-const draftShape: Record<string, unknown> = Object.fromEntries([...chatSessionFields.map((spec) => [spec.key, null]), ['updatedAt', 0]]);
+const draftShape: Record<string, unknown> = Object.fromEntries([...keyed.map(({ key }) => [key, null]), ['updatedAt', 0]]);
 
 type Computed = Pick<SessionDraft, 'customerHost' | 'whenRequested' | 'sessionKeyHash' | 'updatedAt'>;
 
@@ -70,12 +73,12 @@ type AgentIds = { ids: Map<string, number | null>; problems: FieldProblem[] };
 function agentIds(values: FieldValues): AgentIds {
   const ids = new Map<string, number | null>();
   const problems: FieldProblem[] = [];
-  for (const spec of agentFields) {
+  for (const { spec, key } of agentFields) {
     const value = values[spec.name] as Record<string, unknown> | null | undefined;
     const id = value ? member(value, 'AssociateId') : null;
-    if (id === 0 || id === undefined || id === null) ids.set(spec.key, null);
+    if (id === 0 || id === undefined || id === null) ids.set(key, null);
     else if (!Number.isSafeInteger(id)) problems.push({ Field: spec.name, Code: 'type' });
-    else ids.set(spec.key, id as number);
+    else ids.set(key, id as number);
   }
   return { ids, problems };
 }
@@ -83,9 +86,8 @@ function agentIds(values: FieldValues): AgentIds {
 /** A full draft from validated values: fields not given get their defaults. */
 function draftOf(values: FieldValues, agents: AgentIds, computed: Computed): SessionDraft {
   const draft = { ...draftShape };
-  for (const spec of writableFields) {
-    draft[spec.key] =
-      spec.kind === 'associate' ? (agents.ids.get(spec.key) ?? null) : (values[spec.name] ?? defaults[spec.key as keyof SessionDraft] ?? null);
+  for (const { spec, key } of writableFields) {
+    draft[key] = spec.kind === 'associate' ? (agents.ids.get(key) ?? null) : (values[spec.name] ?? defaults[key as keyof SessionDraft] ?? null);
   }
   draft.customerHost = computed.customerHost;
   draft.whenRequested = computed.whenRequested;

@@ -3,7 +3,7 @@
  * it. Agents manage them; any page may read the part the widget shows. The only code that
  * writes topics; each write is announced on the event bus once it is committed.
  */
-import { DEFAULT_HIDDEN_FIELDS, chatTopic, chatTopicFields, readFields, type FieldValues } from '@chatline/shared';
+import { DEFAULT_HIDDEN_FIELDS, chatTopic, chatTopicFields, readFields, recordKey, type FieldValues } from '@chatline/shared';
 import type { ChatStore, TopicDraft, TopicRecord } from '../store/types.ts';
 import { conflict, invalidFields, notFound } from './errors.ts';
 import type { EventBus } from './events.ts';
@@ -33,8 +33,8 @@ function draftOf(values: FieldValues): TopicDraft {
     if (spec.writer === 'server') continue;
     const value = values[spec.name];
     if (value === undefined) continue;
-    if (!spec.fields) draft[spec.key] = value;
-    else for (const inner of spec.fields) if ((value as FieldValues)[inner.name] !== undefined) draft[inner.key] = (value as FieldValues)[inner.name];
+    if (!spec.fields) draft[recordKey(spec)] = value;
+    else for (const inner of spec.fields) if ((value as FieldValues)[inner.name] !== undefined) draft[recordKey(inner)] = (value as FieldValues)[inner.name];
   }
   return draft as TopicDraft;
 }

@@ -10,6 +10,7 @@ import {
   formatFlagNames,
   formatRequiredFields,
   formatWidgetFields,
+  recordKey,
   statusName,
   type Associate,
   type ChatSessionEntity,
@@ -95,8 +96,11 @@ export type EntityOptions = {
   language: Language;
 };
 
+/** Each field with the record member that holds it, worked out once. */
+const keys = new Map(chatSessionFields.map((spec) => [spec, recordKey(spec)]));
+
 function sessionValue(spec: FieldSpec, view: SessionView): unknown {
-  const value = (view.session as unknown as Record<string, unknown>)[spec.key];
+  const value = (view.session as unknown as Record<string, unknown>)[keys.get(spec)!];
   switch (spec.kind) {
     case 'datetime':
       return formatDateTime(value as number | null);
@@ -105,7 +109,7 @@ function sessionValue(spec: FieldSpec, view: SessionView): unknown {
     case 'flags':
       return formatFlagNames(spec.flags ?? {}, value as number);
     case 'associate': {
-      const agent = spec.key === 'userId' ? view.user : view.transferTo;
+      const agent = spec.name === 'User' ? view.user : view.transferTo;
       return agent ? toAssociate(agent) : null;
     }
     default:

@@ -6,6 +6,7 @@
  */
 import { isIP } from 'node:net';
 import type { MiddlewareHandler } from 'hono';
+import { LRUCache } from 'lru-cache';
 import type { ApiEnv } from '../http/context.ts';
 import { tooManyRequests } from '../http/errors.ts';
 
@@ -22,30 +23,29 @@ export const MAX_TRACKED = 100_000;
 type Bucket = { tokens: number; at: number };
 
 /**
- * A Map keeps its keys in the order they were set, and a bucket is set again on every take, so
- * the first key is always the client seen longest ago. Every bucket refills fully in the same
- * time, so buckets that have refilled are all at the front: each take drops those in O(1)
- * amortized, and a full map drops its oldest. (A general LRU cache with a TTL would do the
- * same work with more machinery: here the TTL order and the LRU order are one order.)
+ * The buckets live in an LRU cache (lru-cache: a Map over a linked list kept in typed arrays,
+ * O(1) per take). A plain Map used as a queue degrades: every eviction leaves a hole at its
+ * front that the next scan walks over, 1.2 s per 50,000 new clients once full. A bucket that
+ * has refilled behaves as a new one would, so the cache forgets buckets after the time one
+ * takes to refill, and its bound keeps a flood of addresses from taking the memory.
  */
 export function rateLimiter(perMinute: number, { maxTracked = MAX_TRACKED } = {}): RateLimiter {
   if (perMinute <= 0) return { take: () => 0, size: 0 };
   const msPerToken = 60_000 / perMinute;
   const refillMs = perMinute * msPerToken;
-  const buckets = new Map<string, Bucket>();
+  const buckets = new LRUCache<string, Bucket>({ max: maxTracked, ttl: refillMs, updateAgeOnGet: true });
+  let purged = 0;
   return {
     take(key, now) {
-      let bucket = buckets.get(key);
-      if (bucket) buckets.delete(key);
-      for (const [oldest, value] of buckets) {
-        // A bucket that has refilled behaves as a new one would: forget it.
-        if (now - value.at < refillMs && buckets.size < maxTracked) break;
-        buckets.delete(oldest);
+      // Forgotten buckets go once a refill time, in one pass, rather than with a timer each.
+      if (now - purged > refillMs) {
+        buckets.purgeStale();
+        purged = now;
       }
-      bucket ??= { tokens: perMinute, at: now };
+      let bucket = buckets.get(key);
+      if (!bucket) buckets.set(key, (bucket = { tokens: perMinute, at: now }));
       bucket.tokens = Math.min(perMinute, bucket.tokens + (now - bucket.at) / msPerToken);
       bucket.at = now;
-      buckets.set(key, bucket);
       if (bucket.tokens >= 1) {
         bucket.tokens -= 1;
         return 0;

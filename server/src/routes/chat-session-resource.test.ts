@@ -27,6 +27,34 @@ const patch = (id: number, body: unknown, contentType: string, headers: Record<s
     headers: { 'Content-Type': contentType, ...headers },
   });
 
+/**
+ * Sends the agent's requests so that each is received, and has read the session it changes,
+ * before any of their bodies has come in, then lets the bodies come: a real race.
+ */
+async function racing(requests: { method: string; path: string; headers: Record<string, string>; body: string }[]) {
+  let release!: () => void;
+  const bodiesSent = new Promise<void>((resolve) => (release = resolve));
+  const answering = Promise.all(
+    requests.map(({ method, path, headers, body }) =>
+      t.app.request(path, {
+        method,
+        headers: { Authorization: auth, ...headers },
+        body: new ReadableStream({
+          async pull(controller) {
+            await bodiesSent;
+            controller.enqueue(new TextEncoder().encode(body));
+            controller.close();
+          },
+        }),
+        duplex: 'half',
+      } as RequestInit),
+    ),
+  );
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  release();
+  return answering;
+}
+
 describe('the ChatSession resource', () => {
   it('answers GET default with a new, unsaved entity and no links', async () => {
     const response = await asAgent('GET', '/api/v1/ChatSession/default');
@@ -108,6 +136,62 @@ describe('the ChatSession resource', () => {
     expect(ok.status).toBe(200);
   });
 
+  it('lets only one of two PUTs conditional on the same version win, and answers the other 412', async () => {
+    const created = await newSession();
+    const since = new Date(clock).toUTCString();
+    clock += 10;
+    const answers = await racing(
+      ['First', 'Second'].map((name) => ({
+        method: 'PUT',
+        path: `/api/v1/ChatSession/${created.ChatSessionId}`,
+        headers: { 'Content-Type': 'application/json', 'If-Unmodified-Since': since },
+        body: JSON.stringify({ TopicId: 1, CustomerName: name }),
+      })),
+    );
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 412]);
+    const winner = await json(answers.find((answer) => answer.status === 200)!);
+    const loser = await json(answers.find((answer) => answer.status === 412)!);
+    expect(loser.ErrorType).toBe('SoPreconditionFailedException');
+    // What is stored is the change that was answered 200, and nothing of the other.
+    const stored = await json(await asAgent('GET', `/api/v1/ChatSession/${created.ChatSessionId}`));
+    expect(stored.CustomerName).toBe(winner.CustomerName);
+  });
+
+  it('loses neither of two unconditional patches of different fields made from the same version', async () => {
+    const created = await newSession();
+    const path = `/api/v1/ChatSession/${created.ChatSessionId}`;
+    const answers = await racing([
+      { method: 'PATCH', path, headers: { 'Content-Type': 'application/merge-patch+json' }, body: '{"CustomerName": "Ada Lovelace"}' },
+      { method: 'PATCH', path, headers: { 'Content-Type': 'application/merge-patch+json' }, body: '{"CustomerPhone": "+47 22 33 44 55"}' },
+      { method: 'PATCH', path, headers: { 'Content-Type': 'application/json-patch+json' }, body: '[{"op": "replace", "path": "/Rank", "value": 3}]' },
+    ]);
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
+    const stored = await json(await asAgent('GET', path));
+    expect(stored).toMatchObject({ CustomerName: 'Ada Lovelace', CustomerPhone: '+47 22 33 44 55', Rank: 3 });
+  });
+
+  it('answers SaveChatSessionEntity 412 too when the session changed after If-Unmodified-Since', async () => {
+    const created = await newSession();
+    const save = await asAgent('POST', '/api/v1/Agents/Chat/SaveChatSessionEntity', {
+      json: { ChatSessionId: created.ChatSessionId, TopicId: 1, CustomerName: 'Changed' },
+      headers: { 'If-Unmodified-Since': new Date(clock - 60_000).toUTCString() },
+    });
+    expect(save.status).toBe(412);
+    expect((await json(await asAgent('GET', `/api/v1/ChatSession/${created.ChatSessionId}`))).CustomerName).toBe('Ada');
+  });
+
+  it('matches paths in any case, as SuperOffice does', async () => {
+    const created = await newSession();
+    const read = await asAgent('GET', `/api/v1/chatsession/${created.ChatSessionId}`);
+    expect(read.status).toBe(200);
+    expect((await json(read)).ChatSessionId).toBe(created.ChatSessionId);
+    expect((await asAgent('GET', '/API/V1/CHATSESSION/DEFAULT')).status).toBe(200);
+    expect((await asAgent('POST', '/api/v1/agents/chat/getchatsessionentity?chatsessionentityid=' + created.ChatSessionId)).status).toBe(200);
+    const widget = await t.call('GET', '/api/v1/chattopic/1/WIDGET');
+    expect(widget.status).toBe(200);
+    expect((await t.call('GET', '/api/v1/chatsession/nothing')).status).toBe(404);
+  });
+
   it('applies JSON Patch add, replace, remove and test, with paths in any case', async () => {
     const created = await newSession();
     const response = await patch(
@@ -187,6 +271,42 @@ describe('the ChatSession resource', () => {
     const response = await asAgent('DELETE', `/api/v1/ChatSession/${created.ChatSessionId}`);
     expect(response.status).toBe(204);
     expect((await asAgent('GET', `/api/v1/ChatSession/${created.ChatSessionId}`)).status).toBe(404);
+  });
+});
+
+describe('the ChatSession archive', () => {
+  it('lists sessions for agents, the oldest first, a page at a time with a link to the next', async () => {
+    const sales = (await t.topic({ name: 'Sales', collectConsent: false })).id;
+    const ids: number[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await json(await t.postSession({ ...visitorFields, TopicId: i < 3 ? 1 : sales }))).ChatSessionId);
+    await patch(ids[1]!, { Status: 'UserLast' }, 'application/merge-patch+json');
+
+    const first = await json(await asAgent('GET', '/api/v1/ChatSession?$top=2'));
+    expect(first.value.map((row: { ChatSessionId: number }) => row.ChatSessionId)).toEqual(ids.slice(0, 2));
+    expect(first.value[0]).toMatchObject({ CustomerName: 'Ada', Status: 'InQueue', SessionKey: null, TopicId: 1 });
+    expect(first.value[0]._Links.Self).toBe(`http://localhost/api/v1/ChatSession/${ids[0]}`);
+    expect(first.value[0].FieldProperties).toBeUndefined();
+    const next = new URL(first['odata.nextLink']);
+    expect(next.searchParams.get('$skip')).toBe('2');
+    const second = await json(await asAgent('GET', `${next.pathname}${next.search}`));
+    expect(second.value.map((row: { ChatSessionId: number }) => row.ChatSessionId)).toEqual(ids.slice(2, 4));
+    const last = await json(await asAgent('GET', '/api/v1/ChatSession?$top=2&$skip=4'));
+    expect(last.value).toHaveLength(1);
+    expect(last['odata.nextLink']).toBeUndefined();
+
+    const waiting = await json(await asAgent('GET', "/api/v1/ChatSession?$filter=TopicId eq 1 and Status eq 'InQueue'"));
+    expect(waiting.value.map((row: { ChatSessionId: number }) => row.ChatSessionId)).toEqual([ids[0], ids[2]]);
+    const bySales = await json(await asAgent('GET', `/api/v1/ChatSession?$filter=topicid eq ${sales}`));
+    expect(bySales.value).toHaveLength(2);
+  });
+
+  it('is for agents only, and refuses what it cannot read with 400', async () => {
+    expect((await t.call('GET', '/api/v1/ChatSession')).status).toBe(401);
+    for (const query of ['$top=-1', '$top=x', '$skip=1.5', '$filter=Name eq x', "$filter=Status eq 'Sleeping'", '$filter=TopicId gt 1']) {
+      const response = await asAgent('GET', `/api/v1/ChatSession?${query}`);
+      expect(response.status, query).toBe(400);
+      expect((await json(response)).Error).toBe(true);
+    }
   });
 });
 

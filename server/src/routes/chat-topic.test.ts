@@ -1,4 +1,6 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { chatTopicFields } from '@chatline/shared';
 import { createTestApp, json, type TestApp } from '../testing/test-app.ts';
 
 let t: TestApp;
@@ -117,5 +119,84 @@ describe('a topic\'s required fields', () => {
     expect(body.FieldErrors[0].Message).toBe('Your email is required.');
     const complete = await t.postSession({ TopicId: id, CustomerConsented: true, CustomerEmail: 'ada@example.com', CustomerName: 'Ada' });
     expect(complete.status).toBe(200);
+  });
+});
+
+describe('ChatTopic answers by Accept and $select', () => {
+  it('writes a topic as XML, in the field table\'s order, with its origins as a list', async () => {
+    const id = (await json(await asAgent('POST', '/api/v1/ChatTopic', rentals))).ChatTopicId;
+    const response = await t.call('GET', `/api/v1/ChatTopic/${id}`, { headers: { Authorization: auth, Accept: 'application/xml' } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/xml; charset=utf-8');
+    const text = await response.text();
+    expect(XMLValidator.validate(text)).toBe(true);
+    const topic = new XMLParser({ removeNSPrefix: true, ignoreAttributes: false, parseTagValue: false }).parse(text).ChatTopicEntity;
+    expect(Object.keys(topic).filter((key) => !key.startsWith('@')).slice(0, chatTopicFields.length)).toEqual(
+      chatTopicFields.map((spec) => spec.name),
+    );
+    expect(topic).toMatchObject({ Name: 'Rentals', CollectConsent: 'true', AllowedOrigins: { string: 'https://rent.example' } });
+    expect(topic.Widget).toMatchObject({ RequiredFields: 'Email, Name', Color: '#0b6e4f' });
+
+    const list = await t.call('GET', '/api/v1/ChatTopic', { headers: { Authorization: auth, Accept: 'text/xml' } });
+    const items = new XMLParser({ removeNSPrefix: true }).parse(await list.text()).ArrayOfChatTopicEntity.ChatTopicEntity;
+    expect(items.map((item: { Name: string }) => item.Name)).toEqual(['General', 'Rentals']);
+  });
+
+  it('reads a topic sent as XML, its origins as a list of strings', async () => {
+    const response = await t.call('POST', '/api/v1/ChatTopic', {
+      body: `<?xml version="1.0"?>
+        <ChatTopicEntity xmlns="http://www.superoffice.net/ws/crm/NetServer/Services88">
+          <Name>Tours</Name><CollectConsent>false</CollectConsent>
+          <AllowedOrigins><string>https://tours.example</string><string>https://bikes.example</string></AllowedOrigins>
+          <Widget><RequiredFields>Phone</RequiredFields><Color>#112233</Color></Widget>
+        </ChatTopicEntity>`,
+      headers: { Authorization: auth, 'Content-Type': 'application/xml' },
+    });
+    expect(response.status).toBe(200);
+    expect(await json(response)).toMatchObject({
+      Name: 'Tours',
+      CollectConsent: false,
+      AllowedOrigins: ['https://tours.example', 'https://bikes.example'],
+      Widget: { RequiredFields: 'Phone', Color: '#112233', HiddenFields: 'Company' },
+    });
+  });
+
+  it('keeps the shape and nulls what $select leaves out, into Widget too', async () => {
+    const response = await asAgent('GET', '/api/v1/ChatTopic/1?$select=name,widget/color');
+    expect(response.status).toBe(200);
+    const topic = await json(response);
+    expect(topic).toMatchObject({ ChatTopicId: null, Name: 'General', Description: null, AllowedOrigins: null });
+    expect(topic.Widget).toEqual({
+      RequiredFields: null,
+      HiddenFields: null,
+      WelcomeTitle: null,
+      WelcomeMessage: null,
+      Color: '',
+      ConsentText: null,
+      PrivacyPolicyUrl: null,
+    });
+    const unknown = await asAgent('GET', '/api/v1/ChatTopic/1?$select=CustomerName');
+    expect(unknown.status).toBe(400);
+    expect((await json(unknown)).ErrorMessage).toContain('ChatTopic');
+    // The widget's part takes a $select of topic fields without complaint.
+    expect((await t.call('GET', '/api/v1/ChatTopic/1/widget?$select=Name')).status).toBe(200);
+  });
+
+  it('answers agents with the rights of a carrier, and a default topic to fill in', async () => {
+    const topic = await json(await asAgent('GET', '/api/v1/ChatTopic/1'));
+    expect(topic.TableRight).toEqual({ Mask: 'FULL', Reason: '' });
+    expect(Object.keys(topic.FieldProperties)).toEqual(chatTopicFields.map((spec) => spec.name));
+    expect(topic.FieldProperties.Name).toEqual({ FieldRight: { Mask: 'Read, Write, Update, UIHintMandatory', Reason: '' }, FieldType: 'System.String', FieldLength: 50 });
+    expect(topic.FieldProperties.ChatTopicId.FieldRight.Mask).toContain('UIHintReadOnly');
+    const defaults = await json(await asAgent('GET', '/api/v1/ChatTopic/default'));
+    expect(defaults).toMatchObject({ ChatTopicId: 0, Name: '', CollectConsent: true, AllowedOrigins: [], Widget: { HiddenFields: 'Company' } });
+    expect((await t.call('GET', '/api/v1/ChatTopic/default')).status).toBe(401);
+  });
+
+  it('answers 406 to Accept it cannot meet, such as a stream where none lives', async () => {
+    for (const accept of ['text/event-stream', 'image/png']) {
+      const response = await t.call('GET', '/api/v1/ChatTopic/1', { headers: { Authorization: auth, Accept: accept } });
+      expect(response.status, accept).toBe(406);
+    }
   });
 });

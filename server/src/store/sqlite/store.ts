@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { chatSessionFields, chatTopicFields, type FieldSpec } from '@chatline/shared';
+import { chatSessionFields, chatTopicFields, recordKey, type FieldSpec } from '@chatline/shared';
 import {
   StoreBusyError,
   type AgentRecord,
@@ -66,9 +66,9 @@ function column(key: string, kind?: FieldSpec['kind']): Column {
 }
 
 /** The session's columns, in the field table's order, and its bookkeeping. */
-const sessionColumns = [...chatSessionFields.map((spec) => column(spec.key, spec.kind)), column('updatedAt')];
+const sessionColumns = [...chatSessionFields.map((spec) => column(recordKey(spec), spec.kind)), column('updatedAt')];
 const flatten = (specs: readonly FieldSpec[]): FieldSpec[] => specs.flatMap((spec) => (spec.fields ? flatten(spec.fields) : [spec]));
-const topicColumns = flatten(chatTopicFields).map((spec) => column(spec.key, spec.kind));
+const topicColumns = flatten(chatTopicFields).map((spec) => column(recordKey(spec), spec.kind));
 const agentColumns: Column[] = [
   column('id'),
   column('userName'),
