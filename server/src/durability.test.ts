@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openSqliteStore } from './store/sqlite/store.ts';
+import type { SessionRecord } from './store/types.ts';
 import { startServer, type ServerProcess } from './testing/server-process.ts';
 
 let dir: string;
@@ -43,15 +45,14 @@ async function create(url: string, name: string): Promise<Created | null> {
   }
 }
 
-function rows(): Map<number, { customer_name: string; customer_email: string }> {
-  const db = new Database(dbPath, { readonly: true });
-  const all = db.prepare('SELECT id, customer_name, customer_email FROM chat_session').all() as {
-    id: number;
-    customer_name: string;
-    customer_email: string;
-  }[];
-  db.close();
-  return new Map(all.map((row) => [row.id, row]));
+/** What the database holds, read through the store as the next server would. */
+async function stored(): Promise<Map<number, SessionRecord>> {
+  const store = openSqliteStore(dbPath);
+  try {
+    return new Map((await store.listSessions({ skip: 0, top: 1_000_000 })).map((session) => [session.id, session]));
+  } finally {
+    await store.close();
+  }
 }
 
 describe('the server', () => {
@@ -72,11 +73,11 @@ describe('the server', () => {
 
     const restarted = await start();
     expect((await fetch(`${restarted.url}/chat-widget.js`, { method: 'HEAD' })).status).toBeLessThan(500);
-    const stored = rows();
+    const sessions = await stored();
     for (const session of answered) {
-      const row = stored.get(session.ChatSessionId);
-      expect(row, `session ${session.ChatSessionId}`).toBeDefined();
-      expect(row).toMatchObject({ customer_name: session.CustomerName, customer_email: `${session.CustomerName}@example.com` });
+      const kept = sessions.get(session.ChatSessionId);
+      expect(kept, `session ${session.ChatSessionId}`).toBeDefined();
+      expect(kept).toMatchObject({ customerName: session.CustomerName, customerEmail: `${session.CustomerName}@example.com` });
     }
     const db = new Database(dbPath, { readonly: true });
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
@@ -127,7 +128,7 @@ describe('the server', () => {
     const id = (JSON.parse(text) as Created).ChatSessionId;
     await exited;
     expect(server.output()).toContain('chatline: stopped');
-    expect(rows().get(id)?.customer_name).toBe('Late Larry');
+    expect((await stored()).get(id)?.customerName).toBe('Late Larry');
     await expect(fetch(`${server.url}/chat-widget.js`)).rejects.toThrow();
   });
 });
