@@ -66,26 +66,31 @@ export type EntityDescriptor = {
 export function defineEntity(name: string, xmlRoot: string, fields: readonly FieldSpec[]): EntityDescriptor {
   let byName: Map<string, FieldSpec> | undefined;
   let byLowerName: Map<string, FieldSpec> | undefined;
-  const lookup = (specs: readonly FieldSpec[], path: string): FieldSpec | undefined => {
-    const slash = path.indexOf('/');
-    const head = slash < 0 ? path : path.slice(0, slash);
-    const lower = head.toLowerCase();
-    const spec = specs.find((candidate) => candidate.name.toLowerCase() === lower);
-    if (slash < 0 || !spec?.fields) return slash < 0 ? spec : undefined;
-    return lookup(spec.fields, path.slice(slash + 1));
-  };
   return {
     name,
     xmlRoot,
     fields,
     field(wireName) {
-      if (wireName.includes('/')) return lookup(fields, wireName);
+      const slash = wireName.indexOf('/');
+      if (slash >= 0) {
+        const spec = this.field(wireName.slice(0, slash));
+        return spec?.fields ? nestedEntity(spec).field(wireName.slice(slash + 1)) : undefined;
+      }
       byName ??= new Map(fields.map((spec) => [spec.name, spec]));
       byLowerName ??= new Map(fields.map((spec) => [spec.name.toLowerCase(), spec]));
       // Most clients spell names as the WebAPI does: that lookup needs no new lower-case string.
       return byName.get(wireName) ?? byLowerName.get(wireName.toLowerCase());
     },
   };
+}
+
+const nestedEntities = /* @__PURE__ */ new WeakMap<FieldSpec, EntityDescriptor>();
+
+/** The fields of an object-valued field (a topic's Widget), as a descriptor of their own. */
+export function nestedEntity(spec: FieldSpec): EntityDescriptor {
+  let entity = nestedEntities.get(spec);
+  if (!entity) nestedEntities.set(spec, (entity = defineEntity(spec.name, spec.fieldType, spec.fields ?? [])));
+  return entity;
 }
 
 const int32 = 'System.Int32';

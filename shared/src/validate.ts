@@ -3,7 +3,7 @@
  * Both call the same functions, built from the field table, so they cannot drift apart.
  */
 import { parseFlagNames, parseStatus } from './enums.ts';
-import type { EntityDescriptor, FieldSpec } from './fields.ts';
+import { nestedEntity, type EntityDescriptor, type FieldSpec } from './fields.ts';
 import { en, type FieldMessages } from './messages/en.ts';
 import type { ChatSessionFieldName, FieldError, FieldErrorCode, FieldProblem } from './types.ts';
 
@@ -223,12 +223,7 @@ export function readFields(
     const result = validateField(spec, input);
     if (!result.ok) errors.push({ Field: prefix + result.error.Field, Code: result.error.Code });
     else if (spec.fields && result.value !== null) {
-      const fields = spec.fields;
-      const nested = readFields(
-        { fields, field: (name) => fields.find((candidate) => candidate.name.toLowerCase() === name.toLowerCase()) },
-        result.value as Record<string, unknown>,
-        `${prefix}${spec.name}/`,
-      );
+      const nested = readFields(nestedEntity(spec), result.value as Record<string, unknown>, `${prefix}${spec.name}/`);
       values[spec.name] = nested.values;
       errors.push(...nested.errors);
     } else values[spec.name] = result.value;

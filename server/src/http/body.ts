@@ -6,7 +6,7 @@
 import type { IncomingMessage } from 'node:http';
 import { isDeepStrictEqual } from 'node:util';
 import type { Context } from 'hono';
-import { memberKey, type EntityDescriptor, type FieldSpec } from '@chatline/shared';
+import { memberKey, nestedEntity, type EntityDescriptor, type FieldSpec } from '@chatline/shared';
 import type { ApiEnv } from './context.ts';
 import { ApiError, badRequest, payloadTooLarge, unsupportedMediaType } from './errors.ts';
 import { applyJsonPatch, applyMergePatch, FORBIDDEN_KEYS } from './patch.ts';
@@ -107,10 +107,6 @@ function typeStrings(fields: Pick<EntityDescriptor, 'field'>, body: Record<strin
   return body;
 }
 
-const nestedFields = (spec: FieldSpec): Pick<EntityDescriptor, 'field'> => ({
-  field: (name) => spec.fields?.find((inner) => inner.name.toLowerCase() === name.toLowerCase()),
-});
-
 function typeString(spec: FieldSpec, value: unknown): unknown {
   if (spec.kind === 'origins') {
     // `<AllowedOrigins><string>…</string></AllowedOrigins>`, or a form's `a b` / `a,b`.
@@ -122,7 +118,7 @@ function typeString(spec: FieldSpec, value: unknown): unknown {
   }
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const object = value as Record<string, unknown>;
-    if (spec.kind === 'object') return typeStrings(nestedFields(spec), object);
+    if (spec.kind === 'object') return typeStrings(nestedEntity(spec), object);
     if (spec.kind === 'associate') {
       const idKey = memberKey(object, 'AssociateId');
       if (idKey && typeof object[idKey] === 'string' && /^-?\d+$/.test(object[idKey] as string)) object[idKey] = Number(object[idKey]);
