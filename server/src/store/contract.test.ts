@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from './sqlite/store.ts';
-import type { ChatStore, SessionCheck, SessionDraft, TopicDraft } from './types.ts';
+import { sessionDraft, T0, topicDraft } from '../testing/drafts.ts';
+import type { ChatStore, SessionCheck } from './types.ts';
 
 type Opened = { store: ChatStore; reopen(): Promise<ChatStore>; dispose(): Promise<void> };
 
@@ -27,59 +28,8 @@ const implementations: [string, () => Promise<Opened>][] = [
   ],
 ];
 
-const T0 = Date.parse('2026-11-26T09:00:00.000Z');
-
-/** A visitor's new session in `topicId`, as the rules make it. */
-function draft(topicId: number, name: string, changes: Partial<SessionDraft> = {}): SessionDraft {
-  return {
-    topicId,
-    userId: null,
-    person: null,
-    customerAlias: null,
-    customerHost: '203.0.113.7',
-    customerName: name,
-    customerEmail: null,
-    customerPhone: null,
-    customerConsented: true,
-    customerCompanyName: null,
-    status: 4,
-    firstMessage: null,
-    lastMessage: null,
-    whenRequested: T0,
-    whenStarted: null,
-    whenEnded: null,
-    whenIdle: null,
-    whenFetched: null,
-    sessionKeyHash: 'a'.repeat(64),
-    alertLevel: 0,
-    rank: 0,
-    flags: 0,
-    contact: null,
-    project: null,
-    sale: null,
-    ticket: null,
-    transferToId: null,
-    updatedAt: T0,
-    ...changes,
-  };
-}
-
-const topic = (name: string, changes: Partial<TopicDraft> = {}): TopicDraft => ({
-  name,
-  description: '',
-  welcomeMessage: '',
-  language: '',
-  collectConsent: true,
-  allowedOrigins: [],
-  widgetRequiredFields: 0,
-  widgetHiddenFields: 4,
-  widgetWelcomeTitle: '',
-  widgetWelcomeMessage: '',
-  widgetColor: '',
-  widgetConsentText: '',
-  widgetPrivacyPolicyUrl: '',
-  ...changes,
-});
+const draft = sessionDraft;
+const topic = topicDraft;
 
 const pass: SessionCheck = () => {};
 

@@ -7,41 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { StoreBusyError, type SessionCheck, type SessionDraft } from '../types.ts';
+import { sessionDraft } from '../../testing/drafts.ts';
+import { StoreBusyError, type SessionCheck } from '../types.ts';
 import { MigrationError, migrate, readMigrations } from './migrate.ts';
 import { migrationsDir, openSqliteStore } from './store.ts';
 
-/** A visitor's new session in `topic`, as the rules make it. */
-const newSession = (topic: number, name: string): SessionDraft => ({
-  topicId: topic,
-  userId: null,
-  person: null,
-  customerAlias: null,
-  customerHost: '127.0.0.1',
-  customerName: name,
-  customerEmail: null,
-  customerPhone: null,
-  customerConsented: false,
-  customerCompanyName: null,
-  status: 4,
-  firstMessage: null,
-  lastMessage: null,
-  whenRequested: 1_700_000_000_000,
-  whenStarted: null,
-  whenEnded: null,
-  whenIdle: null,
-  whenFetched: null,
-  sessionKeyHash: null,
-  alertLevel: 0,
-  rank: 0,
-  flags: 0,
-  contact: null,
-  project: null,
-  sale: null,
-  ticket: null,
-  transferToId: null,
-  updatedAt: 1_700_000_000_000,
-});
+const newSession = (topic: number, name: string) => sessionDraft(topic, name);
 const pass: SessionCheck = () => {};
 
 /** Pages in the write-ahead log: each commit appends every page it changed. */
