@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 
-const PAGE_PORT = 8765;
+/** The test page's port: fixed, as the chat server allows its origin; CHAT_TEST_PAGE_PORT moves it. */
+const PAGE_PORT = Number(process.env.CHAT_TEST_PAGE_PORT ?? 8765);
 const pageOrigin = `http://127.0.0.1:${PAGE_PORT}`;
 const root = fileURLToPath(new URL('..', import.meta.url));
 /** The same Chromium flags the end-to-end tests use (demo/chromium-args.json). */
