@@ -94,7 +94,6 @@ export class ChatWidget extends LitElement {
   private readonly topic = new TopicController(this);
   private readonly kept = new KeptSessionController(this, (session) => this.handleResume(session));
 
-
   @state() private phase: Phase = { name: 'loading' };
   @state() private isOpen = false;
 
@@ -186,9 +185,10 @@ export class ChatWidget extends LitElement {
     this.form?.fill(values, overwrite);
   }
 
+  /** The launcher only opens: the open panel takes its place, with a button of its own to close. */
   private handleLauncherClick() {
-    this.isOpen = !this.isOpen;
-    emit(this, this.isOpen ? 'chat-open' : 'chat-close', {});
+    this.isOpen = true;
+    emit(this, 'chat-open', {});
   }
 
   private handleClose() {
@@ -237,21 +237,21 @@ export class ChatWidget extends LitElement {
     void this.updateComplete.then(() => this.focusPanel());
   }
 
-  private renderBody({ words: t }: Topic): TemplateResult | typeof nothing {
+  private renderBody(topic: Topic): TemplateResult | typeof nothing {
     const phase = this.phase;
     switch (phase.name) {
       case 'form':
       case 'sending':
         return html`<chat-prechat-form
           exportparts="form, field, submit"
-          .topic=${this.topic.value}
+          .topic=${topic}
           .prefilled=${this.prefilled}
           .phase=${phase}
           @chat-prechat-submit=${this.handleFormSubmit}
         ></chat-prechat-form>`;
       case 'ended':
         return html`<button class="new-chat accent primary" type="button" aria-describedby="ended" @click=${this.handleNewChat}>
-          ${t.newChat}
+          ${topic.words.newChat}
         </button>`;
       default:
         return nothing;
