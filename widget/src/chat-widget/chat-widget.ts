@@ -2,7 +2,7 @@ import { LitElement, html, nothing, type PropertyValues, type TemplateResult } f
 import { property, state } from '../decorators.ts';
 import type { ChatSessionFieldName } from '@chatline/shared';
 import { ChatRequestError, createChatSession, type KeptSession } from '../api.ts';
-import { serverOf, type Persist } from '../controllers/host.ts';
+import { serverOf } from '../controllers/host.ts';
 import { hasEnded, KeptSessionController } from '../controllers/kept-session.ts';
 import { TopicController, type Topic } from '../controllers/topic.ts';
 import { emit, type PrechatSubmitDetail } from '../events.ts';
@@ -108,7 +108,8 @@ export class ChatWidget extends LitElement {
    * it again: `session` (this tab, the default), `local` (this browser) or `none`. Nothing is
    * stored before the visitor submits.
    */
-  @property() persist: Persist = 'session';
+  // Spelt out rather than Persist, so that custom-elements.json names the values.
+  @property() persist: 'session' | 'local' | 'none' = 'session';
 
   /** Pre-fills the display name. */
   @property({ attribute: 'customer-alias' }) customerAlias = '';
