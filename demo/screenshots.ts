@@ -2,6 +2,8 @@
  * Takes the README's screenshots of the demo in headless Chromium:
  * `npm start` in one terminal, then `npm run screenshots` (CHAT_URL to point elsewhere).
  * Every shot starts in a fresh browser context, so no kept session shows up in another.
+ * The shot of an ended chat closes a session as an agent: start the server with
+ * `CHAT_ADMIN_USER` and `CHAT_ADMIN_PASSWORD` and give the script the same two.
  */
 import { mkdirSync } from 'node:fs';
 import { chromium, type BrowserContextOptions, type Page } from 'playwright-core';
@@ -30,6 +32,32 @@ async function shot(name: string, options: BrowserContextOptions, steps: (page: 
 
 const open = (page: Page) => page.getByRole('button', { name: /Chat with us|تحدث معنا/ }).click();
 
+/** Requests a chat as a visitor; resolves its id. */
+async function requestChat(page: Page): Promise<number> {
+  await open(page);
+  await page.getByLabel('Full name').fill('Kari Nordmann');
+  await page.getByLabel(/I agree/).check();
+  const created = page
+    .locator('chat-widget')
+    .evaluate((element) => new Promise<number>((resolve) => element.addEventListener('chat-session-created', (event) => resolve((event as CustomEvent).detail.chatSessionId))));
+  await page.getByRole('button', { name: 'Start chat' }).click();
+  return created;
+}
+
+/** Closes a session as an agent would. */
+async function closeSession(id: number): Promise<void> {
+  const { CHAT_ADMIN_USER: user, CHAT_ADMIN_PASSWORD: password } = process.env;
+  const response = await fetch(new URL(`api/v1/ChatSession/${id}`, url), {
+    method: 'PATCH',
+    headers: {
+      Authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
+      'Content-Type': 'application/merge-patch+json',
+    },
+    body: JSON.stringify({ Status: 'Closed' }),
+  });
+  if (!response.ok) throw new Error(`could not close session ${id}: ${response.status} (CHAT_ADMIN_USER and CHAT_ADMIN_PASSWORD?)`);
+}
+
 try {
   await shot('widget-desktop', desktop, open);
   await shot('widget-errors', desktop, async (page) => {
@@ -39,11 +67,14 @@ try {
     await page.getByRole('button', { name: 'Start chat' }).click();
   });
   await shot('widget-queued', desktop, async (page) => {
-    await open(page);
-    await page.getByLabel('Full name').fill('Kari Nordmann');
-    await page.getByLabel(/I agree/).check();
-    await page.getByRole('button', { name: 'Start chat' }).click();
+    await requestChat(page);
     await page.getByText(/in the queue/).waitFor();
+  });
+  await shot('widget-ended', desktop, async (page) => {
+    await closeSession(await requestChat(page));
+    await page.reload();
+    await open(page);
+    await page.getByText('This chat has ended.').waitFor();
   });
   await shot('widget-dark', { ...desktop, colorScheme: 'dark' }, open);
   await shot('widget-mobile', phone, open);

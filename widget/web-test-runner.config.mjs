@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 
-const PAGE_PORT = 8765;
+/** The test page's port: fixed, as the chat server allows its origin; CHAT_TEST_PAGE_PORT moves it. */
+const PAGE_PORT = Number(process.env.CHAT_TEST_PAGE_PORT ?? 8765);
 const pageOrigin = `http://127.0.0.1:${PAGE_PORT}`;
 const root = fileURLToPath(new URL('..', import.meta.url));
 /** The same Chromium flags the end-to-end tests use (demo/chromium-args.json). */
@@ -44,13 +45,12 @@ const server = await startChatServer();
 const limitedServer = await startChatServer({ CHAT_RATE_LIMIT: '1' });
 
 /** A topic with its own settings, made as an agent would, for the tests of topic layouts. */
+const adminAuthorization = `Basic ${Buffer.from('admin:widget-tests').toString('base64')}`;
+
 async function createTopic(topic) {
   const response = await fetch(`${server.url}/api/v1/ChatTopic`, {
     method: 'POST',
-    headers: {
-      'Content-Type': 'application/json',
-      Authorization: `Basic ${Buffer.from('admin:widget-tests').toString('base64')}`,
-    },
+    headers: { 'Content-Type': 'application/json', Authorization: adminAuthorization },
     body: JSON.stringify(topic),
   });
   if (!response.ok) throw new Error(`could not create the test topic: ${response.status} ${await response.text()}`);
@@ -77,6 +77,52 @@ const germanTopicId = await createTopic({
   AllowedOrigins: [pageOrigin],
   Widget: { Color: '#ffd400' },
 });
+
+/** A topic that leaves out the display name, the company, the phone and the first message. */
+const shortTopicId = await createTopic({
+  Name: 'Returns',
+  AllowedOrigins: [pageOrigin],
+  Widget: { HiddenFields: 'Alias, Company, Phone, Message' },
+});
+/** A topic that requires the company, which topics leave out by default. */
+const companyTopicId = await createTopic({
+  Name: 'Business',
+  AllowedOrigins: [pageOrigin],
+  Widget: { RequiredFields: 'Company' },
+});
+/** A topic that asks for every field and requires four, with consent and a privacy link: the tallest form. */
+const fullTopicId = await createTopic({
+  Name: 'Fleet',
+  CollectConsent: true,
+  AllowedOrigins: [pageOrigin],
+  Widget: {
+    RequiredFields: 'Email, Name, Company, Phone',
+    HiddenFields: 'None',
+    WelcomeTitle: 'Bikes for your business',
+    WelcomeMessage: 'Tell us about your company and we will put together an offer for your fleet.',
+    ConsentText: 'I agree that Nordhavn Cycles keeps my details and my company\'s for this chat.',
+    PrivacyPolicyUrl: 'https://rent.example/privacy',
+  },
+});
+
+/**
+ * What an agent does to a session (finish it, close it, pick it up), sent from here with the
+ * admin's credentials, which a page of another origin never gets to use: a test calls
+ * `executeServerCommand('set-chat-session-status', { id, status })`.
+ */
+const agentCommands = {
+  name: 'agent-commands',
+  async executeCommand({ command, payload }) {
+    if (command !== 'set-chat-session-status') return undefined;
+    const response = await fetch(`${server.url}/api/v1/ChatSession/${payload.id}`, {
+      method: 'PATCH',
+      headers: { 'Content-Type': 'application/merge-patch+json', Authorization: adminAuthorization },
+      body: JSON.stringify({ Status: payload.status }),
+    });
+    if (!response.ok) throw new Error(`could not set the status: ${response.status} ${await response.text()}`);
+    return (await response.json()).Status;
+  },
+};
 
 /**
  * A server whose rules are newer than the widget's: it refuses a field the widget let through,
@@ -112,6 +158,7 @@ export default {
   middleware: [languageModules, newerServer],
   plugins: [
     esbuildPlugin({ ts: true, tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) }),
+    agentCommands,
     {
       name: 'stop-chat-server',
       serverStop() {
@@ -131,7 +178,15 @@ export default {
   testRunnerHtml: (testFramework) => `<!doctype html>
     <html lang="en">
       <body>
-        <script>window.CHAT_SERVER_URL = ${JSON.stringify(server.url)}; window.CHAT_LIMITED_SERVER_URL = ${JSON.stringify(limitedServer.url)}; window.CHAT_TOPIC_ID = ${topicId}; window.CHAT_GERMAN_TOPIC_ID = ${germanTopicId};</script>
+        <script>
+          window.CHAT_SERVER_URL = ${JSON.stringify(server.url)};
+          window.CHAT_LIMITED_SERVER_URL = ${JSON.stringify(limitedServer.url)};
+          window.CHAT_TOPIC_ID = ${topicId};
+          window.CHAT_GERMAN_TOPIC_ID = ${germanTopicId};
+          window.CHAT_SHORT_TOPIC_ID = ${shortTopicId};
+          window.CHAT_COMPANY_TOPIC_ID = ${companyTopicId};
+          window.CHAT_FULL_TOPIC_ID = ${fullTopicId};
+        </script>
         <script type="module" src="${testFramework}"></script>
       </body>
     </html>`,

@@ -31,11 +31,12 @@ export const ChatSessionFlags = {
 } as const;
 export type ChatSessionFlagName = keyof typeof ChatSessionFlags;
 
+// Pure, with their arguments: a bundle that only names the statuses (the widget) leaves them out.
 const statusByLowerName = /* @__PURE__ */ new Map(
-  Object.entries(ChatSessionStatus).map(([name, value]) => [name.toLowerCase(), value]),
+  /* @__PURE__ */ Object.entries(ChatSessionStatus).map(([name, value]) => [name.toLowerCase(), value]),
 );
 const statusNameByValue = /* @__PURE__ */ new Map(
-  Object.entries(ChatSessionStatus).map(([name, value]) => [value as number, name as ChatSessionStatusName]),
+  /* @__PURE__ */ Object.entries(ChatSessionStatus).map(([name, value]) => [value as number, name as ChatSessionStatusName]),
 );
 
 /** The status value for a name (any case) or number, or `undefined` when there is none. */
@@ -53,8 +54,8 @@ export function statusName(value: number): ChatSessionStatusName {
 
 /** Each ChatSessionFlags name's bit in the stored mask. */
 export const ChatSessionFlagMasks: Readonly<Record<ChatSessionFlagName, number>> = {
-  CustomerIsTyping: 1 << ChatSessionFlags.CustomerIsTyping,
-  UserIsTyping: 1 << ChatSessionFlags.UserIsTyping,
+  CustomerIsTyping: 1, // 1 << ChatSessionFlags.CustomerIsTyping
+  UserIsTyping: 2, // 1 << ChatSessionFlags.UserIsTyping
 };
 
 type Flags = Readonly<Record<string, number>>;

@@ -97,18 +97,24 @@ const int32 = 'System.Int32';
 const text = 'System.String';
 const bool = 'System.Boolean';
 
+/** What checking a text needs of its field: the widget carries only this of its few fields. */
+export type TextSpec = Pick<FieldSpec, 'name' | 'nullable' | 'maxLength' | 'format'>;
+
 /**
  * The text a visitor types into the pre-chat form. The widget checks these by the same specs
  * without carrying the whole table (its size is a feature).
  */
 export const visitorTextFields = {
-  CustomerAlias: { name: 'CustomerAlias', kind: 'string', writer: 'customer', nullable: true, maxLength: 64, fieldType: text },
-  CustomerName: { name: 'CustomerName', kind: 'string', writer: 'customer', nullable: true, maxLength: 255, fieldType: text },
-  CustomerEmail: { name: 'CustomerEmail', kind: 'string', writer: 'customer', nullable: true, maxLength: 255, format: 'email', fieldType: text },
-  CustomerPhone: { name: 'CustomerPhone', kind: 'string', writer: 'customer', nullable: true, maxLength: 32, format: 'phone', fieldType: text },
-  CustomerCompanyName: { name: 'CustomerCompanyName', kind: 'string', writer: 'customer', nullable: true, maxLength: 255, fieldType: text },
-  FirstMessage: { name: 'FirstMessage', kind: 'string', writer: 'customer', nullable: true, maxLength: 1024, fieldType: text },
-} as const satisfies Record<string, FieldSpec>;
+  CustomerAlias: { name: 'CustomerAlias', nullable: true, maxLength: 64 },
+  CustomerName: { name: 'CustomerName', nullable: true, maxLength: 255 },
+  CustomerEmail: { name: 'CustomerEmail', nullable: true, maxLength: 255, format: 'email' },
+  CustomerPhone: { name: 'CustomerPhone', nullable: true, maxLength: 32, format: 'phone' },
+  CustomerCompanyName: { name: 'CustomerCompanyName', nullable: true, maxLength: 255 },
+  FirstMessage: { name: 'FirstMessage', nullable: true, maxLength: 1024 },
+} as const satisfies Record<string, TextSpec>;
+
+/** A visitor's text field in the table: what the widget checks, and what the server adds. */
+const visitorText = (spec: TextSpec): FieldSpec => ({ ...spec, kind: 'string', writer: 'customer', fieldType: text });
 
 /** The ChatSession fields, in the reference page's order, which is also the XML element order. */
 export const chatSessionFields: readonly FieldSpec[] = [
@@ -116,15 +122,15 @@ export const chatSessionFields: readonly FieldSpec[] = [
   { name: 'TopicId', kind: 'int32', writer: 'customer', nullable: false, fieldType: int32 },
   { name: 'User', key: 'userId', kind: 'associate', writer: 'agent', nullable: true, fieldType: 'Associate' },
   { name: 'Person', kind: 'reference', writer: 'agent', nullable: true, fieldType: 'Person' },
-  visitorTextFields.CustomerAlias,
+  /* @__PURE__ */ visitorText(visitorTextFields.CustomerAlias),
   { name: 'CustomerHost', kind: 'string', writer: 'server', nullable: true, maxLength: 255, fieldType: text },
-  visitorTextFields.CustomerName,
-  visitorTextFields.CustomerEmail,
-  visitorTextFields.CustomerPhone,
+  /* @__PURE__ */ visitorText(visitorTextFields.CustomerName),
+  /* @__PURE__ */ visitorText(visitorTextFields.CustomerEmail),
+  /* @__PURE__ */ visitorText(visitorTextFields.CustomerPhone),
   { name: 'CustomerConsented', kind: 'bool', writer: 'customer', nullable: false, fieldType: bool },
-  visitorTextFields.CustomerCompanyName,
+  /* @__PURE__ */ visitorText(visitorTextFields.CustomerCompanyName),
   { name: 'Status', kind: 'status', writer: 'agent', nullable: false, fieldType: 'ChatSessionStatus' },
-  visitorTextFields.FirstMessage,
+  /* @__PURE__ */ visitorText(visitorTextFields.FirstMessage),
   { name: 'LastMessage', kind: 'string', writer: 'agent', nullable: true, maxLength: 1024, fieldType: text },
   { name: 'WhenRequested', kind: 'datetime', writer: 'server', nullable: true, fieldType: 'System.DateTime' },
   { name: 'WhenStarted', kind: 'datetime', writer: 'agent', nullable: true, fieldType: 'System.DateTime' },

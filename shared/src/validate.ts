@@ -3,7 +3,7 @@
  * Both call the same functions, built from the field table, so they cannot drift apart.
  */
 import { parseFlagNames, parseStatus } from './enums.ts';
-import { nestedEntity, type EntityDescriptor, type FieldSpec } from './fields.ts';
+import { nestedEntity, type EntityDescriptor, type FieldSpec, type TextSpec } from './fields.ts';
 import { en, type FieldMessages } from './messages/en.ts';
 import type { ChatSessionFieldName, FieldError, FieldErrorCode, FieldProblem } from './types.ts';
 
@@ -47,7 +47,7 @@ const BAD_CHARACTERS =
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** What is wrong with a trimmed string, or undefined when it passes. */
-export function textProblem(spec: FieldSpec, value: string): FieldErrorCode | undefined {
+export function textProblem(spec: TextSpec, value: string): FieldErrorCode | undefined {
   if (BAD_CHARACTERS.test(value)) return 'characters';
   if (spec.maxLength !== undefined && value.length > spec.maxLength) return 'too_long';
   if (spec.format === 'email' && !EMAIL_REGEX.test(value)) return 'email';
@@ -149,7 +149,7 @@ export function fieldError(spec: FieldSpec, code: FieldErrorCode): FieldError {
   return { Field: spec.name, Code: code, Message: fieldErrorMessage(spec, code) };
 }
 
-const problem = (spec: FieldSpec, code: FieldErrorCode, prefix = ''): FieldProblem => ({
+const problem = (spec: TextSpec, code: FieldErrorCode, prefix = ''): FieldProblem => ({
   Field: prefix + spec.name,
   Code: code,
 });
@@ -176,7 +176,7 @@ export function validateField(spec: FieldSpec, input: unknown): FieldResult {
 }
 
 /** Checks text for a string field: trimmed (blank becomes null where allowed), then the text rule. */
-export function validateText(spec: FieldSpec, input: string): FieldResult {
+export function validateText(spec: TextSpec, input: string): FieldResult {
   const text = input.trim();
   if (text === '' && spec.nullable) return { ok: true, value: null };
   const code = textProblem(spec, text);

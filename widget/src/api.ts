@@ -19,6 +19,11 @@ export class ChatRequestError extends Error {
   }
 }
 
+/** The URL of an API path on the server, whether its base URL ends in a slash or not. */
+function endpoint(serverUrl: string, path: string): URL {
+  return new URL(`api/v1/${path}`, serverUrl.endsWith('/') ? serverUrl : `${serverUrl}/`);
+}
+
 function isErrorBody(body: unknown): body is ApiErrorBody {
   return typeof body === 'object' && body !== null && (body as ApiErrorBody).Error === true;
 }
@@ -34,7 +39,7 @@ export async function createChatSession(
 ): Promise<CreatedSession> {
   let response: Response;
   try {
-    response = await fetch(new URL('api/v1/ChatSession', serverUrl.endsWith('/') ? serverUrl : `${serverUrl}/`), {
+    response = await fetch(endpoint(serverUrl, 'ChatSession'), {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'Accept-Language': language },
       body: JSON.stringify(fields),
@@ -66,8 +71,7 @@ export async function createChatSession(
  */
 export async function fetchTopic(serverUrl: string, topicId: number): Promise<ChatTopicWidgetInfo | null> {
   try {
-    const base = serverUrl.endsWith('/') ? serverUrl : `${serverUrl}/`;
-    const response = await fetch(new URL(`api/v1/ChatTopic/${topicId}/widget`, base), {
+    const response = await fetch(endpoint(serverUrl, `ChatTopic/${topicId}/widget`), {
       headers: { Accept: 'application/json' },
       credentials: 'omit',
       signal: AbortSignal.timeout(4000),
@@ -78,20 +82,24 @@ export async function fetchTopic(serverUrl: string, topicId: number): Promise<Ch
   }
 }
 
-/** The visitor's own session, read with its key; null when it is gone or the key is wrong. */
-export async function readChatSession(
-  serverUrl: string,
-  id: number,
-  key: string,
-): Promise<Pick<ChatSessionEntity, 'ChatSessionId' | 'InitialQueuePos' | 'Status'> | null> {
+export type KeptSession = Pick<ChatSessionEntity, 'ChatSessionId' | 'InitialQueuePos' | 'Status'>;
+
+/**
+ * The visitor's own session, read with its key; null when the server no longer knows it or the
+ * key is wrong (404, 401). Any other failure throws: the session may well still be there.
+ */
+export async function readChatSession(serverUrl: string, id: number, key: string): Promise<KeptSession | null> {
+  let response: Response;
   try {
-    const base = serverUrl.endsWith('/') ? serverUrl : `${serverUrl}/`;
-    const response = await fetch(new URL(`api/v1/ChatSession/${id}`, base), {
+    response = await fetch(endpoint(serverUrl, `ChatSession/${id}`), {
       headers: { Accept: 'application/json', 'X-Chat-Session-Key': key },
       credentials: 'omit',
+      signal: AbortSignal.timeout(4000),
     });
-    return response.ok ? await response.json() : null;
   } catch {
-    return null;
+    throw new ChatRequestError(0, 'network');
   }
+  if (response.status === 404 || response.status === 401) return null;
+  if (!response.ok) throw new ChatRequestError(response.status, response.statusText);
+  return (await response.json()) as KeptSession;
 }

@@ -1,4 +1,5 @@
 /** The events `<chat-widget>` dispatches. All bubble and cross the shadow boundary. */
+import type { ChatSessionFieldName } from '@chatline/shared';
 
 export type ChatSessionCreatedDetail = {
   chatSessionId: number;
@@ -11,6 +12,11 @@ export type ChatErrorDetail = {
   message: string;
 };
 
+/** The pre-chat form's fields, checked by the shared rules: what a new session is created with. */
+export type PrechatSubmitDetail = {
+  fields: Partial<Record<ChatSessionFieldName, string | boolean>>;
+};
+
 export type ChatSessionCreatedEvent = CustomEvent<ChatSessionCreatedDetail>;
 export type ChatErrorEvent = CustomEvent<ChatErrorDetail>;
 
@@ -20,5 +26,23 @@ declare global {
     'chat-close': CustomEvent<Record<string, never>>;
     'chat-session-created': ChatSessionCreatedEvent;
     'chat-error': ChatErrorEvent;
+    /** Internal: `<chat-prechat-form>` to its `<chat-widget>`; it stays inside the widget's shadow root. */
+    'chat-prechat-submit': CustomEvent<PrechatSubmitDetail>;
   }
+}
+
+type DetailOf<K extends keyof GlobalEventHandlersEventMap> =
+  GlobalEventHandlersEventMap[K] extends CustomEvent<infer D> ? D : never;
+
+/**
+ * Dispatches one of the widget's events with its typed detail. It bubbles; `composed` lets it
+ * cross shadow boundaries to the page, which only the public events do.
+ */
+export function emit<K extends keyof GlobalEventHandlersEventMap>(
+  target: EventTarget,
+  type: K,
+  detail: DetailOf<K>,
+  composed = true,
+): void {
+  target.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed }));
 }

@@ -3,9 +3,9 @@ import { css } from 'lit';
 export default css`
   :host {
     /* The page's --chat-accent, else the topic's colour, else ours. */
-    --_accent: var(--chat-accent, var(--chat-topic-accent, #1f4fd1));
+    --_accent: var(--chat-accent, var(--_topic-accent, #1f4fd1));
     /* The page's, else white or black, whichever the widget measured to contrast more. */
-    --_accent-text: var(--chat-accent-text, var(--chat-auto-accent-text, #fff));
+    --_accent-text: var(--chat-accent-text, var(--_auto-accent-text, #fff));
     --_focus: var(--chat-focus, var(--chat-text));
     --chat-text: #1b1f24;
     --chat-muted: #50565e;
@@ -31,28 +31,6 @@ export default css`
     color: var(--chat-text);
   }
 
-  button {
-    font: inherit;
-    cursor: pointer;
-  }
-
-  button:focus-visible,
-  input:focus-visible,
-  textarea:focus-visible,
-  a:focus-visible {
-    outline: 3px solid var(--_focus);
-    outline-offset: 2px;
-  }
-
-  /* The accent buttons. */
-  .launcher,
-  .submit {
-    border: none;
-    background: var(--_accent);
-    color: var(--_accent-text);
-    font-weight: 600;
-  }
-
   .launcher {
     display: inline-flex;
     align-items: center;
@@ -62,12 +40,19 @@ export default css`
     box-shadow: 0 4px 14px rgb(0 0 0 / 0.2);
   }
 
+  /*
+   * A dialog shown in place of the launcher, in its corner, as tall as the window allows; not
+   * in the top layer, so the page stays usable.
+   */
   .panel {
+    position: static;
     box-sizing: border-box;
-    width: min(380px, calc(100vw - 40px));
-    max-height: calc(100vh - 110px);
+    width: min(400px, calc(100vw - 40px));
+    max-height: calc(100dvh - var(--chat-inset-block-end, 20px) - 20px);
+    margin: 0;
     overflow-y: auto;
-    padding: 16px 20px 20px;
+    padding: 12px 20px 16px;
+    border: none;
     border-radius: var(--chat-radius);
     background: var(--chat-background);
     color: var(--chat-text);
@@ -88,6 +73,10 @@ export default css`
     }
   }
 
+  .panel[open] + .launcher {
+    display: none;
+  }
+
   .head {
     display: flex;
     align-items: center;
@@ -102,128 +91,11 @@ export default css`
 
   .close {
     display: inline-flex;
-    padding: 6px;
+    padding: 4px;
     border: none;
     border-radius: 8px;
     background: transparent;
     color: var(--chat-text);
-  }
-
-  .intro,
-  .note,
-  .hint {
-    color: var(--chat-muted);
-  }
-
-  .intro {
-    margin: 4px 0 2px;
-  }
-
-  .note {
-    margin: 0 0 10px;
-    font-size: 0.875rem;
-  }
-
-  .field {
-    margin-bottom: 10px;
-  }
-
-  label {
-    display: block;
-    margin-bottom: 2px;
-    font-weight: 600;
-  }
-
-  .optional {
-    font-weight: 400;
-    color: var(--chat-muted);
-  }
-
-  .required {
-    color: var(--chat-error);
-  }
-
-  .hint {
-    margin: 0 0 4px;
-    font-size: 0.875rem;
-  }
-
-  input:not([type='checkbox']),
-  textarea {
-    box-sizing: border-box;
-    width: 100%;
-    padding: 7px 10px;
-    border: 1px solid var(--chat-border);
-    border-radius: 8px;
-    background: var(--chat-background);
-    color: var(--chat-text);
-    /* 16px at least, or phones zoom in when the field gets focus. */
-    font: inherit;
-    font-size: max(16px, 1rem);
-  }
-
-  textarea {
-    resize: vertical;
-  }
-
-  [aria-invalid='true'] {
-    border-color: var(--chat-error);
-    border-width: 2px;
-  }
-
-  .consent {
-    display: grid;
-    grid-template-columns: auto 1fr;
-    gap: 4px 10px;
-    align-items: start;
-  }
-
-  .consent input {
-    width: 20px;
-    height: 20px;
-    margin: 2px 0 0;
-    accent-color: var(--_accent);
-  }
-
-  .consent label {
-    font-weight: 400;
-  }
-
-  .privacy {
-    grid-column: 2;
-    margin: 0;
-    font-size: 0.875rem;
-  }
-
-  .privacy a {
-    color: inherit;
-  }
-
-  .consent .error {
-    grid-column: 2;
-  }
-
-  .error,
-  .form-error {
-    margin: 4px 0 0;
-    color: var(--chat-error);
-    font-size: 0.9375rem;
-  }
-
-  .form-error {
-    margin: 0 0 12px;
-    font-weight: 600;
-  }
-
-  .submit {
-    width: 100%;
-    padding: 10px 16px;
-    border-radius: 8px;
-  }
-
-  .submit:disabled {
-    cursor: progress;
-    opacity: 0.7;
   }
 
   .status:empty {
@@ -234,10 +106,15 @@ export default css`
     outline: none;
   }
 
-  .queued {
+  .queued,
+  .ended {
     margin: 16px 0 4px;
     font-size: 1.125rem;
     font-weight: 600;
+  }
+
+  .new-chat {
+    margin-top: 12px;
   }
 
   @media (prefers-color-scheme: dark) {

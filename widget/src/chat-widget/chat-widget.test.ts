@@ -1,6 +1,6 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import type { TemplateResult } from 'lit';
-import { emulateMedia, sendKeys, setViewport } from '@web/test-runner-commands';
+import { emulateMedia, executeServerCommand, sendKeys, setViewport } from '@web/test-runner-commands';
 import type { ChatErrorEvent, ChatSessionCreatedEvent } from '../events.ts';
 import './chat-widget.ts';
 import type { ChatWidget } from './chat-widget.ts';
@@ -10,6 +10,9 @@ declare global {
     CHAT_SERVER_URL: string;
     CHAT_TOPIC_ID: number;
     CHAT_GERMAN_TOPIC_ID: number;
+    CHAT_SHORT_TOPIC_ID: number;
+    CHAT_COMPANY_TOPIC_ID: number;
+    CHAT_FULL_TOPIC_ID: number;
     CHAT_LIMITED_SERVER_URL: string;
   }
 }
@@ -17,6 +20,12 @@ declare global {
 const serverUrl = window.CHAT_SERVER_URL;
 const topicId = window.CHAT_TOPIC_ID;
 const germanTopicId = window.CHAT_GERMAN_TOPIC_ID;
+/** Leaves out the display name, the company, the phone and the first message. */
+const shortTopicId = window.CHAT_SHORT_TOPIC_ID;
+/** Requires the company. */
+const companyTopicId = window.CHAT_COMPANY_TOPIC_ID;
+/** Asks for every field, requires four, collects consent and links its privacy policy. */
+const fullTopicId = window.CHAT_FULL_TOPIC_ID;
 
 /** Puts the element on the page and waits for its launcher, which shows once its language is known. */
 async function mount(template: TemplateResult): Promise<ChatWidget> {
@@ -30,16 +39,46 @@ async function openWidget(element: ChatWidget): Promise<ShadowRoot> {
   const root = element.shadowRoot!;
   root.querySelector<HTMLButtonElement>('.launcher')!.click();
   await element.updateComplete;
+  await root.querySelector('chat-prechat-form')?.updateComplete;
   // The panel slides in (unless the visitor asked for less motion): measure it where it ends.
   await Promise.all(root.querySelector('.panel')!.getAnimations().map((animation) => animation.finished));
   return root;
 }
 
+/** Every element matching `selector` in `root` and in the shadow roots inside it (the form's). */
+function queryAll<E extends Element = HTMLElement>(root: ParentNode, selector: string): E[] {
+  return [...root.querySelectorAll('*')].flatMap((element) => [
+    ...(element.matches(selector) ? [element as E] : []),
+    ...(element.shadowRoot ? queryAll<E>(element.shadowRoot, selector) : []),
+  ]);
+}
+
+function query<E extends Element = HTMLElement>(root: ParentNode, selector: string): E | null {
+  return queryAll<E>(root, selector)[0] ?? null;
+}
+
+/** The open panel, or null when it is closed. */
+function openPanel(root: ShadowRoot): HTMLDialogElement | null {
+  return root.querySelector<HTMLDialogElement>('dialog[open]');
+}
+
+/** The element that has focus, inside the form's shadow root too. */
+function focused(root: ShadowRoot): Element | null {
+  let element = root.activeElement;
+  while (element?.shadowRoot?.activeElement) element = element.shadowRoot.activeElement;
+  return element;
+}
+
+/** The text of the panel as a visitor reads it, the form's included. */
+function panelText(root: ShadowRoot): string {
+  return queryAll(root, 'h2, p, label, button').map((element) => element.textContent).join(' ');
+}
+
 /** The form control whose visible label starts with the given text. */
 function byLabel(root: ShadowRoot, text: string): HTMLInputElement {
-  const label = [...root.querySelectorAll('label')].find((l) => l.textContent!.trim().startsWith(text));
+  const label = queryAll<HTMLLabelElement>(root, 'label').find((l) => l.textContent!.trim().startsWith(text));
   if (!label) throw new Error(`no label "${text}"`);
-  return root.getElementById(label.htmlFor) as HTMLInputElement;
+  return label.control as HTMLInputElement;
 }
 
 async function type(element: ChatWidget, input: HTMLInputElement, value: string) {
@@ -65,13 +104,31 @@ async function submitFailing(element: ChatWidget, root: ShadowRoot): Promise<Cha
 }
 
 function submitButton(root: ShadowRoot): HTMLButtonElement {
-  return root.querySelector<HTMLButtonElement>('button[type=submit]')!;
+  return query<HTMLButtonElement>(root, 'button[type=submit]')!;
 }
 
 /** The text of the message the field's aria-describedby points at. */
-function describedText(root: ShadowRoot, input: HTMLElement): string {
+function describedText(_root: ShadowRoot, input: HTMLElement): string {
   const ids = (input.getAttribute('aria-describedby') ?? '').split(' ').filter(Boolean);
-  return ids.map((id) => root.getElementById(id)?.textContent?.trim() ?? '').join(' ');
+  const inputRoot = input.getRootNode() as ShadowRoot;
+  return ids.map((id) => inputRoot.getElementById(id)?.textContent?.trim() ?? '').join(' ');
+}
+
+/** Fills the form's required fields and consent, submits, and resolves the new session's id and key. */
+async function requestChat(element: ChatWidget, root: ShadowRoot): Promise<{ id: number; key: string; position: number }> {
+  await type(element, byLabel(root, 'Full name'), 'Kari Nordmann');
+  await consent(element, root);
+  const created = oneEvent(element, 'chat-session-created') as Promise<ChatSessionCreatedEvent>;
+  submitButton(root).click();
+  const { detail } = await created;
+  const kept = JSON.parse(sessionStorage.getItem(`chatline:${serverUrl}:${element.topicId}`)!);
+  return { id: detail.chatSessionId, key: kept.key, position: detail.initialQueuePos };
+}
+
+/** The session as its visitor reads it, with its key. */
+async function readSession(id: number, key: string): Promise<Record<string, unknown>> {
+  const response = await fetch(`${serverUrl}/api/v1/ChatSession/${id}`, { headers: { 'X-Chat-Session-Key': key } });
+  return response.json();
 }
 
 describe('<chat-widget>', () => {
@@ -84,7 +141,8 @@ describe('<chat-widget>', () => {
     const launcher = element.shadowRoot!.querySelector<HTMLButtonElement>('.launcher')!;
     expect(launcher.textContent!.trim()).to.equal('Chat with us');
     expect(launcher.getAttribute('aria-expanded')).to.equal('false');
-    expect(element.shadowRoot!.querySelector('form')).to.equal(null);
+    expect(openPanel(element.shadowRoot!)).to.equal(null);
+    expect(query(element.shadowRoot!, 'form')?.checkVisibility() ?? false).to.equal(false);
   });
 
   it('reads no storage and sends no request in the task that puts it on the page', async () => {
@@ -115,11 +173,12 @@ describe('<chat-widget>', () => {
   it('opens a labelled panel with the pre-chat form, every input with a visible label', async () => {
     const element = await mount(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
     const root = await openWidget(element);
-    const panel = root.querySelector('[role=dialog]')!;
+    const panel = openPanel(root)!;
+    expect(panel.getAttribute('aria-modal')).to.equal('true');
     expect(root.getElementById(panel.getAttribute('aria-labelledby')!)!.textContent).to.equal('Chat with us');
     expect(root.querySelector('.launcher')!.getAttribute('aria-expanded')).to.equal('true');
 
-    const controls = [...root.querySelectorAll<HTMLInputElement>('input, textarea')];
+    const controls = queryAll<HTMLInputElement>(root, 'input, textarea');
     expect(controls.map((control) => control.name)).to.deep.equal([
       'CustomerAlias',
       'CustomerName',
@@ -140,7 +199,7 @@ describe('<chat-widget>', () => {
     const consentBox = byLabel(root, 'I agree');
     expect(consentBox.required).to.equal(true);
     expect(consentBox.labels![0]!.querySelector('.required')!.textContent).to.equal('*');
-    expect(root.textContent).to.contain('Fields marked * are required.');
+    expect(panelText(root)).to.contain('Fields marked * are required.');
   });
 
   it('moves focus into the panel on open, keeps Tab inside it, and goes back to the launcher on Escape', async () => {
@@ -149,7 +208,7 @@ describe('<chat-widget>', () => {
     root.querySelector<HTMLButtonElement>('.launcher')!.focus();
     await sendKeys({ press: 'Enter' });
     await element.updateComplete;
-    expect(root.activeElement).to.equal(byLabel(root, 'Display name'));
+    expect(focused(root)).to.equal(byLabel(root, 'Display name'));
 
     // A modal dialog: Tab and Shift+Tab go round the panel's controls.
     const shiftTab = async () => {
@@ -158,18 +217,19 @@ describe('<chat-widget>', () => {
       await sendKeys({ up: 'Shift' });
     };
     await shiftTab();
-    expect(root.activeElement).to.equal(root.querySelector('.close'));
+    expect(focused(root)).to.equal(root.querySelector('.close'));
     await shiftTab();
-    expect(root.activeElement).to.equal(submitButton(root));
+    expect(focused(root)).to.equal(submitButton(root));
     await sendKeys({ press: 'Tab' });
-    expect(root.activeElement).to.equal(root.querySelector('.close'));
+    expect(focused(root)).to.equal(root.querySelector('.close'));
     await sendKeys({ press: 'Tab' });
-    expect(root.activeElement).to.equal(byLabel(root, 'Display name'));
+    expect(focused(root)).to.equal(byLabel(root, 'Display name'));
 
     await sendKeys({ press: 'Escape' });
     await element.updateComplete;
-    expect(root.querySelector('form')).to.equal(null);
-    expect(root.activeElement).to.equal(root.querySelector('.launcher'));
+    expect(openPanel(root)).to.equal(null);
+    expect(byLabel(root, 'Display name').checkVisibility()).to.equal(false);
+    expect(focused(root)).to.equal(root.querySelector('.launcher'));
   });
 
   it('shows the shared rules\' messages next to their fields and sends nothing', async () => {
@@ -192,8 +252,8 @@ describe('<chat-widget>', () => {
     expect(consentBox.getAttribute('aria-invalid')).to.equal('true');
     expect(describedText(root, consentBox)).to.contain('Please agree');
     expect(byLabel(root, 'Full name').getAttribute('aria-invalid')).to.equal('false');
-    expect(root.querySelector('[role=alert]')!.textContent).to.contain('correct the highlighted fields');
-    await waitUntil(() => root.activeElement === email, 'focus on the first invalid field');
+    expect(query(root, '[role=alert]')!.textContent).to.contain('correct the highlighted fields');
+    await waitUntil(() => focused(root) === email, 'focus on the first invalid field');
     expect(requested).to.equal(false);
 
     await type(element, email, 'kari@example.com');
@@ -224,8 +284,8 @@ describe('<chat-widget>', () => {
     await element.updateComplete;
     const status = root.querySelector('[role=status]')!;
     expect(status.textContent).to.contain(`You are number ${event.detail.initialQueuePos} in the queue.`);
-    expect(root.querySelector('form')).to.equal(null);
-    await waitUntil(() => root.activeElement === root.querySelector('.queued'), 'focus stays in the panel');
+    expect(query(root, 'form')).to.equal(null);
+    await waitUntil(() => focused(root) === root.querySelector('.queued'), 'focus stays in the panel');
 
     const next = await mount(html`<chat-widget persist="none" server-url=${serverUrl}></chat-widget>`);
     sessionStorage.clear();
@@ -242,7 +302,7 @@ describe('<chat-widget>', () => {
     );
     const root = await openWidget(element);
     expect((await submitFailing(element, root)).detail.status).to.equal(400);
-    expect(root.querySelector('[role=alert]')!.textContent).to.contain('This chat topic does not exist.');
+    expect(query(root, '[role=alert]')!.textContent).to.contain('This chat topic does not exist.');
     expect(byLabel(root, 'Full name').value).to.equal('Kari Nordmann');
     expect(byLabel(root, 'I agree').checked).to.equal(true);
     expect(submitButton(root).disabled).to.equal(false);
@@ -269,7 +329,7 @@ describe('<chat-widget>', () => {
     const element = await mount(html`<chat-widget server-url="http://127.0.0.1:9"></chat-widget>`);
     const root = await openWidget(element);
     expect((await submitFailing(element, root)).detail.status).to.equal(0);
-    expect(root.querySelector('[role=alert]')!.textContent).to.contain('could not reach the chat service');
+    expect(query(root, '[role=alert]')!.textContent).to.contain('could not reach the chat service');
     expect(byLabel(root, 'Full name').value).to.equal('Kari Nordmann');
   });
 
@@ -277,14 +337,14 @@ describe('<chat-widget>', () => {
     const element = await mount(html`<chat-widget topic-id=${topicId} server-url=${serverUrl}></chat-widget>`);
     const root = await openWidget(element);
     await waitUntil(() => root.querySelector('h2')!.textContent === 'Rent a bike', 'the topic is applied');
-    expect(root.querySelector('.intro')!.textContent).to.equal('We answer rental questions within minutes.');
+    expect(query(root, '.intro')!.textContent).to.equal('We answer rental questions within minutes.');
     expect(getComputedStyle(root.querySelector('.launcher')!).backgroundColor).to.equal('rgb(11, 110, 79)');
     expect(byLabel(root, 'Email').required).to.equal(true);
     expect(byLabel(root, 'Full name').required).to.equal(true);
     expect(byLabel(root, 'Phone').required).to.equal(false);
     expect(byLabel(root, 'Email').labels![0]!.querySelector('.required')).to.not.equal(null);
     expect(byLabel(root, 'I agree').labels![0]!.textContent).to.contain('Nordhavn Cycles keeps my details');
-    const privacy = root.querySelector<HTMLAnchorElement>('.privacy a')!;
+    const privacy = query<HTMLAnchorElement>(root, '.privacy a')!;
     expect(privacy.href).to.equal('https://rent.example/privacy');
     expect(privacy.rel).to.contain('noopener');
 
@@ -332,7 +392,7 @@ describe('<chat-widget>', () => {
     const events: string[] = [];
     element.addEventListener('chat-open', () => events.push('open'));
     element.addEventListener('chat-close', () => events.push('close'));
-    const panel = () => element.shadowRoot!.querySelector('[role=dialog]');
+    const panel = () => openPanel(element.shadowRoot!);
 
     element.open();
     await element.updateComplete;
@@ -421,7 +481,7 @@ describe('<chat-widget>', () => {
     // A reload: a new element on the same page, same server and topic.
     const reloaded = await mount(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
     const reloadedRoot = await openWidget(reloaded);
-    await waitUntil(() => reloadedRoot.querySelector('form') === null, 'the kept session replaces the form');
+    await waitUntil(() => query(reloadedRoot, 'form') === null, 'the kept session replaces the form');
     expect(reloadedRoot.querySelector('[role=status]')!.textContent).to.contain(`You are number ${detail.initialQueuePos} in the queue.`);
   });
 
@@ -445,7 +505,7 @@ describe('<chat-widget>', () => {
     const element = await mount(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
     await waitUntil(() => sessionStorage.length === 0, 'the stale entry is removed');
     const root = await openWidget(element);
-    expect(root.querySelector('form')).to.not.equal(null);
+    expect(query(root, 'form')!.checkVisibility()).to.equal(true);
   });
 
   describe('in other languages', () => {
@@ -461,7 +521,7 @@ describe('<chat-widget>', () => {
       const german = await mount(html`<chat-widget topic-id=${germanTopicId} server-url=${serverUrl}></chat-widget>`);
       expect(launcherText(german)).to.equal('Chatten Sie mit uns');
       const root = await openWidget(german);
-      expect(root.querySelector('[role=dialog]')!.getAttribute('lang')).to.equal('de');
+      expect(openPanel(root)!.getAttribute('lang')).to.equal('de');
       expect(byLabel(root, 'E-Mail').type).to.equal('email');
 
       document.documentElement.lang = 'no';
@@ -475,7 +535,7 @@ describe('<chat-widget>', () => {
     it('lays the panel out right to left in Arabic', async () => {
       const element = await mount(html`<chat-widget lang="ar" server-url=${serverUrl}></chat-widget>`);
       const root = await openWidget(element);
-      const panel = root.querySelector<HTMLElement>('[role=dialog]')!;
+      const panel = openPanel(root)!;
       expect(panel.dir).to.equal('rtl');
       expect(getComputedStyle(panel).direction).to.equal('rtl');
       expect(root.getElementById('title')!.textContent).to.equal('تحدث معنا');
@@ -495,7 +555,7 @@ describe('<chat-widget>', () => {
       submitButton(root).click();
       await german.updateComplete;
       expect(describedText(root, byLabel(root, 'E-Mail'))).to.equal('Geben Sie eine E-Mail-Adresse wie name@beispiel.de ein.');
-      expect(root.querySelector('[role=alert]')!.textContent).to.contain('Bitte korrigieren Sie die markierten Felder.');
+      expect(query(root, '[role=alert]')!.textContent).to.contain('Bitte korrigieren Sie die markierten Felder.');
 
       const norwegian = await mount(html`<chat-widget lang="nb" topic-id="999" server-url=${serverUrl}></chat-widget>`);
       const nbRoot = await openWidget(norwegian);
@@ -504,7 +564,7 @@ describe('<chat-widget>', () => {
       submitButton(nbRoot).click();
       await failed;
       await norwegian.updateComplete;
-      expect(nbRoot.querySelector('[role=alert]')!.textContent).to.contain('Dette chatemnet finnes ikke.');
+      expect(query(nbRoot, '[role=alert]')!.textContent).to.contain('Dette chatemnet finnes ikke.');
     });
   });
 
@@ -553,7 +613,7 @@ describe('<chat-widget>', () => {
     const element = await mount(html`<chat-widget persist="none" server-url=${limited}></chat-widget>`);
     const root = await openWidget(element);
     expect((await submitFailing(element, root)).detail.status).to.equal(429);
-    expect(root.querySelector('[role=alert]')!.textContent).to.contain('Please wait a minute and try again.');
+    expect(query(root, '[role=alert]')!.textContent).to.contain('Please wait a minute and try again.');
     expect(submitButton(root).textContent!.trim()).to.equal('Try again');
     expect(byLabel(root, 'Full name').value).to.equal('Kari Nordmann');
     expect(byLabel(root, 'I agree').checked).to.equal(true);
@@ -574,5 +634,194 @@ describe('<chat-widget>', () => {
       headers: { 'X-Chat-Session-Key': JSON.parse(sessionStorage.getItem(`chatline:${serverUrl}:1`)!).key },
     }).then((response) => response.json());
     expect(session.CustomerName).to.equal('Kari Nordmann');
+  });
+  describe('after a reload', () => {
+    it('says that a chat an agent closed has ended, and starts a new one on request', async () => {
+      const first = await mount(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
+      const session = await requestChat(first, await openWidget(first));
+      first.remove();
+      expect(await executeServerCommand('set-chat-session-status', { id: session.id, status: 'Closed' })).to.equal('Closed');
+
+      const element = await mount(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
+      const root = await openWidget(element);
+      const status = root.querySelector('[role=status]')!;
+      expect(status.textContent).to.contain('This chat has ended.');
+      expect(status.textContent).to.not.contain('queue');
+      expect(query(root, 'form')).to.equal(null);
+      const newChat = [...root.querySelectorAll('button')].find((button) => button.textContent!.trim() === 'Start a new chat')!;
+      expect(focused(root)).to.equal(newChat);
+      await expect(element).shadowDom.to.be.accessible();
+
+      newChat.click();
+      await element.updateComplete;
+      // The ended chat is forgotten: the form is back, focus on its first field, nothing kept.
+      await waitUntil(() => focused(root) === byLabel(root, 'Display name'), 'focus on the first field');
+      expect(status.textContent!.trim()).to.equal('');
+      expect(sessionStorage.length).to.equal(0);
+      const next = await requestChat(element, root);
+      expect(next.id).to.not.equal(session.id);
+      expect(status.textContent).to.contain(`You are number ${next.position} in the queue.`);
+    });
+
+    it('says a finished chat has ended too, in every language, right to left in Arabic', async function () {
+      this.timeout(20_000);
+      const first = await mount(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
+      const session = await requestChat(first, await openWidget(first));
+      first.remove();
+      await executeServerCommand('set-chat-session-status', { id: session.id, status: 'Finished' });
+      const words = {
+        en: ['This chat has ended.', 'Start a new chat'],
+        nb: ['Denne chatten er avsluttet.', 'Start en ny chat'],
+        de: ['Dieser Chat ist beendet.', 'Neuen Chat starten'],
+        ar: ['انتهت هذه المحادثة.', 'ابدأ محادثة جديدة'],
+      };
+      for (const [lang, [ended, newChat]] of Object.entries(words)) {
+        for (const scheme of ['light', 'dark'] as const) {
+          await emulateMedia({ colorScheme: scheme });
+          const element = await mount(html`<chat-widget lang=${lang} server-url=${serverUrl}></chat-widget>`);
+          const root = await openWidget(element);
+          expect(root.querySelector('[role=status]')!.textContent!.trim(), lang).to.equal(ended);
+          expect(focused(root)!.textContent!.trim(), lang).to.equal(newChat);
+          expect(openPanel(root)!.dir, lang).to.equal(lang === 'ar' ? 'rtl' : 'ltr');
+          await expect(element).shadowDom.to.be.accessible();
+          element.remove();
+        }
+      }
+      await emulateMedia({ colorScheme: 'light' });
+    });
+
+    it('still shows the place in the queue of a chat that waits, or that an agent has taken', async () => {
+      const first = await mount(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
+      const session = await requestChat(first, await openWidget(first));
+      first.remove();
+      for (const status of ['InQueue', 'UserLast']) {
+        await executeServerCommand('set-chat-session-status', { id: session.id, status });
+        const element = await mount(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
+        const root = await openWidget(element);
+        expect(root.querySelector('[role=status]')!.textContent, status).to.contain(`You are number ${session.position} in the queue.`);
+        expect(queryAll(root, 'button').map((button) => button.textContent!.trim()), status).to.not.include('Start a new chat');
+        expect(sessionStorage.length, status).to.equal(1);
+        element.remove();
+      }
+    });
+  });
+
+  describe('by the topic\'s fields', () => {
+    it('leaves out the fields the topic hides, and sends without them', async () => {
+      const element = await mount(html`<chat-widget topic-id=${shortTopicId} server-url=${serverUrl}></chat-widget>`);
+      element.prefill({ CustomerPhone: '+47 22 33 44 55', CustomerAlias: 'kari' });
+      const root = await openWidget(element);
+      expect(queryAll<HTMLInputElement>(root, 'input, textarea').map((control) => control.name)).to.deep.equal([
+        'CustomerName',
+        'CustomerEmail',
+        'CustomerConsented',
+      ]);
+      expect(panelText(root)).to.not.contain('Phone');
+      expect(panelText(root)).to.not.contain('Your question');
+      const session = await requestChat(element, root);
+      const stored = await readSession(session.id, session.key);
+      expect(stored).to.include({ CustomerName: 'Kari Nordmann', CustomerPhone: null, CustomerAlias: null, FirstMessage: null });
+    });
+
+    it('asks for the company when the topic requires it, and sends it', async () => {
+      const element = await mount(html`<chat-widget topic-id=${companyTopicId} server-url=${serverUrl}></chat-widget>`);
+      const root = await openWidget(element);
+      const company = byLabel(root, 'Company');
+      expect(company.required).to.equal(true);
+      expect(company.autocomplete).to.equal('organization');
+      expect(company.maxLength).to.equal(255);
+      expect(company.labels![0]!.querySelector('.required')!.textContent).to.equal('*');
+      await consent(element, root);
+      submitButton(root).click();
+      await element.updateComplete;
+      expect(describedText(root, company)).to.equal('Please fill in this field.');
+      await waitUntil(() => focused(root) === company, 'focus on the company');
+
+      await type(element, company, 'Nordhavn Logistikk AS');
+      const created = oneEvent(element, 'chat-session-created') as Promise<ChatSessionCreatedEvent>;
+      submitButton(root).click();
+      const { detail } = await created;
+      const key = JSON.parse(sessionStorage.getItem(`chatline:${serverUrl}:${companyTopicId}`)!).key;
+      expect((await readSession(detail.chatSessionId, key)).CustomerCompanyName).to.equal('Nordhavn Logistikk AS');
+      await expect(element).shadowDom.to.be.accessible();
+    });
+
+    it('does not ask for the company when the topic does not say so', async () => {
+      const element = await mount(html`<chat-widget topic-id=${topicId} server-url=${serverUrl}></chat-widget>`);
+      const root = await openWidget(element);
+      await waitUntil(() => root.querySelector('h2')!.textContent === 'Rent a bike', 'the topic is applied');
+      expect(queryAll<HTMLInputElement>(root, 'input').map((input) => input.name)).to.not.include('CustomerCompanyName');
+    });
+  });
+
+  describe('in a 1280×720 window', () => {
+    before(() => setViewport({ width: 1280, height: 720 }));
+    after(() => setViewport({ width: 800, height: 600 }));
+
+    for (const [name, topic, title] of [
+      ['the default topic', topicId, 'Rent a bike'],
+      ['a topic that asks for every field', fullTopicId, 'Bikes for your business'],
+    ] as const) {
+      it(`shows the whole form of ${name}, its button included, without scrolling`, async () => {
+        const element = await mount(html`<chat-widget topic-id=${topic} server-url=${serverUrl}></chat-widget>`);
+        const root = await openWidget(element);
+        await waitUntil(() => root.querySelector('h2')!.textContent === title, 'the topic is applied');
+        const panel = openPanel(root)!;
+        expect(panel.scrollHeight, 'the panel does not scroll').to.be.at.most(panel.clientHeight);
+        const box = panel.getBoundingClientRect();
+        const button = submitButton(root).getBoundingClientRect();
+        expect(button.top).to.be.at.least(box.top);
+        expect(button.bottom).to.be.at.most(box.bottom);
+        expect(box.top).to.be.at.least(0);
+        expect(box.bottom).to.be.at.most(window.innerHeight);
+        if (topic === fullTopicId) expect(queryAll(root, 'input, textarea').length).to.equal(7);
+      });
+    }
+  });
+
+  it('goes from the form to sending to the queue, and keeps what was typed while the panel is closed', async () => {
+    const element = await mount(html`<chat-widget persist="none" server-url=${serverUrl}></chat-widget>`);
+    let root = await openWidget(element);
+    await type(element, byLabel(root, 'Full name'), 'Kari Nordmann');
+    await consent(element, root);
+    element.close();
+    await element.updateComplete;
+    root = await openWidget(element);
+    expect(byLabel(root, 'Full name').value).to.equal('Kari Nordmann');
+    expect(byLabel(root, 'I agree').checked).to.equal(true);
+
+    let sessions = 0;
+    element.addEventListener('chat-session-created', () => sessions++);
+    const created = oneEvent(element, 'chat-session-created');
+    submitButton(root).click();
+    await element.updateComplete;
+    await query<ChatWidget>(root, 'chat-prechat-form')!.updateComplete;
+    // Sending: the button waits, and a second press sends nothing more.
+    expect(submitButton(root).disabled).to.equal(true);
+    expect(submitButton(root).textContent!.trim()).to.equal('Starting chat…');
+    submitButton(root).closest('form')!.requestSubmit();
+    await created;
+    await element.updateComplete;
+    expect(query(root, 'form')).to.equal(null);
+    expect(root.querySelector('[role=status]')!.textContent).to.contain('in the queue');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(sessions).to.equal(1);
+  });
+
+  it('writes no custom property into the style attribute, which is the page\'s', async () => {
+    const plain = await mount(html`<chat-widget topic-id=${topicId} server-url=${serverUrl}></chat-widget>`);
+    await openWidget(plain);
+    // The topic's colour is applied and the text on it measured, inside the shadow root.
+    expect(getComputedStyle(plain.shadowRoot!.querySelector('.launcher')!).backgroundColor).to.equal('rgb(11, 110, 79)');
+    expect(getComputedStyle(plain.shadowRoot!.querySelector('.launcher')!).color).to.equal('rgb(255, 255, 255)');
+    expect(plain.hasAttribute('style')).to.equal(false);
+    expect(plain.style.length).to.equal(0);
+
+    const styled = await mount(
+      html`<chat-widget style="--chat-radius: 4px" topic-id=${germanTopicId} server-url=${serverUrl}></chat-widget>`,
+    );
+    await openWidget(styled);
+    expect(getComputedStyle(styled.shadowRoot!.querySelector('.launcher')!).color).to.equal('rgb(0, 0, 0)');
+    expect(styled.getAttribute('style')).to.equal('--chat-radius: 4px');
   });
 });

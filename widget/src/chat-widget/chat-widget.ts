@@ -1,48 +1,32 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
-import {
-  checkVisitorRules,
-  parseRequiredFields,
-  requiredCustomerFields,
-  validateText,
-  visitorTextFields,
-  type ChatSessionFieldName,
-  type ChatTopicWidgetInfo,
-  type FieldError,
-  type FieldProblem,
-} from '@chatline/shared';
-import { ChatRequestError, createChatSession, fetchTopic, readChatSession } from '../api.ts';
-import type { ChatErrorDetail, ChatSessionCreatedDetail } from '../events.ts';
-import { loadMessages, type Messages } from '../locale.ts';
-import en from '../locales/en.ts';
+import { property, state } from '../decorators.ts';
+import type { ChatSessionFieldName } from '@chatline/shared';
+import { ChatRequestError, createChatSession, type KeptSession } from '../api.ts';
+import { serverOf } from '../controllers/host.ts';
+import { hasEnded, KeptSessionController } from '../controllers/kept-session.ts';
+import { TopicController, type Topic } from '../controllers/topic.ts';
+import { emit, type PrechatSubmitDetail } from '../events.ts';
+import type { Messages } from '../locale.ts';
+import '../prechat-form/prechat-form.ts';
+import type { ChatPrechatForm, FormPhase } from '../prechat-form/prechat-form.ts';
+import baseStyles from '../styles/base.styles.ts';
 import styles from './chat-widget.styles.ts';
 
-/** The server the script was loaded from: where the widget talks unless told otherwise. */
-const scriptOrigin = new URL(import.meta.url).origin;
+/**
+ * Where the visitor's chat is: `loading` until the kept session, if any, has been read; the
+ * form's own phases (filled in, perhaps after a failed send, then being sent); waiting in the
+ * queue; or `ended`, with a new chat on offer. A live conversation will add `chatting` and
+ * `reconnecting` here.
+ */
+type Phase = { name: 'loading' } | FormPhase | { name: 'queued'; position: number } | { name: 'ended' };
 
-type TextFieldName = keyof typeof visitorTextFields;
-
-type TextField = {
-  name: TextFieldName;
-  id: string;
-  label: 'alias' | 'name' | 'email' | 'phone' | 'firstMessage';
-  hint?: 'aliasHint';
-  type: 'text' | 'email' | 'tel' | 'textarea';
-  autocomplete: string;
-  inputmode?: 'email' | 'tel' | 'text';
-};
-
-/** The pre-chat form's text fields, in the order the visitor fills them. */
-const textFields: readonly TextField[] = [
-  { name: 'CustomerAlias', id: 'alias', label: 'alias', hint: 'aliasHint', type: 'text', autocomplete: 'nickname' },
-  { name: 'CustomerName', id: 'name', label: 'name', type: 'text', autocomplete: 'name' },
-  { name: 'CustomerEmail', id: 'email', label: 'email', type: 'email', autocomplete: 'email', inputmode: 'email' },
-  { name: 'CustomerPhone', id: 'phone', label: 'phone', type: 'tel', autocomplete: 'tel', inputmode: 'tel' },
-  { name: 'FirstMessage', id: 'message', label: 'firstMessage', type: 'textarea', autocomplete: 'off' },
-];
-
-
-type FieldErrors = Partial<Record<ChatSessionFieldName, string>>;
+/** The attributes that pre-fill the form, by the field each fills. */
+const prefillAttributes = [
+  ['customerAlias', 'CustomerAlias'],
+  ['customerName', 'CustomerName'],
+  ['customerEmail', 'CustomerEmail'],
+  ['customerPhone', 'CustomerPhone'],
+] as const;
 
 /** Relative luminance of an `rgb(r, g, b)` colour (WCAG 2.2). */
 function luminance(rgb: string): number {
@@ -53,16 +37,22 @@ function luminance(rgb: string): number {
   return 0.2126 * r + 0.7152 * g + 0.0722 * b;
 }
 
-/** The widget's events bubble and cross the shadow boundary, so the page can listen anywhere. */
-const chatEvent = <T>(type: string, detail: T) => new CustomEvent<T>(type, { detail, bubbles: true, composed: true });
+/** The panel's controls in Tab order, the form's own included. */
+function controlsIn(root: ParentNode): HTMLElement[] {
+  return [...root.querySelectorAll<HTMLElement>('a[href], button:not(:disabled), input, textarea, chat-prechat-form')].flatMap(
+    (control) => (control.shadowRoot ? controlsIn(control.shadowRoot) : [control]),
+  );
+}
 
 /**
  * A customer chat for any web page: a launcher button that opens a pre-chat form and requests
- * a chat session from the chat server.
+ * a chat session from the chat server. After a reload the panel shows the visitor's chat again:
+ * their place in the queue, or that the chat has ended, with a button to start a new one.
  *
  * It speaks the language of its own `lang` attribute, else the topic's language, else the
  * page's `<html lang>`, else the browser's: English, Norwegian (nb), German (de) or Arabic (ar,
  * laid out right to left). The launcher appears once the topic and the language are known.
+ * The form asks for the fields the topic does not hide (the company only when asked for).
  *
  * @summary Embeddable customer chat.
  *
@@ -71,7 +61,7 @@ const chatEvent = <T>(type: string, detail: T) => new CustomEvent<T>(type, { det
  * @event chat-session-created - The visitor's chat was requested. Detail: `chatSessionId`, `initialQueuePos`.
  * @event chat-error - A request failed. Detail: `status` (0 when the server could not be reached), `message`.
  *
- * @csspart launcher - The button that opens and closes the chat.
+ * @csspart launcher - The button that opens the chat; the open panel takes its place.
  * @csspart panel - The open chat panel.
  * @csspart form - The pre-chat form.
  * @csspart submit - The button that sends the form.
@@ -90,24 +80,22 @@ const chatEvent = <T>(type: string, detail: T) => new CustomEvent<T>(type, { det
  * @cssproperty --chat-inset-block-end - Distance from the bottom of the window.
  */
 export class ChatWidget extends LitElement {
-  static override styles = styles;
+  static override styles = [baseStyles, styles];
 
-  @query('.launcher') private launcher!: HTMLButtonElement;
+  /**
+   * The topic's colour and the text colour measured on the accent, set here rather than on
+   * the host: the element's `style` attribute belongs to the page.
+   */
+  private readonly theme = new CSSStyleSheet();
+  /** The topic and language the colours were last worked out for. */
+  private themedFor: Topic | null = null;
+  /** What the page filled in, by attribute or prefill(): a new form starts with it. */
+  private prefilled: Partial<Record<ChatSessionFieldName, unknown>> = {};
+  private readonly topic = new TopicController(this);
+  private readonly kept = new KeptSessionController(this, (session) => this.handleResume(session));
 
+  @state() private phase: Phase = { name: 'loading' };
   @state() private isOpen = false;
-  @state() private values: Partial<Record<TextFieldName, string>> = {};
-  @state() private consented = false;
-  @state() private errors: FieldErrors = {};
-  @state() private formError = '';
-  /** The failed request can simply be sent again (offline, rate limited, server trouble). */
-  @state() private canRetry = false;
-  @state() private sending = false;
-  /** The widget's words, once its language is known; until then it shows nothing. */
-  @state() private t: Messages | null = null;
-  @state() private language = 'en';
-  @state() private queuePosition: number | null = null;
-  /** The topic's settings, once fetched; the widget's own defaults until then or without. */
-  @state() private topic: ChatTopicWidgetInfo | null = null;
 
   /** The chat topic the visitor's session belongs to. */
   @property({ type: Number, attribute: 'topic-id' }) topicId = 1;
@@ -120,6 +108,7 @@ export class ChatWidget extends LitElement {
    * it again: `session` (this tab, the default), `local` (this browser) or `none`. Nothing is
    * stored before the visitor submits.
    */
+  // Spelt out rather than Persist, so that custom-elements.json names the values.
   @property() persist: 'session' | 'local' | 'none' = 'session';
 
   /** Pre-fills the display name. */
@@ -140,403 +129,143 @@ export class ChatWidget extends LitElement {
    */
   @property() override lang = '';
 
-  override connectedCallback() {
-    super.connectedCallback();
-    // Reading storage and starting the first request take milliseconds each on a slow device,
-    // and the task that connects the element is often the page's own loading task: they wait
-    // for a task of their own, so the page stays free to answer input in between.
-    setTimeout(() => {
-      if (!this.isConnected) return;
-      void this.resume();
-      if (!this.topicRequested) void this.loadTopic();
-    });
+  override createRenderRoot() {
+    const root = super.createRenderRoot() as ShadowRoot;
+    this.theme.insertRule(':host {}');
+    root.adoptedStyleSheets = [...root.adoptedStyleSheets, this.theme];
+    return root;
   }
 
   override willUpdate(changed: PropertyValues<this>) {
-    const prefills: [keyof ChatWidget, TextFieldName][] = [
-      ['customerAlias', 'CustomerAlias'],
-      ['customerName', 'CustomerName'],
-      ['customerEmail', 'CustomerEmail'],
-      ['customerPhone', 'CustomerPhone'],
-    ];
-    for (const [property, field] of prefills) {
+    for (const [property, field] of prefillAttributes) {
       // An attribute fills a field the visitor has not typed in yet.
-      if (changed.has(property) && !this.values[field]) {
-        this.values = { ...this.values, [field]: this[property] as string };
-      }
+      if (changed.has(property)) this.fill({ [field]: this[property] }, false);
     }
   }
 
   override updated(changed: PropertyValues<this>) {
-    if (changed.has('lang') && this.topicLoaded) void this.chooseLanguage();
-    if (changed.has('t' as keyof ChatWidget) && this.launcher) {
-      // Text on the accent: white, or black where black contrasts more (either way 4.5:1 at least).
-      const light = luminance(getComputedStyle(this.launcher).backgroundColor) > 0.179;
-      this.style.setProperty('--chat-auto-accent-text', light ? '#000' : '#fff');
-    }
-    if (changed.has('isOpen' as keyof ChatWidget) && this.isOpen) {
-      const panel = this.renderRoot.querySelector('.panel');
-      (panel?.querySelector<HTMLElement>('input, textarea') ?? panel?.querySelector<HTMLElement>('.close'))?.focus();
-    }
+    this.applyTheme();
+    if (changed.has('isOpen' as keyof ChatWidget) && this.isOpen) this.focusPanel();
   }
 
-  private get server(): string {
-    return this.serverUrl || scriptOrigin;
+  private get launcher(): HTMLButtonElement {
+    return this.renderRoot.querySelector('.launcher')!;
   }
 
-  private get storage(): Storage | null {
-    try {
-      return this.persist === 'local' ? localStorage : this.persist === 'session' ? sessionStorage : null;
-    } catch {
-      return null; // storage refused (a sandboxed frame, say): nothing is kept
-    }
+  private get form(): ChatPrechatForm | null {
+    return this.renderRoot.querySelector('chat-prechat-form');
   }
 
-  private get storageKey(): string {
-    return `chatline:${this.server}:${this.topicId}`;
+  private handleResume(session: KeptSession | null) {
+    if (!session) this.phase = { name: 'form' };
+    else if (hasEnded(session)) this.phase = { name: 'ended' };
+    // An agent may have the chat already; until the conversation shows, the visitor waits.
+    else this.phase = { name: 'queued', position: session.InitialQueuePos };
   }
 
-  /** Shows the session kept from before a reload, if it still exists. */
-  private async resume() {
-    let kept: { id: number; key: string } | null = null;
-    try {
-      kept = JSON.parse(this.storage?.getItem(this.storageKey) ?? 'null');
-    } catch {
-      kept = null;
-    }
-    if (!kept || typeof kept.id !== 'number' || typeof kept.key !== 'string') return;
-    const session = await readChatSession(this.server, kept.id, kept.key);
-    if (session) this.queuePosition = session.InitialQueuePos;
-    else this.storage?.removeItem(this.storageKey);
+  private applyTheme() {
+    const topic = this.topic.value;
+    if (!this.launcher || this.themedFor === topic) return;
+    this.themedFor = topic;
+    const { style } = this.theme.cssRules[0] as CSSStyleRule;
+    const color = topic?.info?.Widget.Color;
+    if (color) style.setProperty('--_topic-accent', color);
+    // Text on the accent: white, or black where black contrasts more (either way 4.5:1 at least).
+    const light = luminance(getComputedStyle(this.launcher).backgroundColor) > 0.179;
+    style.setProperty('--_auto-accent-text', light ? '#000' : '#fff');
   }
 
-  private keep(id: number, key: string | null) {
-    if (!key) return;
-    try {
-      this.storage?.setItem(this.storageKey, JSON.stringify({ id, key }));
-    } catch {
-      // full or refused: the chat goes on, it just will not survive a reload
-    }
+  /** Puts focus where the visitor goes on from: the first field, else the main button. */
+  private focusPanel() {
+    if (this.form) void this.form.focusFirstField();
+    else (this.renderRoot.querySelector<HTMLElement>('.new-chat') ?? this.renderRoot.querySelector<HTMLElement>('.close'))?.focus();
   }
 
+  private fill(values: Partial<Record<ChatSessionFieldName, unknown>>, overwrite: boolean) {
+    this.prefilled = { ...this.prefilled, ...values };
+    this.form?.fill(values, overwrite);
+  }
+
+  /** The launcher only opens: the open panel takes its place, with a button of its own to close. */
   private handleLauncherClick() {
-    this.isOpen = !this.isOpen;
-    this.emit(this.isOpen ? 'chat-open' : 'chat-close', {});
-  }
-
-  private topicRequested = false;
-  private topicLoaded = false;
-
-  private async loadTopic() {
-    this.topicRequested = true;
-    this.topic = await fetchTopic(this.server, this.topicId);
-    this.topicLoaded = true;
-    const color = this.topic?.Widget.Color;
-    if (color) this.style.setProperty('--chat-topic-accent', color);
-    await this.chooseLanguage();
-  }
-
-  /** The element's language, else the topic's, else the page's, else the browser's. */
-  private async chooseLanguage() {
-    const [language, words] = await loadMessages([
-      this.lang,
-      this.topic?.Language,
-      document.documentElement.lang,
-      ...navigator.languages,
-    ]);
-    this.language = language;
-    this.t = words;
-  }
-
-  /** What is wrong with a field, in the widget's language (the server's words when it spoke it). */
-  private describe(problem: FieldProblem | FieldError, serverSpoke = false): string {
-    const t = this.t ?? en;
-    if (serverSpoke && 'Message' in problem) return problem.Message;
-    switch (problem.Code) {
-      case 'too_long':
-        return t.too_long(visitorTextFields[problem.Field as TextFieldName]?.maxLength ?? 0);
-      case 'characters':
-        return t.characters;
-      case 'email':
-        return t.emailFormat;
-      case 'phone':
-        return t.phoneFormat;
-      case 'required':
-        return t.required;
-      case 'consent':
-        return t.consentMissing;
-      default:
-        return 'Message' in problem ? problem.Message : t.serverError;
-    }
-  }
-
-  private get requiredFields(): readonly ChatSessionFieldName[] {
-    return requiredCustomerFields(parseRequiredFields(this.topic?.Widget.RequiredFields ?? '') ?? 0);
-  }
-
-  private get collectConsent(): boolean {
-    return this.topic?.CollectConsent ?? true;
+    this.isOpen = true;
+    emit(this, 'chat-open', {});
   }
 
   private handleClose() {
     this.isOpen = false;
-    this.launcher.focus();
-    this.emit('chat-close', {});
+    // The launcher shows again once the panel has gone.
+    void this.updateComplete.then(() => this.launcher.focus());
+    emit(this, 'chat-close', {});
   }
 
   private handleKeydown(event: KeyboardEvent) {
     if (event.key === 'Escape') {
+      // The page's own Escape handlers are not for the chat's Escape.
       event.stopPropagation();
       this.handleClose();
     } else if (event.key === 'Tab') {
       // A modal dialog: Tab and Shift+Tab go round the panel's controls and stay in it.
       event.preventDefault();
-      const controls = [
-        ...(event.currentTarget as HTMLElement).querySelectorAll<HTMLElement>('a[href], button:not(:disabled), input, textarea'),
-      ];
-      const at = controls.indexOf(this.renderRoot.querySelector(':focus')!);
+      const controls = controlsIn(event.currentTarget as HTMLElement);
+      const at = controls.indexOf(event.composedPath()[0] as HTMLElement);
       const step = event.shiftKey ? -1 : 1;
       controls[at < 0 ? (step > 0 ? 0 : controls.length - 1) : (at + step + controls.length) % controls.length]?.focus();
     }
   }
 
-  private handleInput(field: TextField, event: Event) {
-    const value = (event.target as HTMLInputElement | HTMLTextAreaElement).value;
-    this.values = { ...this.values, [field.name]: value };
-    if (this.errors[field.name]) this.checkField(field.name);
-  }
-
-  private handleBlur(field: TextField) {
-    // A field also blurs when the panel closes and takes it away; nothing to check then.
-    if (this.isOpen && this.values[field.name]) this.checkField(field.name);
-  }
-
-  private handleConsentChange(event: Event) {
-    this.consented = (event.target as HTMLInputElement).checked;
-    if (this.errors.CustomerConsented) this.errors = { ...this.errors, CustomerConsented: this.consentError() };
-  }
-
-  /** Runs the shared rule for one field and shows or clears its message. */
-  private checkField(name: TextFieldName): boolean {
-    const result = validateText(visitorTextFields[name], this.values[name] ?? '');
-    this.errors = { ...this.errors, [name]: result.ok ? undefined : this.describe(result.error) };
-    return result.ok;
-  }
-
-  private consentError(): string | undefined {
-    const [problem] = checkVisitorRules({ CustomerConsented: this.consented }, { collectConsent: this.collectConsent });
-    return problem && this.describe(problem);
-  }
-
-  private validateForm(): boolean {
-    const errors: FieldErrors = {};
-    const values: Partial<Record<ChatSessionFieldName, unknown>> = {};
-    for (const field of textFields) {
-      const result = validateText(visitorTextFields[field.name], this.values[field.name] ?? '');
-      if (!result.ok) errors[field.name] = this.describe(result.error);
-      else values[field.name] = result.value;
-    }
-    for (const error of checkVisitorRules(values, { collectConsent: false, requiredFields: this.requiredFields })) {
-      errors[error.Field as ChatSessionFieldName] ??= this.describe(error);
-    }
-    errors.CustomerConsented = this.consentError();
-    this.errors = errors;
-    return Object.values(errors).every((message) => message === undefined);
-  }
-
-  private async focusFirstInvalid() {
-    await this.updateComplete;
-    this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
-  }
-
-  private async handleSubmit(event: SubmitEvent) {
-    event.preventDefault();
-    if (this.sending) return;
-    this.formError = '';
-    this.canRetry = false;
-    if (!this.validateForm()) {
-      this.formError = (this.t ?? en).fixFields;
-      await this.focusFirstInvalid();
-      return;
-    }
-    const body: Record<string, unknown> = { TopicId: this.topicId, CustomerConsented: this.collectConsent && this.consented };
-    for (const field of textFields) {
-      const value = this.values[field.name]?.trim();
-      if (value) body[field.name] = value;
-    }
-    this.sending = true;
+  private async handleFormSubmit(event: CustomEvent<PrechatSubmitDetail>) {
+    if (this.phase.name !== 'form') return;
+    this.phase = { name: 'sending' };
     try {
-      const session = await createChatSession(this.server, body, this.language);
-      this.queuePosition = session.InitialQueuePos;
-      this.keep(session.ChatSessionId, session.SessionKey);
+      const body = { TopicId: this.topicId, ...event.detail.fields };
+      const session = await createChatSession(serverOf(this), body, this.topic.value!.language);
+      this.kept.keep(session.ChatSessionId, session.SessionKey);
+      this.phase = { name: 'queued', position: session.InitialQueuePos };
       // The form, and the button that had focus, are gone: keep the visitor's place.
       void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('.queued')?.focus());
-      this.emit<ChatSessionCreatedDetail>('chat-session-created', {
-        chatSessionId: session.ChatSessionId,
-        initialQueuePos: session.InitialQueuePos,
-      });
+      emit(this, 'chat-session-created', { chatSessionId: session.ChatSessionId, initialQueuePos: session.InitialQueuePos });
     } catch (error) {
-      this.showRequestError(error instanceof ChatRequestError ? error : new ChatRequestError(0, String(error)));
-    } finally {
-      this.sending = false;
+      const failure = error instanceof ChatRequestError ? error : new ChatRequestError(0, String(error));
+      this.phase = { name: 'form', failure };
+      emit(this, 'chat-error', { status: failure.status, message: failure.message });
     }
   }
 
-  /** Puts each of the server's complaints next to its field; the rest above the button. */
-  private showRequestError(error: ChatRequestError) {
-    const t = this.t ?? en;
-    const errors: FieldErrors = {};
-    const unplaced: string[] = [];
-    for (const fieldError of error.fieldErrors) {
-      const message = this.describe(fieldError, error.language === this.language);
-      const placed = fieldError.Field === 'CustomerConsented' || Object.hasOwn(visitorTextFields, fieldError.Field);
-      if (placed) errors[fieldError.Field as ChatSessionFieldName] = message;
-      else unplaced.push(message);
+  private handleNewChat() {
+    this.kept.forget();
+    this.phase = { name: 'form' };
+    void this.updateComplete.then(() => this.focusPanel());
+  }
+
+  private renderBody(topic: Topic): TemplateResult | typeof nothing {
+    const phase = this.phase;
+    switch (phase.name) {
+      case 'form':
+      case 'sending':
+        return html`<chat-prechat-form
+          exportparts="form, field, submit"
+          .topic=${topic}
+          .prefilled=${this.prefilled}
+          .phase=${phase}
+          @chat-prechat-submit=${this.handleFormSubmit}
+        ></chat-prechat-form>`;
+      case 'ended':
+        return html`<button class="new-chat accent primary" type="button" aria-describedby="ended" @click=${this.handleNewChat}>
+          ${topic.words.newChat}
+        </button>`;
+      default:
+        return nothing;
     }
-    this.errors = errors;
-    const { status } = error;
-    this.canRetry = status === 0 || status === 429 || status >= 500;
-    if (status === 0) this.formError = t.networkError;
-    else if (status === 400 && unplaced.length === 0) this.formError = t.fixFields;
-    else if (status === 400) this.formError = unplaced.join(' ');
-    else if (status === 403) this.formError = t.refused;
-    else if (status === 429) this.formError = t.rateLimited;
-    else this.formError = t.serverError;
-    this.emit<ChatErrorDetail>('chat-error', { status: error.status, message: error.message });
-    if (Object.keys(errors).length > 0) void this.focusFirstInvalid();
   }
 
-  private emit<T>(type: string, detail: T) {
-    this.dispatchEvent(chatEvent(type, detail));
-  }
-
-  private renderTextField(t: Messages, field: TextField): TemplateResult {
-    const spec = visitorTextFields[field.name];
-    const error = this.errors[field.name];
-    const required = this.requiredFields.includes(field.name);
-    const describedBy = [field.hint ? `${field.id}-hint` : '', error ? `${field.id}-error` : '']
-      .filter(Boolean)
-      .join(' ');
-    const common = {
-      id: field.id,
-      name: field.name,
-      maxlength: spec.maxLength,
-      describedBy: describedBy || nothing,
-      invalid: error ? 'true' : 'false',
-      value: this.values[field.name] ?? '',
-    };
-    return html`
-      <div class="field" part="field">
-        <label for=${field.id}
-          >${t[field.label]}
-          ${required
-            ? html`<span class="required" aria-hidden="true">*</span>`
-            : html`<span class="optional">${t.optional}</span>`}</label
-        >
-        ${field.hint ? html`<p class="hint" id="${field.id}-hint">${t[field.hint]}</p>` : nothing}
-        ${field.type === 'textarea'
-          ? html`<textarea
-              id=${common.id}
-              name=${common.name}
-              rows="2"
-              maxlength=${common.maxlength}
-              ?required=${required}
-              aria-describedby=${common.describedBy}
-              aria-invalid=${common.invalid}
-              .value=${common.value}
-              @input=${(event: Event) => this.handleInput(field, event)}
-              @blur=${() => this.handleBlur(field)}
-            ></textarea>`
-          : html`<input
-              id=${common.id}
-              name=${common.name}
-              type=${field.type}
-              autocomplete=${field.autocomplete}
-              inputmode=${field.inputmode ?? nothing}
-              maxlength=${common.maxlength}
-              ?required=${required}
-              aria-describedby=${common.describedBy}
-              aria-invalid=${common.invalid}
-              .value=${common.value}
-              @input=${(event: Event) => this.handleInput(field, event)}
-              @blur=${() => this.handleBlur(field)}
-            />`}
-        ${error ? html`<p class="error" id="${field.id}-error">${error}</p>` : nothing}
-      </div>
-    `;
-  }
-
-  private renderForm(t: Messages): TemplateResult {
-    return html`
-      <form part="form" novalidate @submit=${this.handleSubmit}>
-        <p class="intro">${this.topic?.Widget.WelcomeMessage || this.topic?.WelcomeMessage || t.intro}</p>
-        ${this.collectConsent || this.requiredFields.length > 0 ? html`<p class="note">${t.requiredNote}</p>` : nothing}
-        ${textFields.map((field) => this.renderTextField(t, field))}
-        ${this.collectConsent ? this.renderConsent(t) : nothing}
-        ${this.formError ? html`<p class="form-error" role="alert">${this.formError}</p>` : nothing}
-        <button class="submit" part="submit" type="submit" ?disabled=${this.sending} aria-disabled=${this.sending}>
-          ${this.sending ? t.sending : this.canRetry ? t.retry : t.submit}
-        </button>
-      </form>
-    `;
-  }
-
-  private renderConsent(t: Messages): TemplateResult {
-    const consentError = this.errors.CustomerConsented;
-    const privacy = this.topic?.Widget.PrivacyPolicyUrl;
-    return html`
-        <div class="field consent" part="field">
-          <input
-            id="consent"
-            name="CustomerConsented"
-            type="checkbox"
-            required
-            aria-invalid=${consentError ? 'true' : 'false'}
-            aria-describedby=${consentError ? 'consent-error' : nothing}
-            .checked=${this.consented}
-            @change=${this.handleConsentChange}
-          />
-          <label for="consent"
-            >${this.topic?.Widget.ConsentText || t.consent} <span class="required" aria-hidden="true">*</span></label
-          >
-          ${privacy && /^https?:/i.test(privacy)
-            ? html`<p class="privacy"><a href=${privacy} target="_blank" rel="noopener noreferrer">${t.privacy}</a></p>`
-            : nothing}
-          ${consentError ? html`<p class="error" id="consent-error">${consentError}</p>` : nothing}
-        </div>
-    `;
-  }
-
-  private renderPanel(t: Messages): TemplateResult {
-    return html`
-      <section
-        id="panel"
-        class="panel"
-        part="panel"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="title"
-        lang=${this.language}
-        dir=${t.dir}
-        @keydown=${this.handleKeydown}
-      >
-        <div class="head">
-          <h2 id="title">${this.topic?.Widget.WelcomeTitle || t.title}</h2>
-          <button class="close" part="close" type="button" aria-label=${t.close} @click=${this.handleClose}>
-            <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
-              <path d="M6 6l12 12M18 6L6 18" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
-            </svg>
-          </button>
-        </div>
-        <div class="status" role="status" aria-live="polite">
-          ${this.queuePosition !== null
-            ? html`<p class="queued" tabindex="-1">${t.queued(this.queuePosition)}</p>
-                <p>${t.queuedHint}</p>`
-            : nothing}
-        </div>
-        ${this.queuePosition === null ? this.renderForm(t) : nothing}
-      </section>
-    `;
+  private renderStatus(t: Messages): TemplateResult | typeof nothing {
+    const phase = this.phase;
+    if (phase.name === 'queued') {
+      return html`<p class="queued" tabindex="-1">${t.queued(phase.position)}</p>
+        <p>${t.queuedHint}</p>`;
+    }
+    return phase.name === 'ended' ? html`<p class="ended" id="ended">${t.ended}</p>` : nothing;
   }
 
   /** Opens the chat panel. */
@@ -556,37 +285,48 @@ export class ChatWidget extends LitElement {
 
   /** Fills form fields by their wire names (`CustomerName`, `CustomerEmail`, …); others are ignored. */
   prefill(values: Partial<Record<ChatSessionFieldName, string>>): void {
-    const next = { ...this.values };
-    for (const field of textFields) {
-      const value = values[field.name];
-      if (typeof value === 'string') next[field.name] = value;
-    }
-    this.values = next;
+    this.fill(values, true);
   }
 
   override render() {
-    const t = this.t;
-    if (!t) return nothing;
+    const topic = this.topic.value;
+    if (!topic || this.phase.name === 'loading') return nothing;
+    const { info, language, words: t } = topic;
     return html`
-      ${this.isOpen ? this.renderPanel(t) : nothing}
+      <dialog
+        id="panel"
+        class="panel"
+        part="panel"
+        aria-modal="true"
+        aria-labelledby="title"
+        lang=${language}
+        dir=${t.dir}
+        ?open=${this.isOpen}
+        @keydown=${this.handleKeydown}
+      >
+        <div class="head">
+          <h2 id="title">${info?.Widget.WelcomeTitle || t.title}</h2>
+          <button class="close" part="close" type="button" aria-label=${t.close} @click=${this.handleClose}>
+            <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
+              <path d="M6 6l12 12M18 6L6 18" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
+            </svg>
+          </button>
+        </div>
+        <div class="status" role="status" aria-live="polite">${this.renderStatus(t)}</div>
+        ${this.renderBody(topic)}
+      </dialog>
       <button
-        class="launcher"
+        class="launcher accent"
         part="launcher"
         type="button"
         aria-expanded=${this.isOpen ? 'true' : 'false'}
         aria-controls="panel"
-        lang=${this.language}
+        lang=${language}
         dir=${t.dir}
         @click=${this.handleLauncherClick}
       >
         <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" focusable="false">
-          <path
-            d="M4 5h16v10H8l-4 4z"
-            fill="none"
-            stroke="currentColor"
-            stroke-width="2"
-            stroke-linejoin="round"
-          />
+          <path d="M4 5h16v10H8l-4 4z" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" />
         </svg>
         <span>${t.launcher}</span>
       </button>
