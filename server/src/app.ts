@@ -66,13 +66,19 @@ export function createApp({
   };
 
   app.onError((error, c) => {
-    const answered = answerFor(error, c.req.path, languageOf(c), c.get('requestId'));
-    if (!answered) {
-      logError(error);
-      return sendJson(c, internalErrorBody(c.req.path, languageOf(c), c.get('requestId')), 500);
+    try {
+      const answered = answerFor(error, c.req.path, languageOf(c), c.get('requestId'));
+      if (!answered) {
+        logError(error);
+        return sendJson(c, internalErrorBody(c.req.path, languageOf(c), c.get('requestId')), 500);
+      }
+      if (answered.retryAfter !== undefined) c.header('Retry-After', String(answered.retryAfter));
+      return sendJson(c, answered.body, answered.status);
+    } catch (failure) {
+      // Answering the error failed too: still one error shape, in English.
+      logError(failure);
+      return sendJson(c, internalErrorBody(c.req.path, 'en', c.get('requestId')), 500);
     }
-    if (answered.retryAfter !== undefined) c.header('Retry-After', String(answered.retryAfter));
-    return sendJson(c, answered.body, answered.status);
   });
 
   app.notFound((c) => {

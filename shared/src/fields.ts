@@ -58,8 +58,10 @@ export type EntityDescriptor = {
   /** The carrier's type name, the root of its XML: `ChatSessionEntity`. */
   readonly xmlRoot: string;
   readonly fields: readonly FieldSpec[];
-  /** The field for a wire name in any case (`customerEmail`), or a path into a nested object (`widget/color`). */
+  /** The field for a wire name in any case (`customerEmail`), or undefined. */
   field(name: string): FieldSpec | undefined;
+  /** The field at a path into nested objects (`widget/color`), as field problems name them. */
+  fieldAt(path: string): FieldSpec | undefined;
 };
 
 /** A descriptor whose lookups are built on first use, so a bundle that never looks fields up leaves them out. */
@@ -70,12 +72,13 @@ export function defineEntity(name: string, xmlRoot: string, fields: readonly Fie
     name,
     xmlRoot,
     fields,
+    fieldAt(path) {
+      const slash = path.indexOf('/');
+      if (slash < 0) return this.field(path);
+      const spec = this.field(path.slice(0, slash));
+      return spec?.fields ? nestedEntity(spec).fieldAt(path.slice(slash + 1)) : undefined;
+    },
     field(wireName) {
-      const slash = wireName.indexOf('/');
-      if (slash >= 0) {
-        const spec = this.field(wireName.slice(0, slash));
-        return spec?.fields ? nestedEntity(spec).field(wireName.slice(slash + 1)) : undefined;
-      }
       byName ??= new Map(fields.map((spec) => [spec.name, spec]));
       byLowerName ??= new Map(fields.map((spec) => [spec.name.toLowerCase(), spec]));
       // Most clients spell names as the WebAPI does: that lookup needs no new lower-case string.

@@ -45,6 +45,11 @@ describe('the shared field rules', () => {
     expect(parseDateTime('2015-12-27T09:40:58')).toBe(Date.parse('2015-12-27T09:40:58Z'));
     expect(parseDateTime('27.12.2015')).toBeUndefined();
     expect(parseDateTime('2015-13-45T99:00:00Z')).toBeUndefined();
+    // Only what can be written back with a four-digit year in UTC.
+    expect(parseDateTime('9999-12-31T23:59:59-23:59')).toBeUndefined();
+    expect(parseDateTime('0001-01-01T00:00:00+01:00')).toBeUndefined();
+    expect(parseDateTime('9999-12-31T23:59:59Z')).toBe(Date.parse('9999-12-31T23:59:59Z'));
+    expect(parseDateTime('0001-01-01T00:00:00Z')).toBe(Date.parse('0001-01-01T00:00:00Z'));
   });
 
   it('ignores unknown properties and the fields the server computes', () => {

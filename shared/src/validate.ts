@@ -28,6 +28,10 @@ const MIN_PHONE_DIGITS = 3;
 const DATETIME_REGEX =
   /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}(?::\d{2})?)(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})?$/i;
 
+/** The instants that have a four-digit year in UTC, 0001 to 9999, as every date written back must. */
+const FIRST_INSTANT = Date.parse('0001-01-01T00:00:00.000Z');
+const LAST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z');
+
 /** Epoch milliseconds for an ISO 8601 date-time, or undefined when it is not one. */
 export function parseDateTime(input: string): number | undefined {
   const match = DATETIME_REGEX.exec(input.trim());
@@ -35,7 +39,7 @@ export function parseDateTime(input: string): number | undefined {
   const [, date, time, fraction = '', offset = 'Z'] = match;
   const millis = fraction.padEnd(3, '0').slice(0, 3);
   const parsed = Date.parse(`${date}T${time}.${millis}${offset.toUpperCase()}`);
-  return Number.isNaN(parsed) ? undefined : parsed;
+  return Number.isNaN(parsed) || parsed < FIRST_INSTANT || parsed > LAST_INSTANT ? undefined : parsed;
 }
 
 /**

@@ -14,7 +14,10 @@ export type ChatMessages = {
   agentOnlyFields: [fields: string];
   changedSince: [id: number];
   originTopic: [origin: string, topic: number];
+  originRefused: [origin: string];
+  credentialsCrossOrigin: [];
   busy: [];
+  changingTooFast: [id: number];
 
   wrongPassword: [];
   agentGone: [];

@@ -2,7 +2,7 @@
  * Who may do what: an anonymous visitor, or an agent with credentials. Field rights come from
  * the field table's `writer`; the API describes them in TableRight and FieldProperties.
  */
-import type { EntityDescriptor, FieldSpec } from '@chatline/shared';
+import { requiredCustomerFields, type EntityDescriptor, type FieldSpec } from '@chatline/shared';
 import type { AgentRecord } from '../store/types.ts';
 import { forbidden, unauthorized } from './errors.ts';
 
@@ -32,6 +32,28 @@ export function checkWritable(entity: EntityDescriptor, caller: Caller, present:
     refused.map((spec) => spec.name).join(', '),
   );
 }
+
+const mandatoryCache = new Map<string, ReadonlySet<string>>();
+
+/**
+ * The fields of a session this caller must fill in: its topic, and for a visitor what the
+ * topic requires (consent where it asks for it). The same sets are handed out each time.
+ */
+export function mandatorySessionFields(
+  caller: Caller['kind'],
+  topic: { collectConsent: boolean; widgetRequiredFields: number },
+): ReadonlySet<string> {
+  const key = caller === 'agent' ? 'agent' : `visitor:${topic.collectConsent}:${topic.widgetRequiredFields}`;
+  let fields = mandatoryCache.get(key);
+  if (!fields) {
+    const asked = caller === 'agent' ? [] : [...requiredCustomerFields(topic.widgetRequiredFields), ...(topic.collectConsent ? ['CustomerConsented'] : [])];
+    mandatoryCache.set(key, (fields = new Set(['TopicId', ...asked])));
+  }
+  return fields;
+}
+
+/** The fields of a topic an agent must fill in. */
+export const MANDATORY_TOPIC_FIELDS: ReadonlySet<string> = new Set(['Name']);
 
 /** What the caller may do with the entity: an agent everything, a visitor create. */
 export const tableRight = (caller: Caller['kind']) => (caller === 'agent' ? 'FULL' : 'Insert');

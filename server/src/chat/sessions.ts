@@ -23,16 +23,26 @@ import type { OriginPolicy } from './origins.ts';
 import { checkWritable, requireAgent, type Caller } from './rights.ts';
 import { sameSecret, sha256 } from './secrets.ts';
 
-/** A session with what answering it needs: its topic's consent rule and its agents. */
+/** What of its topic answering a session needs: what the topic asks of visitors. */
+export type TopicAsks = Pick<TopicRules, 'collectConsent' | 'widgetRequiredFields'>;
+
+/** A session with what answering it needs: what its topic asks of visitors, and its agents. */
 export type SessionView = {
   session: SessionRecord;
-  /** Whether its topic asks for the visitor's consent (FieldProperties says it is mandatory). */
-  collectConsent: boolean;
+  /** FieldProperties says what a visitor must fill in. */
+  topic: TopicAsks;
   user: AgentRecord | null;
   transferTo: AgentRecord | null;
   /** The clear session key: only in the answer to the request that created the session. */
   sessionKey?: string;
 };
+
+/**
+ * What a change is conditional on: that the session was not changed after a time (from an
+ * HTTP date, the last millisecond of its second), or that it is still at one version (the
+ * `updatedAt` an ETag names).
+ */
+export type UpdateCondition = { notChangedAfter?: Millis; versions?: readonly Millis[] };
 
 /** A session read for a change, and whether the change is conditional on it being current. */
 export type PendingUpdate = { view: SessionView; conditional: boolean };
@@ -124,6 +134,9 @@ function keyMatches(session: SessionRecord, key: string): boolean {
   return sameSecret(sha256(key), session.sessionKeyHash);
 }
 
+/** What a session whose topic is gone (or not saved yet) is answered with. */
+const NO_TOPIC: TopicAsks = Object.freeze({ collectConsent: true, widgetRequiredFields: 0 });
+
 /** How many times a change that lost a race is tried again on the newer version. */
 const MAX_ATTEMPTS = 5;
 
@@ -131,10 +144,10 @@ export function sessionService({ store, bus, origins, now }: SessionDeps) {
   const publish = (type: 'session.created' | 'session.updated' | 'session.deleted', session: SessionRecord) =>
     bus.publish({ type, sessionId: session.id, topicId: session.topicId, status: session.status });
 
-  /** The session with its topic's consent rule and its agents; `agents` and `topics` are kept across a list. */
+  /** The session with what its topic asks and its agents; `agents` and `topics` are kept across a list. */
   async function viewOf(
     session: SessionRecord,
-    topics = new Map<number, Promise<boolean>>(),
+    topics = new Map<number, Promise<TopicAsks>>(),
     agents = new Map<number, Promise<AgentRecord | null>>(),
   ): Promise<SessionView> {
     const agent = (id: number | null) => {
@@ -143,10 +156,10 @@ export function sessionService({ store, bus, origins, now }: SessionDeps) {
       if (!found) agents.set(id, (found = store.getAgent(id)));
       return found;
     };
-    let collectConsent = topics.get(session.topicId);
-    if (!collectConsent) topics.set(session.topicId, (collectConsent = store.getTopic(session.topicId).then((topic) => topic?.collectConsent ?? true)));
-    const [consent, user, transferTo] = await Promise.all([collectConsent, agent(session.userId), agent(session.transferToId)]);
-    return { session, collectConsent: consent, user, transferTo };
+    let asks = topics.get(session.topicId);
+    if (!asks) topics.set(session.topicId, (asks = store.getTopic(session.topicId).then((topic) => topic ?? NO_TOPIC)));
+    const [topic, user, transferTo] = await Promise.all([asks, agent(session.userId), agent(session.transferToId)]);
+    return { session, topic, user, transferTo };
   }
 
   async function find(id: number): Promise<SessionRecord> {
@@ -188,7 +201,7 @@ export function sessionService({ store, bus, origins, now }: SessionDeps) {
         seen = references;
       });
       publish('session.created', session);
-      return { session, collectConsent: seen!.topic!.collectConsent, user: seen!.user, transferTo: seen!.transferTo, sessionKey };
+      return { session, topic: seen!.topic!, user: seen!.user, transferTo: seen!.transferTo, sessionKey };
     },
 
     /** An agent reads any session; a visitor only their own, with the key they were given. */
@@ -203,7 +216,7 @@ export function sessionService({ store, bus, origins, now }: SessionDeps) {
     async list(caller: Caller, query: SessionListQuery): Promise<SessionView[]> {
       requireAgent(caller);
       const sessions = await store.listSessions(query);
-      const topics = new Map<number, Promise<boolean>>();
+      const topics = new Map<number, Promise<TopicAsks>>();
       const agents = new Map<number, Promise<AgentRecord | null>>();
       return Promise.all(sessions.map((session) => viewOf(session, topics, agents)));
     },
@@ -212,7 +225,7 @@ export function sessionService({ store, bus, origins, now }: SessionDeps) {
     blank(): SessionView {
       const draft = draftOf({}, { ids: new Map(), problems: [] }, { customerHost: null, whenRequested: null, sessionKeyHash: null, updatedAt: 0 });
       const session = { ...draft, id: 0, initialQueuePos: 0 } as SessionRecord;
-      return { session, collectConsent: true, user: null, transferTo: null };
+      return { session, topic: NO_TOPIC, user: null, transferTo: null };
     },
 
     /** A new session with default values, not saved, for an agent to fill in. */
@@ -222,17 +235,18 @@ export function sessionService({ store, bus, origins, now }: SessionDeps) {
     },
 
     /**
-     * Reads a session to change it. With `ifUnmodifiedSince` the change is conditional: refused
-     * now when the session changed after that time (RFC 9110 §13.1.4, to the second, as HTTP
-     * dates go), and refused later when anyone writes it before this change does.
+     * Reads a session to change it. With a condition the change is conditional: refused now
+     * when the session is not as the condition says, and refused later when anyone writes it
+     * before this change does.
      */
-    async readForUpdate(caller: Caller, id: number, { ifUnmodifiedSince }: { ifUnmodifiedSince?: Millis } = {}): Promise<PendingUpdate> {
+    async readForUpdate(caller: Caller, id: number, { notChangedAfter, versions }: UpdateCondition = {}): Promise<PendingUpdate> {
       requireAgent(caller);
       const view = await viewOf(await find(id));
-      if (ifUnmodifiedSince !== undefined && Math.floor(view.session.updatedAt / 1000) > Math.floor(ifUnmodifiedSince / 1000)) {
+      const { updatedAt } = view.session;
+      if ((notChangedAfter !== undefined && updatedAt > notChangedAfter) || (versions !== undefined && !versions.includes(updatedAt))) {
         throw changed('changedSince', id);
       }
-      return { view, conditional: ifUnmodifiedSince !== undefined };
+      return { view, conditional: notChangedAfter !== undefined || versions !== undefined };
     },
 
     /**
@@ -263,11 +277,11 @@ export function sessionService({ store, bus, origins, now }: SessionDeps) {
         });
         if (result.outcome === 'updated') {
           publish('session.updated', result.session);
-          return { session: result.session, collectConsent: seen!.topic!.collectConsent, user: seen!.user, transferTo: seen!.transferTo };
+          return { session: result.session, topic: seen!.topic!, user: seen!.user, transferTo: seen!.transferTo };
         }
         if (result.outcome === 'missing') throw notFound('sessionNotFound', base.id);
         if (pending.conditional) throw changed('changedSince', base.id);
-        if (attempt === MAX_ATTEMPTS) throw unavailable('busy');
+        if (attempt === MAX_ATTEMPTS) throw unavailable('changingTooFast', base.id);
         current = await viewOf(await find(base.id));
       }
     },

@@ -48,6 +48,9 @@ function readTopic(fields: Record<string, unknown>): TopicDraft {
   return draft;
 }
 
+/** What any page may read of a topic: what the widget shows and asks for, not its description or origins. */
+export type PublicTopic = Omit<TopicRecord, 'description' | 'allowedOrigins'>;
+
 export function topicService({ store, bus }: { store: ChatStore; bus: EventBus }) {
   const publish = (type: 'topic.created' | 'topic.updated' | 'topic.deleted', topicId: number) => bus.publish({ type, topicId });
 
@@ -68,8 +71,11 @@ export function topicService({ store, bus }: { store: ChatStore; bus: EventBus }
       return find(id);
     },
 
-    /** For anyone: the widget shows part of it (what, the API decides). */
-    readPublic: find,
+    /** For anyone: what the widget shows and asks for. */
+    async readPublic(id: number): Promise<PublicTopic> {
+      const { description: _description, allowedOrigins: _origins, ...shown } = await find(id);
+      return shown;
+    },
 
     /** A new topic with default values, not saved. */
     defaults(caller: Caller): TopicRecord {
@@ -87,6 +93,7 @@ export function topicService({ store, bus }: { store: ChatStore; bus: EventBus }
     /** Replaces a topic: what the fields leave out takes its default. */
     async replace(caller: Caller, id: number, fields: Record<string, unknown>): Promise<TopicRecord> {
       requireAgent(caller);
+      // No such topic is said before anything about the fields.
       await find(id);
       const topic = await store.updateTopic(id, readTopic(fields));
       if (!topic) throw notFound('topicNotFound', id);

@@ -21,8 +21,9 @@ import {
   type FieldSpec,
   type TableRight,
 } from '@chatline/shared';
-import { fieldRight, tableRight, type Caller } from '../chat/rights.ts';
+import { fieldRight, MANDATORY_TOPIC_FIELDS, mandatorySessionFields, tableRight, type Caller } from '../chat/rights.ts';
 import type { SessionView } from '../chat/sessions.ts';
+import type { PublicTopic } from '../chat/topics.ts';
 import type { AgentRecord, TopicRecord } from '../store/types.ts';
 import { render, type Language } from './i18n.ts';
 
@@ -58,7 +59,8 @@ const tableRights: Record<CallerKind, TableRight> = {
 
 const reasons = { computed: 'reasonComputed', agentOnly: 'reasonAgentOnly' } as const;
 
-const fieldPropertiesCache = new Map<string, FieldProperties>();
+/** By entity, kind of caller and language, then by the set of mandatory fields (the rights hand out the same sets). */
+const fieldPropertiesCache = new Map<string, WeakMap<ReadonlySet<string>, FieldProperties>>();
 
 /**
  * What each field allows this caller, built once per entity, kind of caller, set of mandatory
@@ -67,23 +69,24 @@ const fieldPropertiesCache = new Map<string, FieldProperties>();
 export function fieldProperties(
   entity: EntityDescriptor,
   caller: CallerKind,
-  mandatory: (spec: FieldSpec) => boolean,
-  mandatoryKey: string,
+  mandatory: ReadonlySet<string>,
   language: Language,
 ): FieldProperties {
-  const key = `${entity.name}:${caller}:${mandatoryKey}:${language}`;
-  let properties = fieldPropertiesCache.get(key);
+  const key = `${entity.name}:${caller}:${language}`;
+  let bySet = fieldPropertiesCache.get(key);
+  if (!bySet) fieldPropertiesCache.set(key, (bySet = new WeakMap()));
+  let properties = bySet.get(mandatory);
   if (!properties) {
     properties = {};
     for (const spec of entity.fields) {
-      const right = fieldRight(spec, caller, mandatory(spec));
+      const right = fieldRight(spec, caller, mandatory.has(spec.name));
       properties[spec.name] = {
         FieldRight: { Mask: right.mask, Reason: right.reason ? render({ key: reasons[right.reason], args: [] }, language) : '' },
         FieldType: spec.fieldType,
         FieldLength: spec.maxLength ?? 0,
       };
     }
-    fieldPropertiesCache.set(key, properties);
+    bySet.set(mandatory, properties);
   }
   return properties;
 }
@@ -126,16 +129,12 @@ const shapeOf = (names: readonly string[]): Record<string, unknown> => Object.fr
 const entityShape = shapeOf([...chatSessionFields.map((spec) => spec.name), 'TableRight', 'FieldProperties']);
 const linkedEntityShape = shapeOf([...Object.keys(entityShape), '_Links']);
 
-const sessionMandatory = (consent: boolean) => (spec: FieldSpec) =>
-  spec.name === 'TopicId' || (consent && spec.name === 'CustomerConsented');
-
 export function toSessionEntity(view: SessionView, options: EntityOptions): ChatSessionEntity {
   const entity = options.baseUrl === undefined ? { ...entityShape } : { ...linkedEntityShape };
   for (const spec of chatSessionFields) entity[spec.name] = sessionValue(spec, view);
-  // A visitor must consent where the topic asks for it; an agent files sessions without.
-  const consent = view.collectConsent && options.caller === 'visitor';
   entity.TableRight = tableRights[options.caller];
-  entity.FieldProperties = fieldProperties(chatSession, options.caller, sessionMandatory(consent), String(consent), options.language);
+  const mandatory = mandatorySessionFields(options.caller, view.topic);
+  entity.FieldProperties = fieldProperties(chatSession, options.caller, mandatory, options.language);
   if (options.baseUrl !== undefined) {
     entity._Links = {
       Self: `${options.baseUrl}/api/v1/ChatSession/${view.session.id}`,
@@ -145,7 +144,7 @@ export function toSessionEntity(view: SessionView, options: EntityOptions): Chat
   return entity as ChatSessionEntity;
 }
 
-/** A session in a list: its fields, no rights (the list answers them once, not per row). */
+/** A session in a list: its fields and its link; an archive's rows carry no rights. */
 export function toSessionRow(view: SessionView, baseUrl: string): Record<string, unknown> {
   const row: Record<string, unknown> = {};
   for (const spec of chatSessionFields) row[spec.name] = sessionValue(spec, view);
@@ -153,8 +152,8 @@ export function toSessionRow(view: SessionView, baseUrl: string): Record<string,
   return row;
 }
 
-/** The part of a topic any page may read: what the widget shows and asks for. */
-export function toTopicWidgetInfo(topic: TopicRecord): ChatTopicWidgetInfo {
+/** The part of a topic any page may read, as the widget reads it. */
+export function toTopicWidgetInfo(topic: PublicTopic): ChatTopicWidgetInfo {
   return {
     ChatTopicId: topic.id,
     Name: topic.name,
@@ -173,8 +172,6 @@ export function toTopicWidgetInfo(topic: TopicRecord): ChatTopicWidgetInfo {
   };
 }
 
-const topicMandatory = (spec: FieldSpec) => spec.name === 'Name';
-
 /** A topic as agents see and change it, in the field table's order, with its rights. */
 export function toTopicEntity(topic: TopicRecord, { caller, language, baseUrl }: EntityOptions): ChatTopicEntity {
   const info = toTopicWidgetInfo(topic);
@@ -188,7 +185,7 @@ export function toTopicEntity(topic: TopicRecord, { caller, language, baseUrl }:
     AllowedOrigins: topic.allowedOrigins,
     Widget: info.Widget,
     TableRight: tableRights[caller],
-    FieldProperties: fieldProperties(chatTopic, caller, topicMandatory, 'name', language),
+    FieldProperties: fieldProperties(chatTopic, caller, MANDATORY_TOPIC_FIELDS, language),
   };
   if (baseUrl === undefined) return entity;
   return { ...entity, _Links: { Self: `${baseUrl}/api/v1/ChatTopic/${topic.id}`, Archive: `${baseUrl}/api/v1/ChatTopic` } };

@@ -71,7 +71,7 @@ export const BUSY_RETRY_AFTER = 1;
 export type Answered = { status: ContentfulStatusCode; body: ApiErrorBody; retryAfter?: number };
 
 function wordField(entity: EntityDescriptor, problem: FieldProblem, language: Language): FieldError {
-  const spec = entity.field(problem.Field);
+  const spec = entity.fieldAt(problem.Field);
   const message = spec ? fieldErrorMessage(spec, problem.Code, fieldCatalogs[language]) : problem.Code;
   return { Field: problem.Field, Code: problem.Code, Message: message };
 }

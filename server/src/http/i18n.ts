@@ -23,12 +23,17 @@ export function render(message: Message, language: Language = 'en'): string {
   return template(...message.args);
 }
 
-/** Norwegian: `nb`, and `no`, which most browsers send for it. */
-const aliases: Record<string, Language> = { en: 'en', nb: 'nb', no: 'nb', nn: 'nb' };
+/** Norwegian: `nb`, and `no`, which most browsers send for it. A Map: a tag is the client's text. */
+const aliases = new Map<string, Language>([
+  ['en', 'en'],
+  ['nb', 'nb'],
+  ['no', 'nb'],
+  ['nn', 'nb'],
+]);
 
 function fromList(header: string | undefined): Language | undefined {
   for (const tag of rankedValues(header)) {
-    const language = aliases[tag.split('-')[0] ?? ''];
+    const language = aliases.get(tag.split('-')[0] ?? '');
     if (language) return language;
   }
   return undefined;

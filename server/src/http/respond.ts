@@ -92,6 +92,25 @@ export function sendEntity(c: Context<ApiEnv>, entity: EntityDescriptor, body: o
   return c.body(text, status, { 'Content-Type': output.contentType });
 }
 
+/**
+ * Writes a page of an archive: `{"odata.metadata", "odata.nextLink", "value"}` as the WebAPI's
+ * archives answer, or `<ArrayOfChatSessionEntity>`; the next page also in a `Link` header.
+ */
+export function sendPage(
+  c: Context<ApiEnv>,
+  entity: EntityDescriptor,
+  rows: readonly object[],
+  { metadata, next }: { metadata: string; next: string | null },
+): Response {
+  const output = c.get('output');
+  if (output.timeZone) c.header('SO-TimeZone', output.timeZone);
+  if (next !== null) c.header('Link', `<${next}>; rel="next"`);
+  const answers = rows.map((row) => shaped(output, entity, row as Record<string, unknown>));
+  if (output.format === 'xml') return c.body(toXmlList(entity.xmlRoot, answers), 200, { 'Content-Type': output.contentType });
+  const page = { 'odata.metadata': metadata, ...(next === null ? {} : { 'odata.nextLink': next }), value: answers };
+  return c.body(JSON.stringify(page), 200, { 'Content-Type': output.contentType });
+}
+
 /** Writes a list of entities: a JSON array, or `<ArrayOfChatTopicEntity>`. */
 export function sendEntities(c: Context<ApiEnv>, entity: EntityDescriptor, bodies: readonly object[]): Response {
   const output = c.get('output');

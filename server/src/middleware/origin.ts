@@ -2,11 +2,10 @@ import type { MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { cors } from 'hono/cors';
 import type { OriginPolicy } from '../chat/origins.ts';
-import { forbiddenRequest } from '../http/errors.ts';
 import { SESSION_COOKIE } from './auth.ts';
 
 export type OriginOptions = {
-  /** Which pages may use the chat; topics narrow it for each request. */
+  /** Which pages may use the chat (chat/origins.ts); topics narrow it for each request. */
   policy: OriginPolicy;
   /** The server's public URL, when it is not the one the request came to. */
   publicUrl?: string | null;
@@ -22,9 +21,9 @@ function normalizeOrigin(origin: string): string | null {
 }
 
 /**
- * Refuses browser requests from pages of origins the server does not serve, and answers the
- * allowed ones with CORS headers, preflight included. Requests without an `Origin` header come
- * from servers and tools, not from a page: browsers always send it on cross-origin calls.
+ * Puts browser requests to the origin policy, and answers those from other sites' pages with
+ * CORS headers, preflight included. Requests without an `Origin` header come from servers and
+ * tools, not from a page: browsers always send it on cross-origin calls.
  */
 export function originGuard({ policy, publicUrl = null }: OriginOptions): MiddlewareHandler<{
   Variables: { crossOrigin: string | null };
@@ -52,16 +51,9 @@ export function originGuard({ policy, publicUrl = null }: OriginOptions): Middle
     const header = c.req.header('origin');
     if (header === undefined) return next();
     const origin = normalizeOrigin(header);
-    const own = origin !== null && (origin === publicOrigin || origin === new URL(c.req.url).origin);
-    if (own) return next();
-    if (origin === null || !(await policy.mayUseServer(origin))) {
-      throw forbiddenRequest('originRefused', header.slice(0, 200));
-    }
-    // A page of another site acts as a visitor only: an agent's credentials sent from it
-    // would let that site act as the agent.
-    if (c.req.header('authorization') !== undefined || getCookie(c, SESSION_COOKIE) !== undefined) {
-      throw forbiddenRequest('credentialsCrossOrigin');
-    }
+    const own = [new URL(c.req.url).origin, ...(publicOrigin ? [publicOrigin] : [])];
+    const credentials = c.req.header('authorization') !== undefined || getCookie(c, SESSION_COOKIE) !== undefined;
+    if ((await policy.admit({ origin, header, own, credentials })) === 'own') return next();
     c.set('crossOrigin', origin);
     return corsHeaders(c, next);
   };

@@ -83,6 +83,17 @@ describe('the rate limiter', () => {
     expect([limiter.take('a', 60_000), limiter.take('a', 60_000), limiter.take('a', 60_000)]).toEqual([0, 0, 30]);
   });
 
+  it('forgets clients whose buckets have refilled, by its own clock, a few with each take', () => {
+    const limiter = rateLimiter(2);
+    for (const client of ['a', 'b', 'c']) limiter.take(client, 0);
+    limiter.take('d', 59_999);
+    expect(limiter.size).toBe(4);
+    limiter.take('e', 60_000);
+    expect(limiter.size).toBe(3);
+    limiter.take('e', 60_000);
+    expect(limiter.size).toBe(2);
+  });
+
   it('forgets the least recently seen client first when full', () => {
     const limiter = rateLimiter(1, { maxTracked: 2 });
     expect([limiter.take('a', 0), limiter.take('b', 0), limiter.take('a', 1)]).toEqual([0, 0, 60]);

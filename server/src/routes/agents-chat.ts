@@ -2,13 +2,15 @@ import { Hono, type Context } from 'hono';
 import { chatSession, member } from '@chatline/shared';
 import type { Chat } from '../chat/index.ts';
 import { readEntityBody } from '../http/body.ts';
+import { sessionAnswers } from '../http/answers.ts';
 import { clientAddress } from '../http/client-address.ts';
+import { updateCondition } from '../http/conditions.ts';
 import type { ApiEnv } from '../http/context.ts';
 import { badRequest } from '../http/errors.ts';
 import { sendEntity } from '../http/respond.ts';
 import { agentsOnly } from '../middleware/auth.ts';
 import { responseFormat } from '../middleware/output.ts';
-import { sessionAnswers, unmodifiedSince } from './chat-session.ts';
+
 
 /** A query parameter by name in any case, as the official client spells them differently. */
 function idParameter(c: Context, name: string): number {
@@ -37,7 +39,8 @@ export function agentsChatRoutes({ chat, publicUrl, trustProxy }: { chat: Chat; 
         return answer(c, await sessions.create(caller, body, { peer: clientAddress(c, trustProxy), origin: c.get('crossOrigin') }));
       }
       if (!Number.isSafeInteger(id)) throw badRequest('saveId');
-      const pending = await sessions.readForUpdate(caller, id as number, { ifUnmodifiedSince: unmodifiedSince(c) });
+      // The id is in the body: the version is the one current when the body has come.
+      const pending = await sessions.readForUpdate(caller, id as number, updateCondition(c));
       return answer(c, await sessions.update(caller, pending, () => body));
     })
     .post('/GetChatSessionEntity', async (c) =>

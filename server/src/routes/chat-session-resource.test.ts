@@ -170,6 +170,27 @@ describe('the ChatSession resource', () => {
     expect(stored).toMatchObject({ CustomerName: 'Ada Lovelace', CustomerPhone: '+47 22 33 44 55', Rank: 3 });
   });
 
+  it('names each version with an ETag, and writes with If-Match only over that version', async () => {
+    const created = await newSession();
+    const path = `/api/v1/ChatSession/${created.ChatSessionId}`;
+    const read = await asAgent('GET', path);
+    const etag = read.headers.get('etag')!;
+    expect(etag).toMatch(/^"\d+"$/);
+    const first = await patch(created.ChatSessionId, { CustomerName: 'First' }, 'application/merge-patch+json', { 'If-Match': etag });
+    expect(first.status).toBe(200);
+    const newer = first.headers.get('etag')!;
+    expect(newer).not.toBe(etag);
+    // Within the same second, where If-Unmodified-Since cannot tell the versions apart.
+    const stale = await patch(created.ChatSessionId, { CustomerName: 'Lost' }, 'application/merge-patch+json', { 'If-Match': etag });
+    expect(stale.status).toBe(412);
+    for (const tag of ['W/' + newer, '"not-ours"']) {
+      expect((await asAgent('PUT', path, { json: { TopicId: 1 }, headers: { 'If-Match': tag } })).status, tag).toBe(412);
+    }
+    expect((await asAgent('PUT', path, { json: { TopicId: 1, CustomerName: 'Listed' }, headers: { 'If-Match': `"1", ${newer}` } })).status).toBe(200);
+    expect((await asAgent('PUT', path, { json: { TopicId: 1, CustomerName: 'Any' }, headers: { 'If-Match': '*' } })).status).toBe(200);
+    expect((await json(await asAgent('GET', path))).CustomerName).toBe('Any');
+  });
+
   it('answers SaveChatSessionEntity 412 too when the session changed after If-Unmodified-Since', async () => {
     const created = await newSession();
     const save = await asAgent('POST', '/api/v1/Agents/Chat/SaveChatSessionEntity', {
@@ -298,6 +319,33 @@ describe('the ChatSession archive', () => {
     expect(waiting.value.map((row: { ChatSessionId: number }) => row.ChatSessionId)).toEqual([ids[0], ids[2]]);
     const bySales = await json(await asAgent('GET', `/api/v1/ChatSession?$filter=topicid eq ${sales}`));
     expect(bySales.value).toHaveLength(2);
+  });
+
+  it('takes its options in any case, and answers as the request asks: $select, SO-TimeZone, XML', async () => {
+    const ids: number[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await newSession()).ChatSessionId);
+    const response = await asAgent('GET', "/api/v1/ChatSession?$TOP=1&$Skip=1&$FILTER=status eq 'InQueue'&$select=customerName,whenRequested", {
+      headers: { 'SO-TimeZone': 'Europe/Oslo' },
+    });
+    const page = await json(response);
+    expect(page.value).toHaveLength(1);
+    expect(page.value[0]).toMatchObject({ ChatSessionId: null, CustomerName: 'Ada', CustomerEmail: null, WhenRequested: '2026-11-26T10:00:00.000+01:00' });
+    expect(response.headers.get('link')).toBe(`<${page['odata.nextLink']}>; rel="next"`);
+    const next = new URL(page['odata.nextLink']);
+    expect([next.searchParams.get('$top'), next.searchParams.get('$skip'), next.searchParams.get('$FILTER')]).toEqual(['1', '2', "status eq 'InQueue'"]);
+    expect([...next.searchParams.keys()].filter((key) => /^\$(top|skip)$/i.test(key))).toEqual(['$top', '$skip']);
+
+    // Nothing asked for, nothing next: a client that follows links stops.
+    const none = await asAgent('GET', '/api/v1/ChatSession?$top=0');
+    expect(await json(none)).toMatchObject({ value: [] });
+    expect((await json(await asAgent('GET', '/api/v1/ChatSession?$top=0')))['odata.nextLink']).toBeUndefined();
+    expect(none.headers.get('link')).toBeNull();
+
+    const xml = await asAgent('GET', '/api/v1/ChatSession?$top=2', { headers: { Accept: 'application/xml' } });
+    const text = await xml.text();
+    expect(text).toContain('<ArrayOfChatSessionEntity');
+    expect(text.match(/<ChatSessionEntity>/g)).toHaveLength(2);
+    expect(xml.headers.get('link')).toContain('$skip=2');
   });
 
   it('is for agents only, and refuses what it cannot read with 400', async () => {

@@ -1,14 +1,14 @@
 import { Hono, type Context } from 'hono';
-import { chatSession, parseStatus } from '@chatline/shared';
+import { chatSession, member, parseStatus } from '@chatline/shared';
 import type { Chat } from '../chat/index.ts';
-import type { SessionView } from '../chat/sessions.ts';
+import { sessionAnswers } from '../http/answers.ts';
 import { applyPatch, readEntityBody, readPatch } from '../http/body.ts';
 import { clientAddress } from '../http/client-address.ts';
 import type { ApiEnv } from '../http/context.ts';
-import { toSessionEntity, toSessionRow } from '../http/entities.ts';
+import { updateCondition, validators } from '../http/conditions.ts';
+import { toSessionRow } from '../http/entities.ts';
 import { badRequest } from '../http/errors.ts';
-import { sendEntity, sendJson } from '../http/respond.ts';
-import { toXmlList } from '../http/xml.ts';
+import { sendEntity, sendPage } from '../http/respond.ts';
 import { responseFormat } from '../middleware/output.ts';
 import { rateLimit, type RateLimiter } from '../middleware/rate-limit.ts';
 
@@ -22,27 +22,6 @@ export type SessionRouteDeps = {
   limiter: RateLimiter;
   now: () => number;
 };
-
-/** What every session route needs to answer: the base of `_Links`, and the entity as the caller sees it. */
-export function sessionAnswers({ publicUrl }: { publicUrl: string | null }) {
-  const baseUrl = (c: Context) => publicUrl ?? new URL(c.req.url).origin;
-  return {
-    baseUrl,
-    entity: (c: Context<ApiEnv>, view: SessionView, { links = true } = {}) =>
-      toSessionEntity(view, {
-        caller: c.get('caller').kind,
-        language: c.get('output').language,
-        baseUrl: links ? baseUrl(c) : undefined,
-      }),
-  };
-}
-
-/** `If-Unmodified-Since` as a time; undefined when absent or unparsable (RFC 9110 §13.1.4 ignores those). */
-export function unmodifiedSince(c: Context): number | undefined {
-  const header = c.req.header('if-unmodified-since');
-  const since = header === undefined ? NaN : Date.parse(header);
-  return Number.isNaN(since) ? undefined : since;
-}
 
 const DEFAULT_TOP = 100;
 const MAX_TOP = 1000;
@@ -91,44 +70,45 @@ export function chatSessionRoutes({ chat, publicUrl, trustProxy, limiter, now }:
     // The archive the entity's `_Links.Archive` names: a page of sessions, the oldest first.
     .get('/', async (c) => {
       const query = c.req.query();
-      const top = Math.min(count(query.$top, '$top', DEFAULT_TOP), MAX_TOP);
-      const skip = count(query.$skip, '$skip', 0);
-      const filter = parseFilter(query.$filter);
+      const option = (name: string) => member(query, name) as string | undefined;
+      const top = Math.min(count(option('$top'), '$top', DEFAULT_TOP), MAX_TOP);
+      const skip = count(option('$skip'), '$skip', 0);
+      const filter = parseFilter(option('$filter'));
       const views = await sessions.list(c.get('caller'), { ...filter, skip, top: top + 1 });
       const base = answers.baseUrl(c);
-      const rows = views.slice(0, top).map((view) => toSessionRow(view, base));
-      if (c.get('output').format === 'xml') {
-        return c.body(toXmlList(chatSession.xmlRoot, rows), 200, { 'Content-Type': c.get('output').contentType });
+      let next: string | null = null;
+      if (top > 0 && views.length > top) {
+        // `$` stays as it is, as OData writes its options (it needs no escaping in a query).
+        const encode = (text: string) => encodeURIComponent(text).replace(/%24/g, '$');
+        const options = Object.entries(query).filter(([name]) => !/^\$(top|skip)$/i.test(name));
+        options.push(['$top', String(top)], ['$skip', String(skip + top)]);
+        next = `${base}/api/v1/ChatSession?${options.map(([name, value]) => `${encode(name)}=${encode(value)}`).join('&')}`;
       }
-      const next = new URL(`${base}/api/v1/ChatSession`);
-      for (const [name, value] of Object.entries(query)) next.searchParams.set(name, value);
-      next.searchParams.set('$skip', String(skip + top));
-      next.searchParams.set('$top', String(top));
-      return sendJson(c, {
-        'odata.metadata': `${base}/api/v1/$metadata#ChatSession`,
-        ...(views.length > top ? { 'odata.nextLink': next.href } : {}),
-        value: rows,
-      });
+      const rows = views.slice(0, top).map((view) => toSessionRow(view, base));
+      return sendPage(c, chatSession, rows, { metadata: `${base}/api/v1/$metadata#ChatSession`, next });
     })
     .get('/default', (c) => sendEntity(c, chatSession, answers.entity(c, sessions.defaults(c.get('caller')), { links: false })))
     .get('/:id{-?[0-9]+}', async (c) => {
       // A visitor reads their own session with the key they were given when it was created.
       const view = await sessions.read(c.get('caller'), id(c), { sessionKey: c.req.header('x-chat-session-key') });
-      c.header('Last-Modified', new Date(view.session.updatedAt).toUTCString());
+      validators(c, view.session);
       return sendEntity(c, chatSession, answers.entity(c, view));
     })
     .put('/:id{-?[0-9]+}', async (c) => {
       const caller = c.get('caller');
       // The version the request is conditional on is the one current when it arrives.
-      const pending = await sessions.readForUpdate(caller, id(c), { ifUnmodifiedSince: unmodifiedSince(c) });
+      const pending = await sessions.readForUpdate(caller, id(c), updateCondition(c));
       const body = await readEntityBody(c, chatSession, () => answers.entity(c, sessions.blank(), { links: false }));
-      return sendEntity(c, chatSession, answers.entity(c, await sessions.update(caller, pending, () => body)));
+      const view = await sessions.update(caller, pending, () => body);
+      validators(c, view.session);
+      return sendEntity(c, chatSession, answers.entity(c, view));
     })
     .patch('/:id{-?[0-9]+}', async (c) => {
       const caller = c.get('caller');
-      const pending = await sessions.readForUpdate(caller, id(c), { ifUnmodifiedSince: unmodifiedSince(c) });
+      const pending = await sessions.readForUpdate(caller, id(c), updateCondition(c));
       const patch = await readPatch(c);
       const view = await sessions.update(caller, pending, (current) => applyPatch(answers.entity(c, current, { links: false }), patch));
+      validators(c, view.session);
       return sendEntity(c, chatSession, answers.entity(c, view));
     })
     .delete('/:id{-?[0-9]+}', async (c) => {

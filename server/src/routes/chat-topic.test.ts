@@ -119,6 +119,12 @@ describe('a topic\'s required fields', () => {
     expect(body.FieldErrors[0].Message).toBe('Your email is required.');
     const complete = await t.postSession({ TopicId: id, CustomerConsented: true, CustomerEmail: 'ada@example.com', CustomerName: 'Ada' });
     expect(complete.status).toBe(200);
+    // FieldProperties tells the visitor the same.
+    const properties = (await json(complete)).FieldProperties;
+    for (const field of ['TopicId', 'CustomerEmail', 'CustomerName', 'CustomerConsented']) {
+      expect(properties[field].FieldRight.Mask, field).toContain('UIHintMandatory');
+    }
+    expect(properties.CustomerPhone.FieldRight.Mask).not.toContain('UIHintMandatory');
   });
 });
 
@@ -178,8 +184,13 @@ describe('ChatTopic answers by Accept and $select', () => {
     const unknown = await asAgent('GET', '/api/v1/ChatTopic/1?$select=CustomerName');
     expect(unknown.status).toBe(400);
     expect((await json(unknown)).ErrorMessage).toContain('ChatTopic');
-    // The widget's part takes a $select of topic fields without complaint.
-    expect((await t.call('GET', '/api/v1/ChatTopic/1/widget?$select=Name')).status).toBe(200);
+    // The widget's part answers $select and XML too.
+    const part = await json(await t.call('GET', '/api/v1/ChatTopic/1/widget?$select=Name'));
+    expect(part).toMatchObject({ ChatTopicId: null, Name: 'General', CollectConsent: null, Widget: null });
+    const xml = await t.call('GET', '/api/v1/ChatTopic/1/widget', { headers: { Accept: 'text/xml' } });
+    expect(xml.headers.get('content-type')).toBe('text/xml; charset=utf-8');
+    expect(await xml.text()).toContain('<Name>General</Name>');
+    expect(xml.headers.get('vary')).toContain('Accept');
   });
 
   it('answers agents with the rights of a carrier, and a default topic to fill in', async () => {
@@ -191,6 +202,12 @@ describe('ChatTopic answers by Accept and $select', () => {
     const defaults = await json(await asAgent('GET', '/api/v1/ChatTopic/default'));
     expect(defaults).toMatchObject({ ChatTopicId: 0, Name: '', CollectConsent: true, AllowedOrigins: [], Widget: { HiddenFields: 'Company' } });
     expect((await t.call('GET', '/api/v1/ChatTopic/default')).status).toBe(401);
+  });
+
+  it('takes a member named like a path as an unknown one', async () => {
+    const created = await asAgent('POST', '/api/v1/ChatTopic', { Name: 'Paths', 'Widget/Color': '#112233', 'widget/requiredFields': 'Nonsense' });
+    expect(created.status).toBe(200);
+    expect((await json(created)).Widget).toMatchObject({ Color: '', RequiredFields: '' });
   });
 
   it('answers 406 to Accept it cannot meet, such as a stream where none lives', async () => {

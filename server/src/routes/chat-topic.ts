@@ -5,7 +5,7 @@ import type { TopicRecord } from '../store/types.ts';
 import { readEntityBody } from '../http/body.ts';
 import type { ApiEnv } from '../http/context.ts';
 import { toTopicEntity, toTopicWidgetInfo } from '../http/entities.ts';
-import { sendEntities, sendEntity, sendJson } from '../http/respond.ts';
+import { sendEntities, sendEntity } from '../http/respond.ts';
 import { agentsOnly } from '../middleware/auth.ts';
 import { responseFormat } from '../middleware/output.ts';
 
@@ -28,7 +28,8 @@ export function chatTopicRoutes({ chat, publicUrl }: { chat: Chat; publicUrl: st
     .get('/:id{[0-9]+}/widget', async (c) => {
       const topic = await topics.readPublic(id(c));
       c.header('Cache-Control', 'public, max-age=60');
-      return sendJson(c, toTopicWidgetInfo(topic));
+      c.header('Vary', 'Accept', { append: true });
+      return sendEntity(c, chatTopic, toTopicWidgetInfo(topic));
     })
     // The rest is for agents: a visitor is refused before a body is read.
     .use(agentsOnly())

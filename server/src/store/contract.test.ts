@@ -253,6 +253,12 @@ describe.each(implementations)('the %s store', (_, open) => {
       expect(await store.getAgent(kari!.id + 1)).toBeNull();
       await store.createAgent({ userName: 'ola', fullName: 'Ola', passwordHash: null, createdAt: T0 });
       expect((await store.listAgents()).map((a) => a.userName)).toEqual(['kari', 'ola']);
+      // Any letters, not only ASCII ones, and composed or not.
+      const ase = await store.createAgent({ userName: 'Åse', fullName: '', passwordHash: null, createdAt: T0 });
+      expect(await store.createAgent({ userName: 'åse', fullName: '', passwordHash: null, createdAt: T0 })).toBeNull();
+      expect(await store.createAgent({ userName: 'A\u030Ase', fullName: '', passwordHash: null, createdAt: T0 })).toBeNull();
+      expect(await store.findAgent('ÅSE')).toEqual(ase);
+      expect(await store.findAgent('a\u030Ase')).toEqual(ase);
       expect(await store.setPassword(kari!.id, 'scrypt$y')).toBe(true);
       expect((await store.getAgent(kari!.id))?.passwordHash).toBe('scrypt$y');
       expect(await store.setPassword(999, 'scrypt$y')).toBe(false);

@@ -161,7 +161,8 @@ export class StoreBusyError extends Error {
 
 export type ChatStore = {
   /**
-   * Stores a new session and resolves to it, with its id and queue position, once committed.
+   * Stores a new session and resolves to it, with its id and queue position, once committed
+   * (the record may be the draft itself, completed: the caller hands the draft over).
    * The count of sessions waiting in its topic and the insert are serialized per topic, so
    * the position (waiting + 1) is exact with any number of servers on one database. `check`
    * runs in that transaction with the topic and agents the draft names.

@@ -10,6 +10,7 @@ export const en = {
   bodyTooLarge: (limit: number) => `The request body is larger than ${limit} bytes.`,
   internal: () => 'Something went wrong on the server. The request was not completed.',
   busy: () => 'The server is too busy to take this request now. Try again in a moment.',
+  changingTooFast: (id: number) => `ChatSession ${id} kept changing while this change was made. Try again in a moment.`,
 
   wrongPassword: () => 'The user name or password is not correct.',
   badBasic: () => 'Authorization: Basic needs base64 of "user:password".',

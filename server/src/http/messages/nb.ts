@@ -10,6 +10,7 @@ export const nb: Catalog = {
   bodyTooLarge: (limit) => `Innholdet i forespørselen er større enn ${limit} byte.`,
   internal: () => 'Noe gikk galt på serveren. Forespørselen ble ikke fullført.',
   busy: () => 'Serveren har for mye å gjøre til å ta denne forespørselen nå. Prøv igjen om et øyeblikk.',
+  changingTooFast: (id) => `ChatSession ${id} ble endret hele tiden mens denne endringen ble gjort. Prøv igjen om et øyeblikk.`,
 
   wrongPassword: () => 'Brukernavnet eller passordet er feil.',
   badBasic: () => 'Authorization: Basic må være base64 av "bruker:passord".',

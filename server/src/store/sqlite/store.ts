@@ -185,12 +185,22 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
     .prepare("SELECT 1 FROM chat_topic WHERE instr(' ' || allowed_origins || ' ', ' ' || @origin || ' ') > 0 AND @origin <> '' LIMIT 1")
     .pluck();
 
+  // User names are unique regardless of case. The column's NOCASE folds ASCII only, so names
+  // with other letters (Åse, åse) are compared by this fold, which JavaScript does for all.
+  db.function('chatline_fold', { deterministic: true }, (text) => (typeof text === 'string' ? text.normalize('NFC').toLowerCase() : text));
   const insertAgent = db.prepare(
     `INSERT INTO associate (user_name, full_name, password_hash, created_at) VALUES (?, ?, ?, ?)
      ON CONFLICT (user_name) DO NOTHING`,
   );
   const selectAgent = db.prepare(`SELECT ${list(agentColumns)} FROM associate WHERE id = ?`).raw();
   const selectAgentByName = db.prepare(`SELECT ${list(agentColumns)} FROM associate WHERE user_name = ?`).raw();
+  const selectAgentByFold = db
+    .prepare(`SELECT ${list(agentColumns)} FROM associate WHERE chatline_fold(user_name) = chatline_fold(?) ORDER BY id LIMIT 1`)
+    .raw();
+  const ascii = (text: string) => /^[\x00-\x7f]*$/.test(text);
+  /** By the index for an ASCII name; by the fold, over the (few) agents, for any other. */
+  const agentNamed = (userName: string) =>
+    one(ascii(userName) ? selectAgentByName.get(userName) : selectAgentByFold.get(userName), toAgent);
   const selectAgents = db.prepare(`SELECT ${list(agentColumns)} FROM associate ORDER BY id`).raw();
   const updatePassword = db.prepare('UPDATE associate SET password_hash = ? WHERE id = ?');
 
@@ -335,11 +345,12 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
 
     createAgent: (draft) =>
       write(() => {
+        if (selectAgentByFold.get(draft.userName) !== undefined) return null;
         const { changes, lastInsertRowid } = insertAgent.run(draft.userName, draft.fullName, draft.passwordHash, draft.createdAt);
         return changes > 0 ? toAgent(selectAgent.get(lastInsertRowid) as unknown[]) : null;
       }),
     getAgent: (id) => read(() => agent(id)),
-    findAgent: (userName) => read(() => one(selectAgentByName.get(userName), toAgent)),
+    findAgent: (userName) => read(() => agentNamed(userName)),
     listAgents: () => read(() => (selectAgents.all() as unknown[][]).map(toAgent)),
     setPassword: (id, passwordHash) => write(() => updatePassword.run(passwordHash, id).changes > 0),
 
