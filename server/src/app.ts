@@ -47,14 +47,23 @@ export function createApp({
   // SuperOffice's server matches paths in any case (`/api/v1/chatsession/1`): the API's paths
   // are routed in the spelling the routes use. Assets keep their exact names.
   const spelling = new Map<string, string>();
+  // The spelling of the paths seen last, so the hot ones (a visitor's create) are one lookup.
+  const spelled = new Map<string, string>();
   const app = new Hono<ApiEnv>({
     getPath(request) {
       const path = getPath(request);
-      if (!/^\/api\//i.test(path)) return path;
-      return path
-        .split('/')
-        .map((segment) => spelling.get(segment.toLowerCase()) ?? segment)
-        .join('/');
+      let routed = spelled.get(path);
+      if (routed === undefined) {
+        routed = /^\/api\//i.test(path)
+          ? path
+              .split('/')
+              .map((segment) => spelling.get(segment.toLowerCase()) ?? segment)
+              .join('/')
+          : path;
+        if (spelled.size >= 1024) spelled.clear();
+        spelled.set(path, routed);
+      }
+      return routed;
     },
   });
 

@@ -82,6 +82,7 @@ export function parseFlagNames(flags: Flags, input: unknown): number | undefined
 
 /** The names of the mask's flags joined by `, `, as .NET's Enum.ToString() writes them; empty for none. */
 export function formatFlagNames(flags: Flags, mask: number): string {
+  if (mask === 0) return '';
   return Object.entries(flags)
     .filter(([, bit]) => (mask & bit) !== 0)
     .map(([name]) => name)

@@ -173,6 +173,8 @@ export function validateField(spec: FieldSpec, input: unknown): FieldResult {
   if (value === undefined) return { ok: false, error: problem(spec, 'type') };
   if (spec.kind !== 'string') return { ok: true, value };
   const result = validateText(spec, value as string);
+  // What visitors type has no setting's format: most strings are done here.
+  if (spec.format === undefined || spec.format === 'email' || spec.format === 'phone') return result;
   if (!result.ok || typeof result.value !== 'string') return result;
   const code = settingProblem(spec, result.value);
   if (code) return { ok: false, error: problem(spec, code) };

@@ -33,7 +33,7 @@ export function checkWritable(entity: EntityDescriptor, caller: Caller, present:
   );
 }
 
-const mandatoryCache = new Map<string, ReadonlySet<string>>();
+const mandatoryCache = new Map<number, ReadonlySet<string>>();
 
 /**
  * The fields of a session this caller must fill in: its topic, and for a visitor what the
@@ -43,7 +43,8 @@ export function mandatorySessionFields(
   caller: Caller['kind'],
   topic: { collectConsent: boolean; widgetRequiredFields: number },
 ): ReadonlySet<string> {
-  const key = caller === 'agent' ? 'agent' : `visitor:${topic.collectConsent}:${topic.widgetRequiredFields}`;
+  // -1 for an agent; for a visitor, the required-fields mask and the consent bit.
+  const key = caller === 'agent' ? -1 : topic.widgetRequiredFields * 2 + (topic.collectConsent ? 1 : 0);
   let fields = mandatoryCache.get(key);
   if (!fields) {
     const asked = caller === 'agent' ? [] : [...requiredCustomerFields(topic.widgetRequiredFields), ...(topic.collectConsent ? ['CustomerConsented'] : [])];

@@ -66,7 +66,9 @@ const defaults: Partial<Record<keyof SessionDraft, unknown>> = {
 
 /** Each field with the record member that holds it, worked out once. */
 const keyed = chatSessionFields.map((spec) => ({ spec, key: recordKey(spec) }));
-const writableFields = keyed.filter(({ spec }) => spec.writer !== 'server');
+const writableFields = keyed
+  .filter(({ spec }) => spec.writer !== 'server')
+  .map((field) => ({ ...field, fallback: defaults[field.key as keyof SessionDraft] ?? null }));
 const agentFields = keyed.filter(({ spec }) => spec.kind === 'associate');
 
 /**
@@ -77,18 +79,22 @@ const draftShape: Record<string, unknown> = Object.fromEntries([...keyed.map(({ 
 
 type Computed = Pick<SessionDraft, 'customerHost' | 'whenRequested' | 'sessionKeyHash' | 'updatedAt'>;
 
-/** The agents' ids a body names, and what is wrong with the ones that are not ids. */
-type AgentIds = { ids: Map<string, number | null>; problems: FieldProblem[] };
+/** The agents' ids a body names (by record member), and what is wrong with the ones that are not ids. */
+type AgentIds = { ids: Record<string, number | null>; problems: FieldProblem[] };
+
+const NO_AGENTS: AgentIds = Object.freeze({ ids: Object.freeze({}), problems: [] });
 
 function agentIds(values: FieldValues): AgentIds {
-  const ids = new Map<string, number | null>();
+  // A visitor names no agent: nothing to read.
+  if (values.User === undefined && values.TransferTo === undefined) return NO_AGENTS;
+  const ids: Record<string, number | null> = {};
   const problems: FieldProblem[] = [];
   for (const { spec, key } of agentFields) {
     const value = values[spec.name] as Record<string, unknown> | null | undefined;
     const id = value ? member(value, 'AssociateId') : null;
-    if (id === 0 || id === undefined || id === null) ids.set(key, null);
+    if (id === 0 || id === undefined || id === null) ids[key] = null;
     else if (!Number.isSafeInteger(id)) problems.push({ Field: spec.name, Code: 'type' });
-    else ids.set(key, id as number);
+    else ids[key] = id as number;
   }
   return { ids, problems };
 }
@@ -96,8 +102,8 @@ function agentIds(values: FieldValues): AgentIds {
 /** A full draft from validated values: fields not given get their defaults. */
 function draftOf(values: FieldValues, agents: AgentIds, computed: Computed): SessionDraft {
   const draft = { ...draftShape };
-  for (const { spec, key } of writableFields) {
-    draft[key] = spec.kind === 'associate' ? (agents.ids.get(key) ?? null) : (values[spec.name] ?? defaults[key as keyof SessionDraft] ?? null);
+  for (const { spec, key, fallback } of writableFields) {
+    draft[key] = spec.kind === 'associate' ? (agents.ids[key] ?? null) : (values[spec.name] ?? fallback);
   }
   draft.customerHost = computed.customerHost;
   draft.whenRequested = computed.whenRequested;
@@ -108,13 +114,18 @@ function draftOf(values: FieldValues, agents: AgentIds, computed: Computed): Ses
 
 /** Refuses agents that do not exist and a missing or unknown topic, all problems at once. */
 function checkReferences(values: FieldValues, agents: AgentIds, draft: SessionDraft, references: SessionReferences): TopicRules {
+  const { topic } = references;
+  // The common case, a visitor's create in a topic that exists, allocates nothing here.
+  if (topic && values.TopicId !== undefined && agents.problems.length === 0 && draft.userId === null && draft.transferToId === null) {
+    return topic;
+  }
   const problems = [...agents.problems];
   if (draft.userId !== null && !references.user) problems.push({ Field: 'User', Code: 'unknown_associate' });
   if (draft.transferToId !== null && !references.transferTo) problems.push({ Field: 'TransferTo', Code: 'unknown_associate' });
   if (values.TopicId === undefined) problems.push({ Field: 'TopicId', Code: 'required' });
-  else if (!references.topic) problems.push({ Field: 'TopicId', Code: 'unknown_topic' });
+  else if (!topic) problems.push({ Field: 'TopicId', Code: 'unknown_topic' });
   if (problems.length > 0) throw invalidFields(chatSession, problems);
-  return references.topic!;
+  return topic!;
 }
 
 /** Validates a body as a whole entity for this caller, or throws the 400 or 403 it deserves. */
@@ -223,7 +234,7 @@ export function sessionService({ store, bus, origins, now }: SessionDeps) {
 
     /** What a new session is before anything is said about it; stores nothing. */
     blank(): SessionView {
-      const draft = draftOf({}, { ids: new Map(), problems: [] }, { customerHost: null, whenRequested: null, sessionKeyHash: null, updatedAt: 0 });
+      const draft = draftOf({}, NO_AGENTS, { customerHost: null, whenRequested: null, sessionKeyHash: null, updatedAt: 0 });
       const session = { ...draft, id: 0, initialQueuePos: 0 } as SessionRecord;
       return { session, topic: NO_TOPIC, user: null, transferTo: null };
     },

@@ -68,15 +68,21 @@ export const MAX_MEMBERS = 2000;
  */
 function checkShape(value: unknown): void {
   let members = 0;
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop()!;
-    if (typeof node !== 'object' || node === null) continue;
+  // Only objects and arrays go on the stacks, each with its depth: a visitor's flat form is one
+  // pass over its values.
+  const nodes: object[] = [];
+  const depths: number[] = [];
+  if (typeof value === 'object' && value !== null) nodes.push(value), depths.push(1);
+  while (nodes.length > 0) {
+    const node = nodes.pop()!;
+    const depth = depths.pop()!;
     if (depth > MAX_DEPTH) throw badRequest('jsonTooDeep', MAX_DEPTH);
     const children = Array.isArray(node) ? node : Object.values(node);
     members += children.length;
     if (members > MAX_MEMBERS) throw badRequest('jsonTooLarge', MAX_MEMBERS);
-    for (const child of children) stack.push([child, depth + 1]);
+    for (const child of children) {
+      if (typeof child === 'object' && child !== null) nodes.push(child), depths.push(depth + 1);
+    }
   }
 }
 

@@ -31,7 +31,7 @@ type CallerKind = Caller['kind'];
 
 /** ISO 8601 with an explicit offset, as SuperOffice writes date-times. */
 export function formatDateTime(millis: number | null): string | null {
-  return millis === null ? null : new Date(millis).toISOString().replace('Z', '+00:00');
+  return millis === null ? null : `${new Date(millis).toISOString().slice(0, -1)}+00:00`;
 }
 
 /** An agent in the Associate shape of the reference sample. */
@@ -59,8 +59,8 @@ const tableRights: Record<CallerKind, TableRight> = {
 
 const reasons = { computed: 'reasonComputed', agentOnly: 'reasonAgentOnly' } as const;
 
-/** By entity, kind of caller and language, then by the set of mandatory fields (the rights hand out the same sets). */
-const fieldPropertiesCache = new Map<string, WeakMap<ReadonlySet<string>, FieldProperties>>();
+/** By the set of mandatory fields (the rights hand out the same sets), then by entity, caller and language. */
+const fieldPropertiesCache = new WeakMap<ReadonlySet<string>, Map<string, FieldProperties>>();
 
 /**
  * What each field allows this caller, built once per entity, kind of caller, set of mandatory
@@ -72,10 +72,11 @@ export function fieldProperties(
   mandatory: ReadonlySet<string>,
   language: Language,
 ): FieldProperties {
-  const key = `${entity.name}:${caller}:${language}`;
-  let bySet = fieldPropertiesCache.get(key);
-  if (!bySet) fieldPropertiesCache.set(key, (bySet = new WeakMap()));
-  let properties = bySet.get(mandatory);
+  let cached = fieldPropertiesCache.get(mandatory);
+  if (!cached) fieldPropertiesCache.set(mandatory, (cached = new Map()));
+  // One string per answer at most: most answers are in English to visitors of one entity.
+  const key = entity === chatSession && caller === 'visitor' && language === 'en' ? 'common' : `${entity.name}:${caller}:${language}`;
+  let properties = cached.get(key);
   if (!properties) {
     properties = {};
     for (const spec of entity.fields) {
@@ -86,7 +87,7 @@ export function fieldProperties(
         FieldLength: spec.maxLength ?? 0,
       };
     }
-    bySet.set(mandatory, properties);
+    cached.set(key, properties);
   }
   return properties;
 }
@@ -100,10 +101,10 @@ export type EntityOptions = {
 };
 
 /** Each field with the record member that holds it, worked out once. */
-const keys = new Map(chatSessionFields.map((spec) => [spec, recordKey(spec)]));
+const sessionFields = chatSessionFields.map((spec) => ({ spec, key: recordKey(spec) }));
 
-function sessionValue(spec: FieldSpec, view: SessionView): unknown {
-  const value = (view.session as unknown as Record<string, unknown>)[keys.get(spec)!];
+function sessionValue({ spec, key }: (typeof sessionFields)[number], view: SessionView): unknown {
+  const value = (view.session as unknown as Record<string, unknown>)[key];
   switch (spec.kind) {
     case 'datetime':
       return formatDateTime(value as number | null);
@@ -131,7 +132,7 @@ const linkedEntityShape = shapeOf([...Object.keys(entityShape), '_Links']);
 
 export function toSessionEntity(view: SessionView, options: EntityOptions): ChatSessionEntity {
   const entity = options.baseUrl === undefined ? { ...entityShape } : { ...linkedEntityShape };
-  for (const spec of chatSessionFields) entity[spec.name] = sessionValue(spec, view);
+  for (const field of sessionFields) entity[field.spec.name] = sessionValue(field, view);
   entity.TableRight = tableRights[options.caller];
   const mandatory = mandatorySessionFields(options.caller, view.topic);
   entity.FieldProperties = fieldProperties(chatSession, options.caller, mandatory, options.language);
@@ -147,7 +148,7 @@ export function toSessionEntity(view: SessionView, options: EntityOptions): Chat
 /** A session in a list: its fields and its link; an archive's rows carry no rights. */
 export function toSessionRow(view: SessionView, baseUrl: string): Record<string, unknown> {
   const row: Record<string, unknown> = {};
-  for (const spec of chatSessionFields) row[spec.name] = sessionValue(spec, view);
+  for (const field of sessionFields) row[field.spec.name] = sessionValue(field, view);
   row._Links = { Self: `${baseUrl}/api/v1/ChatSession/${view.session.id}` };
   return row;
 }

@@ -69,7 +69,15 @@ function entityJson(body: Record<string, unknown>): string {
     propertiesJson = JSON.stringify(properties);
     serialized.set(properties, propertiesJson);
   }
-  const text = JSON.stringify({ ...body, FieldProperties: PLACEHOLDER });
+  // The entity is this answer's own: its FieldProperties is swapped for the placeholder while it
+  // is written, rather than the whole entity copied.
+  body.FieldProperties = PLACEHOLDER;
+  let text: string;
+  try {
+    text = JSON.stringify(body);
+  } finally {
+    body.FieldProperties = properties;
+  }
   // The last occurrence is ours: only _Links, which the server writes, comes after it.
   const at = text.lastIndexOf(PLACEHOLDER_JSON);
   return text.slice(0, at + PROPERTIES_KEY.length) + propertiesJson + text.slice(at + PLACEHOLDER_JSON.length);

@@ -53,11 +53,18 @@ describe('request logging', () => {
 });
 
 describe('security headers', () => {
-  it('sends a restrictive policy with API answers', async () => {
-    const response = await t.call('POST', '/api/v1/ChatSession', { json: visitor });
-    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(response.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
-    expect(response.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
+  it('sends a restrictive policy with API answers, errors included', async () => {
+    for (const response of [
+      await t.call('POST', '/api/v1/ChatSession', { json: visitor }),
+      await t.call('POST', '/api/v1/ChatSession', { json: { ...visitor, CustomerEmail: 'x' } }),
+      await t.call('GET', '/api/v1/ChatSession/1'),
+      await t.call('GET', '/api/v1/Nothing'),
+      await t.call('GET', '/nothing'),
+    ]) {
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
+      expect(response.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
+    }
   });
 
   it('sends a CSP with pages, and lets any site load the widget', async () => {

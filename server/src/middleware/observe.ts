@@ -56,12 +56,23 @@ const PAGE_POLICY =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
   "font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+/** What the API's answers (and anything else that is not a page or a script) may do: nothing. */
+const API_POLICY = "default-src 'none'; frame-ancestors 'none'";
+
 /**
  * Headers for everything a browser might render or run. The widget's script stays loadable by
  * pages of any origin (Cross-Origin-Resource-Policy), since embedding it is its purpose.
  */
 export function securityHeaders(): MiddlewareHandler {
   return async function securityHeaders(c, next) {
+    if (c.req.path.startsWith('/api/')) {
+      // API answers are data, never a document: nothing in them may run or load. Known before
+      // the answer is made, they go with it rather than be set on it afterwards.
+      c.header('X-Content-Type-Options', 'nosniff');
+      c.header('Referrer-Policy', 'strict-origin-when-cross-origin');
+      c.header('Content-Security-Policy', API_POLICY);
+      return next();
+    }
     await next();
     const headers = c.res.headers;
     headers.set('X-Content-Type-Options', 'nosniff');
@@ -73,8 +84,7 @@ export function securityHeaders(): MiddlewareHandler {
     } else if (type.startsWith('text/javascript')) {
       headers.set('Cross-Origin-Resource-Policy', 'cross-origin');
     } else {
-      // API answers are data, never a document: nothing in them may run or load.
-      headers.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+      headers.set('Content-Security-Policy', API_POLICY);
     }
   };
 }

@@ -16,6 +16,7 @@ import {
   type SessionCheck,
   type SessionDraft,
   type SessionRecord,
+  type SessionReferences,
   type TopicRecord,
   type TopicRules,
 } from '../types.ts';
@@ -218,14 +219,18 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
     values === undefined ? null : read(values as unknown[]);
   const agent = (id: number | null) => (id === null ? null : one(selectAgent.get(id), toAgent));
 
-  /** What a session's draft refers to; `topics` keeps the rules read in this transaction. */
-  function references(draft: SessionDraft, topics?: Map<number, TopicRules | null>) {
-    let topic = topics?.get(draft.topicId);
-    if (topic === undefined) {
-      topic = one(selectTopicRules.get(draft.topicId), toRules);
-      topics?.set(draft.topicId, topic);
+  /**
+   * What a session's draft refers to; `topics` keeps what was read in this transaction, and a
+   * draft that names no agent (a visitor's) gets the same references as the others of its topic.
+   */
+  function references(draft: SessionDraft, topics?: Map<number, SessionReferences>): SessionReferences {
+    const agents = draft.userId !== null || draft.transferToId !== null;
+    let known = agents ? undefined : topics?.get(draft.topicId);
+    if (known === undefined) {
+      known = { topic: one(selectTopicRules.get(draft.topicId), toRules), user: agent(draft.userId), transferTo: agent(draft.transferToId) };
+      if (!agents) topics?.set(draft.topicId, known);
     }
-    return { topic, user: agent(draft.userId), transferTo: agent(draft.transferToId) };
+    return known;
   }
 
   // Group commit: the creates that arrive in one turn of the event loop are inserted in one
@@ -244,7 +249,7 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
   const insertGroup = db.transaction((group: PendingCreate[]) => {
     // While the group's transaction holds the write lock no topic can change, so its creates
     // read each topic's rules once.
-    const topics = new Map<number, TopicRules | null>();
+    const topics = new Map<number, SessionReferences>();
     for (const create of group) {
       try {
         create.check(references(create.draft, topics));
