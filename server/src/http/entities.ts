@@ -29,9 +29,20 @@ import { render, type Language } from './i18n.ts';
 
 type CallerKind = Caller['kind'];
 
-/** ISO 8601 with an explicit offset, as SuperOffice writes date-times. */
+let lastMillis = Number.NaN;
+let lastText = '';
+
+/**
+ * ISO 8601 with an explicit offset, as SuperOffice writes date-times. The last one is kept:
+ * the creates of one moment all answer the same WhenRequested.
+ */
 export function formatDateTime(millis: number | null): string | null {
-  return millis === null ? null : `${new Date(millis).toISOString().slice(0, -1)}+00:00`;
+  if (millis === null) return null;
+  if (millis !== lastMillis) {
+    lastText = `${new Date(millis).toISOString().slice(0, -1)}+00:00`;
+    lastMillis = millis;
+  }
+  return lastText;
 }
 
 /** An agent in the Associate shape of the reference sample. */
