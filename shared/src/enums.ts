@@ -91,3 +91,49 @@ export function formatFlagNames(flags: Flags, mask: number): string {
 
 export const parseFlags = (input: unknown) => parseFlagNames(ChatSessionFlagMasks, input);
 export const formatFlags = (mask: number) => formatFlagNames(ChatSessionFlagMasks, mask);
+
+/** Who a chat message is for: the visitor (from an agent or a bot), the agent (from the visitor), or a special one. */
+export const ChatMessageType = {
+  Invalid: 0,
+  ToCustomer: 1,
+  ToUser: 2,
+  Special: 3,
+} as const;
+export type ChatMessageTypeName = keyof typeof ChatMessageType;
+
+/** What a Special message is about. SuperOffice's values: 4 does not exist, and the misspelling is theirs. */
+export const ChatMessageSpecialType = {
+  None: 0,
+  Welcome: 1,
+  Url: 2,
+  Block: 3,
+  NewSession: 5,
+  TransferedSession: 6,
+  Error: 7,
+  SessionDeleted: 8,
+  FaqSuccessQuestion: 9,
+  ClosedByUser: 10,
+  ClosedByCustomer: 11,
+  ClosedByIdle: 12,
+  TransferRejected: 13,
+  ReopenedByCustomer: 14,
+  ClickedOption: 15,
+  BotMessage: 16,
+  Options: 17,
+  IllegalFileType: 18,
+} as const;
+export type ChatMessageSpecialTypeName = keyof typeof ChatMessageSpecialType;
+
+/** An enum's value for a name (any case) or its number, or undefined when it has neither. */
+export function parseEnum(values: Readonly<Record<string, number>>, input: unknown): number | undefined {
+  if (typeof input === 'number') return Object.values(values).includes(input) ? input : undefined;
+  if (typeof input !== 'string') return undefined;
+  const name = input.trim().toLowerCase();
+  return Object.entries(values).find(([key]) => key.toLowerCase() === name)?.[1];
+}
+
+/** The name of an enum's value, as the wire carries it; the first name (Invalid, None) for an unknown one. */
+export function enumName(values: Readonly<Record<string, number>>, value: number): string {
+  const names = Object.keys(values);
+  return names.find((name) => values[name] === value) ?? names[0]!;
+}

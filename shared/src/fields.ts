@@ -3,7 +3,7 @@
  * of fields in the WebAPI's order. Types, validation, rights, FieldProperties, `$select`, XML
  * order and the store's columns all come from here: a field is added in one place.
  */
-import { ChatSessionFlagMasks } from './enums.ts';
+import { ChatMessageSpecialType, ChatMessageType, ChatSessionFlagMasks } from './enums.ts';
 import { ChatTopicRequiredFields, ChatWidgetFields } from './topic.ts';
 
 export type FieldKind =
@@ -16,7 +16,8 @@ export type FieldKind =
   | 'associate'
   | 'reference'
   | 'origins'
-  | 'object';
+  | 'object'
+  | 'enum';
 
 /**
  * Who may write a field: `server` values are always computed and ignored when sent,
@@ -44,7 +45,7 @@ export type FieldSpec = {
   /** For lists: the most items. */
   readonly maxItems?: number;
   readonly format?: FieldFormat;
-  /** For flags: each name's bit. */
+  /** For flags: each name's bit. For an enum: each name's value. */
   readonly flags?: Readonly<Record<string, number>>;
   /** For objects: their own fields. */
   readonly fields?: readonly FieldSpec[];
@@ -199,6 +200,24 @@ export const chatTopicFields: readonly FieldSpec[] = /* @__PURE__ */ table([
 ]);
 
 export const chatTopic: EntityDescriptor = /* @__PURE__ */ defineEntity('ChatTopic', 'ChatTopicEntity', chatTopicFields);
+
+/**
+ * A message of a chat (SuperOffice's ChatMessage, not a Carrier: no rights of its own). The
+ * server says who wrote it, when, and which session it is in; an agent may post a Special one.
+ */
+export const chatMessageFields: readonly FieldSpec[] = /* @__PURE__ */ table([
+  { name: 'ChatMessageId', key: 'id', kind: 'int32', writer: 'server', nullable: false, fieldType: int32 },
+  { name: 'ChatSessionId', key: 'sessionId', kind: 'int32', writer: 'server', nullable: false, fieldType: int32 },
+  { name: 'Type', kind: 'enum', flags: ChatMessageType, writer: 'customer', nullable: false, fieldType: 'ChatMessageType' },
+  { name: 'Message', kind: 'string', writer: 'customer', nullable: false, maxLength: 4000, fieldType: text },
+  { name: 'Author', kind: 'string', writer: 'server', nullable: false, maxLength: 255, fieldType: text },
+  { name: 'ReadByCustomer', kind: 'int32', writer: 'agent', nullable: false, fieldType: 'System.Int16' },
+  { name: 'SpecialType', kind: 'enum', flags: ChatMessageSpecialType, writer: 'agent', nullable: false, fieldType: 'ChatMessageSpecialType' },
+  { name: 'SpecialParam', kind: 'string', writer: 'agent', nullable: true, maxLength: 4000, fieldType: text },
+  { name: 'WhenPosted', kind: 'datetime', writer: 'server', nullable: false, fieldType: 'System.DateTime' },
+]);
+
+export const chatMessage: EntityDescriptor = /* @__PURE__ */ defineEntity('ChatMessage', 'ChatMessage', chatMessageFields);
 
 /** The member of the stored record that holds the field. */
 export const recordKey = (spec: FieldSpec): string => spec.key ?? spec.name[0]!.toLowerCase() + spec.name.slice(1);

@@ -300,3 +300,20 @@ export type FieldErrorCode =
   | 'unknown_associate'
   | 'ambiguous'
   | 'not_allowed';
+
+/** A message of a chat, as the WebAPI writes it (SuperOffice's ChatMessage carrier). */
+export type ChatMessage = {
+  ChatMessageId: number;
+  ChatSessionId: number;
+  /** A ChatMessageType name: ToCustomer (from an agent), ToUser (from the visitor), Special. */
+  Type: string;
+  Message: string;
+  /** The name of who wrote it, as the other side sees it. */
+  Author: string;
+  /** 1 once the visitor has seen it. */
+  ReadByCustomer: number;
+  /** A ChatMessageSpecialType name; None for an ordinary message. */
+  SpecialType: string;
+  SpecialParam: string | null;
+  WhenPosted: DateTimeString;
+};

@@ -2,7 +2,7 @@
  * The validation rules the widget runs before it sends and the server runs on every request.
  * Both call the same functions, built from the field table, so they cannot drift apart.
  */
-import { parseFlagNames, parseStatus } from './enums.ts';
+import { parseEnum, parseFlagNames, parseStatus } from './enums.ts';
 import { nestedEntity, type EntityDescriptor, type FieldSpec, type TextSpec } from './fields.ts';
 import { en, type FieldMessages } from './messages/en.ts';
 import type { ChatSessionFieldName, FieldError, FieldErrorCode, FieldProblem } from './types.ts';
@@ -114,6 +114,8 @@ function convert(spec: FieldSpec, input: unknown): unknown {
       return parseStatus(input);
     case 'flags':
       return parseFlagNames(spec.flags ?? {}, input);
+    case 'enum':
+      return parseEnum(spec.flags ?? {}, input);
     case 'associate':
     case 'reference':
     case 'object':
@@ -134,7 +136,7 @@ export function fieldErrorMessage(spec: FieldSpec, code: FieldErrorCode, message
     case 'type':
       return messages.type(
         spec.name,
-        spec.flags ? `${messages.kinds.flags} ${Object.keys(spec.flags).join(', ')}` : messages.kinds[spec.kind],
+        spec.flags ? `${messages.kinds[spec.kind === 'enum' ? 'enum' : 'flags']} ${Object.keys(spec.flags).join(', ')}` : messages.kinds[spec.kind],
       );
     case 'too_long':
       return messages.too_long(spec.maxLength ?? 0);

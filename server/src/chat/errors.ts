@@ -17,6 +17,12 @@ export type ChatMessages = {
   originRefused: [origin: string];
   credentialsCrossOrigin: [];
   busy: [];
+  sessionKeyRequired: [];
+  messageType: [];
+  sessionEnded: [id: number];
+  pickUpFirst: [id: number];
+  notWaiting: [id: number];
+  idempotencyKeyUsed: [];
   changingTooFast: [id: number];
 
   wrongPassword: [];

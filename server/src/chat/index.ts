@@ -6,6 +6,7 @@
  */
 import type { ChatStore, Millis } from '../store/types.ts';
 import { agentService } from './agents.ts';
+import { conversationService } from './conversation.ts';
 import type { EventBus } from './events.ts';
 import { originPolicy } from './origins.ts';
 import { sessionService } from './sessions.ts';
@@ -26,6 +27,7 @@ export function createChat({ store, bus, now = Date.now, allowedOrigins = [] }: 
     origins,
     bus,
     sessions: sessionService({ store, bus, origins, now }),
+    conversation: conversationService({ store, bus, now }),
     topics: topicService({ store, bus }),
     agents: agentService({ store, bus, now }),
   };

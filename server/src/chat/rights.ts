@@ -3,8 +3,9 @@
  * the field table's `writer`; the API describes them in TableRight and FieldProperties.
  */
 import { requiredCustomerFields, type EntityDescriptor, type FieldSpec } from '@chatline/shared';
-import type { AgentRecord } from '../store/types.ts';
+import type { AgentRecord, SessionRecord } from '../store/types.ts';
 import { forbidden, unauthorized } from './errors.ts';
+import { sameSecret, sha256 } from './secrets.ts';
 
 /** Who is calling. A wrong, expired or unknown credential never makes a visitor: it is refused. */
 export type Caller = { kind: 'visitor' } | { kind: 'agent'; agent: AgentRecord };
@@ -15,6 +16,16 @@ export const VISITOR: Caller = Object.freeze({ kind: 'visitor' });
 export function requireAgent(caller: Caller): AgentRecord {
   if (caller.kind !== 'agent') throw unauthorized('agentRequired');
   return caller.agent;
+}
+
+/**
+ * Whether `key` is the session's key, the visitor's proof that the session is theirs: its hash
+ * is compared with the stored one in constant time, so the answer's timing tells nothing about
+ * how much of a guess was right.
+ */
+export function keyMatches(session: SessionRecord, key: string): boolean {
+  if (!session.sessionKeyHash || key.length > 256) return false;
+  return sameSecret(sha256(key), session.sessionKeyHash);
 }
 
 /** Whether this caller may write the field at all. */

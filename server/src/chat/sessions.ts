@@ -20,8 +20,8 @@ import type { AgentRecord, ChatStore, Millis, SessionDraft, SessionRecord, Sessi
 import { changed, forbidden, invalidFields, notFound, unauthorized, unavailable } from './errors.ts';
 import type { EventBus } from './events.ts';
 import type { OriginPolicy } from './origins.ts';
-import { checkWritable, requireAgent, type Caller } from './rights.ts';
-import { sameSecret, sha256 } from './secrets.ts';
+import { checkWritable, keyMatches, requireAgent, type Caller } from './rights.ts';
+import { sha256 } from './secrets.ts';
 
 /** What of its topic answering a session needs: what the topic asks of visitors. */
 export type TopicAsks = Pick<TopicRules, 'collectConsent' | 'widgetRequiredFields'>;
@@ -136,15 +136,6 @@ function readSessionFields(caller: Caller, fields: Record<string, unknown>): Fie
   return values;
 }
 
-/**
- * Whether `key` is the session's key: its hash is compared with the stored one in constant
- * time, so the answer's timing tells nothing about how much of a guess was right.
- */
-function keyMatches(session: SessionRecord, key: string): boolean {
-  if (!session.sessionKeyHash || key.length > 256) return false;
-  return sameSecret(sha256(key), session.sessionKeyHash);
-}
-
 /** What a session whose topic is gone (or not saved yet) is answered with. */
 const NO_TOPIC: TopicAsks = Object.freeze({ collectConsent: true, widgetRequiredFields: 0 });
 
@@ -214,6 +205,9 @@ export function sessionService({ store, bus, origins, now }: SessionDeps) {
       publish('session.created', session);
       return { session, topic: seen!.topic!, user: seen!.user, transferTo: seen!.transferTo, sessionKey };
     },
+
+    /** A session with what answering it needs. */
+    view: (session: SessionRecord) => viewOf(session),
 
     /** An agent reads any session; a visitor only their own, with the key they were given. */
     async read(caller: Caller, id: number, { sessionKey }: { sessionKey?: string } = {}): Promise<SessionView> {

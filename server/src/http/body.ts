@@ -318,3 +318,19 @@ export async function readObjectBody(c: Context<ApiEnv>): Promise<Record<string,
   if (type === 'application/json' || type === 'text/json') return jsonObject(text);
   throw unsupportedMediaType('unsupportedType', type, 'application/json, application/x-www-form-urlencoded');
 }
+
+/**
+ * The parameters of an Agents method: a JSON object of camelCase members. SuperOffice's client
+ * sends an empty body to methods without parameters and the literal `null` to some: both are
+ * no parameters.
+ */
+export async function readArguments(c: Context<ApiEnv>): Promise<Record<string, unknown>> {
+  const bytes = await readBytes(c);
+  const header = c.req.header('content-type');
+  const { type, charset } = parseMediaType(header ?? 'application/json');
+  if (!SUPPORTED.has(type)) throw unsupportedMediaType('unsupportedType', (type || String(header)).slice(0, 80), 'application/json');
+  const text = decode(bytes, charset).trim();
+  if (text === '' || text === 'null') return {};
+  if (type === 'application/x-www-form-urlencoded') return shaped(parseForm(text));
+  return jsonObject(text);
+}

@@ -6,6 +6,7 @@
 import type { Context } from 'hono';
 import type { UpdateCondition } from '../chat/sessions.ts';
 import type { SessionRecord } from '../store/types.ts';
+import { badRequest } from './errors.ts';
 
 /** A session's version as an entity tag: its last change, to the millisecond. */
 const etagOf = (session: SessionRecord) => `"${session.updatedAt}"`;
@@ -34,4 +35,14 @@ export function updateCondition(c: Context): UpdateCondition {
       .map(Number);
   }
   return condition;
+}
+
+/** An Idempotency-Key: the client's own unique text, such as a UUID. */
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{8,128}$/;
+
+/** The request's Idempotency-Key, if it sent one: a retry with the same key is not done twice. */
+export function idempotencyKey(c: Context): string | undefined {
+  const key = c.req.header('idempotency-key');
+  if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) throw badRequest('badIdempotencyKey');
+  return key;
 }

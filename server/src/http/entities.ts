@@ -4,6 +4,10 @@
  * in the caller's language.
  */
 import {
+  ChatMessageSpecialType,
+  ChatMessageType,
+  enumName,
+  type ChatMessage,
   chatSession,
   chatSessionFields,
   chatTopic,
@@ -24,7 +28,7 @@ import {
 import { fieldRight, MANDATORY_TOPIC_FIELDS, mandatorySessionFields, tableRight, type Caller } from '../chat/rights.ts';
 import type { SessionView } from '../chat/sessions.ts';
 import type { PublicTopic } from '../chat/topics.ts';
-import type { AgentRecord, TopicRecord } from '../store/types.ts';
+import type { AgentRecord, MessageRecord, TopicRecord } from '../store/types.ts';
 import { render, type Language } from './i18n.ts';
 
 type CallerKind = Caller['kind'];
@@ -162,6 +166,21 @@ export function toSessionRow(view: SessionView, baseUrl: string): Record<string,
   for (const field of sessionFields) row[field.spec.name] = sessionValue(field, view);
   row._Links = { Self: `${baseUrl}/api/v1/ChatSession/${view.session.id}` };
   return row;
+}
+
+/** A message as the WebAPI writes it: enum names, the time with its offset. */
+export function toChatMessage(message: MessageRecord): ChatMessage {
+  return {
+    ChatMessageId: message.id,
+    ChatSessionId: message.sessionId,
+    Type: enumName(ChatMessageType, message.type),
+    Message: message.message,
+    Author: message.author,
+    ReadByCustomer: message.readByCustomer,
+    SpecialType: enumName(ChatMessageSpecialType, message.specialType),
+    SpecialParam: message.specialParam,
+    WhenPosted: formatDateTime(message.whenPosted)!,
+  };
 }
 
 /** The part of a topic any page may read, as the widget reads it. */

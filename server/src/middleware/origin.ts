@@ -42,7 +42,10 @@ export function originGuard({ policy, publicUrl = null }: OriginOptions): Middle
       'SO-TimeZone',
       'If-Unmodified-Since',
       'X-Chat-Session-Key',
+      'Idempotency-Key',
     ],
+    // What a page's script may read of an answer, beyond the safelisted headers.
+    exposeHeaders: ['Retry-After', 'Idempotent-Replayed'],
     maxAge: 600,
   });
 

@@ -1,8 +1,8 @@
 /**
- * Visitor creates per client: a token bucket per address that holds `perMinute` tokens and
- * refills at that rate, kept in this process's memory (several server processes each count on
- * their own). An IPv6 client is counted per /64, the block one customer line gets, since it
- * can pick any address in it.
+ * Rate limits: a token bucket per key (a visitor's address for creates, a session for its
+ * messages) that holds `perWindow` tokens and refills them over the window, kept in this
+ * process's memory (several server processes each count on their own). An IPv6 client is
+ * counted per /64, the block one customer line gets, since it can pick any address in it.
  */
 import { isIP } from 'node:net';
 import type { MiddlewareHandler } from 'hono';
@@ -33,10 +33,10 @@ type Bucket = { tokens: number; at: number };
  * oldest and drops those that have refilled, by the limiter's own clock, in constant time.
  * The cache's bound keeps a flood of addresses from taking the memory.
  */
-export function rateLimiter(perMinute: number, { maxTracked = MAX_TRACKED } = {}): RateLimiter {
-  if (perMinute <= 0) return { take: () => 0, size: 0, limits: false };
-  const msPerToken = 60_000 / perMinute;
-  const refillMs = perMinute * msPerToken;
+export function rateLimiter(perWindow: number, { windowMs = 60_000, maxTracked = MAX_TRACKED } = {}): RateLimiter {
+  if (perWindow <= 0) return { take: () => 0, size: 0, limits: false };
+  const msPerToken = windowMs / perWindow;
+  const refillMs = windowMs;
   const buckets = new LRUCache<string, Bucket>({ max: maxTracked });
   return {
     limits: true,
@@ -47,8 +47,8 @@ export function rateLimiter(perMinute: number, { maxTracked = MAX_TRACKED } = {}
         buckets.delete(oldest);
       }
       let bucket = buckets.get(key);
-      if (!bucket) buckets.set(key, (bucket = { tokens: perMinute, at: now }));
-      bucket.tokens = Math.min(perMinute, bucket.tokens + (now - bucket.at) / msPerToken);
+      if (!bucket) buckets.set(key, (bucket = { tokens: perWindow, at: now }));
+      bucket.tokens = Math.min(perWindow, bucket.tokens + (now - bucket.at) / msPerToken);
       bucket.at = now;
       if (bucket.tokens >= 1) {
         bucket.tokens -= 1;
@@ -76,21 +76,25 @@ export function clientKey(address: string | null): string {
 
 export type RateLimitOptions = {
   limiter: RateLimiter;
-  /** The client's address, as the server takes it (CHAT_TRUST_PROXY). */
+  /** What the request is counted by: the client's address, as the server takes it (CHAT_TRUST_PROXY), by default. */
   address: (c: Parameters<MiddlewareHandler<ApiEnv>>[0]) => string | null;
+  /** The bucket's key for it; an address is keyed by clientKey. */
+  key?: (counted: string | null) => string;
+  /** What the refusal says. */
+  refusal?: 'rateLimited' | 'tooManyMessages';
   now?: () => number;
 };
 
 /** Refuses a visitor's request past the limit with 429 and Retry-After; agents are not limited. */
-export function rateLimit({ limiter, address, now = Date.now }: RateLimitOptions): MiddlewareHandler<ApiEnv> {
+export function rateLimit({ limiter, address, key = clientKey, refusal = 'rateLimited', now = Date.now }: RateLimitOptions): MiddlewareHandler<ApiEnv> {
   // Without a limit there is nothing to count: the request goes straight on.
   if (!limiter.limits) return function noRateLimit(_, next) { return next(); };
   return async function rateLimit(c, next) {
     if (c.get('caller').kind === 'visitor') {
-      const retryAfter = limiter.take(clientKey(address(c)), now());
+      const retryAfter = limiter.take(key(address(c)), now());
       if (retryAfter > 0) {
         c.header('Retry-After', String(retryAfter));
-        throw tooManyRequests('rateLimited', retryAfter);
+        throw tooManyRequests(refusal, retryAfter);
       }
     }
     await next();

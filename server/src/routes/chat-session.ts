@@ -1,16 +1,21 @@
 import { Hono, type Context } from 'hono';
-import { chatSession, member, parseStatus } from '@chatline/shared';
+import { chatMessage, chatSession, member, parseStatus } from '@chatline/shared';
 import type { Chat } from '../chat/index.ts';
+import type { SessionRecord } from '../store/types.ts';
 import { sessionAnswers } from '../http/answers.ts';
 import { applyPatch, readEntityBody, readPatch } from '../http/body.ts';
 import { clientAddress } from '../http/client-address.ts';
 import type { ApiEnv } from '../http/context.ts';
-import { updateCondition, validators } from '../http/conditions.ts';
-import { toSessionRow } from '../http/entities.ts';
+import { idempotencyKey, updateCondition, validators } from '../http/conditions.ts';
+import { toChatMessage, toSessionRow } from '../http/entities.ts';
 import { badRequest } from '../http/errors.ts';
-import { sendEntity, sendPage } from '../http/respond.ts';
+import { sendEntities, sendEntity, sendJson, sendPage } from '../http/respond.ts';
 import { responseFormat } from '../middleware/output.ts';
-import { rateLimit, type RateLimiter } from '../middleware/rate-limit.ts';
+import { rateLimit, rateLimiter, type RateLimiter } from '../middleware/rate-limit.ts';
+
+/** A visitor may post this many messages in a session per window, which no one typing reaches. */
+const MESSAGES_PER_WINDOW = 20;
+const MESSAGE_WINDOW_MS = 10_000;
 
 export type SessionRouteDeps = {
   chat: Chat;
@@ -55,20 +60,26 @@ function parseFilter(text: string | undefined): { topicId?: number; status?: num
 
 /** `/api/v1/ChatSession`: the REST resource. A visitor may create one and read their own; the rest needs an agent. */
 export function chatSessionRoutes({ chat, publicUrl, trustProxy, limiter, now }: SessionRouteDeps) {
-  const { sessions } = chat;
+  const { sessions, conversation } = chat;
   const answers = sessionAnswers({ publicUrl });
+  const asSession = responseFormat({ entity: chatSession });
+  const asMessages = responseFormat({ entity: chatMessage });
+  // A visitor who writes faster than anyone types is held back, per session.
+  const messageLimiter = rateLimiter(MESSAGES_PER_WINDOW, { windowMs: MESSAGE_WINDOW_MS });
+  // SuperOffice answers null when there was nothing to take, and its client reads exactly that.
+  const answerPickUp = async (c: Context<ApiEnv>, taken: { session: SessionRecord } | null) =>
+    taken ? sendEntity(c, chatSession, answers.entity(c, await sessions.view(taken.session))) : sendJson(c, null);
   const address = (c: Context) => clientAddress(c, trustProxy);
   const id = (c: Context) => Number(c.req.param('id'));
   return new Hono<ApiEnv>()
-    .use(responseFormat({ entity: chatSession }))
-    .post('/', rateLimit({ limiter, address, now }), async (c) => {
+    .post('/', asSession, rateLimit({ limiter, address, now }), async (c) => {
       const caller = c.get('caller');
       const body = await readEntityBody(c, chatSession, () => answers.entity(c, sessions.blank(), { links: false }));
       const view = await sessions.create(caller, body, { peer: address(c), origin: c.get('crossOrigin') });
       return sendEntity(c, chatSession, answers.entity(c, view));
     })
     // The archive the entity's `_Links.Archive` names: a page of sessions, the oldest first.
-    .get('/', async (c) => {
+    .get('/', asSession, async (c) => {
       const query = c.req.query();
       const option = (name: string) => member(query, name) as string | undefined;
       const top = Math.min(count(option('$top'), '$top', DEFAULT_TOP), MAX_TOP);
@@ -87,14 +98,14 @@ export function chatSessionRoutes({ chat, publicUrl, trustProxy, limiter, now }:
       const rows = views.slice(0, top).map((view) => toSessionRow(view, base));
       return sendPage(c, chatSession, rows, { metadata: `${base}/api/v1/$metadata#ChatSession`, next });
     })
-    .get('/default', (c) => sendEntity(c, chatSession, answers.entity(c, sessions.defaults(c.get('caller')), { links: false })))
-    .get('/:id{-?[0-9]+}', async (c) => {
+    .get('/default', asSession, (c) => sendEntity(c, chatSession, answers.entity(c, sessions.defaults(c.get('caller')), { links: false })))
+    .get('/:id{-?[0-9]+}', asSession, async (c) => {
       // A visitor reads their own session with the key they were given when it was created.
       const view = await sessions.read(c.get('caller'), id(c), { sessionKey: c.req.header('x-chat-session-key') });
       validators(c, view.session);
       return sendEntity(c, chatSession, answers.entity(c, view));
     })
-    .put('/:id{-?[0-9]+}', async (c) => {
+    .put('/:id{-?[0-9]+}', asSession, async (c) => {
       const caller = c.get('caller');
       // The version the request is conditional on is the one current when it arrives.
       const pending = await sessions.readForUpdate(caller, id(c), updateCondition(c));
@@ -103,7 +114,7 @@ export function chatSessionRoutes({ chat, publicUrl, trustProxy, limiter, now }:
       validators(c, view.session);
       return sendEntity(c, chatSession, answers.entity(c, view));
     })
-    .patch('/:id{-?[0-9]+}', async (c) => {
+    .patch('/:id{-?[0-9]+}', asSession, async (c) => {
       const caller = c.get('caller');
       const pending = await sessions.readForUpdate(caller, id(c), updateCondition(c));
       const patch = await readPatch(c);
@@ -111,8 +122,30 @@ export function chatSessionRoutes({ chat, publicUrl, trustProxy, limiter, now }:
       validators(c, view.session);
       return sendEntity(c, chatSession, answers.entity(c, view));
     })
-    .delete('/:id{-?[0-9]+}', async (c) => {
+    .delete('/:id{-?[0-9]+}', asSession, async (c) => {
       await sessions.delete(c.get('caller'), id(c));
       return c.body(null, 204);
+    })
+    // Pick up a waiting session, or the one that has waited longest: null when there is none.
+    .post('/Pickup', asSession, async (c) => answerPickUp(c, await conversation.pickUpFirst(c.get('caller'))))
+    .post('/:id{-?[0-9]+}/Pickup', asSession, async (c) => answerPickUp(c, await conversation.pickUp(c.get('caller'), id(c))))
+    // A session's messages, for an agent or the visitor with the session key.
+    .get('/:id{-?[0-9]+}/Messages', asMessages, async (c) => {
+      const after = member(c.req.query(), 'after');
+      if (after !== undefined && !/^\d{1,15}$/.test(String(after))) throw badRequest('queryCount', 'after');
+      const messages = await conversation.messages(c.get('caller'), id(c), {
+        after: after === undefined ? 0 : Number(after),
+        sessionKey: c.req.header('x-chat-session-key'),
+      });
+      return sendEntities(c, chatMessage, messages.map(toChatMessage));
+    })
+    .post('/:id{-?[0-9]+}/Messages', asMessages, rateLimit({ limiter: messageLimiter, address: (c) => c.req.param('id') ?? null, key: (id) => `session:${id}`, refusal: 'tooManyMessages', now }), async (c) => {
+      const body = await readEntityBody(c, chatMessage, () => ({}));
+      const posted = await conversation.post(c.get('caller'), id(c), body, {
+        sessionKey: c.req.header('x-chat-session-key'),
+        idempotencyKey: idempotencyKey(c),
+      });
+      if (posted.replayed) c.header('Idempotent-Replayed', 'true');
+      return sendEntity(c, chatMessage, toChatMessage(posted.message));
     });
 }

@@ -203,6 +203,96 @@ describe.each(implementations)('the %s store', (_, open) => {
     });
   });
 
+  describe('messages', () => {
+    const message = (text: string, whenPosted = T0) => ({
+      type: 2,
+      message: text,
+      author: 'Ada',
+      readByCustomer: 1,
+      specialType: 0,
+      specialParam: null,
+      whenPosted,
+    });
+
+    it('changes a session and adds its messages in one step, with ids that only grow', async () => {
+      const session = await store.createSession(draft(1, 'Ada'), pass);
+      const first = await store.changeSession(session.id, () => ({ session: { lastMessage: 'Hello', updatedAt: T0 + 5 }, messages: [message('Hello')] }));
+      if (first.outcome !== 'changed') throw new Error(first.outcome);
+      expect(first.session).toMatchObject({ lastMessage: 'Hello', updatedAt: T0 + 5, customerName: 'Ada' });
+      expect(first.messages).toEqual([{ id: expect.any(Number), sessionId: session.id, ...message('Hello') }]);
+      const second = await store.changeSession(session.id, () => ({ messages: [message('one'), message('two')] }));
+      if (second.outcome !== 'changed') throw new Error(second.outcome);
+      // Every change makes the version larger, whether the decision says so or not.
+      expect(second.session.updatedAt).toBe(T0 + 6);
+      const ids = [first.messages[0]!.id, ...second.messages.map((m) => m.id)];
+      expect([...ids].sort((a, b) => a - b)).toEqual(ids);
+      expect(new Set(ids).size).toBe(3);
+      expect(await store.listMessages(session.id, 0, 10)).toEqual([...first.messages, ...second.messages]);
+      expect(await store.listMessages(session.id, ids[0]!, 10)).toEqual(second.messages);
+      expect(await store.listMessages(session.id, ids[0]!, 1)).toEqual([second.messages[0]]);
+      expect(await store.listMessages(session.id, ids[2]!, 10)).toEqual([]);
+      expect(await store.getSession(session.id)).toEqual(second.session);
+    });
+
+    it('keeps each session\'s messages apart, and deletes them with it', async () => {
+      const a = await store.createSession(draft(1, 'a'), pass);
+      const b = await store.createSession(draft(1, 'b'), pass);
+      await store.changeSession(a.id, () => ({ messages: [message('to a')] }));
+      await store.changeSession(b.id, () => ({ messages: [message('to b')] }));
+      expect((await store.listMessages(a.id, 0, 10)).map((m) => m.message)).toEqual(['to a']);
+      await store.deleteSession(a.id);
+      expect(await store.listMessages(a.id, 0, 10)).toEqual([]);
+      expect((await store.listMessages(b.id, 0, 10)).map((m) => m.message)).toEqual(['to b']);
+    });
+
+    it('decides each change from the session as it is then, so racing changes all count', async () => {
+      const session = await store.createSession(draft(1, 'Ada'), pass);
+      await Promise.all(Array.from({ length: 20 }, () => store.changeSession(session.id, ({ session: now }) => ({ session: { rank: now.rank + 1 } }))));
+      expect((await store.getSession(session.id))?.rank).toBe(20);
+    });
+
+    it('writes nothing of a change its decision refuses, and says when there is no session', async () => {
+      const session = await store.createSession(draft(1, 'Ada'), pass);
+      const refused = new Error('ended');
+      await expect(
+        store.changeSession(session.id, () => {
+          throw refused;
+        }),
+      ).rejects.toBe(refused);
+      expect(await store.getSession(session.id)).toEqual(session);
+      expect(await store.listMessages(session.id, 0, 10)).toEqual([]);
+      expect(await store.changeSession(session.id + 99, () => ({ messages: [message('x')] }))).toEqual({ outcome: 'missing' });
+    });
+
+    it('does a change with an idempotency key once, and answers its messages again after', async () => {
+      const session = await store.createSession(draft(1, 'Ada'), pass);
+      const other = await store.createSession(draft(1, 'Bo'), pass);
+      const send = (id: number, text: string) =>
+        store.changeSession(id, () => ({ session: { lastMessage: text }, messages: [message(text)] }), { idempotencyKey: 'key-0001' });
+      const first = await send(session.id, 'Hello');
+      const again = await send(session.id, 'Hello, again');
+      expect(again).toMatchObject({ outcome: 'replayed', messages: (first as { messages: unknown[] }).messages });
+      expect((await store.getSession(session.id))?.lastMessage).toBe('Hello');
+      expect(await store.listMessages(session.id, 0, 10)).toHaveLength(1);
+      // The key is the session's own: another session may use the same.
+      expect((await send(other.id, 'Hi')).outcome).toBe('changed');
+      const racing = await Promise.all([send(session.id, 'x'), send(session.id, 'y')]);
+      expect(racing.map((result) => result.outcome)).toEqual(['replayed', 'replayed']);
+    });
+
+    it("gives the decision the ranks of the agent's other sessions under way", async () => {
+      const agent = (await store.createAgent({ userName: 'kari', fullName: '', passwordHash: null, createdAt: T0 }))!;
+      const active = (rank: number, status: number) => store.createSession(draft(1, `r${rank}`, { userId: agent.id, rank, status }), pass);
+      await active(1, 6);
+      await active(3, 5);
+      await active(2, 9); // ended: its rank is free again
+      const session = await store.createSession(draft(1, 'new'), pass);
+      let seen: number[] = [];
+      await store.changeSession(session.id, ({ agentRanks }) => ((seen = agentRanks), {}), { ranksOf: agent.id });
+      expect(seen.sort()).toEqual([1, 3]);
+    });
+  });
+
   describe('topics', () => {
     it('starts with topic 1, "General"', async () => {
       expect(await store.getTopic(1)).toMatchObject({ id: 1, name: 'General', collectConsent: true, allowedOrigins: [] });

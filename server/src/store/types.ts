@@ -119,6 +119,52 @@ export type CredentialRecord = {
   expiresAt: Millis | null;
 };
 
+export type MessageRecord = {
+  id: number;
+  sessionId: number;
+  /** A ChatMessageType value. */
+  type: number;
+  message: string;
+  author: string;
+  readByCustomer: number;
+  /** A ChatMessageSpecialType value. */
+  specialType: number;
+  specialParam: string | null;
+  whenPosted: Millis;
+};
+
+/** A message to store: the store assigns its id, larger than every id before it. */
+export type MessageDraft = Omit<MessageRecord, 'id' | 'sessionId'>;
+
+/** What a change to a session is decided from, as it is inside the change's transaction. */
+export type SessionState = {
+  session: SessionRecord;
+  /** With `ranksOf`: the Rank of each of that agent's sessions under way (not waiting, not ended), but this one. */
+  agentRanks: number[];
+};
+
+/** A change to a session: members to write over it, and messages to add to it, in order. */
+export type SessionChange = { session?: Partial<SessionDraft>; messages?: readonly MessageDraft[] };
+
+/**
+ * Decides a change from the session as it is inside the change's transaction. Pure: no I/O, no
+ * store calls. Whatever it throws refuses the change, and the store rejects with it.
+ */
+export type SessionDecision = (state: SessionState) => SessionChange;
+
+export type ChangeOutcome =
+  | { outcome: 'changed'; session: SessionRecord; messages: MessageRecord[] }
+  /** The idempotency key was used for this session before: what that change added, and nothing new. */
+  | { outcome: 'replayed'; session: SessionRecord; messages: MessageRecord[] }
+  | { outcome: 'missing' };
+
+export type ChangeOptions = {
+  /** A key the client chose: a change with a key used before for the session is not made twice. */
+  idempotencyKey?: string;
+  /** An agent whose other sessions' ranks the decision needs. */
+  ranksOf?: number;
+};
+
 /** What a session's write refers to, read in the write's transaction. */
 export type SessionReferences = {
   /** The rules of the draft's topic; null when there is no such topic. */
@@ -177,8 +223,17 @@ export type ChatStore = {
    * `expectedUpdatedAt`, and after `check` passed in the same transaction.
    */
   updateSession(id: number, draft: SessionDraft, options: { expectedUpdatedAt: Millis; check: SessionCheck }): Promise<SessionUpdate>;
-  /** The deleted session, or null when there was none. */
+  /** The deleted session, or null when there was none; its messages go with it. */
   deleteSession(id: number): Promise<SessionRecord | null>;
+  /**
+   * Changes a session and adds messages to it in one transaction, as `decide` says from the
+   * session as it is then: no other change to the session can come in between. Every change
+   * makes `updatedAt` larger. With an idempotency key used before for this session, nothing is
+   * changed and the messages that change added are answered.
+   */
+  changeSession(id: number, decide: SessionDecision, options?: ChangeOptions): Promise<ChangeOutcome>;
+  /** The session's messages after the one with id `after` (0 for all), in id order, at most `limit`. */
+  listMessages(sessionId: number, after: number, limit: number): Promise<MessageRecord[]>;
 
   getTopic(id: number): Promise<TopicRecord | null>;
   /** Topics in id order. */

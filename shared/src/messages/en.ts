@@ -22,6 +22,7 @@ export const en = {
     reference: 'an object',
     origins: 'a list of origins like https://shop.example',
     object: 'an object',
+    enum: 'one of these names:',
   } satisfies Record<FieldKind, string>,
   type: (field: string, kind: string) => `${field} must be ${kind}.`,
   too_long: (max: number) => `Use at most ${max} characters.`,

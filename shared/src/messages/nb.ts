@@ -20,6 +20,7 @@ export const nb: FieldMessages = {
     reference: 'et objekt',
     origins: 'en liste med opprinnelser som https://butikk.example',
     object: 'et objekt',
+    enum: 'ett av disse navnene:',
   },
   type: (field, kind) => `${field} må være ${kind}.`,
   too_long: (max) => `Bruk høyst ${max} tegn.`,

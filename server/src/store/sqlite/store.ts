@@ -7,12 +7,13 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { chatSessionFields, chatTopicFields, recordKey, type FieldSpec } from '@chatline/shared';
+import { ChatSessionStatus, chatMessageFields, chatSessionFields, chatTopicFields, recordKey, type FieldSpec } from '@chatline/shared';
 import {
   StoreBusyError,
   type AgentRecord,
   type ChatStore,
   type CredentialRecord,
+  type MessageRecord,
   type SessionCheck,
   type SessionDraft,
   type SessionRecord,
@@ -83,6 +84,7 @@ const agentColumns: Column[] = [
   column('deleted', 'bool'),
   column('createdAt'),
 ];
+const messageColumns = chatMessageFields.map((spec) => column(recordKey(spec), spec.kind));
 const credentialColumns: Column[] = [
   column('secretHash'),
   column('kind'),
@@ -136,6 +138,7 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
   const toTopic = reader<TopicRecord>(topicColumns);
   const toAgent = reader<AgentRecord>(agentColumns);
   const toCredential = reader<CredentialRecord>(credentialColumns);
+  const toMessage = reader<MessageRecord>(messageColumns);
   const topicWriteColumns = topicColumns.filter((c) => c.key !== 'id');
 
   // What a new session's row is made of: everything but the id and the queue position, which
@@ -189,6 +192,25 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
   // User names are unique regardless of case. The column's NOCASE folds ASCII only, so names
   // with other letters (Åse, åse) are compared by this fold, which JavaScript does for all.
   db.function('chatline_fold', { deterministic: true }, (text) => (typeof text === 'string' ? text.normalize('NFC').toLowerCase() : text));
+  const messageWriteColumns = messageColumns.filter((c) => c.key !== 'id');
+  const insertMessage = db
+    .prepare(`INSERT INTO chat_message (${list(messageWriteColumns)}) VALUES (${marks(messageWriteColumns)}) RETURNING id`)
+    .pluck();
+  const selectMessages = db
+    .prepare(`SELECT ${list(messageColumns)} FROM chat_message WHERE session_id = ? AND id > ? ORDER BY id LIMIT ?`)
+    .raw();
+  const selectMessageRange = db
+    .prepare(`SELECT ${list(messageColumns)} FROM chat_message WHERE session_id = ? AND id BETWEEN ? AND ? ORDER BY id`)
+    .raw();
+  const selectIdempotency = db.prepare('SELECT first_message_id, last_message_id FROM chat_idempotency WHERE session_id = ? AND key = ?').raw();
+  const insertIdempotency = db.prepare(
+    'INSERT INTO chat_idempotency (session_id, key, first_message_id, last_message_id, created_at) VALUES (?, ?, ?, ?, ?)',
+  );
+  const changeSessionRow = db.prepare(`UPDATE chat_session SET ${updateColumns.map((c) => `${c.name} = ?`).join(', ')} WHERE id = ?`);
+  const selectRanks = db
+    .prepare(`SELECT rank FROM chat_session WHERE user_id = ? AND id <> ? AND status IN (${ChatSessionStatus.CustomerLast}, ${ChatSessionStatus.UserLast})`)
+    .pluck();
+
   const insertAgent = db.prepare(
     `INSERT INTO associate (user_name, full_name, password_hash, created_at) VALUES (?, ?, ?, ?)
      ON CONFLICT (user_name) DO NOTHING`,
@@ -328,6 +350,35 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
         if (updateSession.run(values).changes > 0) return { outcome: 'updated', session: toSession(selectSession.get(id) as unknown[]) };
         return sessionExists.get(id) === undefined ? { outcome: 'missing' } : { outcome: 'changed' };
       }),
+    changeSession: (id, decide, { idempotencyKey, ranksOf } = {}) =>
+      write(() => {
+        const session = one(selectSession.get(id), toSession);
+        if (!session) return { outcome: 'missing' as const };
+        if (idempotencyKey !== undefined) {
+          const used = selectIdempotency.get(id, idempotencyKey) as [number, number] | undefined;
+          if (used) {
+            const messages = (selectMessageRange.all(id, used[0], used[1]) as unknown[][]).map(toMessage);
+            return { outcome: 'replayed' as const, session, messages };
+          }
+        }
+        const agentRanks = ranksOf === undefined ? [] : (selectRanks.all(ranksOf, id) as number[]);
+        const change = decide({ session, agentRanks });
+        const next = { ...session, ...change.session } as SessionRecord;
+        next.updatedAt = Math.max(next.updatedAt, session.updatedAt + 1);
+        changeSessionRow.run([...valuesOf(updateColumns, next), id]);
+        const messages: MessageRecord[] = [];
+        for (const draft of change.messages ?? []) {
+          const message = { id: 0, sessionId: id, ...draft };
+          message.id = insertMessage.get(valuesOf(messageWriteColumns, message)) as number;
+          messages.push(message);
+        }
+        if (idempotencyKey !== undefined) {
+          insertIdempotency.run(id, idempotencyKey, messages[0]?.id ?? 0, messages.at(-1)?.id ?? 0, next.updatedAt);
+        }
+        return { outcome: 'changed' as const, session: toSession(selectSession.get(id) as unknown[]), messages };
+      }),
+    listMessages: (sessionId, after, limit) =>
+      read(() => (selectMessages.all(sessionId, after, limit) as unknown[][]).map(toMessage)),
     deleteSession: (id) =>
       write(() => {
         const session = one(selectSession.get(id), toSession);

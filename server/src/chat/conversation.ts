@@ -1,0 +1,209 @@
+/**
+ * The conversation of a session: its messages, and an agent picking it up from the queue.
+ * Each change and the messages it adds are one transaction of the store, decided from the
+ * session as it is in that transaction, and announced on the event bus once committed.
+ */
+import {
+  ChatMessageSpecialType,
+  ChatMessageType,
+  ChatSessionStatus,
+  chatMessage,
+  readFields,
+} from '@chatline/shared';
+import type { AgentRecord, ChatStore, MessageDraft, MessageRecord, Millis, SessionRecord, SessionState } from '../store/types.ts';
+import { conflict, forbidden, invalidFields, notFound, unauthorized } from './errors.ts';
+import type { EventBus } from './events.ts';
+import { checkWritable, keyMatches, requireAgent, type Caller } from './rights.ts';
+
+/** A session in one of these is over: nothing more can be said in it. */
+const ENDED: ReadonlySet<number> = new Set([
+  ChatSessionStatus.Finished,
+  ChatSessionStatus.Deleted,
+  ChatSessionStatus.Closed,
+  ChatSessionStatus.RequestPosted,
+  ChatSessionStatus.ClosedFromQueue,
+]);
+
+export const hasEnded = (session: SessionRecord) => ENDED.has(session.status);
+
+/** LastMessage holds this much of the last message (its column's length in SuperOffice). */
+const LAST_MESSAGE_LENGTH = 1024;
+
+/** The most messages one read answers; a client reads on from the last id it got. */
+export const MAX_MESSAGES_PER_READ = 1000;
+
+/** Who the visitor is to the agent: their display name, else their name. */
+const visitorName = (session: SessionRecord) => session.customerAlias ?? session.customerName ?? 'Visitor';
+const agentName = (agent: AgentRecord) => agent.fullName || agent.userName;
+
+/** Thrown inside a decision to say "not in the queue": the pickup answers null, as SuperOffice's does. */
+class NotWaiting extends Error {}
+
+/** The smallest number from 1 that none of the agent's other sessions under way has. */
+function lowestFreeRank(taken: readonly number[]): number {
+  const used = new Set(taken);
+  let rank = 1;
+  while (used.has(rank)) rank++;
+  return rank;
+}
+
+export type ConversationDeps = { store: ChatStore; bus: EventBus; now: () => Millis };
+
+export type Posted = { message: MessageRecord; session: SessionRecord; replayed: boolean };
+
+export function conversationService({ store, bus, now }: ConversationDeps) {
+  function announce(session: SessionRecord, messages: readonly MessageRecord[]) {
+    bus.publish({ type: 'session.updated', sessionId: session.id, topicId: session.topicId, status: session.status });
+    for (const message of messages) {
+      bus.publish({ type: 'message.created', sessionId: session.id, topicId: session.topicId, messageId: message.id });
+    }
+  }
+
+  /** The session this caller may speak in: an agent's any, a visitor's own, by its key. */
+  async function sessionFor(caller: Caller, id: number, sessionKey: string | undefined): Promise<SessionRecord> {
+    if (caller.kind === 'visitor' && sessionKey === undefined) throw unauthorized('sessionKeyRequired');
+    const session = Number.isSafeInteger(id) ? await store.getSession(id) : null;
+    if (!session || (caller.kind === 'visitor' && !keyMatches(session, sessionKey!))) throw notFound('sessionNotFound', id);
+    return session;
+  }
+
+  /**
+   * An agent takes a waiting session: it becomes theirs, with its start time and the lowest
+   * rank free among their chats, and the topic's welcome message is posted. Null when the
+   * session is not waiting (someone else took it, or it left the queue).
+   */
+  async function pickUp(caller: Caller, id: number): Promise<{ session: SessionRecord; messages: MessageRecord[] } | null> {
+    const agent = requireAgent(caller);
+    const before = Number.isSafeInteger(id) ? await store.getSession(id) : null;
+    if (!before) throw notFound('sessionNotFound', id);
+    const welcome = (await store.getTopic(before.topicId))?.welcomeMessage ?? '';
+    try {
+      const result = await store.changeSession(
+        id,
+        ({ session, agentRanks }: SessionState) => {
+          if (session.status !== ChatSessionStatus.InQueue) throw new NotWaiting();
+          const started = now();
+          return {
+            session: {
+              userId: agent.id,
+              transferToId: null,
+              whenStarted: started,
+              rank: lowestFreeRank(agentRanks),
+              // The welcome is the agent's first word; without one the visitor's question is the last.
+              status: welcome ? ChatSessionStatus.UserLast : ChatSessionStatus.CustomerLast,
+              updatedAt: started,
+            },
+            messages: welcome
+              ? [
+                  {
+                    type: ChatMessageType.Special,
+                    message: welcome,
+                    author: agentName(agent),
+                    readByCustomer: 0,
+                    specialType: ChatMessageSpecialType.Welcome,
+                    specialParam: null,
+                    whenPosted: started,
+                  },
+                ]
+              : [],
+          };
+        },
+        { ranksOf: agent.id },
+      );
+      if (result.outcome === 'missing') throw notFound('sessionNotFound', id);
+      announce(result.session, result.messages);
+      return { session: result.session, messages: result.messages };
+    } catch (error) {
+      if (error instanceof NotWaiting) return null;
+      throw error;
+    }
+  }
+
+  return {
+    /** The session's messages after the one with id `after`, in the order they were posted. */
+    async messages(caller: Caller, id: number, { after = 0, sessionKey }: { after?: number; sessionKey?: string } = {}) {
+      const session = await sessionFor(caller, id, sessionKey);
+      return store.listMessages(session.id, Math.max(0, after), MAX_MESSAGES_PER_READ);
+    },
+
+    /**
+     * Adds a message to a session. A visitor's is for the agent (ToUser), signed with their
+     * display name; an agent's for the visitor (ToCustomer), signed with the agent's name, or a
+     * Special one. A key used before for the session answers the message stored then.
+     */
+    async post(
+      caller: Caller,
+      id: number,
+      fields: Record<string, unknown>,
+      { sessionKey, idempotencyKey }: { sessionKey?: string; idempotencyKey?: string } = {},
+    ): Promise<Posted> {
+      await sessionFor(caller, id, sessionKey);
+      const { values, present, errors } = readFields(chatMessage, fields);
+      if (values.Message === undefined || values.Message === '') errors.push({ Field: 'Message', Code: 'required' });
+      if (errors.length > 0) throw invalidFields(chatMessage, errors);
+      checkWritable(chatMessage, caller, present);
+      const type = (values.Type as number | undefined) ?? (caller.kind === 'agent' ? ChatMessageType.ToCustomer : ChatMessageType.ToUser);
+      const allowed = caller.kind === 'agent' ? [ChatMessageType.ToCustomer, ChatMessageType.Special] : [ChatMessageType.ToUser];
+      if (!allowed.includes(type as never)) {
+        throw forbidden({ problems: [{ Field: 'Type', Code: 'not_allowed' }], entity: chatMessage }, 'messageType');
+      }
+      const special = type === ChatMessageType.Special ? ((values.SpecialType as number | undefined) ?? ChatMessageSpecialType.None) : ChatMessageSpecialType.None;
+      const text = values.Message as string;
+
+      const result = await store.changeSession(
+        id,
+        ({ session }) => {
+          if (hasEnded(session)) throw conflict('sessionEnded', session.id);
+          const waiting = session.status === ChatSessionStatus.InQueue;
+          if (caller.kind === 'agent' && type === ChatMessageType.ToCustomer && waiting) throw conflict('pickUpFirst', session.id);
+          const posted = now();
+          const message: MessageDraft = {
+            type,
+            message: text,
+            author: caller.kind === 'agent' ? agentName(caller.agent) : visitorName(session),
+            // What the visitor wrote they have read; what the agent writes, they have not yet.
+            readByCustomer: caller.kind === 'visitor' ? 1 : ((values.ReadByCustomer as number | undefined) ?? 0),
+            specialType: special,
+            specialParam: (values.SpecialParam as string | null | undefined) ?? null,
+            whenPosted: posted,
+          };
+          if (type === ChatMessageType.Special) return { session: { updatedAt: posted }, messages: [message] };
+          return {
+            session: {
+              // A visitor who writes while waiting keeps their place in the queue.
+              status: waiting ? session.status : caller.kind === 'agent' ? ChatSessionStatus.UserLast : ChatSessionStatus.CustomerLast,
+              lastMessage: text.slice(0, LAST_MESSAGE_LENGTH),
+              whenIdle: posted,
+              updatedAt: posted,
+            },
+            messages: [message],
+          };
+        },
+        { idempotencyKey },
+      );
+      if (result.outcome === 'missing') throw notFound('sessionNotFound', id);
+      if (result.outcome === 'changed') announce(result.session, result.messages);
+      // A key used before for another kind of change added no message: that is not this send.
+      const message = result.messages[0];
+      if (!message) throw conflict('idempotencyKeyUsed');
+      return { message, session: result.session, replayed: result.outcome === 'replayed' };
+    },
+
+    pickUp,
+
+    /** An agent takes the session that has waited longest; null when none waits. */
+    async pickUpFirst(caller: Caller): Promise<{ session: SessionRecord; messages: MessageRecord[] } | null> {
+      requireAgent(caller);
+      // Another agent may take the first one in between: then the one after it, a few times.
+      for (let attempt = 0; attempt < 10; attempt++) {
+        const [first] = await store.listSessions({ status: ChatSessionStatus.InQueue, skip: 0, top: 1 });
+        if (!first) return null;
+        const taken = await pickUp(caller, first.id);
+        if (taken) return taken;
+      }
+      return null;
+    },
+  };
+}
+
+export type ConversationService = ReturnType<typeof conversationService>;
