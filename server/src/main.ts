@@ -68,6 +68,8 @@ function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   console.log(`chatline: ${signal} received, finishing requests in flight`);
+  // Live streams never finish by themselves: end them, and their clients reconnect from their cursors.
+  chat.streams.closeAll();
   // Stop accepting; requests already received are answered, then their sockets close.
   server.close(() => {
     void store.close().then(() => {

@@ -11,9 +11,10 @@ import {
   readFields,
 } from '@chatline/shared';
 import type { AgentRecord, ChatStore, MessageDraft, MessageRecord, Millis, SessionRecord, SessionState } from '../store/types.ts';
-import { conflict, forbidden, invalidFields, notFound, unauthorized } from './errors.ts';
+import { conflict, forbidden, invalidFields, notFound } from './errors.ts';
 import type { EventBus } from './events.ts';
-import { checkWritable, keyMatches, requireAgent, type Caller } from './rights.ts';
+import { followable } from './access.ts';
+import { checkWritable, requireAgent, type Caller } from './rights.ts';
 
 /** A session in one of these is over: nothing more can be said in it. */
 const ENDED: ReadonlySet<number> = new Set([
@@ -59,13 +60,7 @@ export function conversationService({ store, bus, now }: ConversationDeps) {
     }
   }
 
-  /** The session this caller may speak in: an agent's any, a visitor's own, by its key. */
-  async function sessionFor(caller: Caller, id: number, sessionKey: string | undefined): Promise<SessionRecord> {
-    if (caller.kind === 'visitor' && sessionKey === undefined) throw unauthorized('sessionKeyRequired');
-    const session = Number.isSafeInteger(id) ? await store.getSession(id) : null;
-    if (!session || (caller.kind === 'visitor' && !keyMatches(session, sessionKey!))) throw notFound('sessionNotFound', id);
-    return session;
-  }
+  const sessionFor = (caller: Caller, id: number, sessionKey: string | undefined) => followable(store, caller, id, sessionKey);
 
   /**
    * An agent takes a waiting session: it becomes theirs, with its start time and the lowest

@@ -23,6 +23,8 @@ export type ChatMessages = {
   pickUpFirst: [id: number];
   notWaiting: [id: number];
   idempotencyKeyUsed: [];
+  ticketExpired: [];
+  tooManyStreams: [max: number];
   changingTooFast: [id: number];
 
   wrongPassword: [];
@@ -57,7 +59,9 @@ export type ChatErrorKind =
   /** The entity changed since the version the caller named. */
   | 'changed'
   /** The database could not be had in time: try again soon. */
-  | 'unavailable';
+  | 'unavailable'
+  /** More at once than one client may have. */
+  | 'too_many';
 
 export class ChatError extends Error {
   readonly kind: ChatErrorKind;
@@ -88,6 +92,7 @@ export const notFound = factory('not_found');
 export const conflict = factory('conflict');
 export const changed = factory('changed');
 export const unavailable = factory('unavailable');
+export const tooMany = factory('too_many');
 
 /** A 400 about fields: each problem names its field and a code the caller can translate. */
 export const invalidFields = (entity: EntityDescriptor, problems: readonly FieldProblem[]) =>

@@ -10,6 +10,7 @@ import { conversationService } from './conversation.ts';
 import type { EventBus } from './events.ts';
 import { originPolicy } from './origins.ts';
 import { sessionService } from './sessions.ts';
+import { streamHub } from './streams.ts';
 import { topicService } from './topics.ts';
 
 export type ChatDeps = {
@@ -28,6 +29,7 @@ export function createChat({ store, bus, now = Date.now, allowedOrigins = [] }: 
     bus,
     sessions: sessionService({ store, bus, origins, now }),
     conversation: conversationService({ store, bus, now }),
+    streams: streamHub({ store, bus, now }),
     topics: topicService({ store, bus }),
     agents: agentService({ store, bus, now }),
   };

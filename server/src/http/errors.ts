@@ -52,6 +52,7 @@ const byKind: Record<ChatErrorKind, [ContentfulStatusCode, string]> = {
   conflict: [409, 'SoConflictException'],
   changed: [412, 'SoPreconditionFailedException'],
   unavailable: [503, 'SoServiceUnavailableException'],
+  too_many: [429, 'SoTooManyRequestsException'],
 };
 
 /** Status codes a caller can get without an ApiError, e.g. from Hono itself. */

@@ -51,12 +51,12 @@ function parseTimeZone(header: string | undefined): string | null {
 export type FormatOptions = {
   /** The resource's entity: `$select` names its fields, and it has an XML form. */
   entity?: EntityDescriptor | null;
-  /** Whether a Server-Sent Events stream is one of the answers. */
-  events?: boolean;
+  /** Whether a Server-Sent Events stream is one of the answers; `only` where it is the answer. */
+  events?: boolean | 'only';
 };
 
 export function responseFormat({ entity = null, events = false }: FormatOptions = {}): MiddlewareHandler<ApiEnv> {
-  const offers = [...json, ...(entity ? xml : []), ...patches, ...(events ? stream : [])];
+  const offers = events === 'only' ? stream : [...json, ...(entity ? xml : []), ...patches, ...(events ? stream : [])];
   const names = offers.map((offer) => offer.type).join(', ');
   return async function responseFormat(c, next) {
     const accept = c.req.header('accept');

@@ -7,11 +7,12 @@ import { applyPatch, readEntityBody, readPatch } from '../http/body.ts';
 import { clientAddress } from '../http/client-address.ts';
 import type { ApiEnv } from '../http/context.ts';
 import { idempotencyKey, updateCondition, validators } from '../http/conditions.ts';
-import { toChatMessage, toSessionRow } from '../http/entities.ts';
+import { formatDateTime, toChatMessage, toSessionRow } from '../http/entities.ts';
+import { sendEvents } from '../http/events.ts';
 import { badRequest } from '../http/errors.ts';
 import { sendEntities, sendEntity, sendJson, sendPage } from '../http/respond.ts';
 import { responseFormat } from '../middleware/output.ts';
-import { rateLimit, rateLimiter, type RateLimiter } from '../middleware/rate-limit.ts';
+import { clientKey, rateLimit, rateLimiter, type RateLimiter } from '../middleware/rate-limit.ts';
 
 /** A visitor may post this many messages in a session per window, which no one typing reaches. */
 const MESSAGES_PER_WINDOW = 20;
@@ -60,10 +61,11 @@ function parseFilter(text: string | undefined): { topicId?: number; status?: num
 
 /** `/api/v1/ChatSession`: the REST resource. A visitor may create one and read their own; the rest needs an agent. */
 export function chatSessionRoutes({ chat, publicUrl, trustProxy, limiter, now }: SessionRouteDeps) {
-  const { sessions, conversation } = chat;
+  const { sessions, conversation, streams } = chat;
   const answers = sessionAnswers({ publicUrl });
   const asSession = responseFormat({ entity: chatSession });
   const asMessages = responseFormat({ entity: chatMessage });
+  const asEvents = responseFormat({ events: 'only' });
   // A visitor who writes faster than anyone types is held back, per session.
   const messageLimiter = rateLimiter(MESSAGES_PER_WINDOW, { windowMs: MESSAGE_WINDOW_MS });
   // SuperOffice answers null when there was nothing to take, and its client reads exactly that.
@@ -129,6 +131,20 @@ export function chatSessionRoutes({ chat, publicUrl, trustProxy, limiter, now }:
     // Pick up a waiting session, or the one that has waited longest: null when there is none.
     .post('/Pickup', asSession, async (c) => answerPickUp(c, await conversation.pickUpFirst(c.get('caller'))))
     .post('/:id{-?[0-9]+}/Pickup', asSession, async (c) => answerPickUp(c, await conversation.pickUp(c.get('caller'), id(c))))
+    // The live stream of a session: for an agent, or the visitor with the session key or, from
+    // EventSource, which sends no headers of its own, a single-use ticket for it.
+    .post('/:id{-?[0-9]+}/Events/Ticket', asSession, async (c) => {
+      const { ticket, expiresAt } = await streams.ticket(c.get('caller'), id(c), c.req.header('x-chat-session-key'));
+      return sendJson(c, { Ticket: ticket, Expires: formatDateTime(expiresAt) });
+    })
+    .get('/:id{-?[0-9]+}/Events', asEvents, async (c) => {
+      const cursor = c.req.header('last-event-id') ?? (member(c.req.query(), 'after') as string | undefined) ?? '0';
+      if (!/^\d{1,15}$/.test(cursor)) throw badRequest('queryCount', 'after');
+      const ticket = member(c.req.query(), 'ticket') as string | undefined;
+      const options = { sessionKey: c.req.header('x-chat-session-key'), ticket, after: Number(cursor), client: clientKey(address(c)) };
+      // What would refuse the stream is found before it starts, so it is answered in the error shape.
+      return sendEvents(c, await streams.open(c.get('caller'), id(c), options));
+    })
     // A session's messages, for an agent or the visitor with the session key.
     .get('/:id{-?[0-9]+}/Messages', asMessages, async (c) => {
       const after = member(c.req.query(), 'after');

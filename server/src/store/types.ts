@@ -232,6 +232,11 @@ export type ChatStore = {
    * changed and the messages that change added are answered.
    */
   changeSession(id: number, decide: SessionDecision, options?: ChangeOptions): Promise<ChangeOutcome>;
+  /**
+   * The session's place in its topic's queue now: the waiting sessions requested before it,
+   * plus one; null when it is not waiting.
+   */
+  queuePosition(sessionId: number): Promise<number | null>;
   /** The session's messages after the one with id `after` (0 for all), in id order, at most `limit`. */
   listMessages(sessionId: number, after: number, limit: number): Promise<MessageRecord[]>;
 

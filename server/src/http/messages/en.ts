@@ -18,6 +18,8 @@ export const en = {
   pickUpFirst: (id: number) => `ChatSession ${id} is waiting in the queue: pick it up before you answer it.`,
   notWaiting: (id: number) => `ChatSession ${id} is not waiting in the queue.`,
   idempotencyKeyUsed: () => 'This Idempotency-Key was used for another change of this chat.',
+  ticketExpired: () => 'The stream ticket is not known, was used already or has expired. Ask for a new one.',
+  tooManyStreams: (max: number) => `This client already has ${max} streams open. Close one first.`,
   changingTooFast: (id: number) => `ChatSession ${id} kept changing while this change was made. Try again in a moment.`,
 
   wrongPassword: () => 'The user name or password is not correct.',

@@ -18,6 +18,8 @@ export const nb: Catalog = {
   pickUpFirst: (id) => `ChatSession ${id} venter i køen: ta den før du svarer.`,
   notWaiting: (id) => `ChatSession ${id} venter ikke i køen.`,
   idempotencyKeyUsed: () => 'Denne Idempotency-Key ble brukt til en annen endring av denne chatten.',
+  ticketExpired: () => 'Strømbilletten er ukjent, allerede brukt eller utløpt. Be om en ny.',
+  tooManyStreams: (max) => `Denne klienten har allerede ${max} strømmer åpne. Lukk en først.`,
   changingTooFast: (id) => `ChatSession ${id} ble endret hele tiden mens denne endringen ble gjort. Prøv igjen om et øyeblikk.`,
 
   wrongPassword: () => 'Brukernavnet eller passordet er feil.',

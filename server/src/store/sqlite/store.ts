@@ -206,6 +206,10 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
   const insertIdempotency = db.prepare(
     'INSERT INTO chat_idempotency (session_id, key, first_message_id, last_message_id, created_at) VALUES (?, ?, ?, ?, ?)',
   );
+  // The waiting sessions of the topic requested before this one: a range of the (topic, status) index.
+  const selectQueueAhead = db
+    .prepare(`SELECT count(*) FROM chat_session WHERE topic_id = ? AND status = ${ChatSessionStatus.InQueue} AND id < ?`)
+    .pluck();
   const changeSessionRow = db.prepare(`UPDATE chat_session SET ${updateColumns.map((c) => `${c.name} = ?`).join(', ')} WHERE id = ?`);
   const selectRanks = db
     .prepare(`SELECT rank FROM chat_session WHERE user_id = ? AND id <> ? AND status IN (${ChatSessionStatus.CustomerLast}, ${ChatSessionStatus.UserLast})`)
@@ -376,6 +380,12 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
           insertIdempotency.run(id, idempotencyKey, messages[0]?.id ?? 0, messages.at(-1)?.id ?? 0, next.updatedAt);
         }
         return { outcome: 'changed' as const, session: toSession(selectSession.get(id) as unknown[]), messages };
+      }),
+    queuePosition: (sessionId) =>
+      read(() => {
+        const session = one(selectSession.get(sessionId), toSession);
+        if (!session || session.status !== ChatSessionStatus.InQueue) return null;
+        return (selectQueueAhead.get(session.topicId, sessionId) as number) + 1;
       }),
     listMessages: (sessionId, after, limit) =>
       read(() => (selectMessages.all(sessionId, after, limit) as unknown[][]).map(toMessage)),

@@ -1,0 +1,12 @@
+/** Who may follow and speak in a session: an agent any, a visitor their own, proved by its key. */
+import type { ChatStore, SessionRecord } from '../store/types.ts';
+import { notFound, unauthorized } from './errors.ts';
+import { keyMatches, type Caller } from './rights.ts';
+
+/** The session, for this caller; a visitor without the right key learns nothing of it (404). */
+export async function followable(store: ChatStore, caller: Caller, id: number, sessionKey: string | undefined): Promise<SessionRecord> {
+  if (caller.kind === 'visitor' && sessionKey === undefined) throw unauthorized('sessionKeyRequired');
+  const session = Number.isSafeInteger(id) ? await store.getSession(id) : null;
+  if (!session || (caller.kind === 'visitor' && !keyMatches(session, sessionKey!))) throw notFound('sessionNotFound', id);
+  return session;
+}

@@ -1,0 +1,241 @@
+/** The live stream of a session: state first, then what the cursor missed, then live; nothing twice. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestApp, json, type TestApp } from '../testing/test-app.ts';
+import { startServer } from '../testing/server-process.ts';
+
+let clock = Date.parse('2026-11-26T09:00:00Z');
+let t: TestApp;
+let auth: string;
+beforeEach(async () => {
+  clock = Date.parse('2026-11-26T09:00:00Z');
+  t = createTestApp({ now: () => clock });
+  auth = await t.agent('kari', 'kari-secret-1');
+});
+afterEach(() => t.close());
+
+type Frame = { event: string; id: string | null; data: Record<string, unknown> };
+
+/** Reads an event stream frame by frame, as EventSource would. */
+function reader(body: ReadableStream<Uint8Array>) {
+  const decoder = new TextDecoder();
+  const stream = body.getReader();
+  let buffer = '';
+  const frames: Frame[] = [];
+  return {
+    async next(timeout = 2000): Promise<Frame> {
+      const deadline = Date.now() + timeout;
+      for (;;) {
+        const frame = frames.shift();
+        if (frame) return frame;
+        const end = buffer.indexOf('\n\n');
+        if (end >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const fields = new Map<string, string>();
+          for (const line of block.split('\n')) {
+            if (line.startsWith(':') || line === '') continue;
+            const colon = line.indexOf(':');
+            fields.set(line.slice(0, colon), line.slice(colon + 1).trimStart());
+          }
+          if (fields.has('data')) frames.push({ event: fields.get('event') ?? 'message', id: fields.get('id') ?? null, data: JSON.parse(fields.get('data')!) });
+          continue;
+        }
+        if (Date.now() > deadline) throw new Error(`no frame within ${timeout} ms; got so far: ${buffer}`);
+        const read = await Promise.race([
+          stream.read(),
+          new Promise<{ done: true; value: undefined }>((resolve) => setTimeout(() => resolve({ done: true, value: undefined }), timeout)),
+        ]);
+        if (read.done) throw new Error('the stream ended');
+        buffer += decoder.decode(read.value, { stream: true });
+      }
+    },
+    /** Whether the stream ends within the time. */
+    async ends(timeout = 2000): Promise<boolean> {
+      const read = await Promise.race([stream.read(), new Promise<null>((resolve) => setTimeout(() => resolve(null), timeout))]);
+      if (read === null) return false;
+      return read.done || (await this.ends(timeout));
+    },
+    close: () => stream.cancel(),
+  };
+}
+
+async function visitorSession() {
+  const response = await t.postSession({ TopicId: 1, CustomerAlias: 'Ada', CustomerConsented: true });
+  return (await json(response)) as { ChatSessionId: number; SessionKey: string };
+}
+
+const events = async (id: number, headers: Record<string, string>, query = '') => {
+  const response = await t.call('GET', `/api/v1/ChatSession/${id}/Events${query}`, { headers: { Accept: 'text/event-stream', ...headers } });
+  return response;
+};
+const asAgent = (method: string, path: string, init: { json?: unknown; body?: string; headers?: Record<string, string> } = {}) =>
+  t.call(method, path, { ...init, headers: { Authorization: auth, ...init.headers } });
+const say = (id: number, text: string) => asAgent('POST', `/api/v1/ChatSession/${id}/Messages`, { json: { Message: text } });
+
+describe('the stream of a session', () => {
+  it('sends the state first, then the messages after the cursor, then what happens live', async () => {
+    await t.store.updateTopic(1, { ...(await t.store.getTopic(1))!, welcomeMessage: 'Welcome!' });
+    const session = await visitorSession();
+    const id = session.ChatSessionId;
+    await t.call('POST', `/api/v1/ChatSession/${id}/Messages`, { json: { Message: 'Hello?' }, headers: { 'X-Chat-Session-Key': session.SessionKey } });
+
+    const response = await events(id, { 'X-Chat-Session-Key': session.SessionKey });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    expect(response.headers.get('cache-control')).toBe('no-cache');
+    const stream = reader(response.body!);
+    const state = await stream.next();
+    expect(state).toMatchObject({ event: 'state', id: '0', data: { ChatSessionId: id, Status: 'InQueue', QueuePosition: 1, Agent: null } });
+    const hello = await stream.next();
+    expect(hello).toMatchObject({ event: 'message', data: { Message: 'Hello?', Type: 'ToUser' } });
+    expect(hello.id).toBe(String(hello.data.ChatMessageId));
+
+    // Live: the agent picks up and answers.
+    await asAgent('POST', `/api/v1/ChatSession/${id}/Pickup`);
+    const picked = await stream.next();
+    expect(picked).toMatchObject({ event: 'state', id: hello.id, data: { Status: 'UserLast', Agent: 'kari Nordmann', QueuePosition: null } });
+    expect(await stream.next()).toMatchObject({ event: 'message', data: { SpecialType: 'Welcome', Message: 'Welcome!' } });
+    await say(id, 'How can I help?');
+    expect(await stream.next()).toMatchObject({ event: 'message', data: { Type: 'ToCustomer', Message: 'How can I help?' } });
+    await stream.close();
+
+    // The visitor's client was there: WhenFetched says when.
+    expect((await json(await asAgent('GET', `/api/v1/ChatSession/${id}`))).WhenFetched).toBe('2026-11-26T09:00:00.000+00:00');
+  });
+
+  it('resumes from Last-Event-ID with the state as it is now, and only what came after', async () => {
+    const session = await visitorSession();
+    const id = session.ChatSessionId;
+    await asAgent('POST', `/api/v1/ChatSession/${id}/Pickup`);
+    const ids: number[] = [];
+    for (const text of ['one', 'two', 'three']) ids.push((await json(await say(id, text))).ChatMessageId);
+    // While the visitor was away, the chat was closed: the state says so before anything else.
+    await asAgent('PATCH', `/api/v1/ChatSession/${id}`, { body: '{"Status": "Closed"}', headers: { 'Content-Type': 'application/merge-patch+json' } });
+    const stream = reader((await events(id, { 'X-Chat-Session-Key': session.SessionKey, 'Last-Event-ID': String(ids[0]) })).body!);
+    expect(await stream.next()).toMatchObject({ event: 'state', id: String(ids[0]), data: { Status: 'Closed' } });
+    expect((await stream.next()).data.Message).toBe('two');
+    expect((await stream.next()).data.Message).toBe('three');
+    await stream.close();
+    const byQuery = reader((await events(id, { 'X-Chat-Session-Key': session.SessionKey }, `?after=${ids[1]}`)).body!);
+    await byQuery.next();
+    expect((await byQuery.next()).data.Message).toBe('three');
+    await byQuery.close();
+  });
+
+  it('lets EventSource in with a single-use ticket instead of the key, and nobody without either', async () => {
+    const session = await visitorSession();
+    const id = session.ChatSessionId;
+    const ticketFor = async () =>
+      (await json(await t.call('POST', `/api/v1/ChatSession/${id}/Events/Ticket`, { headers: { 'X-Chat-Session-Key': session.SessionKey } }))).Ticket as string;
+    const ticket = await ticketFor();
+    expect(ticket).toMatch(/^[\w-]{43}$/);
+    const first = await events(id, {}, `?ticket=${ticket}`);
+    expect(first.status).toBe(200);
+    await reader(first.body!).close();
+    expect((await events(id, {}, `?ticket=${ticket}`)).status).toBe(401);
+    const other = await visitorSession();
+    expect((await events(other.ChatSessionId, {}, `?ticket=${await ticketFor()}`)).status).toBe(401);
+    const late = await ticketFor();
+    clock += 61_000;
+    expect((await events(id, {}, `?ticket=${late}`)).status).toBe(401);
+    expect((await t.call('POST', `/api/v1/ChatSession/${id}/Events/Ticket`)).status).toBe(401);
+    expect((await events(id, {})).status).toBe(401);
+    expect((await events(id, { 'X-Chat-Session-Key': other.SessionKey })).status).toBe(404);
+    expect((await events(id, { 'X-Chat-Session-Key': session.SessionKey, Accept: 'application/json' })).status).toBe(406);
+    expect((await events(id, { 'X-Chat-Session-Key': session.SessionKey, 'Last-Event-ID': 'yesterday' })).status).toBe(400);
+  });
+
+  it('refuses more than 16 streams from one client with 429', async () => {
+    const session = await visitorSession();
+    const open = [];
+    for (let i = 0; i < 16; i++) {
+      const response = await events(session.ChatSessionId, { 'X-Chat-Session-Key': session.SessionKey });
+      expect(response.status).toBe(200);
+      open.push(reader(response.body!));
+    }
+    const refused = await events(session.ChatSessionId, { 'X-Chat-Session-Key': session.SessionKey });
+    expect(refused.status).toBe(429);
+    expect((await json(refused)).ErrorType).toBe('SoTooManyRequestsException');
+    await open.pop()!.close();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect((await events(session.ChatSessionId, { 'X-Chat-Session-Key': session.SessionKey })).status).toBe(200);
+    await Promise.all(open.map((stream) => stream.close()));
+  });
+
+  it('says when the session is gone, and ends', async () => {
+    const session = await visitorSession();
+    const stream = reader((await events(session.ChatSessionId, { Authorization: auth })).body!);
+    await stream.next();
+    await asAgent('DELETE', `/api/v1/ChatSession/${session.ChatSessionId}`);
+    expect((await stream.next()).event).toBe('gone');
+    expect(await stream.ends()).toBe(true);
+  });
+
+  it('never loses nor repeats a message while the stream is cut again and again and both sides write', async () => {
+    const session = await visitorSession();
+    const id = session.ChatSessionId;
+    await asAgent('POST', `/api/v1/ChatSession/${id}/Pickup`);
+    let writing = true;
+    const writers = [
+      (async () => {
+        for (let i = 0; writing; i++) await say(id, `agent ${i}`);
+      })(),
+      (async () => {
+        for (let i = 0; writing; i++) {
+          await t.call('POST', `/api/v1/ChatSession/${id}/Messages`, { json: { Message: `visitor ${i}` }, headers: { 'X-Chat-Session-Key': session.SessionKey } });
+          clock += 1000; // below the visitor's message rate
+        }
+      })(),
+    ];
+    const seen: number[] = [];
+    let cursor = 0;
+    for (let cut = 0; cut < 15; cut++) {
+      const stream = reader((await events(id, { 'X-Chat-Session-Key': session.SessionKey, 'Last-Event-ID': String(cursor) })).body!);
+      const frames = 2 + (cut % 4);
+      for (let i = 0; i < frames; i++) {
+        const frame = await stream.next();
+        if (frame.event !== 'message') continue;
+        seen.push(Number(frame.id));
+        cursor = Number(frame.id);
+      }
+      await stream.close();
+    }
+    writing = false;
+    await Promise.all(writers);
+    const stream = reader((await events(id, { 'X-Chat-Session-Key': session.SessionKey, 'Last-Event-ID': String(cursor) })).body!);
+    const stored = (await t.store.listMessages(id, 0, 10_000)).map((message) => message.id);
+    while (seen.length < stored.length) {
+      const frame = await stream.next();
+      if (frame.event === 'message') seen.push(Number(frame.id));
+    }
+    await stream.close();
+    expect(seen).toEqual(stored);
+  });
+});
+
+describe('the streams of a running server', () => {
+  it('end cleanly when the server is told to stop', async () => {
+    const server = await startServer({ CHAT_DB: ':memory:', CHAT_RATE_LIMIT: '0' });
+    try {
+      const created = (await (
+        await fetch(`${server.url}/api/v1/ChatSession`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ TopicId: 1, CustomerConsented: true }),
+        })
+      ).json()) as { ChatSessionId: number; SessionKey: string };
+      const response = await fetch(`${server.url}/api/v1/ChatSession/${created.ChatSessionId}/Events`, {
+        headers: { Accept: 'text/event-stream', 'X-Chat-Session-Key': created.SessionKey },
+      });
+      const stream = reader(response.body!);
+      expect((await stream.next()).event).toBe('state');
+      const exited = new Promise((resolve) => server.child.once('exit', resolve));
+      server.child.kill('SIGTERM');
+      expect(await stream.ends(5000)).toBe(true);
+      expect(await exited).toBe(0);
+      expect(server.output()).toContain('chatline: stopped');
+    } finally {
+      await server.stop();
+    }
+  });
+});
