@@ -14,28 +14,14 @@ import type { AgentRecord, ChatStore, MessageDraft, MessageRecord, Millis, Sessi
 import { conflict, forbidden, invalidFields, notFound } from './errors.ts';
 import type { EventBus } from './events.ts';
 import { followable } from './access.ts';
+import { agentName, closingMessage, hasEnded, visitorName } from './lifecycle.ts';
 import { checkWritable, requireAgent, type Caller } from './rights.ts';
-
-/** A session in one of these is over: nothing more can be said in it. */
-const ENDED: ReadonlySet<number> = new Set([
-  ChatSessionStatus.Finished,
-  ChatSessionStatus.Deleted,
-  ChatSessionStatus.Closed,
-  ChatSessionStatus.RequestPosted,
-  ChatSessionStatus.ClosedFromQueue,
-]);
-
-export const hasEnded = (session: SessionRecord) => ENDED.has(session.status);
 
 /** LastMessage holds this much of the last message (its column's length in SuperOffice). */
 const LAST_MESSAGE_LENGTH = 1024;
 
 /** The most messages one read answers; a client reads on from the last id it got. */
 export const MAX_MESSAGES_PER_READ = 1000;
-
-/** Who the visitor is to the agent: their display name, else their name. */
-const visitorName = (session: SessionRecord) => session.customerAlias ?? session.customerName ?? 'Visitor';
-const agentName = (agent: AgentRecord) => agent.fullName || agent.userName;
 
 /** Thrown inside a decision to say "not in the queue": the pickup answers null, as SuperOffice's does. */
 class NotWaiting extends Error {}
@@ -148,7 +134,7 @@ export function conversationService({ store, bus, now }: ConversationDeps) {
       const result = await store.changeSession(
         id,
         ({ session }) => {
-          if (hasEnded(session)) throw conflict('sessionEnded', session.id);
+          if (hasEnded(session.status)) throw conflict('sessionEnded', session.id);
           const waiting = session.status === ChatSessionStatus.InQueue;
           if (caller.kind === 'agent' && type === ChatMessageType.ToCustomer && waiting) throw conflict('pickUpFirst', session.id);
           const posted = now();
@@ -185,6 +171,32 @@ export function conversationService({ store, bus, now }: ConversationDeps) {
     },
 
     pickUp,
+
+    /**
+     * The visitor or an agent ends the chat: it is Closed (ClosedFromQueue when the visitor
+     * leaves the queue), with WhenEnded, and a message says who ended it. A chat that has ended
+     * already stays as it is.
+     */
+    async end(caller: Caller, id: number, { sessionKey }: { sessionKey?: string } = {}): Promise<SessionRecord> {
+      await sessionFor(caller, id, sessionKey);
+      const result = await store.changeSession(id, ({ session }) => {
+        if (hasEnded(session.status)) return {};
+        const ended = now();
+        const waiting = session.status === ChatSessionStatus.InQueue;
+        const by = caller.kind === 'agent' ? 'agent' : 'visitor';
+        return {
+          session: {
+            status: waiting && by === 'visitor' ? ChatSessionStatus.ClosedFromQueue : ChatSessionStatus.Closed,
+            whenEnded: ended,
+            updatedAt: ended,
+          },
+          messages: [closingMessage(by, caller.kind === 'agent' ? agentName(caller.agent) : visitorName(session), ended)],
+        };
+      });
+      if (result.outcome === 'missing') throw notFound('sessionNotFound', id);
+      if (result.outcome === 'changed' && result.messages.length > 0) announce(result.session, result.messages);
+      return result.session;
+    },
 
     /** An agent takes the session that has waited longest; null when none waits. */
     async pickUpFirst(caller: Caller): Promise<{ session: SessionRecord; messages: MessageRecord[] } | null> {

@@ -20,6 +20,7 @@ import type { AgentRecord, ChatStore, Millis, SessionDraft, SessionRecord, Sessi
 import { changed, forbidden, invalidFields, notFound, unauthorized, unavailable } from './errors.ts';
 import type { EventBus } from './events.ts';
 import type { OriginPolicy } from './origins.ts';
+import { agentName, closingMessage, hasEnded } from './lifecycle.ts';
 import { checkWritable, keyMatches, requireAgent, type Caller } from './rights.ts';
 import { sha256 } from './secrets.ts';
 
@@ -272,9 +273,13 @@ export function sessionService({ store, bus, origins, now }: SessionDeps) {
           sessionKeyHash: base.sessionKeyHash,
           updatedAt: Math.max(now(), base.updatedAt + 1),
         });
+        // Whatever path ends a chat (PUT, PATCH, Save), it ends as the conversation ends one.
+        const ending = !hasEnded(base.status) && hasEnded(draft.status);
+        if (ending) draft.whenEnded ??= draft.updatedAt;
         let seen: SessionReferences | undefined;
         const result = await store.updateSession(base.id, draft, {
           expectedUpdatedAt: base.updatedAt,
+          messages: ending ? [closingMessage('agent', agentName(requireAgent(caller)), draft.updatedAt)] : [],
           check: (references) => {
             checkReferences(values, agents, draft, references);
             seen = references;
@@ -282,6 +287,9 @@ export function sessionService({ store, bus, origins, now }: SessionDeps) {
         });
         if (result.outcome === 'updated') {
           publish('session.updated', result.session);
+          for (const message of result.messages) {
+            bus.publish({ type: 'message.created', sessionId: base.id, topicId: result.session.topicId, messageId: message.id });
+          }
           return { session: result.session, topic: seen!.topic!, user: seen!.user, transferTo: seen!.transferTo };
         }
         if (result.outcome === 'missing') throw notFound('sessionNotFound', base.id);

@@ -128,6 +128,11 @@ export function chatSessionRoutes({ chat, publicUrl, trustProxy, limiter, now }:
       await sessions.delete(c.get('caller'), id(c));
       return c.body(null, 204);
     })
+    // The visitor (with the session key) or an agent ends the chat.
+    .post('/:id{-?[0-9]+}/End', asSession, async (c) => {
+      const session = await conversation.end(c.get('caller'), id(c), { sessionKey: c.req.header('x-chat-session-key') });
+      return sendEntity(c, chatSession, answers.entity(c, await sessions.view(session)));
+    })
     // Pick up a waiting session, or the one that has waited longest: null when there is none.
     .post('/Pickup', asSession, async (c) => answerPickUp(c, await conversation.pickUpFirst(c.get('caller'))))
     .post('/:id{-?[0-9]+}/Pickup', asSession, async (c) => answerPickUp(c, await conversation.pickUp(c.get('caller'), id(c))))

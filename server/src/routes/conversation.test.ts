@@ -208,3 +208,57 @@ describe('the Agents/Chat methods of a conversation', () => {
     expect((await rpc('GetChatMessages', '[1')).status).toBe(400);
   });
 });
+
+describe('ending a chat', () => {
+  const patchStatus = (id: number, status: string) =>
+    asAgent('PATCH', `/api/v1/ChatSession/${id}`, { body: JSON.stringify({ Status: status }), headers: { 'Content-Type': 'application/merge-patch+json' } });
+  const specials = async (session: Session) =>
+    (await json(await asVisitor(session, 'GET', messagesOf(session.ChatSessionId))))
+      .filter((m: { Type: string }) => m.Type === 'Special')
+      .map((m: { SpecialType: string; Author: string }) => `${m.SpecialType} by ${m.Author}`);
+
+  it('by the visitor: closed, with WhenEnded and a ClosedByCustomer message, once', async () => {
+    const session = await visitorSession();
+    await asAgent('POST', `/api/v1/ChatSession/${session.ChatSessionId}/Pickup`);
+    clock += 5000;
+    const ended = await asVisitor(session, 'POST', `/api/v1/ChatSession/${session.ChatSessionId}/End`);
+    expect(ended.status).toBe(200);
+    expect(await json(ended)).toMatchObject({ Status: 'Closed', WhenEnded: '2026-11-26T09:00:05.000+00:00', TableRight: { Mask: 'Insert' } });
+    clock += 5000;
+    expect(await json(await asVisitor(session, 'POST', `/api/v1/ChatSession/${session.ChatSessionId}/End`))).toMatchObject({
+      WhenEnded: '2026-11-26T09:00:05.000+00:00',
+    });
+    expect(await specials(session)).toEqual(['ClosedByCustomer by Ada']);
+    expect((await t.call('POST', `/api/v1/ChatSession/${session.ChatSessionId}/End`)).status).toBe(401);
+  });
+
+  it('by a visitor who leaves the queue: ClosedFromQueue, so the queue moves on', async () => {
+    const first = await visitorSession();
+    await asVisitor(first, 'POST', `/api/v1/ChatSession/${first.ChatSessionId}/End`);
+    expect((await json(await asAgent('GET', `/api/v1/ChatSession/${first.ChatSessionId}`))).Status).toBe('ClosedFromQueue');
+    const next = await json(await t.postSession({ TopicId: 1, CustomerConsented: true }));
+    expect(next.InitialQueuePos).toBe(1);
+  });
+
+  it('by an agent, through whatever path writes the status: WhenEnded and a ClosedByUser message', async () => {
+    const patched = await visitorSession();
+    await asAgent('POST', `/api/v1/ChatSession/${patched.ChatSessionId}/Pickup`);
+    clock += 1000;
+    expect(await json(await patchStatus(patched.ChatSessionId, 'Closed'))).toMatchObject({ Status: 'Closed', WhenEnded: '2026-11-26T09:00:01.000+00:00' });
+    expect(await specials(patched)).toEqual(['ClosedByUser by kari Nordmann']);
+    // Changing an ended chat again adds nothing.
+    await patchStatus(patched.ChatSessionId, 'Finished');
+    expect(await specials(patched)).toEqual(['ClosedByUser by kari Nordmann']);
+
+    const saved = await visitorSession();
+    const save = await asAgent('POST', '/api/v1/Agents/Chat/SaveChatSessionEntity', {
+      json: { ...(await json(await asAgent('GET', `/api/v1/ChatSession/${saved.ChatSessionId}`))), Status: 'Finished' },
+    });
+    expect(await json(save)).toMatchObject({ Status: 'Finished', WhenEnded: expect.any(String) });
+    expect(await specials(saved)).toEqual(['ClosedByUser by kari Nordmann']);
+
+    const ended = await visitorSession();
+    await asAgent('POST', `/api/v1/ChatSession/${ended.ChatSessionId}/End`);
+    expect(await specials(ended)).toEqual(['ClosedByUser by kari Nordmann']);
+  });
+});

@@ -183,7 +183,8 @@ export type SessionReferences = {
 export type SessionCheck = (references: SessionReferences) => void;
 
 export type SessionUpdate =
-  | { outcome: 'updated'; session: SessionRecord }
+  /** With the messages the update added, in order. */
+  | { outcome: 'updated'; session: SessionRecord; messages: MessageRecord[] }
   | { outcome: 'missing' }
   /** The session had changed since `expectedUpdatedAt`: nothing was written. */
   | { outcome: 'changed' };
@@ -220,9 +221,14 @@ export type ChatStore = {
   /**
    * Replaces a session's fields but those the server computed when it was requested (the
    * host, the time, the key, the position), only if it was last changed at
-   * `expectedUpdatedAt`, and after `check` passed in the same transaction.
+   * `expectedUpdatedAt`, and after `check` passed in the same transaction; `messages` are added
+   * to it in that transaction.
    */
-  updateSession(id: number, draft: SessionDraft, options: { expectedUpdatedAt: Millis; check: SessionCheck }): Promise<SessionUpdate>;
+  updateSession(
+    id: number,
+    draft: SessionDraft,
+    options: { expectedUpdatedAt: Millis; check: SessionCheck; messages?: readonly MessageDraft[] },
+  ): Promise<SessionUpdate>;
   /** The deleted session, or null when there was none; its messages go with it. */
   deleteSession(id: number): Promise<SessionRecord | null>;
   /**

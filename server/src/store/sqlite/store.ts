@@ -13,6 +13,7 @@ import {
   type AgentRecord,
   type ChatStore,
   type CredentialRecord,
+  type MessageDraft,
   type MessageRecord,
   type SessionCheck,
   type SessionDraft,
@@ -215,6 +216,14 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
     .prepare(`SELECT rank FROM chat_session WHERE user_id = ? AND id <> ? AND status IN (${ChatSessionStatus.CustomerLast}, ${ChatSessionStatus.UserLast})`)
     .pluck();
 
+  /** Inserts the session's messages, in order; inside a write transaction. */
+  const addMessages = (sessionId: number, drafts: readonly MessageDraft[]): MessageRecord[] =>
+    drafts.map((draft) => {
+      const message = { id: 0, sessionId, ...draft };
+      message.id = insertMessage.get(valuesOf(messageWriteColumns, message)) as number;
+      return message;
+    });
+
   const insertAgent = db.prepare(
     `INSERT INTO associate (user_name, full_name, password_hash, created_at) VALUES (?, ?, ?, ?)
      ON CONFLICT (user_name) DO NOTHING`,
@@ -346,13 +355,15 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
                 : sessionLists.all.all(top, skip);
         return (rows as unknown[][]).map(toSession);
       }),
-    updateSession: (id, draft, { expectedUpdatedAt, check }) =>
+    updateSession: (id, draft, { expectedUpdatedAt, check, messages = [] }) =>
       write(() => {
         check(references(draft));
         const values = valuesOf(updateColumns, draft);
         values.push(id, expectedUpdatedAt);
-        if (updateSession.run(values).changes > 0) return { outcome: 'updated', session: toSession(selectSession.get(id) as unknown[]) };
-        return sessionExists.get(id) === undefined ? { outcome: 'missing' } : { outcome: 'changed' };
+        if (updateSession.run(values).changes === 0) {
+          return sessionExists.get(id) === undefined ? { outcome: 'missing' as const } : { outcome: 'changed' as const };
+        }
+        return { outcome: 'updated' as const, session: toSession(selectSession.get(id) as unknown[]), messages: addMessages(id, messages) };
       }),
     changeSession: (id, decide, { idempotencyKey, ranksOf } = {}) =>
       write(() => {
@@ -370,12 +381,7 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
         const next = { ...session, ...change.session } as SessionRecord;
         next.updatedAt = Math.max(next.updatedAt, session.updatedAt + 1);
         changeSessionRow.run([...valuesOf(updateColumns, next), id]);
-        const messages: MessageRecord[] = [];
-        for (const draft of change.messages ?? []) {
-          const message = { id: 0, sessionId: id, ...draft };
-          message.id = insertMessage.get(valuesOf(messageWriteColumns, message)) as number;
-          messages.push(message);
-        }
+        const messages = addMessages(id, change.messages ?? []);
         if (idempotencyKey !== undefined) {
           insertIdempotency.run(id, idempotencyKey, messages[0]?.id ?? 0, messages.at(-1)?.id ?? 0, next.updatedAt);
         }
