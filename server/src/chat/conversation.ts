@@ -6,6 +6,7 @@
 import {
   ChatMessageSpecialType,
   ChatMessageType,
+  ChatSessionFlagMasks,
   ChatSessionStatus,
   chatMessage,
   readFields,
@@ -26,6 +27,9 @@ export const MAX_MESSAGES_PER_READ = 1000;
 /** Thrown inside a decision to say "not in the queue": the pickup answers null, as SuperOffice's does. */
 class NotWaiting extends Error {}
 
+/** Thrown inside a decision when there is nothing to write. */
+class Unchanged extends Error {}
+
 /** The smallest number from 1 that none of the agent's other sessions under way has. */
 function lowestFreeRank(taken: readonly number[]): number {
   const used = new Set(taken);
@@ -34,11 +38,35 @@ function lowestFreeRank(taken: readonly number[]): number {
   return rank;
 }
 
-export type ConversationDeps = { store: ChatStore; bus: EventBus; now: () => Millis };
+export type ConversationDeps = {
+  store: ChatStore;
+  bus: EventBus;
+  now: () => Millis;
+  /** How long a side counts as typing after it last said so. */
+  typingExpiresMs?: number;
+};
 
 export type Posted = { message: MessageRecord; session: SessionRecord; replayed: boolean };
 
-export function conversationService({ store, bus, now }: ConversationDeps) {
+/** How long a side counts as typing after it last said so. */
+export const TYPING_EXPIRES_MS = 6000;
+
+/** The flag each side's typing sets. */
+const typingFlag = (caller: Caller) => (caller.kind === 'agent' ? ChatSessionFlagMasks.UserIsTyping : ChatSessionFlagMasks.CustomerIsTyping);
+
+export function conversationService({ store, bus, now, typingExpiresMs = TYPING_EXPIRES_MS }: ConversationDeps) {
+  /** The timers that end each side's typing, by session and flag. */
+  const typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
+
+  async function setFlag(id: number, flag: number, on: boolean) {
+    const result = await store.changeSession(id, ({ session }) => {
+      const flags = on ? session.flags | flag : session.flags & ~flag;
+      if (flags === session.flags) throw new Unchanged();
+      return { session: { flags, updatedAt: now() } };
+    });
+    if (result.outcome === 'changed') announce(result.session, []);
+  }
+
   function announce(session: SessionRecord, messages: readonly MessageRecord[]) {
     bus.publish({ type: 'session.updated', sessionId: session.id, topicId: session.topicId, status: session.status });
     for (const message of messages) {
@@ -151,6 +179,8 @@ export function conversationService({ store, bus, now }: ConversationDeps) {
           if (type === ChatMessageType.Special) return { session: { updatedAt: posted }, messages: [message] };
           return {
             session: {
+              // Whoever sends has stopped typing.
+              flags: session.flags & ~typingFlag(caller),
               // A visitor who writes while waiting keeps their place in the queue.
               status: waiting ? session.status : caller.kind === 'agent' ? ChatSessionStatus.UserLast : ChatSessionStatus.CustomerLast,
               lastMessage: text.slice(0, LAST_MESSAGE_LENGTH),
@@ -171,6 +201,32 @@ export function conversationService({ store, bus, now }: ConversationDeps) {
     },
 
     pickUp,
+
+    /**
+     * One side says it is typing, or has stopped. It counts as typing for a few seconds after
+     * it last said so, then stops by itself: a client that went away leaves no one "typing".
+     */
+    async typing(caller: Caller, id: number, typing: boolean, { sessionKey }: { sessionKey?: string } = {}): Promise<void> {
+      const session = await sessionFor(caller, id, sessionKey);
+      if (hasEnded(session.status)) throw conflict('sessionEnded', id);
+      const flag = typingFlag(caller);
+      const timer = `${id}:${flag}`;
+      clearTimeout(typingTimers.get(timer));
+      typingTimers.delete(timer);
+      if (typing) {
+        const expiry = setTimeout(() => {
+          typingTimers.delete(timer);
+          void setFlag(id, flag, false).catch(() => {});
+        }, typingExpiresMs);
+        expiry.unref();
+        typingTimers.set(timer, expiry);
+      }
+      try {
+        await setFlag(id, flag, typing);
+      } catch (error) {
+        if (!(error instanceof Unchanged)) throw error;
+      }
+    },
 
     /**
      * The visitor or an agent ends the chat: it is Closed (ClosedFromQueue when the visitor

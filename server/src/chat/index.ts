@@ -20,15 +20,17 @@ export type ChatDeps = {
   now?: () => Millis;
   /** Origins whose pages may use every topic (`CHAT_ALLOWED_ORIGINS`). */
   allowedOrigins?: Iterable<string>;
+  /** How long a side counts as typing after it last said so. */
+  typingExpiresMs?: number;
 };
 
-export function createChat({ store, bus, now = Date.now, allowedOrigins = [] }: ChatDeps) {
+export function createChat({ store, bus, now = Date.now, allowedOrigins = [], typingExpiresMs }: ChatDeps) {
   const origins = originPolicy(store, allowedOrigins);
   return {
     origins,
     bus,
     sessions: sessionService({ store, bus, origins, now }),
-    conversation: conversationService({ store, bus, now }),
+    conversation: conversationService({ store, bus, now, typingExpiresMs }),
     streams: streamHub({ store, bus, now }),
     topics: topicService({ store, bus }),
     agents: agentService({ store, bus, now }),

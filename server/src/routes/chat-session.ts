@@ -3,7 +3,7 @@ import { chatMessage, chatSession, member, parseStatus } from '@chatline/shared'
 import type { Chat } from '../chat/index.ts';
 import type { SessionRecord } from '../store/types.ts';
 import { sessionAnswers } from '../http/answers.ts';
-import { applyPatch, readEntityBody, readPatch } from '../http/body.ts';
+import { applyPatch, readEntityBody, readObjectBody, readPatch } from '../http/body.ts';
 import { clientAddress } from '../http/client-address.ts';
 import type { ApiEnv } from '../http/context.ts';
 import { idempotencyKey, updateCondition, validators } from '../http/conditions.ts';
@@ -126,6 +126,14 @@ export function chatSessionRoutes({ chat, publicUrl, trustProxy, limiter, now }:
     })
     .delete('/:id{-?[0-9]+}', asSession, async (c) => {
       await sessions.delete(c.get('caller'), id(c));
+      return c.body(null, 204);
+    })
+    // One side is typing, or has stopped; it stops by itself a few seconds after it last said so.
+    .post('/:id{-?[0-9]+}/Typing', asSession, async (c) => {
+      const body = await readObjectBody(c);
+      const typing = member(body, 'Typing');
+      if (typeof typing !== 'boolean') throw badRequest('argument', 'Typing');
+      await conversation.typing(c.get('caller'), id(c), typing, { sessionKey: c.req.header('x-chat-session-key') });
       return c.body(null, 204);
     })
     // The visitor (with the session key) or an agent ends the chat.

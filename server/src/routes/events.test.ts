@@ -239,3 +239,35 @@ describe('the streams of a running server', () => {
     }
   });
 });
+
+describe('typing', () => {
+  it("shows on the other side's stream, stops when the message is sent, and stops by itself", async () => {
+    await t.close();
+    t = createTestApp({ now: () => clock, typingExpiresMs: 300 });
+    auth = await t.agent('kari', 'kari-secret-1');
+    const session = await visitorSession();
+    const id = session.ChatSessionId;
+    await asAgent('POST', `/api/v1/ChatSession/${id}/Pickup`);
+    const agentSide = reader((await events(id, { Authorization: auth })).body!);
+    expect((await agentSide.next()).data.Flags).toBe('');
+    const typing = (value: unknown, headers: Record<string, string> = { 'X-Chat-Session-Key': session.SessionKey }) =>
+      t.call('POST', `/api/v1/ChatSession/${id}/Typing`, { json: { Typing: value }, headers });
+    expect((await typing(true)).status).toBe(204);
+    expect((await agentSide.next()).data.Flags).toBe('CustomerIsTyping');
+    await t.call('POST', `/api/v1/ChatSession/${id}/Messages`, { json: { Message: 'Here it is' }, headers: { 'X-Chat-Session-Key': session.SessionKey } });
+    const sent = [await agentSide.next(), await agentSide.next()];
+    expect(sent.map((frame) => frame.event).sort()).toEqual(['message', 'state']);
+    expect(sent.find((frame) => frame.event === 'state')!.data.Flags).toBe('');
+
+    // The agent types, then goes quiet: it stops by itself.
+    expect((await typing(true, { Authorization: auth })).status).toBe(204);
+    expect((await agentSide.next()).data.Flags).toBe('UserIsTyping');
+    expect((await agentSide.next(2000)).data.Flags).toBe('');
+    await agentSide.close();
+
+    expect((await typing('yes')).status).toBe(400);
+    expect((await typing(true, {})).status).toBe(401);
+    await asAgent('POST', `/api/v1/ChatSession/${id}/End`);
+    expect((await typing(true)).status).toBe(409);
+  });
+});

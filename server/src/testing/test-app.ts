@@ -31,6 +31,7 @@ export type TestApp = {
 export type TestAppOptions = Omit<AppDeps, 'chat'> & {
   config?: AppDeps['config'] & { allowedOrigins?: string[] };
   store?: SqliteOptions;
+  typingExpiresMs?: number;
 };
 
 /** A response's JSON body, for assertions on its properties. */
@@ -42,7 +43,7 @@ export function createTestApp(options: TestAppOptions = {}): TestApp {
   const dbPath = join(dir, 'chat.db');
   const store = openSqliteStore(dbPath, options.store);
   const bus = inProcessBus();
-  const chat = createChat({ store, bus, now: options.now, allowedOrigins: options.config?.allowedOrigins });
+  const chat = createChat({ store, bus, now: options.now, allowedOrigins: options.config?.allowedOrigins, typingExpiresMs: options.typingExpiresMs });
   const app = createApp({ log: () => {}, logError: () => {}, ...options, chat, config: { rateLimit: 0, ...options.config } });
   const fromPeer = (peer: string) => ({ incoming: { socket: { remoteAddress: peer } } });
   return {
