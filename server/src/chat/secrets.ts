@@ -3,9 +3,12 @@
  * parameters are stored with each hash, so they can be raised later without breaking old
  * passwords), random secrets for keys, tokens and tickets, and their SHA-256 for storing.
  */
-import { hash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { createHmac, hash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 export const sha256 = (text: string) => hash('sha256', text, 'hex');
+
+/** An HMAC-SHA-256 of `text` with `key`, URL-safe: 43 characters, unguessable without the key. */
+export const hmac = (key: string, text: string) => createHmac('sha256', key).update(text).digest('base64url');
 
 /** A new random secret: 256 bits, URL-safe. */
 export const newSecret = () => randomBytes(32).toString('base64url');

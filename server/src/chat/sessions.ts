@@ -22,7 +22,7 @@ import type { EventBus } from './events.ts';
 import type { OriginPolicy } from './origins.ts';
 import { agentName, closingMessage, hasEnded } from './lifecycle.ts';
 import { checkWritable, keyMatches, requireAgent, type Caller } from './rights.ts';
-import { sha256 } from './secrets.ts';
+import { hmac, sha256 } from './secrets.ts';
 
 /** What of its topic answering a session needs: what the topic asks of visitors. */
 export type TopicAsks = Pick<TopicRules, 'collectConsent' | 'widgetRequiredFields'>;
@@ -165,6 +165,13 @@ export function sessionService({ store, bus, origins, now }: SessionDeps) {
     return { session, topic, user, transferTo };
   }
 
+  /** The session key of a create with this Idempotency-Key: the same for a retry, unguessable without it. */
+  let secret: Promise<string> | undefined;
+  async function derivedKey(idempotencyKey: string): Promise<string> {
+    secret ??= store.serverSecret('session-keys');
+    return hmac(await secret, `create:${idempotencyKey}`);
+  }
+
   async function find(id: number): Promise<SessionRecord> {
     const session = Number.isSafeInteger(id) ? await store.getSession(id) : null;
     if (!session) throw notFound('sessionNotFound', id);
@@ -178,11 +185,18 @@ export function sessionService({ store, bus, origins, now }: SessionDeps) {
      * inserts them, so a topic or agent changed in between, by another request or process,
      * cannot let a wrong one in.
      */
-    async create(caller: Caller, fields: Record<string, unknown>, { peer, origin }: Arrival): Promise<SessionView> {
+    async create(
+      caller: Caller,
+      fields: Record<string, unknown>,
+      { peer, origin }: Arrival,
+      { idempotencyKey }: { idempotencyKey?: string } = {},
+    ): Promise<SessionView & { replayed: boolean }> {
       const values = readSessionFields(caller, fields);
       const agents = agentIds(values);
       if (caller.kind === 'visitor') values.Status = ChatSessionStatus.InQueue;
-      const sessionKey = nanoid();
+      // A create that may be retried gets a key derived from its Idempotency-Key, so the retry
+      // answers the same key while only its hash is stored.
+      const sessionKey = idempotencyKey === undefined ? nanoid() : await derivedKey(idempotencyKey);
       const requested = now();
       const draft = draftOf(values, agents, {
         customerHost: peer,
@@ -191,7 +205,9 @@ export function sessionService({ store, bus, origins, now }: SessionDeps) {
         updatedAt: requested,
       });
       let seen: SessionReferences | undefined;
-      const session = await store.createSession(draft, (references) => {
+      const session = await store.createSession(
+        draft,
+        (references) => {
         const topic = checkReferences(values, agents, draft, references);
         if (caller.kind === 'visitor') {
           const problems = checkVisitorRules(values, {
@@ -202,9 +218,12 @@ export function sessionService({ store, bus, origins, now }: SessionDeps) {
         }
         if (origin !== null && !origins.mayUseTopic(origin, topic)) throw forbidden(undefined, 'originTopic', origin, topic.id);
         seen = references;
-      });
+        },
+        { idempotencyKey },
+      );
+      if (session !== draft) return { ...(await viewOf(session)), sessionKey, replayed: true };
       publish('session.created', session);
-      return { session, topic: seen!.topic!, user: seen!.user, transferTo: seen!.transferTo, sessionKey };
+      return { session, topic: seen!.topic!, user: seen!.user, transferTo: seen!.transferTo, sessionKey, replayed: false };
     },
 
     /** A session with what answering it needs. */

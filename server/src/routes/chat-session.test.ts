@@ -251,6 +251,32 @@ describe('POST /api/v1/ChatSession by a visitor', () => {
   });
 });
 
+describe('POST /api/v1/ChatSession with an Idempotency-Key', () => {
+  it('makes one session of a create sent twice, or twice at once, and answers it the same each time', async () => {
+    const key = { 'Idempotency-Key': '5f0c8b6e-7a52-4c1e-9a3d-1b2c3d4e5f60' };
+    const first = await t.postSession(customerFields, key);
+    const retried = await t.postSession(customerFields, key);
+    expect(retried.headers.get('idempotent-replayed')).toBe('true');
+    const [a, b] = [await json(first), await json(retried)];
+    expect(b.ChatSessionId).toBe(a.ChatSessionId);
+    expect(b.SessionKey).toBe(a.SessionKey);
+    expect(a.SessionKey).toMatch(/^[\w-]{21,}$/);
+    // The key works, and is no more stored than any other.
+    const read = await t.call('GET', `/api/v1/ChatSession/${a.ChatSessionId}`, { headers: { 'X-Chat-Session-Key': a.SessionKey } });
+    expect(read.status).toBe(200);
+    expect((await t.store.getSession(a.ChatSessionId))!.sessionKeyHash).not.toContain(a.SessionKey);
+
+    const twice = await Promise.all([1, 2].map(() => t.postSession(customerFields, { 'Idempotency-Key': 'a-double-click-0001' })));
+    const ids = await Promise.all(twice.map(async (response) => (await json(response)).ChatSessionId));
+    expect(ids[0]).toBe(ids[1]);
+    const other = await json(await t.postSession(customerFields, { 'Idempotency-Key': 'a-double-click-0002' }));
+    expect(other.ChatSessionId).not.toBe(ids[0]);
+    expect(other.SessionKey).not.toBe(a.SessionKey);
+    expect(await t.sessionCount()).toBe(3);
+    expect((await t.postSession(customerFields, { 'Idempotency-Key': 'no' })).status).toBe(400);
+  });
+});
+
 describe('POST /api/v1/ChatSession with bad input', () => {
   afterEach(async () => {
     expect(await t.sessionCount()).toBe(0);

@@ -77,7 +77,8 @@ export function chatSessionRoutes({ chat, publicUrl, trustProxy, limiter, now }:
     .post('/', asSession, rateLimit({ limiter, address, now }), async (c) => {
       const caller = c.get('caller');
       const body = await readEntityBody(c, chatSession, () => answers.entity(c, sessions.blank(), { links: false }));
-      const view = await sessions.create(caller, body, { peer: address(c), origin: c.get('crossOrigin') });
+      const view = await sessions.create(caller, body, { peer: address(c), origin: c.get('crossOrigin') }, { idempotencyKey: idempotencyKey(c) });
+      if (view.replayed) c.header('Idempotent-Replayed', 'true');
       return sendEntity(c, chatSession, answers.entity(c, view));
     })
     // The archive the entity's `_Links.Archive` names: a page of sessions, the oldest first.

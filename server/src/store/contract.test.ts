@@ -114,6 +114,31 @@ describe.each(implementations)('the %s store', (_, open) => {
       expect(stored.map((s) => s.initialQueuePos)).toEqual([1, 2, 3]);
     });
 
+    it('stores a create with an idempotency key once, however often and however fast it comes', async () => {
+      const sent = [draft(1, 'Ada'), draft(1, 'Ada'), draft(1, 'Ada')];
+      const created = await Promise.all(sent.map((d) => store.createSession(d, pass, { idempotencyKey: 'create-0001' })));
+      expect(new Set(created.map((s) => s.id)).size).toBe(1);
+      // The one that was stored is the caller's draft; the others are the stored session.
+      expect(created.filter((s, i) => s === sent[i])).toHaveLength(1);
+      const later = draft(1, 'Ada again');
+      const again = await store.createSession(later, pass, { idempotencyKey: 'create-0001' });
+      expect(again).not.toBe(later);
+      expect(again).toEqual(await store.getSession(created[0]!.id));
+      expect(await store.sessionCreatedWith('create-0001')).toEqual(again);
+      expect(await store.sessionCreatedWith('create-0002')).toBeNull();
+      expect((await store.listSessions({ skip: 0, top: 10 })).map((s) => s.customerName)).toEqual(['Ada']);
+    });
+
+    it('keeps a secret of its own, the same each time it is asked for', async () => {
+      const secret = await store.serverSecret('test');
+      expect(secret).toMatch(/^[\w-]{43}$/);
+      expect(await store.serverSecret('test')).toBe(secret);
+      expect(await store.serverSecret('other')).not.toBe(secret);
+      await store.close();
+      store = await opened.reopen();
+      expect(await store.serverSecret('test')).toBe(secret);
+    });
+
     it('lists sessions in id order, by topic and status, a page at a time', async () => {
       const sales = await store.createTopic(topic('Sales'));
       for (let i = 0; i < 6; i++) await store.createSession(draft(i % 2 === 0 ? 1 : sales.id, `v${i}`, { status: i < 4 ? 4 : 9 }), pass);

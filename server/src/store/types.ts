@@ -208,13 +208,19 @@ export class StoreBusyError extends Error {
 
 export type ChatStore = {
   /**
-   * Stores a new session and resolves to it, with its id and queue position, once committed
-   * (the record may be the draft itself, completed: the caller hands the draft over).
+   * Stores a new session and resolves to it, with its id and queue position, once committed:
+   * to the draft itself, completed (the caller hands the draft over). With an idempotency key
+   * that a create used before, nothing is stored and that create's session is answered, as
+   * another record than the draft.
    * The count of sessions waiting in its topic and the insert are serialized per topic, so
    * the position (waiting + 1) is exact with any number of servers on one database. `check`
    * runs in that transaction with the topic and agents the draft names.
    */
-  createSession(draft: SessionDraft, check: SessionCheck): Promise<SessionRecord>;
+  createSession(draft: SessionDraft, check: SessionCheck, options?: { idempotencyKey?: string }): Promise<SessionRecord>;
+  /** The session a create with this idempotency key stored, if one did. */
+  sessionCreatedWith(idempotencyKey: string): Promise<SessionRecord | null>;
+  /** A secret of this server by name, made (random, 256 bits) the first time it is asked for. */
+  serverSecret(name: string): Promise<string>;
   getSession(id: number): Promise<SessionRecord | null>;
   /** Sessions in id order, the oldest first. */
   listSessions(query: SessionQuery): Promise<SessionRecord[]>;

@@ -3,6 +3,7 @@
  * prepared once. All SQL and every SQLite encoding (0/1, JSON text, space-separated origins)
  * stay in this folder; the records it answers are the interface's.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -224,6 +225,11 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
       return message;
     });
 
+  const selectCreateKey = db.prepare('SELECT session_id FROM chat_create_key WHERE key = ?').pluck();
+  const insertCreateKey = db.prepare('INSERT INTO chat_create_key (key, session_id, created_at) VALUES (?, ?, ?)');
+  const insertSecret = db.prepare('INSERT INTO server_secret (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING');
+  const selectSecret = db.prepare('SELECT value FROM server_secret WHERE name = ?').pluck();
+
   const insertAgent = db.prepare(
     `INSERT INTO associate (user_name, full_name, password_hash, created_at) VALUES (?, ?, ?, ?)
      ON CONFLICT (user_name) DO NOTHING`,
@@ -275,6 +281,7 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
   type PendingCreate = {
     draft: SessionDraft;
     check: SessionCheck;
+    idempotencyKey: string | undefined;
     resolve: (session: SessionRecord) => void;
     reject: (error: unknown) => void;
     session?: SessionRecord;
@@ -287,6 +294,13 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
     const topics = new Map<number, SessionReferences>();
     for (const create of group) {
       try {
+        if (create.idempotencyKey !== undefined) {
+          const earlier = selectCreateKey.get(create.idempotencyKey) as number | undefined;
+          if (earlier !== undefined) {
+            create.session = toSession(selectSession.get(earlier) as unknown[]);
+            continue;
+          }
+        }
         create.check(references(create.draft, topics));
         const values = valuesOf(insertColumns, create.draft);
         values.push(create.draft.topicId);
@@ -296,6 +310,7 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
         session.id = id;
         session.initialQueuePos = position;
         create.session = session;
+        if (create.idempotencyKey !== undefined) insertCreateKey.run(create.idempotencyKey, id, session.updatedAt);
       } catch (error) {
         // A failed statement undoes itself only; should SQLite have ended the whole transaction
         // (a full disk, an I/O error), every create of the group fails with it.
@@ -338,9 +353,19 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
   let closed: Promise<void> | null = null;
 
   return {
-    createSession: (draft, check) =>
+    createSession: (draft, check, { idempotencyKey } = {}) =>
       new Promise((resolve, reject) => {
-        if (pending.push({ draft, check, resolve, reject }) === 1) setImmediate(commitPending);
+        if (pending.push({ draft, check, idempotencyKey, resolve, reject }) === 1) setImmediate(commitPending);
+      }),
+    sessionCreatedWith: (idempotencyKey) =>
+      read(() => {
+        const id = selectCreateKey.get(idempotencyKey) as number | undefined;
+        return id === undefined ? null : one(selectSession.get(id), toSession);
+      }),
+    serverSecret: (name) =>
+      write(() => {
+        insertSecret.run(name, randomBytes(32).toString('base64url'));
+        return selectSecret.get(name) as string;
       }),
     getSession: (id) => read(() => one(selectSession.get(id), toSession)),
     listSessions: ({ topicId, status, skip, top }) =>
