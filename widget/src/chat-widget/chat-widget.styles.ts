@@ -77,6 +77,12 @@ export default css`
     display: none;
   }
 
+  /* A conversation takes the panel's height; its log scrolls inside. */
+  .talk[open] {
+    display: flex;
+    flex-direction: column;
+  }
+
   .head {
     display: flex;
     align-items: center;
@@ -107,10 +113,15 @@ export default css`
   }
 
   .queued,
+  .chatting,
   .ended {
     margin: 16px 0 4px;
     font-size: 1.125rem;
     font-weight: 600;
+  }
+
+  .connection {
+    color: var(--chat-muted);
   }
 
   .new-chat {
