@@ -186,7 +186,11 @@ export class LiveController implements ReactiveController {
     this.finish(this.stateWith(Status));
   }
 
-  private readonly handleOnline = () => this.resync();
+  private readonly handleOnline = () => {
+    this.resync();
+    // What could not be sent offline goes now, with its key, so nothing is stored twice.
+    this.sendUnanswered();
+  };
 
   private readonly handlePageShow = (event: PageTransitionEvent) => {
     // A page back from the back/forward cache had its stream closed when it was hidden.
@@ -277,8 +281,12 @@ export class LiveController implements ReactiveController {
     this.state = state;
     this.events.change();
     this.host.requestUpdate();
-    // Back after a gap: what could not be sent goes now, with its key, so nothing is stored twice.
-    if (!wasLive) for (const item of this.outgoing()) if (item.failure?.status === 0) this.deliver(item);
+    if (!wasLive) this.sendUnanswered();
+  }
+
+  /** Back after a gap: what got no answer goes again, with its key, so nothing is stored twice. */
+  private sendUnanswered() {
+    if (this.session && this.live) for (const item of this.outgoing()) if (item.failure?.status === 0) this.deliver(item);
   }
 
   /** Takes a message the stream or a read brought, once; `announce` for one new to the visitor. */

@@ -267,6 +267,30 @@ describe('the conversation in <chat-widget>', () => {
     expect(stored.filter((message) => message.Message === 'Is the shop open on Saturday?')).to.have.length(1);
   });
 
+  it('sends a message that got no answer again by itself when the browser is back online', async () => {
+    const { root, id } = await startChat();
+    const inner = await conversation(root);
+    const realFetch = window.fetch;
+    let failed = false;
+    window.fetch = async (input, init) => {
+      if (!failed && init?.method === 'POST' && String(input).endsWith(`/ChatSession/${id}/Messages`)) {
+        failed = true;
+        throw new TypeError('Failed to fetch');
+      }
+      return realFetch(input, init);
+    };
+    try {
+      await write(inner, 'Are you open today?');
+      await press('Enter');
+      await waitUntil(() => entries(inner).at(-1)?.state === 'failed', 'not sent');
+      online();
+      await waitUntil(() => entries(inner).at(-1)?.state === 'sent', 'sent once online');
+    } finally {
+      window.fetch = realFetch;
+    }
+    expect((await agent.messages(id)).filter((message) => message.Message === 'Are you open today?')).to.have.length(1);
+  });
+
   it('says when a message was refused for coming too fast, and sends it when asked', async () => {
     const { root, id } = await startChat();
     const inner = await conversation(root);
