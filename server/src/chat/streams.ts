@@ -10,6 +10,7 @@ import type { ChatStore, MessageRecord, Millis, SessionRecord } from '../store/t
 import { followable } from './access.ts';
 import { tooMany, unauthorized } from './errors.ts';
 import type { EventBus } from './events.ts';
+import type { MembershipService } from './membership.ts';
 import type { Caller } from './rights.ts';
 import { newSecret, sha256 } from './secrets.ts';
 
@@ -64,7 +65,7 @@ type Stream = {
 
 const activeStatuses = new Set<number>([ChatSessionStatus.CustomerLast, ChatSessionStatus.UserLast]);
 
-export function streamHub({ store, bus, now }: { store: ChatStore; bus: EventBus; now: () => Millis }) {
+export function streamHub({ store, bus, now, members }: { store: ChatStore; bus: EventBus; now: () => Millis; members: MembershipService }) {
   const bySession = new Map<number, Set<Stream>>();
   const byClient = new Map<string, number>();
   const tickets = new Map<string, { sessionId: number; expiresAt: Millis }>();
@@ -149,7 +150,7 @@ export function streamHub({ store, bus, now }: { store: ChatStore; bus: EventBus
      * header: the key stays out of URLs and their logs, and the ticket is good for a minute.
      */
     async ticket(caller: Caller, id: number, sessionKey: string | undefined): Promise<{ ticket: string; expiresAt: Millis }> {
-      await followable(store, caller, id, sessionKey);
+      await follow(caller, id, sessionKey);
       const ticket = newSecret();
       const expiresAt = now() + TICKET_LIFETIME_MS;
       tickets.set(sha256(ticket), { sessionId: id, expiresAt });
@@ -174,7 +175,7 @@ export function streamHub({ store, bus, now }: { store: ChatStore; bus: EventBus
         if (!held || held.sessionId !== id || held.expiresAt <= now()) throw unauthorized('ticketExpired');
         visitor = true;
       } else {
-        await followable(store, caller, id, sessionKey);
+        await follow(caller, id, sessionKey);
         visitor = caller.kind === 'visitor';
       }
       const held = byClient.get(client) ?? 0;
@@ -213,6 +214,13 @@ export function streamHub({ store, bus, now }: { store: ChatStore; bus: EventBus
       return count;
     },
   };
+
+  /** The session, if the caller may follow it: the visitor theirs, an agent its own or those of topics it may listen to. */
+  async function follow(caller: Caller, id: number, sessionKey: string | undefined) {
+    const session = await followable(store, caller, id, sessionKey);
+    if (caller.kind === 'agent') await members.requireForSession(caller, session, 'listen');
+    return session;
+  }
 
   /** The visitor's client is there: WhenFetched says when it last was. */
   async function markFetched(id: number) {

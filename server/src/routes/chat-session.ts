@@ -9,6 +9,7 @@ import type { ApiEnv } from '../http/context.ts';
 import { idempotencyKey, updateCondition, validators } from '../http/conditions.ts';
 import { formatDateTime, toChatMessage, toSessionRow } from '../http/entities.ts';
 import { sendEvents } from '../http/events.ts';
+import { transcriptHtml, transcriptText } from '../http/transcript.ts';
 import { badRequest } from '../http/errors.ts';
 import { sendEntities, sendEntity, sendJson, sendPage } from '../http/respond.ts';
 import { responseFormat } from '../middleware/output.ts';
@@ -136,6 +137,30 @@ export function chatSessionRoutes({ chat, publicUrl, trustProxy, limiter, now }:
       if (typeof typing !== 'boolean') throw badRequest('argument', 'Typing');
       await conversation.typing(c.get('caller'), id(c), typing, { sessionKey: c.req.header('x-chat-session-key') });
       return c.body(null, 204);
+    })
+    // The chats an agent may see at work (ChatSessionsForUser).
+    .get('/ForCurrentUser', asSession, async (c) => {
+      const records = await conversation.sessionsFor(c.get('caller'));
+      return sendEntities(c, chatSession, await Promise.all(records.map(async (record) => answers.entity(c, await sessions.view(record)))));
+    })
+    .post('/:id{-?[0-9]+}/TransferTo/:to', asSession, async (c) =>
+      sendEntity(c, chatSession, answers.entity(c, await sessions.view(await conversation.transfer(c.get('caller'), id(c), c.req.param('to'))))),
+    )
+    .post('/:id{-?[0-9]+}/AcceptTransfer', asSession, async (c) =>
+      sendEntity(c, chatSession, answers.entity(c, await sessions.view(await conversation.acceptTransfer(c.get('caller'), id(c))))),
+    )
+    .post('/:id{-?[0-9]+}/RejectTransfer', asSession, async (c) =>
+      sendEntity(c, chatSession, answers.entity(c, await sessions.view(await conversation.rejectTransfer(c.get('caller'), id(c))))),
+    )
+    .post('/:id{-?[0-9]+}/Reset', asSession, async (c) =>
+      sendEntity(c, chatSession, answers.entity(c, await sessions.view(await conversation.reset(c.get('caller'), id(c))))),
+    )
+    // A JSON string, text or (?html=true) HTML.
+    .post('/:id{-?[0-9]+}/Transcript', asSession, async (c) => {
+      const html = member(c.req.query(), 'html');
+      if (html !== undefined && !/^(true|false)$/i.test(String(html))) throw badRequest('queryCount', 'html');
+      const { session, messages } = await conversation.transcript(c.get('caller'), id(c));
+      return sendJson(c, String(html).toLowerCase() === 'true' ? transcriptHtml(session, messages) : transcriptText(session, messages));
     })
     // The visitor (with the session key) or an agent ends the chat.
     .post('/:id{-?[0-9]+}/End', asSession, async (c) => {
