@@ -28,13 +28,14 @@ export type ChatDeps = {
 export function createChat({ store, bus, now = Date.now, allowedOrigins = [], typingExpiresMs }: ChatDeps) {
   const origins = originPolicy(store, allowedOrigins);
   const members = membershipService({ store, bus });
+  const sessions = sessionService({ store, bus, origins, now });
   return {
     origins,
     bus,
     members,
-    sessions: sessionService({ store, bus, origins, now }),
+    sessions,
     conversation: conversationService({ store, bus, now, members, typingExpiresMs }),
-    streams: streamHub({ store, bus, now, members }),
+    streams: streamHub({ store, bus, now, members, view: sessions.view }),
     topics: topicService({ store, bus, members }),
     agents: agentService({ store, bus, now, members }),
   };

@@ -5,15 +5,15 @@
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { ChatSessionFlagMasks, formatFlagNames, statusName } from '@chatline/shared';
-import type { AdmittedStream, StreamEvent, StreamSink } from '../chat/streams.ts';
-import { formatDateTime, toChatMessage } from './entities.ts';
+import type { AgentStreamEvent, StreamEvent } from '../chat/streams.ts';
+import { formatDateTime, toChatMessage, toSessionRow } from './entities.ts';
 
 /** How long EventSource waits before it reconnects. */
 const RETRY_MS = 3000;
 /** A comment this often keeps proxies and the browser from taking an idle stream for dead. */
 export const HEARTBEAT_MS = 20_000;
 
-function frame(event: StreamEvent): string {
+export function sessionFrame(event: StreamEvent): string {
   switch (event.kind) {
     case 'state': {
       const { state } = event;
@@ -34,8 +34,11 @@ function frame(event: StreamEvent): string {
   }
 }
 
+/** A stream admitted but not started, of events of type E. */
+type Admitted<E> = { start(sink: { send(event: E): Promise<void>; close(): void }): { close(): void }; cancel(): void };
+
 /** Answers with the admitted stream: it starts once the answer is under way, and stops when the client goes away. */
-export function sendEvents(c: Context, admitted: AdmittedStream): Response {
+export function sendEvents<E>(c: Context, admitted: Admitted<E>, frame: (event: E) => string): Response {
   c.header('X-Accel-Buffering', 'no');
   return streamSSE(c, async (stream) => {
     let ended = false;
@@ -47,8 +50,8 @@ export function sendEvents(c: Context, admitted: AdmittedStream): Response {
       clearInterval(heartbeat);
       finish();
     };
-    const sink: StreamSink = {
-      send: async (event) => {
+    const sink = {
+      send: async (event: E) => {
         if (!ended) await stream.write(frame(event));
       },
       close: end,
@@ -64,3 +67,17 @@ export function sendEvents(c: Context, admitted: AdmittedStream): Response {
     await done;
   });
 }
+
+/** An agent's stream, its chats as the archive's rows: `baseUrl` for their links. */
+export const agentFrame = (baseUrl: string) => (event: AgentStreamEvent): string => {
+  switch (event.kind) {
+    case 'sessions':
+      return `event: sessions\nid: ${event.cursor}\ndata: ${JSON.stringify(event.sessions.map((view) => toSessionRow(view, baseUrl)))}\n\n`;
+    case 'session':
+      return `event: session\nid: ${event.cursor}\ndata: ${JSON.stringify(toSessionRow(event.session, baseUrl))}\n\n`;
+    case 'removed':
+      return `event: removed\nid: ${event.cursor}\ndata: ${JSON.stringify({ ChatSessionId: event.sessionId })}\n\n`;
+    case 'message':
+      return `event: message\nid: ${event.cursor}\ndata: ${JSON.stringify(toChatMessage(event.message))}\n\n`;
+  }
+};

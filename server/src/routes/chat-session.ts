@@ -8,7 +8,7 @@ import { clientAddress } from '../http/client-address.ts';
 import type { ApiEnv } from '../http/context.ts';
 import { idempotencyKey, updateCondition, validators } from '../http/conditions.ts';
 import { formatDateTime, toChatMessage, toSessionRow } from '../http/entities.ts';
-import { sendEvents } from '../http/events.ts';
+import { agentFrame, sendEvents, sessionFrame } from '../http/events.ts';
 import { transcriptHtml, transcriptText } from '../http/transcript.ts';
 import { badRequest } from '../http/errors.ts';
 import { sendEntities, sendEntity, sendJson, sendPage } from '../http/respond.ts';
@@ -170,6 +170,18 @@ export function chatSessionRoutes({ chat, publicUrl, trustProxy, limiter, now }:
     // Pick up a waiting session, or the one that has waited longest: null when there is none.
     .post('/Pickup', asSession, async (c) => answerPickUp(c, await conversation.pickUpFirst(c.get('caller'))))
     .post('/:id{-?[0-9]+}/Pickup', asSession, async (c) => answerPickUp(c, await conversation.pickUp(c.get('caller'), id(c))))
+    // An agent's live stream of every chat it may follow; from EventSource, with a ticket.
+    .post('/Events/Ticket', asSession, async (c) => {
+      const { ticket, expiresAt } = await streams.agentTicket(c.get('caller'));
+      return sendJson(c, { Ticket: ticket, Expires: formatDateTime(expiresAt) });
+    })
+    .get('/Events', asEvents, async (c) => {
+      const cursor = c.req.header('last-event-id') ?? (member(c.req.query(), 'after') as string | undefined) ?? '0';
+      if (!/^\d{1,15}$/.test(cursor)) throw badRequest('queryCount', 'after');
+      const ticket = member(c.req.query(), 'ticket') as string | undefined;
+      const admitted = await streams.openForAgent(c.get('caller'), { after: Number(cursor), client: clientKey(address(c)), ticket });
+      return sendEvents(c, admitted, agentFrame(answers.baseUrl(c)));
+    })
     // The live stream of a session: for an agent, or the visitor with the session key or, from
     // EventSource, which sends no headers of its own, a single-use ticket for it.
     .post('/:id{-?[0-9]+}/Events/Ticket', asSession, async (c) => {
@@ -182,7 +194,7 @@ export function chatSessionRoutes({ chat, publicUrl, trustProxy, limiter, now }:
       const ticket = member(c.req.query(), 'ticket') as string | undefined;
       const options = { sessionKey: c.req.header('x-chat-session-key'), ticket, after: Number(cursor), client: clientKey(address(c)) };
       // What would refuse the stream is found before it starts, so it is answered in the error shape.
-      return sendEvents(c, await streams.open(c.get('caller'), id(c), options));
+      return sendEvents(c, await streams.open(c.get('caller'), id(c), options), sessionFrame);
     })
     // A session's messages, for an agent or the visitor with the session key.
     .get('/:id{-?[0-9]+}/Messages', asMessages, async (c) => {

@@ -240,6 +240,59 @@ describe('the streams of a running server', () => {
   });
 });
 
+describe("an agent's stream", () => {
+  const agentEvents = (headers: Record<string, string>, query = '') =>
+    t.call('GET', `/api/v1/ChatSession/Events${query}`, { headers: { Accept: 'text/event-stream', ...headers } });
+
+  it('sends the chats it may follow first, then every chat that comes or changes and every message in them', async () => {
+    await t.store.updateTopic(1, { ...(await t.store.getTopic(1))!, welcomeMessage: 'Hi!' });
+    const early = await visitorSession();
+    const elsewhere = await t.topic({ name: 'Elsewhere', collectConsent: false });
+    const stream = reader((await agentEvents({ Authorization: auth })).body!);
+    const first = await stream.next();
+    expect(first).toMatchObject({ event: 'sessions', id: '0' });
+    expect((first.data as unknown as { ChatSessionId: number; Status: string }[]).map((row) => [row.ChatSessionId, row.Status])).toEqual([
+      [early.ChatSessionId, 'InQueue'],
+    ]);
+
+    const late = await visitorSession();
+    expect(await stream.next()).toMatchObject({ event: 'session', data: { ChatSessionId: late.ChatSessionId, Status: 'InQueue' } });
+    // A chat in a topic the agent is no member of is none of its business.
+    await t.postSession({ TopicId: elsewhere.id, CustomerName: 'Bo' });
+    await asAgent('POST', `/api/v1/ChatSession/${early.ChatSessionId}/Pickup`);
+    const picked = [await stream.next(), await stream.next()];
+    expect(picked.map((frame) => frame.event).sort()).toEqual(['message', 'session']);
+    expect(picked.find((frame) => frame.event === 'session')!.data).toMatchObject({ ChatSessionId: early.ChatSessionId, Status: 'UserLast', User: { UserName: 'kari' } });
+    const welcome = picked.find((frame) => frame.event === 'message')!;
+    expect(welcome.data).toMatchObject({ ChatSessionId: early.ChatSessionId, SpecialType: 'Welcome' });
+    await t.call('POST', `/api/v1/ChatSession/${early.ChatSessionId}/Messages`, { json: { Message: 'Thanks' }, headers: { 'X-Chat-Session-Key': early.SessionKey } });
+    const reply = [await stream.next(), await stream.next()];
+    const message = reply.find((frame) => frame.event === 'message')!;
+    expect(message.data).toMatchObject({ Type: 'ToUser', Message: 'Thanks' });
+    await stream.close();
+
+    // Back after a gap: the chats as they are now, then only what came after its cursor.
+    await say(early.ChatSessionId, 'Anything else?');
+    const again = reader((await agentEvents({ Authorization: auth, 'Last-Event-ID': message.id! })).body!);
+    const snapshot = await again.next();
+    expect((snapshot.data as unknown as { ChatSessionId: number }[]).map((row) => row.ChatSessionId)).toEqual([early.ChatSessionId, late.ChatSessionId]);
+    expect(await again.next()).toMatchObject({ event: 'message', data: { Message: 'Anything else?' } });
+    await asAgent('DELETE', `/api/v1/ChatSession/${late.ChatSessionId}`);
+    expect(await again.next()).toMatchObject({ event: 'removed', data: { ChatSessionId: late.ChatSessionId } });
+    await again.close();
+  });
+
+  it('lets a signed-in browser in with a ticket, and no visitor', async () => {
+    expect((await agentEvents({})).status).toBe(401);
+    const ticket = (await json(await asAgent('POST', '/api/v1/ChatSession/Events/Ticket'))).Ticket;
+    const response = await agentEvents({}, `?ticket=${ticket}`);
+    expect(response.status).toBe(200);
+    await reader(response.body!).close();
+    expect((await agentEvents({}, `?ticket=${ticket}`)).status).toBe(401);
+    expect((await t.call('POST', '/api/v1/ChatSession/Events/Ticket')).status).toBe(401);
+  });
+});
+
 describe('typing', () => {
   it("shows on the other side's stream, stops when the message is sent, and stops by itself", async () => {
     await t.close();

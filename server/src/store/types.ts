@@ -214,6 +214,8 @@ export type SessionQuery = {
   statuses?: readonly number[];
   /** Sessions this agent has. */
   userId?: number;
+  /** Sessions offered to this agent. */
+  transferToId?: number;
   /** Sessions after the first `skip`, in id order. */
   skip: number;
   /** At most this many. */
@@ -271,6 +273,11 @@ export type ChatStore = {
    * plus one; null when it is not waiting.
    */
   queuePosition(sessionId: number): Promise<number | null>;
+  /**
+   * The messages after the one with id `after`, in id order, at most `limit`, of the sessions
+   * in these topics or that this agent has or is offered.
+   */
+  messagesAfter(after: number, scope: { topicIds: readonly number[]; agentId: number }, limit: number): Promise<MessageRecord[]>;
   /** The session's messages after the one with id `after` (0 for all), in id order, at most `limit`. */
   listMessages(sessionId: number, after: number, limit: number): Promise<MessageRecord[]>;
 

@@ -179,6 +179,7 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
   const selectSessions = (where: string) =>
     db.prepare(`SELECT ${list(sessionColumns)} FROM chat_session ${where} ORDER BY id LIMIT ? OFFSET ?`).raw();
   const sessionListsByShape = new Map<string, Database.Statement>();
+  const messagesAfterByShape = new Map<number, Database.Statement>();
   const sessionLists = {
     all: selectSessions(''),
     topic: selectSessions('WHERE topic_id = ?'),
@@ -403,9 +404,9 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
         return selectSecret.get(name) as string;
       }),
     getSession: (id) => read(() => one(selectSession.get(id), toSession)),
-    listSessions: ({ topicId, status, topicIds, statuses, userId, skip, top }) =>
+    listSessions: ({ topicId, status, topicIds, statuses, userId, transferToId, skip, top }) =>
       read(() => {
-        if (topicIds !== undefined || statuses !== undefined || userId !== undefined) {
+        if (topicIds !== undefined || statuses !== undefined || userId !== undefined || transferToId !== undefined) {
           // Lists of ids and statuses: one statement per shape, kept for the next of that shape.
           const topics = topicId !== undefined ? [topicId, ...(topicIds ?? [])] : topicIds;
           const states = status !== undefined ? [status, ...(statuses ?? [])] : statuses;
@@ -414,11 +415,19 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
             topics ? `topic_id IN (${topics.map(() => '?').join(', ')})` : '',
             states ? `status IN (${states.map(() => '?').join(', ')})` : '',
             userId !== undefined ? 'user_id = ?' : '',
+            transferToId !== undefined ? 'transfer_to_id = ?' : '',
           ].filter(Boolean);
-          const shape = `${topics?.length ?? '-'}:${states?.length ?? '-'}:${userId !== undefined}`;
+          const shape = `${topics?.length ?? '-'}:${states?.length ?? '-'}:${userId !== undefined}:${transferToId !== undefined}`;
           let statement = sessionListsByShape.get(shape);
           if (!statement) sessionListsByShape.set(shape, (statement = selectSessions(`WHERE ${where.join(' AND ')}`)));
-          const values = [...(topics ?? []), ...(states ?? []), ...(userId !== undefined ? [userId] : []), top, skip];
+          const values = [
+            ...(topics ?? []),
+            ...(states ?? []),
+            ...(userId !== undefined ? [userId] : []),
+            ...(transferToId !== undefined ? [transferToId] : []),
+            top,
+            skip,
+          ];
           return (statement.all(...values) as unknown[][]).map(toSession);
         }
         const rows =
@@ -468,6 +477,22 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
         const session = one(selectSession.get(sessionId), toSession);
         if (!session || session.status !== ChatSessionStatus.InQueue) return null;
         return (selectQueueAhead.get(session.topicId, sessionId) as number) + 1;
+      }),
+    messagesAfter: (after, { topicIds, agentId }, limit) =>
+      read(() => {
+        const shape = topicIds.length;
+        let statement = messagesAfterByShape.get(shape);
+        if (!statement) {
+          const inTopics = shape === 0 ? '0' : `s.topic_id IN (${topicIds.map(() => '?').join(', ')})`;
+          statement = db
+            .prepare(
+              `SELECT ${messageColumns.map((c) => `m.${c.name}`).join(', ')} FROM chat_message m JOIN chat_session s ON s.id = m.session_id
+               WHERE m.id > ? AND (${inTopics} OR s.user_id = ? OR s.transfer_to_id = ?) ORDER BY m.id LIMIT ?`,
+            )
+            .raw();
+          messagesAfterByShape.set(shape, statement);
+        }
+        return (statement.all(after, ...topicIds, agentId, agentId, limit) as unknown[][]).map(toMessage);
       }),
     listMessages: (sessionId, after, limit) =>
       read(() => (selectMessages.all(sessionId, after, limit) as unknown[][]).map(toMessage)),
