@@ -8,6 +8,7 @@
 import { ChatSessionStatus } from '@chatline/shared';
 import type { AgentRecord, ChatStore, MessageRecord, Millis, SessionRecord } from '../store/types.ts';
 import { followable } from './access.ts';
+import { queueIndex } from './queues.ts';
 import { tooMany, unauthorized } from './errors.ts';
 import type { EventBus } from './events.ts';
 import { grants, type MembershipService } from './membership.ts';
@@ -68,6 +69,8 @@ export const MAX_STREAMS_PER_CLIENT = 16;
 
 type Stream = {
   sessionId: number;
+  /** The topic whose queue it waits in, as last sent; null when it does not wait. */
+  waitsIn: number | null;
   cursor: number;
   sink: StreamSink;
   /** The state last sent, as JSON, so that only a change is sent. */
@@ -112,6 +115,9 @@ export function streamHub({ store, bus, now, members, view }: StreamDeps) {
   const byClient = new Map<string, number>();
   const tickets = new Map<string, { sessionId: number; expiresAt: Millis }>();
   const agentTickets = new Map<string, { agentId: number; expiresAt: Millis }>();
+  const queues = queueIndex(store);
+  /** The streams of waiting visitors, by topic: told their new places when the queue moves. */
+  const waiting = new Map<number, Set<Stream>>();
 
   async function stateOf(session: SessionRecord): Promise<StreamState> {
     const agent = session.userId !== null && activeStatuses.has(session.status) ? await store.getAgent(session.userId) : null;
@@ -119,7 +125,7 @@ export function streamHub({ store, bus, now, members, view }: StreamDeps) {
       sessionId: session.id,
       status: session.status,
       agentName: agent ? agent.fullName || agent.userName : null,
-      queuePosition: session.status === ChatSessionStatus.InQueue ? await store.queuePosition(session.id) : null,
+      queuePosition: await queues.position(session),
       flags: session.flags,
       whenEnded: session.whenEnded,
     };
@@ -137,8 +143,23 @@ export function streamHub({ store, bus, now, members, view }: StreamDeps) {
     const streams = bySession.get(stream.sessionId);
     streams?.delete(stream);
     if (streams?.size === 0) bySession.delete(stream.sessionId);
+    waitIn(stream, null);
     release(stream.client);
     stream.sink.close();
+  }
+
+  function waitIn(stream: Stream, topicId: number | null) {
+    if (stream.waitsIn === topicId) return;
+    if (stream.waitsIn !== null) {
+      const streams = waiting.get(stream.waitsIn);
+      streams?.delete(stream);
+      if (streams?.size === 0) waiting.delete(stream.waitsIn);
+    }
+    stream.waitsIn = topicId;
+    if (topicId === null) return;
+    let streams = waiting.get(topicId);
+    if (!streams) waiting.set(topicId, (streams = new Set()));
+    streams.add(stream);
   }
 
   /** Sends what changed since the stream last sent: its state if it changed, then the messages after its cursor. */
@@ -158,6 +179,7 @@ export function streamHub({ store, bus, now, members, view }: StreamDeps) {
           return;
         }
         const state = await stateOf(session);
+        if (!stream.closed) waitIn(stream, state.queuePosition === null ? null : session.topicId);
         const json = JSON.stringify(state);
         if (json !== stream.lastState) {
           stream.lastState = json;
@@ -185,6 +207,10 @@ export function streamHub({ store, bus, now, members, view }: StreamDeps) {
     if ('sessionId' in event) {
       const streams = bySession.get(event.sessionId);
       if (streams) for (const stream of streams) void pump(stream);
+      // Those who wait behind a session that joined or left the queue have a new place.
+      for (const topicId of queues.observe(event)) {
+        for (const stream of waiting.get(topicId) ?? []) if (stream.sessionId > event.sessionId) void pump(stream);
+      }
     }
     if (agentStreams.size > 0) void toAgents(event);
   });
@@ -301,7 +327,7 @@ export function streamHub({ store, bus, now, members, view }: StreamDeps) {
       return {
         start(sink) {
           settled = true;
-          const stream: Stream = { sessionId: id, cursor: after, sink, lastState: '', pumping: false, again: false, closed: false, client, visitor };
+          const stream: Stream = { sessionId: id, waitsIn: null, cursor: after, sink, lastState: '', pumping: false, again: false, closed: false, client, visitor };
           // Listen first, then catch up: what is posted meanwhile is sent by the pump that follows.
           let streams = bySession.get(id);
           if (!streams) bySession.set(id, (streams = new Set()));

@@ -20,6 +20,7 @@ function reader(body: ReadableStream<Uint8Array>) {
   const decoder = new TextDecoder();
   const stream = body.getReader();
   let buffer = '';
+  let pending: ReturnType<typeof stream.read> | null = null;
   const frames: Frame[] = [];
   return {
     async next(timeout = 2000): Promise<Frame> {
@@ -41,18 +42,21 @@ function reader(body: ReadableStream<Uint8Array>) {
           continue;
         }
         if (Date.now() > deadline) throw new Error(`no frame within ${timeout} ms; got so far: ${buffer}`);
-        const read = await Promise.race([
-          stream.read(),
-          new Promise<{ done: true; value: undefined }>((resolve) => setTimeout(() => resolve({ done: true, value: undefined }), timeout)),
-        ]);
+        // A read that outlives its wait is kept for the next call: nothing read is dropped.
+        pending ??= stream.read();
+        const read = await Promise.race([pending, new Promise<null>((resolve) => setTimeout(() => resolve(null), Math.max(0, deadline - Date.now())))]);
+        if (read === null) continue;
+        pending = null;
         if (read.done) throw new Error('the stream ended');
         buffer += decoder.decode(read.value, { stream: true });
       }
     },
     /** Whether the stream ends within the time. */
     async ends(timeout = 2000): Promise<boolean> {
-      const read = await Promise.race([stream.read(), new Promise<null>((resolve) => setTimeout(() => resolve(null), timeout))]);
+      pending ??= stream.read();
+      const read = await Promise.race([pending, new Promise<null>((resolve) => setTimeout(() => resolve(null), timeout))]);
       if (read === null) return false;
+      pending = null;
       return read.done || (await this.ends(timeout));
     },
     close: () => stream.cancel(),
@@ -160,6 +164,32 @@ describe('the stream of a session', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect((await events(session.ChatSessionId, { 'X-Chat-Session-Key': session.SessionKey })).status).toBe(200);
     await Promise.all(open.map((stream) => stream.close()));
+  });
+
+  it('tells each waiting visitor their new place as the queue moves, and only then', async () => {
+    const visitors = [await visitorSession(), await visitorSession(), await visitorSession()];
+    const streams = await Promise.all(
+      visitors.map(async (session) => reader((await events(session.ChatSessionId, { 'X-Chat-Session-Key': session.SessionKey })).body!)),
+    );
+    const places = async () => Promise.all(streams.slice(1).map(async (stream) => (await stream.next()).data.QueuePosition));
+    expect(await Promise.all(streams.map(async (stream) => (await stream.next()).data.QueuePosition))).toEqual([1, 2, 3]);
+
+    // The first is picked up: those behind move up.
+    await asAgent('POST', `/api/v1/ChatSession/Pickup`);
+    expect((await streams[0]!.next()).data).toMatchObject({ Agent: 'kari Nordmann', QueuePosition: null });
+    expect(await places()).toEqual([1, 2]);
+
+    // Someone joins behind them: their places stay, and nothing is sent.
+    const late = await visitorSession();
+    await expect(streams[1]!.next(200)).rejects.toThrow(/no frame/);
+
+    // The second gives up waiting: the third is first now, and the one who joined second.
+    await t.call('POST', `/api/v1/ChatSession/${visitors[1]!.ChatSessionId}/End`, { headers: { 'X-Chat-Session-Key': visitors[1]!.SessionKey } });
+    expect((await streams[1]!.next()).data).toMatchObject({ Status: 'ClosedFromQueue', QueuePosition: null });
+    expect((await streams[2]!.next()).data.QueuePosition).toBe(1);
+    const lateStream = reader((await events(late.ChatSessionId, { 'X-Chat-Session-Key': late.SessionKey })).body!);
+    expect((await lateStream.next()).data.QueuePosition).toBe(2);
+    await Promise.all([...streams, lateStream].map((stream) => stream.close()));
   });
 
   it('says when the session is gone, and ends', async () => {

@@ -273,6 +273,8 @@ export type ChatStore = {
    * plus one; null when it is not waiting.
    */
   queuePosition(sessionId: number): Promise<number | null>;
+  /** The ids of the sessions waiting in a topic's queue, the oldest first. */
+  waitingSessionIds(topicId: number): Promise<number[]>;
   /**
    * The messages after the one with id `after`, in id order, at most `limit`, of the sessions
    * in these topics or that this agent has or is offered.

@@ -228,6 +228,9 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
   const selectQueueAhead = db
     .prepare(`SELECT count(*) FROM chat_session WHERE topic_id = ? AND status = ${ChatSessionStatus.InQueue} AND id < ?`)
     .pluck();
+  const selectWaitingIds = db
+    .prepare(`SELECT id FROM chat_session WHERE topic_id = ? AND status = ${ChatSessionStatus.InQueue} ORDER BY id`)
+    .pluck();
   const changeSessionRow = db.prepare(`UPDATE chat_session SET ${updateColumns.map((c) => `${c.name} = ?`).join(', ')} WHERE id = ?`);
   const selectRanks = db
     .prepare(`SELECT rank FROM chat_session WHERE user_id = ? AND id <> ? AND status IN (${ChatSessionStatus.CustomerLast}, ${ChatSessionStatus.UserLast})`)
@@ -472,6 +475,7 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
         }
         return { outcome: 'changed' as const, session: toSession(selectSession.get(id) as unknown[]), messages };
       }),
+    waitingSessionIds: (topicId) => read(() => selectWaitingIds.all(topicId) as number[]),
     queuePosition: (sessionId) =>
       read(() => {
         const session = one(selectSession.get(sessionId), toSession);
