@@ -6,10 +6,13 @@ import { startServer } from '../testing/server-process.ts';
 let clock = Date.parse('2026-11-26T09:00:00Z');
 let t: TestApp;
 let auth: string;
+/** Streams are read over HTTP from Node's server, as browsers read them. */
+let base: string;
 beforeEach(async () => {
   clock = Date.parse('2026-11-26T09:00:00Z');
   t = createTestApp({ now: () => clock });
   auth = await t.agent('kari', 'kari-secret-1');
+  base = await t.listen();
 });
 afterEach(() => t.close());
 
@@ -68,10 +71,8 @@ async function visitorSession() {
   return (await json(response)) as { ChatSessionId: number; SessionKey: string };
 }
 
-const events = async (id: number, headers: Record<string, string>, query = '') => {
-  const response = await t.call('GET', `/api/v1/ChatSession/${id}/Events${query}`, { headers: { Accept: 'text/event-stream', ...headers } });
-  return response;
-};
+const events = (id: number, headers: Record<string, string>, query = '') =>
+  fetch(`${base}/api/v1/ChatSession/${id}/Events${query}`, { headers: { Accept: 'text/event-stream', ...headers } });
 const asAgent = (method: string, path: string, init: { json?: unknown; body?: string; headers?: Record<string, string> } = {}) =>
   t.call(method, path, { ...init, headers: { Authorization: auth, ...init.headers } });
 const say = (id: number, text: string) => asAgent('POST', `/api/v1/ChatSession/${id}/Messages`, { json: { Message: text } });
@@ -105,6 +106,23 @@ describe('the stream of a session', () => {
 
     // The visitor's client was there: WhenFetched says when.
     expect((await json(await asAgent('GET', `/api/v1/ChatSession/${id}`))).WhenFetched).toBe('2026-11-26T09:00:00.000+00:00');
+  });
+
+  it('streams alike through a fetch handler that is not Node\'s server', async () => {
+    const session = await visitorSession();
+    const response = await t.call('GET', `/api/v1/ChatSession/${session.ChatSessionId}/Events`, {
+      headers: { Accept: 'text/event-stream', 'X-Chat-Session-Key': session.SessionKey },
+    });
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const stream = reader(response.body!);
+    expect(await stream.next()).toMatchObject({ event: 'state', data: { Status: 'InQueue', QueuePosition: 1 } });
+    await asAgent('POST', `/api/v1/ChatSession/${session.ChatSessionId}/Pickup`);
+    expect(await stream.next()).toMatchObject({ event: 'state', data: { Agent: 'kari Nordmann' } });
+    await say(session.ChatSessionId, 'Hello from the fetch handler');
+    let frame = await stream.next();
+    while (frame.event !== 'message') frame = await stream.next();
+    expect(frame.data.Message).toBe('Hello from the fetch handler');
+    await stream.close();
   });
 
   it('resumes from Last-Event-ID with the state as it is now, and only what came after', async () => {
@@ -206,12 +224,19 @@ describe('the stream of a session', () => {
     const id = session.ChatSessionId;
     await asAgent('POST', `/api/v1/ChatSession/${id}/Pickup`);
     let writing = true;
+    // The writers call the app in this process: each waits a turn of the event loop, as a
+    // request over the network would, so that the streams' sockets are served meanwhile.
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
     const writers = [
       (async () => {
-        for (let i = 0; writing; i++) await say(id, `agent ${i}`);
+        for (let i = 0; writing; i++) {
+          await say(id, `agent ${i}`);
+          await turn();
+        }
       })(),
       (async () => {
         for (let i = 0; writing; i++) {
+          await turn();
           await t.call('POST', `/api/v1/ChatSession/${id}/Messages`, { json: { Message: `visitor ${i}` }, headers: { 'X-Chat-Session-Key': session.SessionKey } });
           clock += 1000; // below the visitor's message rate
         }
@@ -272,7 +297,7 @@ describe('the streams of a running server', () => {
 
 describe("an agent's stream", () => {
   const agentEvents = (headers: Record<string, string>, query = '') =>
-    t.call('GET', `/api/v1/ChatSession/Events${query}`, { headers: { Accept: 'text/event-stream', ...headers } });
+    fetch(`${base}/api/v1/ChatSession/Events${query}`, { headers: { Accept: 'text/event-stream', ...headers } });
 
   it('sends the chats it may follow first, then every chat that comes or changes and every message in them', async () => {
     await t.store.updateTopic(1, { ...(await t.store.getTopic(1))!, welcomeMessage: 'Hi!' });
@@ -328,6 +353,7 @@ describe('typing', () => {
     await t.close();
     t = createTestApp({ now: () => clock, typingExpiresMs: 300 });
     auth = await t.agent('kari', 'kari-secret-1');
+    base = await t.listen();
     const session = await visitorSession();
     const id = session.ChatSessionId;
     await asAgent('POST', `/api/v1/ChatSession/${id}/Pickup`);
