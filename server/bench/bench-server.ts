@@ -7,6 +7,7 @@ import { serve } from '@hono/node-server';
 import { createApp } from '../src/app.ts';
 import { inProcessBus } from '../src/chat/events.ts';
 import { createChat } from '../src/chat/index.ts';
+import { nodeFetch } from '../src/http/node.ts';
 import { loadAssets } from '../src/middleware/assets.ts';
 import { openSqliteStore } from '../src/store/sqlite/store.ts';
 
@@ -20,7 +21,7 @@ const app = createApp({
 });
 app.post('/bench/noop', (c) => c.body(null, 204));
 
-const server = serve({ fetch: app.fetch, port: Number(process.env.PORT ?? 0), hostname: '127.0.0.1' }, (info) => {
+const server = serve({ fetch: nodeFetch(app), port: Number(process.env.PORT ?? 0), hostname: '127.0.0.1' }, (info) => {
   console.log(`listening on http://127.0.0.1:${info.port}`);
 });
 process.on('SIGTERM', () => server.close(() => void store.close().then(() => process.exit(0))));

@@ -16,6 +16,7 @@ import { chromium } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from '../../demo/chromium.ts';
 import { compileServer } from '../build.ts';
 import { openSqliteStore } from '../src/store/sqlite/store.ts';
+import { addAgent, idleStreamsAndPickup, messageLatency } from './conversation.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 2);
@@ -105,19 +106,36 @@ function startBenchServer(dbPath: string): Promise<Server> {
 
 type Load = { rps: number; p50: number; p99: number; errors: number };
 
-async function load(url: string, connections: number, create: boolean, duration = DURATION_S): Promise<Load> {
+/** What a load run sends: the no-op, visitors' creates, or an agent's messages round these chats. */
+type Target = 'noop' | 'create' | { auth: string; sessionIds: number[] };
+
+async function load(url: string, connections: number, target: Target, duration = DURATION_S): Promise<Load> {
+  let turn = 0;
+  const messages = typeof target === 'object' ? target : null;
   // autocannon's `warmup` option is missing from its type definitions.
   const options: autocannon.Options & { warmup: { connections: number; duration: number } } = {
-    url: `${url}${create ? '/api/v1/ChatSession' : '/bench/noop'}`,
+    url: `${url}${target === 'noop' ? '/bench/noop' : '/api/v1/ChatSession'}`,
     method: 'POST',
     connections,
     duration,
     warmup: { connections, duration: WARMUP_S },
-    headers: { 'content-type': 'application/json' },
-    body: visitorBody,
+    headers: { 'content-type': 'application/json', ...(messages ? { authorization: messages.auth } : {}) },
+    body: messages ? JSON.stringify({ Message: 'Yes, we service cargo bikes: bring it in any weekday.' }) : visitorBody,
+    ...(messages
+      ? {
+          requests: [
+            {
+              setupRequest: (request: autocannon.Request) => ({
+                ...request,
+                path: `/api/v1/ChatSession/${messages.sessionIds[turn++ % messages.sessionIds.length]}/Messages`,
+              }),
+            },
+          ],
+        }
+      : {}),
   };
   const result = await autocannon(options);
-  const expected = create ? 200 : 204;
+  const expected = target === 'noop' ? 204 : 200;
   const wrong = Object.entries(result.statusCodeStats ?? {})
     .filter(([code]) => Number(code) !== expected)
     .reduce((sum, [, stat]) => sum + (stat as { count: number }).count, 0);
@@ -144,7 +162,7 @@ async function inTurn<T>(round: number, first: () => Promise<T>, second: () => P
 
 /** Runs both kinds of load on a fresh server, unmeasured. */
 async function warmUp(url: string): Promise<void> {
-  for (const create of [false, true]) await load(url, 10, create, SERVER_WARMUP_S);
+  for (const target of ['noop', 'create'] as const) await load(url, 10, target, SERVER_WARMUP_S);
 }
 
 /**
@@ -306,7 +324,7 @@ async function main() {
   for (const connections of [10, 50]) {
     const rounds: { noop: Load; create: Load; ratio: number }[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      const [noop, create] = await inTurn(round, () => load(server.url, connections, false), () => load(server.url, connections, true));
+      const [noop, create] = await inTurn(round, () => load(server.url, connections, 'noop'), () => load(server.url, connections, 'create'));
       rounds.push({ noop, create, ratio: create.rps / noop.rps });
       console.log(
         `  ${connections} connections: no-op ${fmt(noop.rps)}/s, creates ${fmt(create.rps)}/s (p99 ${fmt(create.p99, 1)} ms)`,
@@ -355,7 +373,7 @@ async function main() {
   // An answer other than 200 counts as an error: a server that fails fast is not a fast one.
   let growthErrors = 0;
   for (let round = 0; round < ROUNDS; round++) {
-    const [smallRun, largeRun] = await Promise.all([load(smallServer!.url, 10, true), load(largeServer!.url, 10, true)]);
+    const [smallRun, largeRun] = await Promise.all([load(smallServer!.url, 10, 'create'), load(largeServer!.url, 10, 'create')]);
     growthErrors += smallRun.errors + largeRun.errors;
     const [smallRps, largeRps] = [smallRun.rps, largeRun.rps];
     growthRounds.push({ small: smallRps, large: largeRps, ratio: largeRps / smallRps });
@@ -417,6 +435,60 @@ async function main() {
     `**${fmt(starts[0]!)} ms** / **${fmt(starts[1]!)} ms**`,
     '≤ 1 s',
     verdict(Math.max(...starts) <= 1000),
+  ]);
+
+  // 5. The conversation: a message's way to the visitor, messages stored, streams held, a queue that moves.
+  const chatDb = join(work, 'conversation.db');
+  await openSqliteStore(chatDb).close();
+  const auth = await addAgent(chatDb);
+  const chatServer = await startBenchServer(chatDb);
+  await warmUp(chatServer.url);
+  const latencyRun = await messageLatency(chatServer.url, auth, { streams: 1_000, rate: 200, seconds: 10 });
+  console.log(`  message latency: ${latencyRun.received} of ${latencyRun.sent} received, p50 ${fmt(latencyRun.p50, 1)} ms, p99 ${fmt(latencyRun.p99, 1)} ms`);
+  rows.push([
+    'message latency, agent POST → visitor\'s stream, 1,000 open visitor streams, 200 messages/s for 10 s',
+    `p50 ${fmt(latencyRun.p50, 1)} ms, p99 **${fmt(latencyRun.p99, 1)} ms**; ${fmt(latencyRun.received)} of ${fmt(latencyRun.sent)} arrived, ${latencyRun.duplicates} twice`,
+    'p99 ≤ 50 ms',
+    verdict(latencyRun.p99 <= 50 && latencyRun.received === latencyRun.sent && latencyRun.duplicates === 0),
+  ]);
+  const messageRounds: { noop: Load; posts: Load; ratio: number }[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const [noop, posts] = await inTurn(
+      round,
+      () => load(chatServer.url, 10, 'noop'),
+      () => load(chatServer.url, 10, { auth, sessionIds: latencyRun.sessionIds }),
+    );
+    messageRounds.push({ noop, posts, ratio: posts.rps / noop.rps });
+    console.log(`  10 connections: no-op ${fmt(noop.rps)}/s, message posts ${fmt(posts.rps)}/s (p99 ${fmt(posts.p99, 1)} ms)`);
+  }
+  await chatServer.stop();
+  const messagePair = medianBy(messageRounds, (pair) => pair.ratio);
+  rows.push([
+    `agent message posts vs no-op, 10 connections (median of ${ROUNDS} pairs)`,
+    `${fmt(messagePair.posts.rps)}/s vs ${fmt(messagePair.noop.rps)}/s = **${fmtRatio(messagePair.ratio)}**` +
+      `${messagePair.posts.errors + messagePair.noop.errors ? ` (${messagePair.posts.errors + messagePair.noop.errors} errors)` : ''}`,
+    'ratio ≥ 0.30',
+    verdict(messagePair.ratio >= 0.3 && messagePair.posts.errors + messagePair.noop.errors === 0),
+  ]);
+
+  const queueDb = join(work, 'queue.db');
+  await openSqliteStore(queueDb).close();
+  const queueAuth = await addAgent(queueDb);
+  const queueServer = await startBenchServer(queueDb);
+  const queue = await idleStreamsAndPickup(queueServer.url, queueAuth, queueServer.child.pid!, 10_000);
+  await queueServer.stop();
+  console.log(`  ${queue.streams} idle streams: RSS ${fmt(queue.rssBeforeMb, 1)} → ${fmt(queue.rssAfterMb, 1)} MB; ${queue.told} told their new place in ${fmt(queue.allToldMs)} ms`);
+  rows.push([
+    'idle visitor streams held by one server: (RSS with 10,000 − RSS with none) / 10,000',
+    `**${fmt(queue.bytesPerStream / 1000, 1)} kB per stream** (${fmt(queue.rssBeforeMb)} → ${fmt(queue.rssAfterMb)} MB)`,
+    '≤ 20 kB',
+    verdict(queue.streams === 10_000 && queue.bytesPerStream <= 20_000),
+  ]);
+  rows.push([
+    'an agent picks up the first of 10,000 waiting visitors: the last of the others told their new place',
+    `**${fmt(queue.allToldMs)} ms** (${fmt(queue.told)} of 9,999 told)`,
+    '≤ 1 s',
+    verdict(queue.told === 9_999 && queue.allToldMs <= 1000),
   ]);
 
   const table = [

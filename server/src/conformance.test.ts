@@ -97,3 +97,76 @@ describe('the official ChatAgent with bad credentials', () => {
     expect(JSON.stringify(error)).toContain('401');
   });
 });
+
+describe('a conversation through the official ChatAgent', () => {
+  it('picks up, writes both ways, transfers and accepts, resets, and writes the transcript', async () => {
+    const kari = new ChatAgent(`${server.url}/api/`, { headers: { Authorization: `SOTicket ${await ticketFor('kari', 'kari-secret-1')}` } });
+    const admin = new ChatAgent(`${server.url}/api/`, { headers: { Authorization: `Basic ${Buffer.from('admin:admin-secret-1').toString('base64')}` } });
+    const visitor = (await (
+      await fetch(`${server.url}/api/v1/ChatSession`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ TopicId: 1, CustomerAlias: 'Ada', CustomerConsented: true, FirstMessage: 'Do you rent cargo bikes?' }),
+      })
+    ).json()) as { ChatSessionId: number; SessionKey: string };
+    const id = visitor.ChatSessionId;
+
+    const picked = await kari.pickUpChatSessionAsync(id);
+    expect(picked).toMatchObject({ chatSessionId: id, rank: 1 });
+    expect(picked.user?.userName).toBe('kari');
+    expect(picked.whenStarted).toBeInstanceOf(Date);
+    expect(await admin.pickUpChatSessionAsync(id)).toBeNull();
+
+    const sent = await kari.addChatMessageAsync(id, { type: 'ToCustomer', message: 'Yes, by the day or the week.' } as never);
+    expect(sent).toMatchObject({ chatSessionId: id, type: 'ToCustomer', author: 'Kari Nordmann' });
+    expect(sent.whenPosted).toBeInstanceOf(Date);
+    await fetch(`${server.url}/api/v1/ChatSession/${id}/Messages`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Chat-Session-Key': visitor.SessionKey },
+      body: JSON.stringify({ Message: 'Great, a week please.' }),
+    });
+    const messages = await kari.getChatMessagesAsync(id, 0);
+    expect(messages.map((message) => [message.type, message.message])).toEqual([
+      ['ToCustomer', 'Yes, by the day or the week.'],
+      ['ToUser', 'Great, a week please.'],
+    ]);
+    expect(await kari.getChatMessagesAsync(id, messages[0]!.chatMessageId!)).toHaveLength(1);
+
+    const offered = await kari.transferChatSessionAsync(id, 'admin');
+    expect(offered.transferTo?.userName).toBe('admin');
+    const accepted = await admin.acceptChatSessionTransferAsync(id);
+    expect(accepted.user?.userName).toBe('admin');
+    expect(accepted.transferTo).toBeNull();
+    expect((await kari.chatSessionsForUserAsync()).map((session) => session.chatSessionId)).toContain(id);
+
+    const reset = await admin.resetChatSessionAsync(id);
+    expect(reset.status).toBe('InQueue');
+    expect((await kari.pickUpFirstChatSessionAsync())?.chatSessionId).toBe(id);
+    expect(await kari.pickUpFirstChatSessionAsync()).toBeNull();
+
+    const text = await kari.getChatTranscriptAsync(id, false);
+    expect(text).toContain('Ada: Do you rent cargo bikes?');
+    expect(text).toContain('Kari Nordmann: Yes, by the day or the week.');
+    expect(await kari.getChatTranscriptAsync(id, true)).toContain('<div class="chat-transcript"');
+  });
+
+  it('tells presence, lists and changes a topic\'s members, and makes a session for a topic', async () => {
+    const admin = new ChatAgent(`${server.url}/api/`, { headers: { Authorization: `Basic ${Buffer.from('admin:admin-secret-1').toString('base64')}` } });
+    const presence = await admin.getChatPresenceAsync();
+    expect(presence.map((entry) => entry.displayName).sort()).toEqual(['Kari Nordmann', 'admin']);
+    const me = presence.find((entry) => entry.displayName === 'admin')!;
+    await admin.saveChatPresenceAsync([{ ...me, present: false }]);
+    expect((await admin.getChatPresenceAsync()).find((entry) => entry.userId === me.userId)?.present).toBe(false);
+
+    const members = await admin.getChatTopicUserAgentListAsync(1);
+    expect(members.map((entry) => entry.user?.userName).sort()).toEqual(['admin', 'kari']);
+    const kari = members.find((entry) => entry.user?.userName === 'kari')!;
+    const changed = await admin.updateChatTopicUserAgentAsync(1, 'kari', { ...kari, canManage: false });
+    expect(changed).toMatchObject({ canRespond: true, canManage: false });
+    expect((await admin.getChatTopicUserAgentAsync(1, 'kari')).canManage).toBe(false);
+    expect((await admin.chatTopicsForUserAsync()).map((topic) => topic.name)).toEqual(['General']);
+    const created = await admin.createChatSessionForTopicAsync(1);
+    expect(created).toMatchObject({ topicId: 1, status: 'InQueue' });
+    expect((await admin.getUserAgentListAsync(true, false)).map((item) => item.name).sort()).toEqual(['admin', 'kari']);
+  });
+});

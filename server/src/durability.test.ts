@@ -24,8 +24,10 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+const AGENT = `Basic ${Buffer.from('ola:ola-secret-1').toString('base64')}`;
+
 async function start(): Promise<ServerProcess> {
-  const server = await startServer({ CHAT_DB: dbPath, CHAT_RATE_LIMIT: '0' });
+  const server = await startServer({ CHAT_DB: dbPath, CHAT_RATE_LIMIT: '0', CHAT_ADMIN_USER: 'ola', CHAT_ADMIN_PASSWORD: 'ola-secret-1' });
   servers.push(server);
   return server;
 }
@@ -82,6 +84,79 @@ describe('the server', () => {
     const db = new Database(dbPath, { readonly: true });
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     db.close();
+  });
+
+  it('keeps every message it answered 200 for when killed while both sides write, and a retry stores none twice', async () => {
+    const server = await start();
+    const chats: { id: number; key: string }[] = [];
+    for (let i = 0; i < 6; i++) {
+      const created = (await (await fetch(`${server.url}/api/v1/ChatSession`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ TopicId: 1, CustomerAlias: `visitor${i}`, CustomerConsented: true }),
+      })).json()) as { ChatSessionId: number; SessionKey: string };
+      chats.push({ id: created.ChatSessionId, key: created.SessionKey });
+      expect((await fetch(`${server.url}/api/v1/ChatSession/${created.ChatSessionId}/Pickup`, { method: 'POST', headers: { Authorization: AGENT } })).status).toBe(200);
+    }
+    type Sent = { chat: number; text: string; key: string; headers: Record<string, string> };
+    const send = async (url: string, sent: Sent): Promise<number | null> => {
+      try {
+        const response = await fetch(`${url}/api/v1/ChatSession/${sent.chat}/Messages`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'Idempotency-Key': sent.key, ...sent.headers },
+          body: JSON.stringify({ Message: sent.text }),
+        });
+        return response.status === 200 ? ((await response.json()) as { ChatMessageId: number }).ChatMessageId : null;
+      } catch {
+        return null; // the server died mid-request: the client will retry with the same key
+      }
+    };
+    const acknowledged = new Map<string, number>();
+    const unanswered: Sent[] = [];
+    let stop = false;
+    const writer = async (side: 'agent' | 'visitor', worker: number) => {
+      for (let i = 0; !stop; i++) {
+        const chat = chats[(worker + i) % chats.length]!;
+        // A visitor writes as fast as the rate a person may write allows, an agent as fast as it can.
+        if (side === 'visitor' && i >= 18) break;
+        const sent: Sent = {
+          chat: chat.id,
+          text: `${side} ${worker}-${i}`,
+          key: `${side}-${worker}-${i}`,
+          headers: side === 'agent' ? { Authorization: AGENT } : { 'X-Chat-Session-Key': chat.key },
+        };
+        const id = await send(server.url, sent);
+        if (id === null) unanswered.push(sent);
+        else acknowledged.set(sent.text, id);
+      }
+    };
+    const writers = [...Array.from({ length: 6 }, (_, worker) => writer('agent', worker)), ...chats.map((_, worker) => writer('visitor', worker))];
+    while (acknowledged.size < 200) await new Promise((resolve) => setTimeout(resolve, 10));
+    server.child.kill('SIGKILL');
+    stop = true;
+    await Promise.all(writers);
+
+    // The clients that got no answer send again, with the same keys.
+    const restarted = await start();
+    for (const sent of unanswered) {
+      const id = await send(restarted.url, sent);
+      expect(id, sent.text).not.toBeNull();
+      acknowledged.set(sent.text, id!);
+    }
+    const texts: string[] = [];
+    for (const chat of chats) {
+      const response = await fetch(`${restarted.url}/api/v1/ChatSession/${chat.id}/Messages`, { headers: { Authorization: AGENT } });
+      const messages = (await response.json()) as { ChatMessageId: number; Message: string }[];
+      for (const message of messages) {
+        texts.push(message.Message);
+        if (acknowledged.has(message.Message)) expect(message.ChatMessageId, message.Message).toBe(acknowledged.get(message.Message));
+      }
+    }
+    // Every message acknowledged is there, and none twice.
+    for (const text of acknowledged.keys()) expect(texts, text).toContain(text);
+    const counted = new Map<string, number>();
+    for (const text of texts) counted.set(text, (counted.get(text) ?? 0) + 1);
+    expect([...counted].filter(([, count]) => count > 1)).toEqual([]);
   });
 
   it('gives exact queue positions 1..N with three processes on one file, and no request fails', async () => {

@@ -9,6 +9,7 @@ import { inProcessBus } from './chat/events.ts';
 import { createChat } from './chat/index.ts';
 import { configFromEnv, ConfigError, type Config } from './config.ts';
 import { render } from './http/i18n.ts';
+import { nodeFetch } from './http/node.ts';
 import { loadAssets } from './middleware/assets.ts';
 import { MigrationError } from './store/sqlite/migrate.ts';
 import { openSqliteStore } from './store/sqlite/store.ts';
@@ -53,7 +54,7 @@ if (!assets.has('/chat-widget.js')) {
 }
 
 const app = createApp({ chat, config, assets });
-const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+const server = serve({ fetch: nodeFetch(app), port: config.port, hostname: config.host }, (info) => {
   const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
   console.log(`chatline: listening on http://${host}:${info.port} (database ${config.dbPath})`);
 });

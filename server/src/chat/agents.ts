@@ -7,6 +7,7 @@
 import type { AgentRecord, ChatStore, CredentialKind, Millis } from '../store/types.ts';
 import { invalid, unauthorized } from './errors.ts';
 import type { EventBus } from './events.ts';
+import { DEFAULT_TOPIC_ID, type MembershipService } from './membership.ts';
 import { requireAgent, type Caller } from './rights.ts';
 import { DUMMY_HASH, hashPassword, newSecret, sameSecret, sha256, verifyPassword } from './secrets.ts';
 
@@ -26,7 +27,7 @@ export type Credentials =
 export type Ticket = { ticket: string; expiresAt: Millis };
 export type BrowserSession = { session: string; xsrf: string; expiresAt: Millis };
 
-export function agentService({ store, bus, now }: { store: ChatStore; bus: EventBus; now: () => Millis }) {
+export function agentService({ store, bus, now, members }: { store: ChatStore; bus: EventBus; now: () => Millis; members: MembershipService }) {
   const credentialCreated = (agentId: number, kind: CredentialKind) => bus.publish({ type: 'credential.created', agentId, kind });
 
   async function issue(agent: AgentRecord, kind: CredentialKind, lifetime: Millis | null, xsrfHash: string | null = null) {
@@ -92,6 +93,8 @@ export function agentService({ store, bus, now }: { store: ChatStore; bus: Event
       const agent = await store.createAgent({ userName, fullName, passwordHash: await hashPassword(password), createdAt: now() });
       if (!agent) throw invalid('userNameTaken', userName);
       bus.publish({ type: 'agent.created', agentId: agent.id });
+      // The operator made it: it can answer (and manage) the default topic at once.
+      await members.grantAll(DEFAULT_TOPIC_ID, agent.id);
       return agent;
     },
 
@@ -107,6 +110,9 @@ export function agentService({ store, bus, now }: { store: ChatStore; bus: Event
       if (!agent) throw invalid('noSuchAgent', userName);
       return agent;
     },
+
+    /** An agent by id, or null. */
+    byId: (id: number) => store.getAgent(id),
 
     /** Every agent, for the admin command. */
     all: () => store.listAgents(),

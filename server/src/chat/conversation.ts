@@ -15,6 +15,7 @@ import type { AgentRecord, ChatStore, MessageDraft, MessageRecord, Millis, Sessi
 import { conflict, forbidden, invalidFields, notFound } from './errors.ts';
 import type { EventBus } from './events.ts';
 import { followable } from './access.ts';
+import { grants, type MembershipService, type TopicRight } from './membership.ts';
 import { agentName, closingMessage, hasEnded, visitorName } from './lifecycle.ts';
 import { checkWritable, requireAgent, type Caller } from './rights.ts';
 
@@ -41,6 +42,7 @@ function lowestFreeRank(taken: readonly number[]): number {
 export type ConversationDeps = {
   store: ChatStore;
   bus: EventBus;
+  members: MembershipService;
   now: () => Millis;
   /** How long a side counts as typing after it last said so. */
   typingExpiresMs?: number;
@@ -54,7 +56,7 @@ export const TYPING_EXPIRES_MS = 6000;
 /** The flag each side's typing sets. */
 const typingFlag = (caller: Caller) => (caller.kind === 'agent' ? ChatSessionFlagMasks.UserIsTyping : ChatSessionFlagMasks.CustomerIsTyping);
 
-export function conversationService({ store, bus, now, typingExpiresMs = TYPING_EXPIRES_MS }: ConversationDeps) {
+export function conversationService({ store, bus, now, members, typingExpiresMs = TYPING_EXPIRES_MS }: ConversationDeps) {
   /** The timers that end each side's typing, by session and flag. */
   const typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
 
@@ -74,7 +76,56 @@ export function conversationService({ store, bus, now, typingExpiresMs = TYPING_
     }
   }
 
-  const sessionFor = (caller: Caller, id: number, sessionKey: string | undefined) => followable(store, caller, id, sessionKey);
+  /**
+   * The session, if this caller may do this in it: the visitor theirs, by its key; an agent
+   * its own chats, or those of topics where it has the right.
+   */
+  async function sessionFor(caller: Caller, id: number, sessionKey: string | undefined, right: TopicRight = 'listen') {
+    const session = await followable(store, caller, id, sessionKey);
+    if (caller.kind === 'agent') await members.requireForSession(caller, session, right);
+    return session;
+  }
+
+  /** A Special message of this kind. */
+  const special = (specialType: number, message: string, author: string, whenPosted: Millis): MessageDraft => ({
+    type: ChatMessageType.Special,
+    message,
+    author,
+    readByCustomer: 0,
+    specialType,
+    specialParam: null,
+    whenPosted,
+  });
+
+  /**
+   * Changes the session as `decide` says from how it is in the change's transaction (null: leave
+   * it be), announces what changed, and answers the session as it is then.
+   */
+  async function changeAnd(
+    id: number,
+    decide: (session: SessionRecord, agentRanks: number[]) => { session: Partial<SessionRecord>; messages?: MessageDraft[] } | null,
+    ranksOf?: number,
+  ): Promise<SessionRecord> {
+    try {
+      const result = await store.changeSession(
+        id,
+        ({ session, agentRanks }) => {
+          const change = decide(session, agentRanks);
+          if (!change) throw new Unchanged();
+          return change;
+        },
+        ranksOf === undefined ? {} : { ranksOf },
+      );
+      if (result.outcome === 'missing') throw notFound('sessionNotFound', id);
+      announce(result.session, result.messages);
+      return result.session;
+    } catch (error) {
+      if (!(error instanceof Unchanged)) throw error;
+      const session = await store.getSession(id);
+      if (!session) throw notFound('sessionNotFound', id);
+      return session;
+    }
+  }
 
   /**
    * An agent takes a waiting session: it becomes theirs, with its start time and the lowest
@@ -85,6 +136,7 @@ export function conversationService({ store, bus, now, typingExpiresMs = TYPING_
     const agent = requireAgent(caller);
     const before = Number.isSafeInteger(id) ? await store.getSession(id) : null;
     if (!before) throw notFound('sessionNotFound', id);
+    await members.requireRight(caller, before.topicId, 'respond');
     const welcome = (await store.getTopic(before.topicId))?.welcomeMessage ?? '';
     try {
       const result = await store.changeSession(
@@ -146,7 +198,7 @@ export function conversationService({ store, bus, now, typingExpiresMs = TYPING_
       fields: Record<string, unknown>,
       { sessionKey, idempotencyKey }: { sessionKey?: string; idempotencyKey?: string } = {},
     ): Promise<Posted> {
-      await sessionFor(caller, id, sessionKey);
+      await sessionFor(caller, id, sessionKey, 'respond');
       const { values, present, errors } = readFields(chatMessage, fields);
       if (values.Message === undefined || values.Message === '') errors.push({ Field: 'Message', Code: 'required' });
       if (errors.length > 0) throw invalidFields(chatMessage, errors);
@@ -203,11 +255,97 @@ export function conversationService({ store, bus, now, typingExpiresMs = TYPING_
     pickUp,
 
     /**
+     * Offers the chat to another agent, who may respond in its topic: for the agent who has it,
+     * or a manager of the topic. The chat is the new agent's once it accepts. From anyone else,
+     * nothing happens, as SuperOffice's method does.
+     */
+    async transfer(caller: Caller, id: number, to: string): Promise<SessionRecord> {
+      const agent = requireAgent(caller);
+      const session = await sessionFor(caller, id, undefined, 'listen');
+      const mayTransfer = session.userId === agent.id || (await members.has(agent.id, session.topicId, 'manage'));
+      if (!mayTransfer) return session;
+      const target = await members.agentNamed(to);
+      if (!(await members.has(target.id, session.topicId, 'respond'))) throw forbidden(undefined, 'cannotTakeTransfer', target.userName, session.topicId);
+      return changeAnd(id, (current) => {
+        if (hasEnded(current.status)) throw conflict('sessionEnded', id);
+        return { session: { transferToId: target.id, updatedAt: now() } };
+      });
+    },
+
+    /** The agent a chat is offered to takes it; when none is offered to it, nothing happens. */
+    async acceptTransfer(caller: Caller, id: number): Promise<SessionRecord> {
+      const agent = requireAgent(caller);
+      await followable(store, caller, id, undefined);
+      return changeAnd(id, (current, agentRanks) => {
+        if (current.transferToId !== agent.id || hasEnded(current.status)) return null;
+        const at = now();
+        return {
+          session: { userId: agent.id, transferToId: null, rank: lowestFreeRank(agentRanks), updatedAt: at },
+          messages: [special(ChatMessageSpecialType.TransferedSession, `${agentName(agent)} has taken over the chat.`, agentName(agent), at)],
+        };
+      }, agent.id);
+    },
+
+    /** The agent a chat is offered to turns it down; the agent who has it goes on. */
+    async rejectTransfer(caller: Caller, id: number): Promise<SessionRecord> {
+      const agent = requireAgent(caller);
+      await followable(store, caller, id, undefined);
+      return changeAnd(id, (current) => {
+        if (current.transferToId !== agent.id) return null;
+        const at = now();
+        return {
+          session: { transferToId: null, updatedAt: at },
+          messages: [special(ChatMessageSpecialType.TransferRejected, `${agentName(agent)} did not take the chat.`, agentName(agent), at)],
+        };
+      });
+    },
+
+    /** Puts a chat back in the queue for someone to pick up, as a bot does to hand over. */
+    async reset(caller: Caller, id: number): Promise<SessionRecord> {
+      await sessionFor(caller, id, undefined, 'respond');
+      return changeAnd(id, (current) => {
+        if (hasEnded(current.status)) throw conflict('sessionEnded', id);
+        return {
+          session: { status: ChatSessionStatus.InQueue, userId: null, transferToId: null, rank: 0, whenStarted: null, updatedAt: now() },
+        };
+      });
+    },
+
+    /**
+     * The chats an agent may see at work: those waiting or under way in the topics it is a
+     * member of, and its own, the oldest first.
+     */
+    async sessionsFor(caller: Caller): Promise<SessionRecord[]> {
+      const agent = requireAgent(caller);
+      const topicIds = (await members.mine(caller)).map((member) => member.topicId);
+      const open = [ChatSessionStatus.InQueue, ChatSessionStatus.CustomerLast, ChatSessionStatus.UserLast];
+      const [inTopics, own] = await Promise.all([
+        store.listSessions({ topicIds, statuses: open, skip: 0, top: MAX_MESSAGES_PER_READ }),
+        store.listSessions({ userId: agent.id, statuses: open, skip: 0, top: MAX_MESSAGES_PER_READ }),
+      ]);
+      const byId = new Map([...inTopics, ...own].map((session) => [session.id, session]));
+      return [...byId.values()].sort((a, b) => a.id - b.id);
+    },
+
+    /** The chat's messages in order, for reading or mailing. */
+    async transcript(caller: Caller, id: number): Promise<{ session: SessionRecord; messages: MessageRecord[] }> {
+      const session = await sessionFor(caller, id, undefined, 'listen');
+      const messages: MessageRecord[] = [];
+      for (let after = 0; ; ) {
+        const page = await store.listMessages(id, after, MAX_MESSAGES_PER_READ);
+        messages.push(...page);
+        if (page.length < MAX_MESSAGES_PER_READ) break;
+        after = page.at(-1)!.id;
+      }
+      return { session, messages };
+    },
+
+    /**
      * One side says it is typing, or has stopped. It counts as typing for a few seconds after
      * it last said so, then stops by itself: a client that went away leaves no one "typing".
      */
     async typing(caller: Caller, id: number, typing: boolean, { sessionKey }: { sessionKey?: string } = {}): Promise<void> {
-      const session = await sessionFor(caller, id, sessionKey);
+      const session = await sessionFor(caller, id, sessionKey, 'respond');
       if (hasEnded(session.status)) throw conflict('sessionEnded', id);
       const flag = typingFlag(caller);
       const timer = `${id}:${flag}`;
@@ -234,7 +372,7 @@ export function conversationService({ store, bus, now, typingExpiresMs = TYPING_
      * already stays as it is.
      */
     async end(caller: Caller, id: number, { sessionKey }: { sessionKey?: string } = {}): Promise<SessionRecord> {
-      await sessionFor(caller, id, sessionKey);
+      await sessionFor(caller, id, sessionKey, 'respond');
       const result = await store.changeSession(id, ({ session }) => {
         if (hasEnded(session.status)) return {};
         const ended = now();
@@ -256,10 +394,13 @@ export function conversationService({ store, bus, now, typingExpiresMs = TYPING_
 
     /** An agent takes the session that has waited longest; null when none waits. */
     async pickUpFirst(caller: Caller): Promise<{ session: SessionRecord; messages: MessageRecord[] } | null> {
-      requireAgent(caller);
+      const mine = (await members.mine(caller)).filter((member) => grants(member, 'respond'));
       // Another agent may take the first one in between: then the one after it, a few times.
       for (let attempt = 0; attempt < 10; attempt++) {
-        const [first] = await store.listSessions({ status: ChatSessionStatus.InQueue, skip: 0, top: 1 });
+        const firsts = await Promise.all(
+          mine.map(async (member) => (await store.listSessions({ topicId: member.topicId, status: ChatSessionStatus.InQueue, skip: 0, top: 1 }))[0]),
+        );
+        const first = firsts.filter((session) => session !== undefined).sort((a, b) => a!.id - b!.id)[0];
         if (!first) return null;
         const taken = await pickUp(caller, first.id);
         if (taken) return taken;

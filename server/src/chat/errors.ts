@@ -24,6 +24,13 @@ export type ChatMessages = {
   notWaiting: [id: number];
   idempotencyKeyUsed: [];
   ticketExpired: [];
+  noTopicRight: [right: string, topicId: number];
+  agentNotFound: [name: string];
+  notAMember: [userName: string, topicId: number];
+  unknownMember: [agentId: number];
+  keepManaging: [topicId: number];
+  cannotTakeTransfer: [userName: string, topicId: number];
+  ownPresence: [];
   tooManyStreams: [max: number];
   changingTooFast: [id: number];
 

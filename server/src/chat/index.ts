@@ -7,6 +7,7 @@
 import type { ChatStore, Millis } from '../store/types.ts';
 import { agentService } from './agents.ts';
 import { conversationService } from './conversation.ts';
+import { membershipService } from './membership.ts';
 import type { EventBus } from './events.ts';
 import { originPolicy } from './origins.ts';
 import { sessionService } from './sessions.ts';
@@ -26,14 +27,17 @@ export type ChatDeps = {
 
 export function createChat({ store, bus, now = Date.now, allowedOrigins = [], typingExpiresMs }: ChatDeps) {
   const origins = originPolicy(store, allowedOrigins);
+  const members = membershipService({ store, bus });
+  const sessions = sessionService({ store, bus, origins, now });
   return {
     origins,
     bus,
-    sessions: sessionService({ store, bus, origins, now }),
-    conversation: conversationService({ store, bus, now, typingExpiresMs }),
-    streams: streamHub({ store, bus, now }),
-    topics: topicService({ store, bus }),
-    agents: agentService({ store, bus, now }),
+    members,
+    sessions,
+    conversation: conversationService({ store, bus, now, members, typingExpiresMs }),
+    streams: streamHub({ store, bus, now, members, view: sessions.view }),
+    topics: topicService({ store, bus, members }),
+    agents: agentService({ store, bus, now, members }),
   };
 }
 

@@ -6,11 +6,14 @@
  * twice, and a change of state missed while disconnected is healed by the state sent first.
  */
 import { ChatSessionStatus } from '@chatline/shared';
-import type { ChatStore, MessageRecord, Millis, SessionRecord } from '../store/types.ts';
+import type { AgentRecord, ChatStore, MessageRecord, Millis, SessionRecord } from '../store/types.ts';
 import { followable } from './access.ts';
+import { queueIndex } from './queues.ts';
 import { tooMany, unauthorized } from './errors.ts';
 import type { EventBus } from './events.ts';
-import type { Caller } from './rights.ts';
+import { grants, type MembershipService } from './membership.ts';
+import { requireAgent, type Caller } from './rights.ts';
+import type { SessionView } from './sessions.ts';
 import { newSecret, sha256 } from './secrets.ts';
 
 /** What a stream tells of its session: where it is in its life, who has it, and who is typing. */
@@ -33,6 +36,21 @@ export type StreamEvent =
   /** The session is gone: the stream ends. */
   | { kind: 'gone' };
 
+/** What an agent's stream sends: its chats first, then what happens in them. */
+export type AgentStreamEvent =
+  /** On every (re)connect: the chats waiting or under way that the agent may follow. */
+  | { kind: 'sessions'; cursor: number; sessions: SessionView[] }
+  /** A chat the agent may follow came or changed (it joined the queue, left it, was offered). */
+  | { kind: 'session'; cursor: number; session: SessionView }
+  /** A chat was deleted. */
+  | { kind: 'removed'; cursor: number; sessionId: number }
+  | { kind: 'message'; cursor: number; message: MessageRecord };
+
+export type AgentStreamSink = {
+  send(event: AgentStreamEvent): Promise<void>;
+  close(): void;
+};
+
 /** Where a stream's events go: the HTTP layer writes them; close ends the stream for good. */
 export type StreamSink = {
   send(event: StreamEvent): Promise<void>;
@@ -51,6 +69,8 @@ export const MAX_STREAMS_PER_CLIENT = 16;
 
 type Stream = {
   sessionId: number;
+  /** The topic whose queue it waits in, as last sent; null when it does not wait. */
+  waitsIn: number | null;
   cursor: number;
   sink: StreamSink;
   /** The state last sent, as JSON, so that only a change is sent. */
@@ -64,10 +84,40 @@ type Stream = {
 
 const activeStatuses = new Set<number>([ChatSessionStatus.CustomerLast, ChatSessionStatus.UserLast]);
 
-export function streamHub({ store, bus, now }: { store: ChatStore; bus: EventBus; now: () => Millis }) {
+type AgentStream = {
+  agentId: number;
+  /** The topics whose chats it may follow. */
+  topics: Set<number>;
+  cursor: number;
+  sink: AgentStreamSink;
+  /** Sessions to send again: changed since they were last sent. */
+  changed: Map<number, SessionRecord | null>;
+  messages: boolean;
+  pumping: boolean;
+  closed: boolean;
+  client: string;
+};
+
+const open = [ChatSessionStatus.InQueue, ChatSessionStatus.CustomerLast, ChatSessionStatus.UserLast];
+
+export type StreamDeps = {
+  store: ChatStore;
+  bus: EventBus;
+  now: () => Millis;
+  members: MembershipService;
+  /** A session with what answering it needs. */
+  view: (session: SessionRecord) => Promise<SessionView>;
+};
+
+export function streamHub({ store, bus, now, members, view }: StreamDeps) {
+  const agentStreams = new Set<AgentStream>();
   const bySession = new Map<number, Set<Stream>>();
   const byClient = new Map<string, number>();
   const tickets = new Map<string, { sessionId: number; expiresAt: Millis }>();
+  const agentTickets = new Map<string, { agentId: number; expiresAt: Millis }>();
+  const queues = queueIndex(store);
+  /** The streams of waiting visitors, by topic: told their new places when the queue moves. */
+  const waiting = new Map<number, Set<Stream>>();
 
   async function stateOf(session: SessionRecord): Promise<StreamState> {
     const agent = session.userId !== null && activeStatuses.has(session.status) ? await store.getAgent(session.userId) : null;
@@ -75,7 +125,7 @@ export function streamHub({ store, bus, now }: { store: ChatStore; bus: EventBus
       sessionId: session.id,
       status: session.status,
       agentName: agent ? agent.fullName || agent.userName : null,
-      queuePosition: session.status === ChatSessionStatus.InQueue ? await store.queuePosition(session.id) : null,
+      queuePosition: await queues.position(session),
       flags: session.flags,
       whenEnded: session.whenEnded,
     };
@@ -93,8 +143,23 @@ export function streamHub({ store, bus, now }: { store: ChatStore; bus: EventBus
     const streams = bySession.get(stream.sessionId);
     streams?.delete(stream);
     if (streams?.size === 0) bySession.delete(stream.sessionId);
+    waitIn(stream, null);
     release(stream.client);
     stream.sink.close();
+  }
+
+  function waitIn(stream: Stream, topicId: number | null) {
+    if (stream.waitsIn === topicId) return;
+    if (stream.waitsIn !== null) {
+      const streams = waiting.get(stream.waitsIn);
+      streams?.delete(stream);
+      if (streams?.size === 0) waiting.delete(stream.waitsIn);
+    }
+    stream.waitsIn = topicId;
+    if (topicId === null) return;
+    let streams = waiting.get(topicId);
+    if (!streams) waiting.set(topicId, (streams = new Set()));
+    streams.add(stream);
   }
 
   /** Sends what changed since the stream last sent: its state if it changed, then the messages after its cursor. */
@@ -114,6 +179,7 @@ export function streamHub({ store, bus, now }: { store: ChatStore; bus: EventBus
           return;
         }
         const state = await stateOf(session);
+        if (!stream.closed) waitIn(stream, state.queuePosition === null ? null : session.topicId);
         const json = JSON.stringify(state);
         if (json !== stream.lastState) {
           stream.lastState = json;
@@ -138,10 +204,86 @@ export function streamHub({ store, bus, now }: { store: ChatStore; bus: EventBus
   }
 
   bus.subscribe((event) => {
-    if (!('sessionId' in event)) return;
-    const streams = bySession.get(event.sessionId);
-    if (streams) for (const stream of streams) void pump(stream);
+    if ('sessionId' in event) {
+      const streams = bySession.get(event.sessionId);
+      if (streams) for (const stream of streams) void pump(stream);
+      // Those who wait behind a session that joined or left the queue have a new place.
+      for (const topicId of queues.observe(event)) {
+        for (const stream of waiting.get(topicId) ?? []) if (stream.sessionId > event.sessionId) void pump(stream);
+      }
+    }
+    if (agentStreams.size > 0) void toAgents(event);
   });
+
+  /** Whether the agent may follow this chat: in a topic it listens to, its own, or offered to it. */
+  const follows = (stream: AgentStream, session: SessionRecord) =>
+    stream.topics.has(session.topicId) || session.userId === stream.agentId || session.transferToId === stream.agentId;
+
+  async function topicsOf(agentId: number): Promise<Set<number>> {
+    const mine = await store.agentTopics(agentId);
+    return new Set(mine.filter((member) => grants(member, 'listen')).map((member) => member.topicId));
+  }
+
+  /** Tells each agent's stream of what concerns it; the session is read once for them all. */
+  async function toAgents(event: Parameters<Parameters<EventBus['subscribe']>[0]>[0]) {
+    try {
+      if (event.type === 'topic.updated' || event.type === 'topic.deleted' || event.type === 'topic.created') {
+        // Who may follow what may have changed.
+        for (const stream of agentStreams) stream.topics = await topicsOf(stream.agentId);
+        return;
+      }
+      if (!('sessionId' in event)) return;
+      const session = event.type === 'session.deleted' ? null : await store.getSession(event.sessionId);
+      for (const stream of agentStreams) {
+        const concerned = session ? follows(stream, session) : stream.topics.has(event.topicId);
+        if (!concerned) continue;
+        if (event.type === 'message.created') stream.messages = true;
+        else stream.changed.set(event.sessionId, session);
+        void pumpAgent(stream);
+      }
+    } catch {
+      // The store failed: the streams' clients resync when they reconnect.
+    }
+  }
+
+  async function pumpAgent(stream: AgentStream) {
+    if (stream.pumping) return;
+    stream.pumping = true;
+    try {
+      while (!stream.closed && (stream.changed.size > 0 || stream.messages)) {
+        const changed = [...stream.changed];
+        stream.changed.clear();
+        for (const [sessionId, session] of changed) {
+          if (session) await stream.sink.send({ kind: 'session', cursor: stream.cursor, session: await view(session) });
+          else await stream.sink.send({ kind: 'removed', cursor: stream.cursor, sessionId });
+        }
+        if (stream.messages) {
+          stream.messages = false;
+          for (;;) {
+            const messages = await store.messagesAfter(stream.cursor, { topicIds: [...stream.topics], agentId: stream.agentId }, 200);
+            for (const message of messages) {
+              if (stream.closed) return;
+              await stream.sink.send({ kind: 'message', cursor: message.id, message });
+              stream.cursor = message.id;
+            }
+            if (messages.length < 200) break;
+          }
+        }
+      }
+    } catch {
+      closeAgent(stream);
+    } finally {
+      stream.pumping = false;
+    }
+  }
+
+  function closeAgent(stream: AgentStream) {
+    if (stream.closed) return;
+    stream.closed = true;
+    agentStreams.delete(stream);
+    release(stream.client);
+    stream.sink.close();
+  }
 
   return {
     /**
@@ -149,7 +291,7 @@ export function streamHub({ store, bus, now }: { store: ChatStore; bus: EventBus
      * header: the key stays out of URLs and their logs, and the ticket is good for a minute.
      */
     async ticket(caller: Caller, id: number, sessionKey: string | undefined): Promise<{ ticket: string; expiresAt: Millis }> {
-      await followable(store, caller, id, sessionKey);
+      await follow(caller, id, sessionKey);
       const ticket = newSecret();
       const expiresAt = now() + TICKET_LIFETIME_MS;
       tickets.set(sha256(ticket), { sessionId: id, expiresAt });
@@ -174,7 +316,7 @@ export function streamHub({ store, bus, now }: { store: ChatStore; bus: EventBus
         if (!held || held.sessionId !== id || held.expiresAt <= now()) throw unauthorized('ticketExpired');
         visitor = true;
       } else {
-        await followable(store, caller, id, sessionKey);
+        await follow(caller, id, sessionKey);
         visitor = caller.kind === 'visitor';
       }
       const held = byClient.get(client) ?? 0;
@@ -185,7 +327,7 @@ export function streamHub({ store, bus, now }: { store: ChatStore; bus: EventBus
       return {
         start(sink) {
           settled = true;
-          const stream: Stream = { sessionId: id, cursor: after, sink, lastState: '', pumping: false, again: false, closed: false, client, visitor };
+          const stream: Stream = { sessionId: id, waitsIn: null, cursor: after, sink, lastState: '', pumping: false, again: false, closed: false, client, visitor };
           // Listen first, then catch up: what is posted meanwhile is sent by the pump that follows.
           let streams = bySession.get(id);
           if (!streams) bySession.set(id, (streams = new Set()));
@@ -201,18 +343,90 @@ export function streamHub({ store, bus, now }: { store: ChatStore; bus: EventBus
       };
     },
 
+    /** A single-use ticket for an agent's EventSource: cookies and their XSRF token do not go with it. */
+    async agentTicket(caller: Caller): Promise<{ ticket: string; expiresAt: Millis }> {
+      const agent = requireAgent(caller);
+      const ticket = newSecret();
+      const expiresAt = now() + TICKET_LIFETIME_MS;
+      agentTickets.set(sha256(ticket), { agentId: agent.id, expiresAt });
+      for (const [hash, held] of agentTickets) if (held.expiresAt <= now()) agentTickets.delete(hash);
+      return { ticket, expiresAt };
+    },
+
+    /**
+     * Opens an agent's stream of every chat it may follow, from the cursor (the last message
+     * id it has, of any chat): first the chats waiting and under way, then every message after
+     * the cursor, then what happens in them as it happens.
+     */
+    async openForAgent(caller: Caller, { after, client, ticket }: { after: number; client: string; ticket?: string }) {
+      let agent: AgentRecord;
+      if (caller.kind === 'visitor' && ticket !== undefined) {
+        const held = agentTickets.get(sha256(ticket));
+        agentTickets.delete(sha256(ticket));
+        const found = held && held.expiresAt > now() ? await store.getAgent(held.agentId) : null;
+        if (!found || found.deleted) throw unauthorized('ticketExpired');
+        agent = found;
+      } else agent = requireAgent(caller);
+      const held = byClient.get(client) ?? 0;
+      if (held >= MAX_STREAMS_PER_CLIENT) throw tooMany('tooManyStreams', MAX_STREAMS_PER_CLIENT);
+      byClient.set(client, held + 1);
+      let settled = false;
+      return {
+        start(sink: AgentStreamSink) {
+          settled = true;
+          const stream: AgentStream = { agentId: agent.id, topics: new Set(), cursor: after, sink, changed: new Map(), messages: false, pumping: true, closed: false, client };
+          // Listen first, then catch up: what happens meanwhile waits for the catch-up to end.
+          agentStreams.add(stream);
+          void (async () => {
+            try {
+              stream.topics = await topicsOf(agent.id);
+              const [inTopics, own, offered] = await Promise.all([
+                store.listSessions({ topicIds: [...stream.topics], statuses: open, skip: 0, top: 1000 }),
+                store.listSessions({ userId: agent.id, statuses: open, skip: 0, top: 1000 }),
+                store.listSessions({ transferToId: agent.id, statuses: open, skip: 0, top: 1000 }),
+              ]);
+              const byId = new Map([...inTopics, ...own, ...offered].map((session) => [session.id, session]));
+              const sessions = await Promise.all([...byId.values()].sort((a, b) => a.id - b.id).map(view));
+              await sink.send({ kind: 'sessions', cursor: stream.cursor, sessions });
+              stream.messages = true;
+            } catch {
+              closeAgent(stream);
+              return;
+            } finally {
+              stream.pumping = false;
+            }
+            void pumpAgent(stream);
+          })();
+          return { close: () => closeAgent(stream) };
+        },
+        cancel() {
+          if (settled) return;
+          settled = true;
+          release(client);
+        },
+      };
+    },
+
     /** Ends every stream, as the server stops: each client reconnects to another or later. */
     closeAll() {
       for (const streams of [...bySession.values()]) for (const stream of [...streams]) close(stream);
+      for (const stream of [...agentStreams]) closeAgent(stream);
     },
 
     /** How many streams are open. */
     get size() {
-      let count = 0;
+      let count = agentStreams.size;
       for (const streams of bySession.values()) count += streams.size;
       return count;
     },
   };
+
+  /** The session, if the caller may follow it: the visitor theirs, an agent its own or those of topics it may listen to. */
+  async function follow(caller: Caller, id: number, sessionKey: string | undefined) {
+    const session = await followable(store, caller, id, sessionKey);
+    if (caller.kind === 'agent') await members.requireForSession(caller, session, 'listen');
+    return session;
+  }
 
   /** The visitor's client is there: WhenFetched says when it last was. */
   async function markFetched(id: number) {

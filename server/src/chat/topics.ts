@@ -7,6 +7,7 @@ import { DEFAULT_HIDDEN_FIELDS, chatTopic, chatTopicFields, readFields, recordKe
 import type { ChatStore, TopicDraft, TopicRecord } from '../store/types.ts';
 import { conflict, invalidFields, notFound } from './errors.ts';
 import type { EventBus } from './events.ts';
+import type { MembershipService } from './membership.ts';
 import { requireAgent, type Caller } from './rights.ts';
 
 /** What a topic is when nothing is said about it; a replacement starts from these too. */
@@ -51,7 +52,7 @@ function readTopic(fields: Record<string, unknown>): TopicDraft {
 /** What any page may read of a topic: what the widget shows and asks for, not its description or origins. */
 export type PublicTopic = Omit<TopicRecord, 'description' | 'allowedOrigins'>;
 
-export function topicService({ store, bus }: { store: ChatStore; bus: EventBus }) {
+export function topicService({ store, bus, members }: { store: ChatStore; bus: EventBus; members: MembershipService }) {
   const publish = (type: 'topic.created' | 'topic.updated' | 'topic.deleted', topicId: number) => bus.publish({ type, topicId });
 
   async function find(id: number): Promise<TopicRecord> {
@@ -84,9 +85,11 @@ export function topicService({ store, bus }: { store: ChatStore; bus: EventBus }
     },
 
     async create(caller: Caller, fields: Record<string, unknown>): Promise<TopicRecord> {
-      requireAgent(caller);
+      const agent = requireAgent(caller);
       const topic = await store.createTopic(readTopic(fields));
       publish('topic.created', topic.id);
+      // Whoever makes a topic may do everything in it, and say who else may.
+      await members.grantAll(topic.id, agent.id);
       return topic;
     },
 

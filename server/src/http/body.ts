@@ -334,3 +334,12 @@ export async function readArguments(c: Context<ApiEnv>): Promise<Record<string, 
   if (type === 'application/x-www-form-urlencoded') return shaped(parseForm(text));
   return jsonObject(text);
 }
+
+/** A body that is a JSON array (a list of members to set). */
+export async function readJsonArray(c: Context<ApiEnv>): Promise<unknown[]> {
+  const { type, text } = await readText(c);
+  if (type !== 'application/json' && type !== 'text/json') throw unsupportedMediaType('unsupportedType', type, 'application/json');
+  const parsed = parseJson(text);
+  if (!Array.isArray(parsed)) throw badRequest('argument', 'a list');
+  return parsed;
+}

@@ -28,7 +28,7 @@ import {
 import { fieldRight, MANDATORY_TOPIC_FIELDS, mandatorySessionFields, tableRight, type Caller } from '../chat/rights.ts';
 import type { SessionView } from '../chat/sessions.ts';
 import type { PublicTopic } from '../chat/topics.ts';
-import type { AgentRecord, MessageRecord, TopicRecord } from '../store/types.ts';
+import type { AgentRecord, MessageRecord, TopicAgentRecord, TopicRecord } from '../store/types.ts';
 import { render, type Language } from './i18n.ts';
 
 type CallerKind = Caller['kind'];
@@ -182,6 +182,64 @@ export function toChatMessage(message: MessageRecord): ChatMessage {
     WhenPosted: formatDateTime(message.whenPosted)!,
   };
 }
+
+/** A topic's member as SuperOffice's ChatTopicAgent carries it. */
+export function toTopicAgent(member: TopicAgentRecord, agent: AgentRecord | null) {
+  return {
+    TopicId: member.topicId,
+    User: agent ? toAssociate(agent) : null,
+    CanListen: member.canListen,
+    CanRespond: member.canRespond,
+    CanManage: member.canManage,
+    CanNotify: member.canNotify,
+  };
+}
+
+/** An agent's presence as ChatPresence carries it. */
+export function toChatPresence({ agent, ongoing, topicIds }: { agent: AgentRecord; ongoing: number; topicIds: number[] }) {
+  return {
+    UserId: agent.id,
+    DisplayName: agent.fullName || agent.userName,
+    OngoingChats: ongoing,
+    Present: agent.present,
+    ChatTopics: topicIds,
+    TableRight: null,
+  };
+}
+
+/** An agent as an item of an MDO list (GetUserAgentList), grouped or not. */
+export function toAgentListItem(agent: AgentRecord) {
+  return {
+    Id: agent.id,
+    Name: agent.userName,
+    ToolTip: agent.fullName,
+    Deleted: agent.deleted,
+    Rank: agent.rank,
+    Type: 'associate',
+    ChildItems: [],
+    IconHint: agent.present ? 'present' : 'away',
+    ColorBlock: 0,
+    ExtraInfo: '',
+    StyleHint: '',
+    FullName: agent.fullName || agent.userName,
+  };
+}
+
+/** The one group of GetUserAgentList when it is not flat. */
+export const agentGroupItem = {
+  Id: 0,
+  Name: 'Agents',
+  ToolTip: 'Agents',
+  Deleted: false,
+  Rank: 0,
+  Type: 'group',
+  ChildItems: [] as unknown[],
+  IconHint: '',
+  ColorBlock: 0,
+  ExtraInfo: '',
+  StyleHint: '',
+  FullName: 'Agents',
+};
 
 /** The part of a topic any page may read, as the widget reads it. */
 export function toTopicWidgetInfo(topic: PublicTopic): ChatTopicWidgetInfo {

@@ -8,7 +8,8 @@ import { clientAddress } from '../http/client-address.ts';
 import type { ApiEnv } from '../http/context.ts';
 import { idempotencyKey, updateCondition, validators } from '../http/conditions.ts';
 import { formatDateTime, toChatMessage, toSessionRow } from '../http/entities.ts';
-import { sendEvents } from '../http/events.ts';
+import { agentFrame, sendEvents, sessionFrame } from '../http/events.ts';
+import { transcriptHtml, transcriptText } from '../http/transcript.ts';
 import { badRequest } from '../http/errors.ts';
 import { sendEntities, sendEntity, sendJson, sendPage } from '../http/respond.ts';
 import { responseFormat } from '../middleware/output.ts';
@@ -137,6 +138,30 @@ export function chatSessionRoutes({ chat, publicUrl, trustProxy, limiter, now }:
       await conversation.typing(c.get('caller'), id(c), typing, { sessionKey: c.req.header('x-chat-session-key') });
       return c.body(null, 204);
     })
+    // The chats an agent may see at work (ChatSessionsForUser).
+    .get('/ForCurrentUser', asSession, async (c) => {
+      const records = await conversation.sessionsFor(c.get('caller'));
+      return sendEntities(c, chatSession, await Promise.all(records.map(async (record) => answers.entity(c, await sessions.view(record)))));
+    })
+    .post('/:id{-?[0-9]+}/TransferTo/:to', asSession, async (c) =>
+      sendEntity(c, chatSession, answers.entity(c, await sessions.view(await conversation.transfer(c.get('caller'), id(c), c.req.param('to'))))),
+    )
+    .post('/:id{-?[0-9]+}/AcceptTransfer', asSession, async (c) =>
+      sendEntity(c, chatSession, answers.entity(c, await sessions.view(await conversation.acceptTransfer(c.get('caller'), id(c))))),
+    )
+    .post('/:id{-?[0-9]+}/RejectTransfer', asSession, async (c) =>
+      sendEntity(c, chatSession, answers.entity(c, await sessions.view(await conversation.rejectTransfer(c.get('caller'), id(c))))),
+    )
+    .post('/:id{-?[0-9]+}/Reset', asSession, async (c) =>
+      sendEntity(c, chatSession, answers.entity(c, await sessions.view(await conversation.reset(c.get('caller'), id(c))))),
+    )
+    // A JSON string, text or (?html=true) HTML.
+    .post('/:id{-?[0-9]+}/Transcript', asSession, async (c) => {
+      const html = member(c.req.query(), 'html');
+      if (html !== undefined && !/^(true|false)$/i.test(String(html))) throw badRequest('queryCount', 'html');
+      const { session, messages } = await conversation.transcript(c.get('caller'), id(c));
+      return sendJson(c, String(html).toLowerCase() === 'true' ? transcriptHtml(session, messages) : transcriptText(session, messages));
+    })
     // The visitor (with the session key) or an agent ends the chat.
     .post('/:id{-?[0-9]+}/End', asSession, async (c) => {
       const session = await conversation.end(c.get('caller'), id(c), { sessionKey: c.req.header('x-chat-session-key') });
@@ -145,6 +170,18 @@ export function chatSessionRoutes({ chat, publicUrl, trustProxy, limiter, now }:
     // Pick up a waiting session, or the one that has waited longest: null when there is none.
     .post('/Pickup', asSession, async (c) => answerPickUp(c, await conversation.pickUpFirst(c.get('caller'))))
     .post('/:id{-?[0-9]+}/Pickup', asSession, async (c) => answerPickUp(c, await conversation.pickUp(c.get('caller'), id(c))))
+    // An agent's live stream of every chat it may follow; from EventSource, with a ticket.
+    .post('/Events/Ticket', asSession, async (c) => {
+      const { ticket, expiresAt } = await streams.agentTicket(c.get('caller'));
+      return sendJson(c, { Ticket: ticket, Expires: formatDateTime(expiresAt) });
+    })
+    .get('/Events', asEvents, async (c) => {
+      const cursor = c.req.header('last-event-id') ?? (member(c.req.query(), 'after') as string | undefined) ?? '0';
+      if (!/^\d{1,15}$/.test(cursor)) throw badRequest('queryCount', 'after');
+      const ticket = member(c.req.query(), 'ticket') as string | undefined;
+      const admitted = await streams.openForAgent(c.get('caller'), { after: Number(cursor), client: clientKey(address(c)), ticket });
+      return sendEvents(c, admitted, agentFrame(answers.baseUrl(c)));
+    })
     // The live stream of a session: for an agent, or the visitor with the session key or, from
     // EventSource, which sends no headers of its own, a single-use ticket for it.
     .post('/:id{-?[0-9]+}/Events/Ticket', asSession, async (c) => {
@@ -157,7 +194,7 @@ export function chatSessionRoutes({ chat, publicUrl, trustProxy, limiter, now }:
       const ticket = member(c.req.query(), 'ticket') as string | undefined;
       const options = { sessionKey: c.req.header('x-chat-session-key'), ticket, after: Number(cursor), client: clientKey(address(c)) };
       // What would refuse the stream is found before it starts, so it is answered in the error shape.
-      return sendEvents(c, await streams.open(c.get('caller'), id(c), options));
+      return sendEvents(c, await streams.open(c.get('caller'), id(c), options), sessionFrame);
     })
     // A session's messages, for an agent or the visitor with the session key.
     .get('/:id{-?[0-9]+}/Messages', asMessages, async (c) => {

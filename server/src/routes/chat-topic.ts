@@ -1,11 +1,12 @@
 import { Hono, type Context } from 'hono';
-import { chatTopic } from '@chatline/shared';
+import { chatSession, chatTopic, member } from '@chatline/shared';
 import type { Chat } from '../chat/index.ts';
 import type { TopicRecord } from '../store/types.ts';
-import { readEntityBody } from '../http/body.ts';
+import { readEntityBody, readJsonArray, readObjectBody } from '../http/body.ts';
 import type { ApiEnv } from '../http/context.ts';
-import { toTopicEntity, toTopicWidgetInfo } from '../http/entities.ts';
-import { sendEntities, sendEntity } from '../http/respond.ts';
+import { agentGroupItem, toAgentListItem, toSessionEntity, toSessionRow, toTopicEntity, toTopicWidgetInfo } from '../http/entities.ts';
+import { readTopicAgent, topicAgentAnswers } from '../http/topic-agents.ts';
+import { sendEntities, sendEntity, sendJson, sendPage } from '../http/respond.ts';
 import { agentsOnly } from '../middleware/auth.ts';
 import { responseFormat } from '../middleware/output.ts';
 
@@ -33,6 +34,51 @@ export function chatTopicRoutes({ chat, publicUrl }: { chat: Chat; publicUrl: st
     })
     // The rest is for agents: a visitor is refused before a body is read.
     .use(agentsOnly())
+    .get('/ForCurrentUser', async (c) => {
+      const mine = await chat.members.mine(c.get('caller'));
+      return sendEntities(c, chatTopic, await Promise.all(mine.map(async (membership) => entity(c, await topics.read(c.get('caller'), membership.topicId)))));
+    })
+    .get('/UserAgents', async (c) => {
+      const query = c.req.query();
+      const agents = (await chat.agents.list(c.get('caller'))).filter(
+        (agent) => !agent.deleted && (String(member(query, 'onlyPresent')).toLowerCase() !== 'true' || agent.present),
+      );
+      const items = agents.map(toAgentListItem);
+      return sendJson(c, String(member(query, 'flat')).toLowerCase() === 'true' ? items : [{ ...agentGroupItem, ChildItems: items }]);
+    })
+    .get('/:id{[0-9]+}/Sessions', async (c) => {
+      await topics.read(c.get('caller'), id(c));
+      const base = publicUrl ?? new URL(c.req.url).origin;
+      const views = await chat.sessions.list(c.get('caller'), { topicId: id(c), skip: 0, top: 1000 });
+      return sendPage(c, chatSession, views.map((view) => toSessionRow(view, base)), { metadata: `${base}/api/v1/$metadata#ChatSession`, next: null });
+    })
+    .post('/:id{[0-9]+}/Sessions', async (c) => {
+      await chat.members.requireRight(c.get('caller'), id(c), 'respond');
+      const view = await chat.sessions.create(c.get('caller'), { TopicId: id(c) }, { peer: null, origin: null });
+      return sendEntity(c, chatSession, toSessionEntity(view, { caller: 'agent', language: c.get('output').language }));
+    })
+    .get('/:id{[0-9]+}/UserAgent', async (c) => sendJson(c, await topicAgentAnswers(chat, await chat.members.list(c.get('caller'), id(c)))))
+    .post('/:id{[0-9]+}/UserAgent', async (c) => {
+      const set = await chat.members.set(c.get('caller'), await readTopicAgent(chat, await readObjectBody(c), id(c)));
+      return sendJson(c, (await topicAgentAnswers(chat, [set]))[0]);
+    })
+    .put('/:id{[0-9]+}/UserAgent', async (c) => {
+      const list = await readJsonArray(c);
+      const members = await Promise.all(list.map((entry) => readTopicAgent(chat, entry, id(c))));
+      return sendJson(c, await topicAgentAnswers(chat, await chat.members.replace(c.get('caller'), id(c), members)));
+    })
+    .get('/:id{[0-9]+}/UserAgent/:name', async (c) =>
+      sendJson(c, (await topicAgentAnswers(chat, [await chat.members.get(c.get('caller'), id(c), c.req.param('name'))]))[0]),
+    )
+    .put('/:id{[0-9]+}/UserAgent/:name', async (c) => {
+      const agent = await chat.members.agentNamed(c.req.param('name'));
+      const set = await chat.members.set(c.get('caller'), await readTopicAgent(chat, await readObjectBody(c), id(c), agent.id));
+      return sendJson(c, (await topicAgentAnswers(chat, [set]))[0]);
+    })
+    .delete('/:id{[0-9]+}/UserAgent/:name', async (c) => {
+      await chat.members.remove(c.get('caller'), id(c), c.req.param('name'));
+      return c.body(null, 204);
+    })
     .get('/', async (c) => sendEntities(c, chatTopic, (await topics.list(c.get('caller'))).map((topic) => entity(c, topic))))
     .get('/default', (c) => sendEntity(c, chatTopic, entity(c, topics.defaults(c.get('caller')), { links: false })))
     .post('/', async (c) => sendEntity(c, chatTopic, entity(c, await topics.create(c.get('caller'), await body(c)))))

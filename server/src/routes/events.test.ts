@@ -6,10 +6,13 @@ import { startServer } from '../testing/server-process.ts';
 let clock = Date.parse('2026-11-26T09:00:00Z');
 let t: TestApp;
 let auth: string;
+/** Streams are read over HTTP from Node's server, as browsers read them. */
+let base: string;
 beforeEach(async () => {
   clock = Date.parse('2026-11-26T09:00:00Z');
   t = createTestApp({ now: () => clock });
   auth = await t.agent('kari', 'kari-secret-1');
+  base = await t.listen();
 });
 afterEach(() => t.close());
 
@@ -20,6 +23,7 @@ function reader(body: ReadableStream<Uint8Array>) {
   const decoder = new TextDecoder();
   const stream = body.getReader();
   let buffer = '';
+  let pending: ReturnType<typeof stream.read> | null = null;
   const frames: Frame[] = [];
   return {
     async next(timeout = 2000): Promise<Frame> {
@@ -41,18 +45,21 @@ function reader(body: ReadableStream<Uint8Array>) {
           continue;
         }
         if (Date.now() > deadline) throw new Error(`no frame within ${timeout} ms; got so far: ${buffer}`);
-        const read = await Promise.race([
-          stream.read(),
-          new Promise<{ done: true; value: undefined }>((resolve) => setTimeout(() => resolve({ done: true, value: undefined }), timeout)),
-        ]);
+        // A read that outlives its wait is kept for the next call: nothing read is dropped.
+        pending ??= stream.read();
+        const read = await Promise.race([pending, new Promise<null>((resolve) => setTimeout(() => resolve(null), Math.max(0, deadline - Date.now())))]);
+        if (read === null) continue;
+        pending = null;
         if (read.done) throw new Error('the stream ended');
         buffer += decoder.decode(read.value, { stream: true });
       }
     },
     /** Whether the stream ends within the time. */
     async ends(timeout = 2000): Promise<boolean> {
-      const read = await Promise.race([stream.read(), new Promise<null>((resolve) => setTimeout(() => resolve(null), timeout))]);
+      pending ??= stream.read();
+      const read = await Promise.race([pending, new Promise<null>((resolve) => setTimeout(() => resolve(null), timeout))]);
       if (read === null) return false;
+      pending = null;
       return read.done || (await this.ends(timeout));
     },
     close: () => stream.cancel(),
@@ -64,10 +71,8 @@ async function visitorSession() {
   return (await json(response)) as { ChatSessionId: number; SessionKey: string };
 }
 
-const events = async (id: number, headers: Record<string, string>, query = '') => {
-  const response = await t.call('GET', `/api/v1/ChatSession/${id}/Events${query}`, { headers: { Accept: 'text/event-stream', ...headers } });
-  return response;
-};
+const events = (id: number, headers: Record<string, string>, query = '') =>
+  fetch(`${base}/api/v1/ChatSession/${id}/Events${query}`, { headers: { Accept: 'text/event-stream', ...headers } });
 const asAgent = (method: string, path: string, init: { json?: unknown; body?: string; headers?: Record<string, string> } = {}) =>
   t.call(method, path, { ...init, headers: { Authorization: auth, ...init.headers } });
 const say = (id: number, text: string) => asAgent('POST', `/api/v1/ChatSession/${id}/Messages`, { json: { Message: text } });
@@ -101,6 +106,23 @@ describe('the stream of a session', () => {
 
     // The visitor's client was there: WhenFetched says when.
     expect((await json(await asAgent('GET', `/api/v1/ChatSession/${id}`))).WhenFetched).toBe('2026-11-26T09:00:00.000+00:00');
+  });
+
+  it('streams alike through a fetch handler that is not Node\'s server', async () => {
+    const session = await visitorSession();
+    const response = await t.call('GET', `/api/v1/ChatSession/${session.ChatSessionId}/Events`, {
+      headers: { Accept: 'text/event-stream', 'X-Chat-Session-Key': session.SessionKey },
+    });
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const stream = reader(response.body!);
+    expect(await stream.next()).toMatchObject({ event: 'state', data: { Status: 'InQueue', QueuePosition: 1 } });
+    await asAgent('POST', `/api/v1/ChatSession/${session.ChatSessionId}/Pickup`);
+    expect(await stream.next()).toMatchObject({ event: 'state', data: { Agent: 'kari Nordmann' } });
+    await say(session.ChatSessionId, 'Hello from the fetch handler');
+    let frame = await stream.next();
+    while (frame.event !== 'message') frame = await stream.next();
+    expect(frame.data.Message).toBe('Hello from the fetch handler');
+    await stream.close();
   });
 
   it('resumes from Last-Event-ID with the state as it is now, and only what came after', async () => {
@@ -162,6 +184,32 @@ describe('the stream of a session', () => {
     await Promise.all(open.map((stream) => stream.close()));
   });
 
+  it('tells each waiting visitor their new place as the queue moves, and only then', async () => {
+    const visitors = [await visitorSession(), await visitorSession(), await visitorSession()];
+    const streams = await Promise.all(
+      visitors.map(async (session) => reader((await events(session.ChatSessionId, { 'X-Chat-Session-Key': session.SessionKey })).body!)),
+    );
+    const places = async () => Promise.all(streams.slice(1).map(async (stream) => (await stream.next()).data.QueuePosition));
+    expect(await Promise.all(streams.map(async (stream) => (await stream.next()).data.QueuePosition))).toEqual([1, 2, 3]);
+
+    // The first is picked up: those behind move up.
+    await asAgent('POST', `/api/v1/ChatSession/Pickup`);
+    expect((await streams[0]!.next()).data).toMatchObject({ Agent: 'kari Nordmann', QueuePosition: null });
+    expect(await places()).toEqual([1, 2]);
+
+    // Someone joins behind them: their places stay, and nothing is sent.
+    const late = await visitorSession();
+    await expect(streams[1]!.next(200)).rejects.toThrow(/no frame/);
+
+    // The second gives up waiting: the third is first now, and the one who joined second.
+    await t.call('POST', `/api/v1/ChatSession/${visitors[1]!.ChatSessionId}/End`, { headers: { 'X-Chat-Session-Key': visitors[1]!.SessionKey } });
+    expect((await streams[1]!.next()).data).toMatchObject({ Status: 'ClosedFromQueue', QueuePosition: null });
+    expect((await streams[2]!.next()).data.QueuePosition).toBe(1);
+    const lateStream = reader((await events(late.ChatSessionId, { 'X-Chat-Session-Key': late.SessionKey })).body!);
+    expect((await lateStream.next()).data.QueuePosition).toBe(2);
+    await Promise.all([...streams, lateStream].map((stream) => stream.close()));
+  });
+
   it('says when the session is gone, and ends', async () => {
     const session = await visitorSession();
     const stream = reader((await events(session.ChatSessionId, { Authorization: auth })).body!);
@@ -176,12 +224,19 @@ describe('the stream of a session', () => {
     const id = session.ChatSessionId;
     await asAgent('POST', `/api/v1/ChatSession/${id}/Pickup`);
     let writing = true;
+    // The writers call the app in this process: each waits a turn of the event loop, as a
+    // request over the network would, so that the streams' sockets are served meanwhile.
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
     const writers = [
       (async () => {
-        for (let i = 0; writing; i++) await say(id, `agent ${i}`);
+        for (let i = 0; writing; i++) {
+          await say(id, `agent ${i}`);
+          await turn();
+        }
       })(),
       (async () => {
         for (let i = 0; writing; i++) {
+          await turn();
           await t.call('POST', `/api/v1/ChatSession/${id}/Messages`, { json: { Message: `visitor ${i}` }, headers: { 'X-Chat-Session-Key': session.SessionKey } });
           clock += 1000; // below the visitor's message rate
         }
@@ -240,11 +295,65 @@ describe('the streams of a running server', () => {
   });
 });
 
+describe("an agent's stream", () => {
+  const agentEvents = (headers: Record<string, string>, query = '') =>
+    fetch(`${base}/api/v1/ChatSession/Events${query}`, { headers: { Accept: 'text/event-stream', ...headers } });
+
+  it('sends the chats it may follow first, then every chat that comes or changes and every message in them', async () => {
+    await t.store.updateTopic(1, { ...(await t.store.getTopic(1))!, welcomeMessage: 'Hi!' });
+    const early = await visitorSession();
+    const elsewhere = await t.topic({ name: 'Elsewhere', collectConsent: false });
+    const stream = reader((await agentEvents({ Authorization: auth })).body!);
+    const first = await stream.next();
+    expect(first).toMatchObject({ event: 'sessions', id: '0' });
+    expect((first.data as unknown as { ChatSessionId: number; Status: string }[]).map((row) => [row.ChatSessionId, row.Status])).toEqual([
+      [early.ChatSessionId, 'InQueue'],
+    ]);
+
+    const late = await visitorSession();
+    expect(await stream.next()).toMatchObject({ event: 'session', data: { ChatSessionId: late.ChatSessionId, Status: 'InQueue' } });
+    // A chat in a topic the agent is no member of is none of its business.
+    await t.postSession({ TopicId: elsewhere.id, CustomerName: 'Bo' });
+    await asAgent('POST', `/api/v1/ChatSession/${early.ChatSessionId}/Pickup`);
+    const picked = [await stream.next(), await stream.next()];
+    expect(picked.map((frame) => frame.event).sort()).toEqual(['message', 'session']);
+    expect(picked.find((frame) => frame.event === 'session')!.data).toMatchObject({ ChatSessionId: early.ChatSessionId, Status: 'UserLast', User: { UserName: 'kari' } });
+    const welcome = picked.find((frame) => frame.event === 'message')!;
+    expect(welcome.data).toMatchObject({ ChatSessionId: early.ChatSessionId, SpecialType: 'Welcome' });
+    await t.call('POST', `/api/v1/ChatSession/${early.ChatSessionId}/Messages`, { json: { Message: 'Thanks' }, headers: { 'X-Chat-Session-Key': early.SessionKey } });
+    const reply = [await stream.next(), await stream.next()];
+    const message = reply.find((frame) => frame.event === 'message')!;
+    expect(message.data).toMatchObject({ Type: 'ToUser', Message: 'Thanks' });
+    await stream.close();
+
+    // Back after a gap: the chats as they are now, then only what came after its cursor.
+    await say(early.ChatSessionId, 'Anything else?');
+    const again = reader((await agentEvents({ Authorization: auth, 'Last-Event-ID': message.id! })).body!);
+    const snapshot = await again.next();
+    expect((snapshot.data as unknown as { ChatSessionId: number }[]).map((row) => row.ChatSessionId)).toEqual([early.ChatSessionId, late.ChatSessionId]);
+    expect(await again.next()).toMatchObject({ event: 'message', data: { Message: 'Anything else?' } });
+    await asAgent('DELETE', `/api/v1/ChatSession/${late.ChatSessionId}`);
+    expect(await again.next()).toMatchObject({ event: 'removed', data: { ChatSessionId: late.ChatSessionId } });
+    await again.close();
+  });
+
+  it('lets a signed-in browser in with a ticket, and no visitor', async () => {
+    expect((await agentEvents({})).status).toBe(401);
+    const ticket = (await json(await asAgent('POST', '/api/v1/ChatSession/Events/Ticket'))).Ticket;
+    const response = await agentEvents({}, `?ticket=${ticket}`);
+    expect(response.status).toBe(200);
+    await reader(response.body!).close();
+    expect((await agentEvents({}, `?ticket=${ticket}`)).status).toBe(401);
+    expect((await t.call('POST', '/api/v1/ChatSession/Events/Ticket')).status).toBe(401);
+  });
+});
+
 describe('typing', () => {
   it("shows on the other side's stream, stops when the message is sent, and stops by itself", async () => {
     await t.close();
     t = createTestApp({ now: () => clock, typingExpiresMs: 300 });
     auth = await t.agent('kari', 'kari-secret-1');
+    base = await t.listen();
     const session = await visitorSession();
     const id = session.ChatSessionId;
     await asAgent('POST', `/api/v1/ChatSession/${id}/Pickup`);

@@ -70,6 +70,15 @@ describe.each(implementations)('the %s store', (_, open) => {
       expect([...ids].sort((a, b) => a - b)).toEqual(ids);
     });
 
+    it('tells a waiting session its place now, and the ids waiting in a topic, the oldest first', async () => {
+      const sessions = [];
+      for (let i = 0; i < 4; i++) sessions.push(await store.createSession(draft(1, `v${i}`), pass));
+      await store.updateSession(sessions[1]!.id, draft(1, 'v1', { status: 6, updatedAt: T0 + 1 }), { expectedUpdatedAt: T0, check: pass });
+      expect(await store.waitingSessionIds(1)).toEqual([sessions[0]!.id, sessions[2]!.id, sessions[3]!.id]);
+      expect(await Promise.all(sessions.map((session) => store.queuePosition(session.id)))).toEqual([1, null, 2, 3]);
+      expect(await store.waitingSessionIds(99)).toEqual([]);
+    });
+
     it('counts only the sessions still waiting', async () => {
       const a = await store.createSession(draft(1, 'a'), pass);
       await store.createSession(draft(1, 'b'), pass);

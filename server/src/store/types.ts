@@ -101,9 +101,25 @@ export type AgentRecord = {
   type: string;
   deleted: boolean;
   createdAt: Millis;
+  /** There to take chats (ChatPresence); an agent who is away can still respond. */
+  present: boolean;
 };
 
 export type AgentDraft = Pick<AgentRecord, 'userName' | 'fullName' | 'passwordHash' | 'createdAt'>;
+
+/** What an agent may do in a topic (SuperOffice's ChatTopicAgent). */
+export type TopicAgentRecord = {
+  topicId: number;
+  agentId: number;
+  /** Follow the topic's chats. */
+  canListen: boolean;
+  /** Pick up and answer them. */
+  canRespond: boolean;
+  /** Take over and transfer them, and say who is in the topic. */
+  canManage: boolean;
+  /** Be told of chats that wait. */
+  canNotify: boolean;
+};
 
 export type CredentialKind = 'token' | 'ticket' | 'session';
 
@@ -192,6 +208,14 @@ export type SessionUpdate =
 export type SessionQuery = {
   topicId?: number;
   status?: number;
+  /** Sessions in any of these topics. */
+  topicIds?: readonly number[];
+  /** Sessions in any of these statuses. */
+  statuses?: readonly number[];
+  /** Sessions this agent has. */
+  userId?: number;
+  /** Sessions offered to this agent. */
+  transferToId?: number;
   /** Sessions after the first `skip`, in id order. */
   skip: number;
   /** At most this many. */
@@ -249,6 +273,13 @@ export type ChatStore = {
    * plus one; null when it is not waiting.
    */
   queuePosition(sessionId: number): Promise<number | null>;
+  /** The ids of the sessions waiting in a topic's queue, the oldest first. */
+  waitingSessionIds(topicId: number): Promise<number[]>;
+  /**
+   * The messages after the one with id `after`, in id order, at most `limit`, of the sessions
+   * in these topics or that this agent has or is offered.
+   */
+  messagesAfter(after: number, scope: { topicIds: readonly number[]; agentId: number }, limit: number): Promise<MessageRecord[]>;
   /** The session's messages after the one with id `after` (0 for all), in id order, at most `limit`. */
   listMessages(sessionId: number, after: number, limit: number): Promise<MessageRecord[]>;
 
@@ -272,6 +303,21 @@ export type ChatStore = {
   listAgents(): Promise<AgentRecord[]>;
   /** False when there is no such agent. */
   setPassword(id: number, passwordHash: string): Promise<boolean>;
+  /** False when there is no such agent. */
+  setPresence(id: number, present: boolean): Promise<boolean>;
+  /** How many chats the agent has under way now. */
+  ongoingChats(agentId: number): Promise<number>;
+
+  /** A topic's members, in the order of their agents' ids. */
+  listTopicAgents(topicId: number): Promise<TopicAgentRecord[]>;
+  /** The topics an agent is a member of, and what it may do in each, in topic id order. */
+  agentTopics(agentId: number): Promise<TopicAgentRecord[]>;
+  /** Adds the member or replaces what it may do; false when the topic or the agent does not exist. */
+  setTopicAgent(member: TopicAgentRecord): Promise<boolean>;
+  /** False when the agent was no member. */
+  removeTopicAgent(topicId: number, agentId: number): Promise<boolean>;
+  /** Makes these the topic's members, in one transaction; false when the topic or an agent does not exist. */
+  replaceTopicAgents(topicId: number, members: readonly TopicAgentRecord[]): Promise<boolean>;
 
   addCredential(credential: CredentialRecord): Promise<void>;
   /** The credential with this secret hash and kind, unless it has expired by `now`. */

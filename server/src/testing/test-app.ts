@@ -2,10 +2,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { serve, type ServerType } from '@hono/node-server';
 import { createApp, type AppDeps } from '../app.ts';
 import { inProcessBus, type EventBus } from '../chat/events.ts';
 import { createChat, type Chat } from '../chat/index.ts';
 import { topicDefaults } from '../chat/topics.ts';
+import { nodeFetch } from '../http/node.ts';
 import { openSqliteStore, type SqliteOptions } from '../store/sqlite/store.ts';
 import type { ChatStore, TopicDraft, TopicRecord } from '../store/types.ts';
 
@@ -25,6 +27,8 @@ export type TestApp = {
   agent(userName?: string, password?: string): Promise<string>;
   /** Adds a topic; what `fields` leaves out takes its default. */
   topic(fields: Partial<TopicDraft>): Promise<TopicRecord>;
+  /** Serves the app on a loopback port, as Node's server runs it in production; its base URL. */
+  listen(): Promise<string>;
   close(): Promise<void>;
 };
 
@@ -45,6 +49,7 @@ export function createTestApp(options: TestAppOptions = {}): TestApp {
   const bus = inProcessBus();
   const chat = createChat({ store, bus, now: options.now, allowedOrigins: options.config?.allowedOrigins, typingExpiresMs: options.typingExpiresMs });
   const app = createApp({ log: () => {}, logError: () => {}, ...options, chat, config: { rateLimit: 0, ...options.config } });
+  let server: ServerType | null = null;
   const fromPeer = (peer: string) => ({ incoming: { socket: { remoteAddress: peer } } });
   return {
     app,
@@ -78,7 +83,19 @@ export function createTestApp(options: TestAppOptions = {}): TestApp {
       return `Basic ${Buffer.from(`${userName}:${password}`).toString('base64')}`;
     },
     topic: (fields) => store.createTopic({ ...topicDefaults, allowedOrigins: [], ...fields }),
+    listen() {
+      return new Promise((resolve) => {
+        server = serve({ fetch: nodeFetch(app), port: 0, hostname: '127.0.0.1' }, (info) => resolve(`http://127.0.0.1:${info.port}`));
+      });
+    },
     async close() {
+      if (server) {
+        const closing = server;
+        await new Promise((resolve) => {
+          closing.close(resolve);
+          if ('closeAllConnections' in closing) closing.closeAllConnections();
+        });
+      }
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     },

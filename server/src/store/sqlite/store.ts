@@ -16,6 +16,7 @@ import {
   type CredentialRecord,
   type MessageDraft,
   type MessageRecord,
+  type TopicAgentRecord,
   type SessionCheck,
   type SessionDraft,
   type SessionRecord,
@@ -85,6 +86,15 @@ const agentColumns: Column[] = [
   column('type'),
   column('deleted', 'bool'),
   column('createdAt'),
+  { ...column('present', 'bool'), name: 'chat_present' },
+];
+const topicAgentColumns: Column[] = [
+  column('topicId'),
+  { ...column('agentId'), name: 'associate_id' },
+  column('canListen', 'bool'),
+  column('canRespond', 'bool'),
+  column('canManage', 'bool'),
+  column('canNotify', 'bool'),
 ];
 const messageColumns = chatMessageFields.map((spec) => column(recordKey(spec), spec.kind));
 const credentialColumns: Column[] = [
@@ -118,6 +128,9 @@ const valuesOf = (columns: readonly Column[], record: object) =>
 const list = (columns: readonly Column[]) => columns.map((c) => c.name).join(', ');
 const marks = (columns: readonly Column[]) => columns.map(() => '?').join(', ');
 
+/** Thrown inside a transaction to undo it all and answer false. */
+class Refused extends Error {}
+
 const isBusy = (error: unknown) => /^SQLITE_BUSY/.test(String((error as { code?: unknown } | null)?.code));
 const busyOr = (error: unknown) => (isBusy(error) ? new StoreBusyError(error) : error);
 
@@ -141,6 +154,7 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
   const toAgent = reader<AgentRecord>(agentColumns);
   const toCredential = reader<CredentialRecord>(credentialColumns);
   const toMessage = reader<MessageRecord>(messageColumns);
+  const toTopicAgent = reader<TopicAgentRecord>(topicAgentColumns);
   const topicWriteColumns = topicColumns.filter((c) => c.key !== 'id');
 
   // What a new session's row is made of: everything but the id and the queue position, which
@@ -164,6 +178,8 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
   const selectSession = db.prepare(`SELECT ${list(sessionColumns)} FROM chat_session WHERE id = ?`).raw();
   const selectSessions = (where: string) =>
     db.prepare(`SELECT ${list(sessionColumns)} FROM chat_session ${where} ORDER BY id LIMIT ? OFFSET ?`).raw();
+  const sessionListsByShape = new Map<string, Database.Statement>();
+  const messagesAfterByShape = new Map<number, Database.Statement>();
   const sessionLists = {
     all: selectSessions(''),
     topic: selectSessions('WHERE topic_id = ?'),
@@ -212,6 +228,9 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
   const selectQueueAhead = db
     .prepare(`SELECT count(*) FROM chat_session WHERE topic_id = ? AND status = ${ChatSessionStatus.InQueue} AND id < ?`)
     .pluck();
+  const selectWaitingIds = db
+    .prepare(`SELECT id FROM chat_session WHERE topic_id = ? AND status = ${ChatSessionStatus.InQueue} ORDER BY id`)
+    .pluck();
   const changeSessionRow = db.prepare(`UPDATE chat_session SET ${updateColumns.map((c) => `${c.name} = ?`).join(', ')} WHERE id = ?`);
   const selectRanks = db
     .prepare(`SELECT rank FROM chat_session WHERE user_id = ? AND id <> ? AND status IN (${ChatSessionStatus.CustomerLast}, ${ChatSessionStatus.UserLast})`)
@@ -245,6 +264,26 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
     one(ascii(userName) ? selectAgentByName.get(userName) : selectAgentByFold.get(userName), toAgent);
   const selectAgents = db.prepare(`SELECT ${list(agentColumns)} FROM associate ORDER BY id`).raw();
   const updatePassword = db.prepare('UPDATE associate SET password_hash = ? WHERE id = ?');
+  const updatePresence = db.prepare('UPDATE associate SET chat_present = ? WHERE id = ?');
+  const countOngoing = db
+    .prepare(`SELECT count(*) FROM chat_session WHERE user_id = ? AND status IN (${ChatSessionStatus.CustomerLast}, ${ChatSessionStatus.UserLast})`)
+    .pluck();
+  const selectTopicAgents = db.prepare(`SELECT ${list(topicAgentColumns)} FROM chat_topic_agent WHERE topic_id = ? ORDER BY associate_id`).raw();
+  const selectAgentTopics = db.prepare(`SELECT ${list(topicAgentColumns)} FROM chat_topic_agent WHERE associate_id = ? ORDER BY topic_id`).raw();
+  const upsertTopicAgent = db.prepare(
+    `INSERT INTO chat_topic_agent (${list(topicAgentColumns)}) VALUES (${marks(topicAgentColumns)})
+     ON CONFLICT (topic_id, associate_id) DO UPDATE SET can_listen = excluded.can_listen, can_respond = excluded.can_respond,
+       can_manage = excluded.can_manage, can_notify = excluded.can_notify`,
+  );
+  const deleteTopicAgent = db.prepare('DELETE FROM chat_topic_agent WHERE topic_id = ? AND associate_id = ?');
+  const deleteTopicAgents = db.prepare('DELETE FROM chat_topic_agent WHERE topic_id = ?');
+  const topicExists = db.prepare('SELECT 1 FROM chat_topic WHERE id = ?').pluck();
+  const agentExists = db.prepare('SELECT 1 FROM associate WHERE id = ?').pluck();
+  const setMember = (member: TopicAgentRecord) => {
+    if (topicExists.get(member.topicId) === undefined || agentExists.get(member.agentId) === undefined) return false;
+    upsertTopicAgent.run(valuesOf(topicAgentColumns, member));
+    return true;
+  };
 
   const insertCredential = db.prepare(`INSERT INTO credential (${list(credentialColumns)}) VALUES (${marks(credentialColumns)})`);
   const selectCredential = db
@@ -368,8 +407,32 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
         return selectSecret.get(name) as string;
       }),
     getSession: (id) => read(() => one(selectSession.get(id), toSession)),
-    listSessions: ({ topicId, status, skip, top }) =>
+    listSessions: ({ topicId, status, topicIds, statuses, userId, transferToId, skip, top }) =>
       read(() => {
+        if (topicIds !== undefined || statuses !== undefined || userId !== undefined || transferToId !== undefined) {
+          // Lists of ids and statuses: one statement per shape, kept for the next of that shape.
+          const topics = topicId !== undefined ? [topicId, ...(topicIds ?? [])] : topicIds;
+          const states = status !== undefined ? [status, ...(statuses ?? [])] : statuses;
+          if (topics?.length === 0 || states?.length === 0) return [];
+          const where = [
+            topics ? `topic_id IN (${topics.map(() => '?').join(', ')})` : '',
+            states ? `status IN (${states.map(() => '?').join(', ')})` : '',
+            userId !== undefined ? 'user_id = ?' : '',
+            transferToId !== undefined ? 'transfer_to_id = ?' : '',
+          ].filter(Boolean);
+          const shape = `${topics?.length ?? '-'}:${states?.length ?? '-'}:${userId !== undefined}:${transferToId !== undefined}`;
+          let statement = sessionListsByShape.get(shape);
+          if (!statement) sessionListsByShape.set(shape, (statement = selectSessions(`WHERE ${where.join(' AND ')}`)));
+          const values = [
+            ...(topics ?? []),
+            ...(states ?? []),
+            ...(userId !== undefined ? [userId] : []),
+            ...(transferToId !== undefined ? [transferToId] : []),
+            top,
+            skip,
+          ];
+          return (statement.all(...values) as unknown[][]).map(toSession);
+        }
         const rows =
           topicId !== undefined && status !== undefined
             ? sessionLists.topicStatus.all(topicId, status, top, skip)
@@ -412,11 +475,28 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
         }
         return { outcome: 'changed' as const, session: toSession(selectSession.get(id) as unknown[]), messages };
       }),
+    waitingSessionIds: (topicId) => read(() => selectWaitingIds.all(topicId) as number[]),
     queuePosition: (sessionId) =>
       read(() => {
         const session = one(selectSession.get(sessionId), toSession);
         if (!session || session.status !== ChatSessionStatus.InQueue) return null;
         return (selectQueueAhead.get(session.topicId, sessionId) as number) + 1;
+      }),
+    messagesAfter: (after, { topicIds, agentId }, limit) =>
+      read(() => {
+        const shape = topicIds.length;
+        let statement = messagesAfterByShape.get(shape);
+        if (!statement) {
+          const inTopics = shape === 0 ? '0' : `s.topic_id IN (${topicIds.map(() => '?').join(', ')})`;
+          statement = db
+            .prepare(
+              `SELECT ${messageColumns.map((c) => `m.${c.name}`).join(', ')} FROM chat_message m JOIN chat_session s ON s.id = m.session_id
+               WHERE m.id > ? AND (${inTopics} OR s.user_id = ? OR s.transfer_to_id = ?) ORDER BY m.id LIMIT ?`,
+            )
+            .raw();
+          messagesAfterByShape.set(shape, statement);
+        }
+        return (statement.all(after, ...topicIds, agentId, agentId, limit) as unknown[][]).map(toMessage);
       }),
     listMessages: (sessionId, after, limit) =>
       read(() => (selectMessages.all(sessionId, after, limit) as unknown[][]).map(toMessage)),
@@ -450,6 +530,24 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
     findAgent: (userName) => read(() => agentNamed(userName)),
     listAgents: () => read(() => (selectAgents.all() as unknown[][]).map(toAgent)),
     setPassword: (id, passwordHash) => write(() => updatePassword.run(passwordHash, id).changes > 0),
+    setPresence: (id, present) => write(() => updatePresence.run(present ? 1 : 0, id).changes > 0),
+    ongoingChats: (agentId) => read(() => countOngoing.get(agentId) as number),
+    listTopicAgents: (topicId) => read(() => (selectTopicAgents.all(topicId) as unknown[][]).map(toTopicAgent)),
+    agentTopics: (agentId) => read(() => (selectAgentTopics.all(agentId) as unknown[][]).map(toTopicAgent)),
+    setTopicAgent: (member) => write(() => setMember(member)),
+    removeTopicAgent: (topicId, agentId) => write(() => deleteTopicAgent.run(topicId, agentId).changes > 0),
+    replaceTopicAgents: (topicId, members) =>
+      write(() => {
+        if (topicExists.get(topicId) === undefined) return false;
+        deleteTopicAgents.run(topicId);
+        for (const member of members) {
+          if (!setMember({ ...member, topicId })) throw new Refused();
+        }
+        return true;
+      }).catch((error) => {
+        if (error instanceof Refused) return false;
+        throw error;
+      }),
 
     addCredential: (credential) => write(() => void insertCredential.run(valuesOf(credentialColumns, credential))),
     findCredential: (secretHash, kind, now) => read(() => one(selectCredential.get(secretHash, kind, now), toCredential)),
