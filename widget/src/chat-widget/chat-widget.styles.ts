@@ -120,10 +120,6 @@ export default css`
     font-weight: 600;
   }
 
-  .connection {
-    color: var(--chat-muted);
-  }
-
   .new-chat {
     margin-top: 12px;
   }

@@ -40,11 +40,10 @@ function luminance(rgb: string): number {
   return 0.2126 * r + 0.7152 * g + 0.0722 * b;
 }
 
-/** The panel's controls in Tab order, the form's and the conversation's own included. */
+/** The panel's controls in Tab order, those in the form's and the conversation's shadow roots included. */
 function controlsIn(root: ParentNode): HTMLElement[] {
-  const selector = 'a[href], button:not(:disabled), input:not(:disabled), textarea:not(:disabled), [tabindex="0"], chat-prechat-form, chat-conversation';
-  return [...root.querySelectorAll<HTMLElement>(selector)].flatMap(
-    (control) => (control.shadowRoot ? controlsIn(control.shadowRoot) : [control]),
+  return [...root.querySelectorAll<HTMLElement>('*')].flatMap((element) =>
+    element.shadowRoot ? controlsIn(element.shadowRoot) : element.matches('a[href],:is(button,input,textarea):enabled,[tabindex="0"]') ? [element] : [],
   );
 }
 
@@ -193,7 +192,8 @@ export class ChatWidget extends LitElement {
       this.conversationFor = language;
       this.conversationLoad = Promise.all([
         import('../conversation/chat-conversation.ts'),
-        language === 'en' ? null : importWords<ConversationMessages>(`conversation/${language}`),
+        // Words that cannot be had are English: a kept chat's launcher waits for them.
+        language === 'en' ? null : importWords<ConversationMessages>(`conversation/${language}`).catch(() => null),
       ]).then(
         ([view, words]) => void (this.conversation = { view, words: words ?? view.words }),
         // Not loaded (the network, say): the next update tries again.

@@ -6,13 +6,10 @@
  * with the conversation, which a kept session needs anyway: it reads the session's history next.
  */
 import type { ReactiveController } from 'lit';
-import type { KeptSession } from '../api.ts';
-import type { ConversationTarget } from '../conversation/chat-conversation.ts';
-import type { LivePhase } from './live.ts';
+import type { Resumed } from '../conversation/chat-conversation.ts';
 import { serverOf, type ChatHost } from './host.ts';
 
-/** A kept session as the server has it now: the conversation to follow, and the phase it is in. */
-export type Resumed = { chat: ConversationTarget; phase: LivePhase };
+export type { Resumed };
 
 export class KeptSessionController implements ReactiveController {
   private readonly host: ChatHost;
@@ -74,19 +71,12 @@ export class KeptSessionController implements ReactiveController {
       kept = null;
     }
     if (!kept || typeof kept.id !== 'number' || typeof kept.key !== 'string') return this.resumed(null);
-    const serverUrl = serverOf(this.host);
     try {
-      const { phaseOf, readChatSession } = await import('../conversation/chat-conversation.ts');
-      const session: KeptSession | null = await readChatSession(serverUrl, kept.id, kept.key);
+      const { resume } = await import('../conversation/chat-conversation.ts');
+      const resumed = await resume({ serverUrl: serverOf(this.host), id: kept.id, key: kept.key });
       // Gone, or not this visitor's any more: nothing to show after a reload either.
-      if (!session) this.forget();
-      this.resumed(
-        session && {
-          chat: { serverUrl, id: kept.id, key: kept.key, session, resumed: true },
-          // An agent may have the chat already: the phase says so before the stream does.
-          phase: phaseOf(session.Status, session.InitialQueuePos, null, 'connecting'),
-        },
-      );
+      if (!resumed) this.forget();
+      this.resumed(resumed);
     } catch {
       // Unreachable for now (the session, or the conversation's module): the form shows, and the kept session stays for the next reload.
       this.resumed(null);

@@ -17,7 +17,7 @@
  */
 import type { ChatMessage, ChatSessionStatusName } from '@chatline/shared';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { ChatRequestError, newKey } from '../api.ts';
+import { newKey, type ChatRequestError } from '../api.ts';
 import {
   endChat,
   eventsUrl,
@@ -334,7 +334,8 @@ export class LiveController implements ReactiveController {
       try {
         this.add(await postMessage(session, item.text, item.key), true, item);
       } catch (error) {
-        item.failure = error instanceof ChatRequestError ? error : new ChatRequestError(0, String(error));
+        // request() throws nothing else.
+        item.failure = error as ChatRequestError;
         if (item.failure.status === 409) this.catchUp();
       }
       item.sending = false;
@@ -376,7 +377,8 @@ export class LiveController implements ReactiveController {
   }
 
   private isGone(error: unknown): boolean {
-    return error instanceof ChatRequestError && (error.status === 404 || error.status === 401);
+    const { status } = error as ChatRequestError;
+    return status === 404 || status === 401;
   }
 
   private setConnection(connection: Connection) {

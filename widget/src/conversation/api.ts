@@ -33,7 +33,7 @@ const call = <T>(session: SessionAccess, path: string, options: Call = {}) =>
  * The visitor's own session, read with its key; null when the server no longer knows it or the
  * key is wrong (404, 401). Any other failure throws: the session may well still be there.
  */
-export async function readChatSession(serverUrl: string, id: number, key: string): Promise<KeptSession | null> {
+export async function readChatSession({ serverUrl, id, key }: SessionAccess): Promise<KeptSession | null> {
   try {
     return await request<KeptSession>(serverUrl, `ChatSession/${id}`, { headers: { 'X-Chat-Session-Key': key }, timeout: 4000 });
   } catch (error) {

@@ -6,13 +6,11 @@ import { emit } from '../events.ts';
 import type { ConversationMessages } from '../locale.ts';
 import en from '../locales/conversation/en.ts';
 import baseStyles from '../styles/base.styles.ts';
-import type { SessionAccess } from './api.ts';
+import { readChatSession, type SessionAccess } from './api.ts';
 import styles from './chat-conversation.styles.ts';
 import { linkify } from './linkify.ts';
 
-export { phaseOf } from '../controllers/live.ts';
 export type { LivePhase } from '../controllers/live.ts';
-export { readChatSession } from './api.ts';
 export { renderChat, renderStatus } from './panel.ts';
 export { en as words };
 
@@ -26,6 +24,24 @@ export type ConversationTarget = SessionAccess & {
   /** A kept session after a reload: its history is read first, and not announced as new. */
   resumed: boolean;
 };
+
+/** A kept session as the server has it now: the conversation to follow, and the phase it is in. */
+export type Resumed = { chat: ConversationTarget; phase: LivePhase };
+
+/**
+ * Reads a kept session back after a reload: null when the server no longer knows it (or the key
+ * is wrong); throws when it cannot be reached, as it may well still be there.
+ */
+export async function resume(access: SessionAccess): Promise<Resumed | null> {
+  const session = await readChatSession(access);
+  return (
+    session && {
+      chat: { ...access, session, resumed: true },
+      // An agent may have the chat already: the phase says so before the stream does.
+      phase: phaseOf(session.Status, session.InitialQueuePos, null, 'connecting'),
+    }
+  );
+}
 
 /** One entry of the log. */
 type Line = {
@@ -170,6 +186,8 @@ export class ChatConversation extends LitElement {
   /** The time a message was posted, with the day when it was not today. */
   private formatTime(when: string): string {
     const date = new Date(when);
+    // A time that is no time shows as none, rather than failing the whole log.
+    if (Number.isNaN(date.getTime())) return '';
     const today = date.toDateString() === new Date().toDateString();
     const key = `${this.language}${today}`;
     let format = this.timeFormats.get(key);
