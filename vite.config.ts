@@ -32,7 +32,8 @@ function noPreloadHelper(): Plugin {
 /**
  * The TypeScript decorator helper the compiler adds is the general one (class, method and
  * parameter decorators, `Reflect.decorate`); the widget has property decorators only, its own
- * (`widget/src/decorators.ts`), which return nothing: calling each in turn is all they need.
+ * (`widget/src/decorators.ts`), one to a property, which return nothing: calling each is all
+ * they need (0.1 kB gzip less).
  */
 function propertyDecoratorHelper(): Plugin {
   const helper = '\0property-decorator-helper';
