@@ -2,8 +2,9 @@
  * Takes the README's screenshots of the demo in headless Chromium:
  * `npm start` in one terminal, then `npm run screenshots` (CHAT_URL to point elsewhere).
  * Every shot starts in a fresh browser context, so no kept session shows up in another.
- * The shot of an ended chat closes a session as an agent: start the server with
- * `CHAT_ADMIN_USER` and `CHAT_ADMIN_PASSWORD` and give the script the same two.
+ * The shots of a conversation and of an ended chat answer and close chats as an agent, in a
+ * topic of their own with a welcome: start the server with `CHAT_ADMIN_USER` (the agent's name
+ * in the chat, say `Ingrid`) and `CHAT_ADMIN_PASSWORD`, and give the script the same two.
  */
 import { mkdirSync } from 'node:fs';
 import { chromium, type BrowserContextOptions, type Page } from 'playwright-core';
@@ -32,31 +33,53 @@ async function shot(name: string, options: BrowserContextOptions, steps: (page: 
 
 const open = (page: Page) => page.getByRole('button', { name: /Chat with us|تحدث معنا/ }).click();
 
-/** Requests a chat as a visitor; resolves its id. */
-async function requestChat(page: Page): Promise<number> {
+/** Requests a chat as a visitor, perhaps with a question and in Arabic; resolves its id. */
+async function requestChat(page: Page, { question = '', arabic = false } = {}): Promise<number> {
   await open(page);
-  await page.getByLabel('Full name').fill('Kari Nordmann');
-  await page.getByLabel(/I agree/).check();
+  await page.getByLabel(arabic ? 'الاسم الكامل' : 'Full name').fill(arabic ? 'كريم حداد' : 'Kari Nordmann');
+  if (question) await page.getByLabel(arabic ? 'سؤالك' : 'Your question').fill(question);
+  await page.getByLabel(arabic ? /أوافق/ : /I agree/).check();
   const created = page
     .locator('chat-widget')
     .evaluate((element) => new Promise<number>((resolve) => element.addEventListener('chat-session-created', (event) => resolve((event as CustomEvent).detail.chatSessionId))));
-  await page.getByRole('button', { name: 'Start chat' }).click();
+  await page.getByRole('button', { name: arabic ? 'ابدأ المحادثة' : 'Start chat' }).click();
   return created;
 }
 
-/** Closes a session as an agent would. */
-async function closeSession(id: number): Promise<void> {
+/** Does what an agent does, with the agent's credentials; resolves the answer. */
+async function asAgent(method: string, path: string, body?: unknown, type = 'application/json'): Promise<unknown> {
   const { CHAT_ADMIN_USER: user, CHAT_ADMIN_PASSWORD: password } = process.env;
-  const response = await fetch(new URL(`api/v1/ChatSession/${id}`, url), {
-    method: 'PATCH',
-    headers: {
-      Authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
-      'Content-Type': 'application/merge-patch+json',
-    },
-    body: JSON.stringify({ Status: 'Closed' }),
+  const response = await fetch(new URL(`api/v1/${path}`, url), {
+    method,
+    headers: { Authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`, 'Content-Type': type },
+    body: body === undefined ? undefined : JSON.stringify(body),
   });
-  if (!response.ok) throw new Error(`could not close session ${id}: ${response.status} (CHAT_ADMIN_USER and CHAT_ADMIN_PASSWORD?)`);
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} (CHAT_ADMIN_USER and CHAT_ADMIN_PASSWORD?)`);
+  return response.status === 204 ? null : response.json();
 }
+
+/** Closes a session as an agent would. */
+const closeSession = (id: number) => asAgent('PATCH', `ChatSession/${id}`, { Status: 'Closed' }, 'application/merge-patch+json');
+
+/** The workshop's topic, whose agent greets the visitor: the conversation's shots chat in it. */
+let workshop: number | undefined;
+
+/** Puts the demo's chat in the workshop's topic, made the first time. */
+async function inWorkshop(page: Page): Promise<void> {
+  workshop ??= ((await asAgent('POST', 'ChatTopic', {
+    Name: 'Workshop',
+    WelcomeMessage: 'Hi, this is the workshop. How can we help?',
+    Widget: { WelcomeTitle: 'Ask the workshop' },
+  })) as { ChatTopicId: number }).ChatTopicId;
+  await page.getByRole('button', { name: 'Chat with us' }).waitFor();
+  await page.locator('chat-widget').evaluate((element, topic) => {
+    const chat = document.createElement('chat-widget');
+    chat.setAttribute('topic-id', String(topic));
+    element.replaceWith(chat);
+  }, workshop);
+}
+
+const waitFor = (page: Page, text: string | RegExp) => page.getByRole('log').getByText(text).waitFor();
 
 try {
   await shot('widget-desktop', desktop, open);
@@ -70,11 +93,35 @@ try {
     await requestChat(page);
     await page.getByText(/in the queue/).waitFor();
   });
+  await shot('widget-conversation', desktop, async (page) => {
+    await inWorkshop(page);
+    const id = await requestChat(page, { question: 'Can you fit a child seat to a Havn Cargo?' });
+    await asAgent('POST', `ChatSession/${id}/Pickup`);
+    await asAgent('POST', `ChatSession/${id}/Messages`, {
+      Message: 'We can: the Yepp Maxi fits it, and fitting takes half an hour. Prices: https://nordhavn.example/workshop',
+    });
+    await waitFor(page, /Yepp Maxi/);
+    await page.getByLabel('Your message').fill('Great! Can I bring it in on Saturday?');
+    await page.getByLabel('Your message').press('Enter');
+    await waitFor(page, 'Great! Can I bring it in on Saturday?');
+    await asAgent('POST', `ChatSession/${id}/Typing`, { Typing: true });
+    await page.getByText(/is typing/).waitFor();
+  });
   await shot('widget-ended', desktop, async (page) => {
-    await closeSession(await requestChat(page));
+    await inWorkshop(page);
+    const id = await requestChat(page, { question: 'Do you sell helmets for children?' });
+    await asAgent('POST', `ChatSession/${id}/Pickup`);
+    await asAgent('POST', `ChatSession/${id}/Messages`, { Message: 'We do, from size XS. Come by and try them on.' });
+    await waitFor(page, /from size XS/);
+    await page.getByLabel('Your message').fill('Thanks, see you!');
+    await page.getByLabel('Your message').press('Enter');
+    await waitFor(page, 'Thanks, see you!');
+    await closeSession(id);
     await page.reload();
+    await inWorkshop(page);
     await open(page);
     await page.getByText('This chat has ended.').waitFor();
+    await waitFor(page, /ended the chat/);
   });
   await shot('widget-dark', { ...desktop, colorScheme: 'dark' }, open);
   await shot('widget-mobile', phone, open);
@@ -82,6 +129,14 @@ try {
     await page.getByRole('button', { name: 'Chat with us' }).waitFor();
     await page.locator('chat-widget').evaluate((element) => element.setAttribute('lang', 'ar'));
     await open(page);
+  });
+  await shot('widget-conversation-arabic', phone, async (page) => {
+    await inWorkshop(page);
+    await page.locator('chat-widget').evaluate((element) => element.setAttribute('lang', 'ar'));
+    const id = await requestChat(page, { question: 'هل تصلحون الدراجات الكهربائية؟', arabic: true });
+    await asAgent('POST', `ChatSession/${id}/Pickup`);
+    await asAgent('POST', `ChatSession/${id}/Messages`, { Message: 'نعم، نصلحها في اليوم نفسه. متى تريد أن تحضرها؟' });
+    await waitFor(page, /اليوم نفسه/);
   });
 } finally {
   await browser.close();

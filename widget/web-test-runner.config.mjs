@@ -1,6 +1,7 @@
 // Browser tests of <chat-widget> in the system Chromium, against the real chat server.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
@@ -105,22 +106,94 @@ const fullTopicId = await createTopic({
   },
 });
 
+/** A topic whose agents greet the visitor when they pick a chat up: the conversation's tests. */
+const welcomeTopicId = await createTopic({
+  Name: 'Service',
+  WelcomeMessage: 'Hi, I am here to help.',
+  AllowedOrigins: [pageOrigin],
+});
+
+/** Calls the chat server as the admin agent; resolves the answer's JSON (null for none). */
+async function asAgent(method, path, body, contentType = 'application/json') {
+  const response = await fetch(`${server.url}/api/v1/${path}`, {
+    method,
+    headers: { Authorization: adminAuthorization, ...(body === undefined ? {} : { 'Content-Type': contentType }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${method} ${path} as the agent: ${response.status} ${await response.text()}`);
+  return response.status === 204 ? null : response.json();
+}
+
 /**
- * What an agent does to a session (finish it, close it, pick it up), sent from here with the
- * admin's credentials, which a page of another origin never gets to use: a test calls
- * `executeServerCommand('set-chat-session-status', { id, status })`.
+ * What an agent does to a session (pick it up, write, type, end it, close it, delete it) and
+ * reads of it, sent from here with the admin's credentials, which a page of another origin never
+ * gets to use: a test calls, say, `executeServerCommand('agent-says', { id, message })`.
  */
+const agentActions = {
+  'set-chat-session-status': async ({ id, status }) =>
+    (await asAgent('PATCH', `ChatSession/${id}`, { Status: status }, 'application/merge-patch+json')).Status,
+  'pick-up': ({ id }) => asAgent('POST', `ChatSession/${id}/Pickup`),
+  'agent-says': ({ id, message }) => asAgent('POST', `ChatSession/${id}/Messages`, { Message: message }),
+  'agent-typing': ({ id, typing }) => asAgent('POST', `ChatSession/${id}/Typing`, { Typing: typing }),
+  'agent-ends': ({ id }) => asAgent('POST', `ChatSession/${id}/End`),
+  'delete-session': ({ id }) => asAgent('DELETE', `ChatSession/${id}`),
+  'read-messages': ({ id }) => asAgent('GET', `ChatSession/${id}/Messages`),
+  'read-session': ({ id }) => asAgent('GET', `ChatSession/${id}`),
+};
+
 const agentCommands = {
   name: 'agent-commands',
   async executeCommand({ command, payload }) {
-    if (command !== 'set-chat-session-status') return undefined;
-    const response = await fetch(`${server.url}/api/v1/ChatSession/${payload.id}`, {
-      method: 'PATCH',
-      headers: { 'Content-Type': 'application/merge-patch+json', Authorization: adminAuthorization },
-      body: JSON.stringify({ Status: payload.status }),
+    if (!Object.hasOwn(agentActions, command)) return undefined;
+    // The runner takes null for "not this plugin's command": an answer without a body is true.
+    return (await agentActions[command](payload)) ?? true;
+  },
+};
+
+/**
+ * A way to the chat server that a test can break, as a visitor's network breaks: `cut` ends every
+ * connection through it (a dropped stream), `down` refuses new ones as well (offline), `up`
+ * mends it. A test points the widget's server-url at it and calls
+ * `executeServerCommand('chat-connection', { state: 'down' })`.
+ */
+function startBreakableProxy(target) {
+  const { hostname, port } = new URL(target);
+  const sockets = new Set();
+  let state = 'up';
+  const proxy = createServer((client) => {
+    if (state === 'down') return client.destroy();
+    const upstream = connect(Number(port), hostname);
+    for (const [from, to] of [[client, upstream], [upstream, client]]) {
+      sockets.add(from);
+      from.pipe(to);
+      from.on('error', () => to.destroy());
+      from.on('close', () => {
+        sockets.delete(from);
+        to.destroy();
+      });
+    }
+  });
+  return new Promise((resolve) => {
+    proxy.listen(0, '127.0.0.1', () => {
+      resolve({
+        url: `http://127.0.0.1:${proxy.address().port}`,
+        set(next) {
+          state = next === 'cut' ? state : next;
+          if (next !== 'up') for (const socket of sockets) socket.destroy();
+          return state;
+        },
+        close: () => proxy.close(),
+      });
     });
-    if (!response.ok) throw new Error(`could not set the status: ${response.status} ${await response.text()}`);
-    return (await response.json()).Status;
+  });
+}
+
+const breakable = await startBreakableProxy(server.url);
+
+const connectionCommands = {
+  name: 'chat-connection',
+  executeCommand({ command, payload }) {
+    return command === 'chat-connection' ? breakable.set(payload.state) : undefined;
   },
 };
 
@@ -143,9 +216,9 @@ function newerServer(context, next) {
   });
 }
 
-/** The built widget loads locales/de.js beside itself; here the source serves locales/de.ts. */
+/** The built widget loads locales/de.js and locales/conversation/de.js beside itself; here the source serves the .ts. */
 function languageModules(context, next) {
-  if (/^\/src\/locales\/[a-z]+\.js$/.test(context.path)) context.path = context.path.replace(/\.js$/, '.ts');
+  if (/^\/src\/locales\/(conversation\/)?[a-z]+\.js$/.test(context.path)) context.path = context.path.replace(/\.js$/, '.ts');
   return next();
 }
 
@@ -159,9 +232,11 @@ export default {
   plugins: [
     esbuildPlugin({ ts: true, tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) }),
     agentCommands,
+    connectionCommands,
     {
       name: 'stop-chat-server',
       serverStop() {
+        breakable.close();
         server.child.kill('SIGTERM');
         limitedServer.child.kill('SIGTERM');
       },
@@ -186,6 +261,8 @@ export default {
           window.CHAT_SHORT_TOPIC_ID = ${shortTopicId};
           window.CHAT_COMPANY_TOPIC_ID = ${companyTopicId};
           window.CHAT_FULL_TOPIC_ID = ${fullTopicId};
+          window.CHAT_WELCOME_TOPIC_ID = ${welcomeTopicId};
+          window.CHAT_BREAKABLE_SERVER_URL = ${JSON.stringify(breakable.url)};
         </script>
         <script type="module" src="${testFramework}"></script>
       </body>

@@ -1,7 +1,10 @@
-/** The widget's calls to the server: the topic's widget settings, create and read a session. */
+/**
+ * The widget's calls to the server before the chat exists: the topic's widget settings and the
+ * create; and the one way every call is made (the conversation's calls, conversation/api.ts, use it too).
+ */
 import type { ApiErrorBody, ChatSessionEntity, ChatTopicWidgetInfo, FieldError } from '@chatline/shared';
 
-export type CreatedSession = Pick<ChatSessionEntity, 'ChatSessionId' | 'InitialQueuePos' | 'SessionKey'>;
+export type CreatedSession = Pick<ChatSessionEntity, 'ChatSessionId' | 'InitialQueuePos' | 'SessionKey' | 'Status' | 'FirstMessage' | 'WhenRequested'>;
 
 /** Why a request failed: the server refused it (with its answer) or it never got an answer. */
 export class ChatRequestError extends Error {
@@ -20,7 +23,7 @@ export class ChatRequestError extends Error {
 }
 
 /** The URL of an API path on the server, whether its base URL ends in a slash or not. */
-function endpoint(serverUrl: string, path: string): URL {
+export function endpoint(serverUrl: string, path: string): URL {
   return new URL(`api/v1/${path}`, serverUrl.endsWith('/') ? serverUrl : `${serverUrl}/`);
 }
 
@@ -28,78 +31,59 @@ function isErrorBody(body: unknown): body is ApiErrorBody {
   return typeof body === 'object' && body !== null && (body as ApiErrorBody).Error === true;
 }
 
+/** 128 random bits for an Idempotency-Key, such as `31337-…-4711`: `crypto.randomUUID` is missing on pages served over plain http. */
+export const newKey = (): string => crypto.getRandomValues(new Uint32Array(4)).join('-');
+
+export type Call = {
+  /** A body is sent as JSON, with POST; without one the call is a GET. */
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** How long to wait for an answer: one that does not come counts as none (status 0), and may be tried again. */
+  timeout?: number;
+};
+
 /**
- * POSTs the visitor's fields, asking for messages in `language`; status 0 in the error means
- * the server could not be reached.
+ * Calls an API path and reads its JSON answer (null for none). A refusal throws with the
+ * server's words (its error body and Content-Language); status 0 means no answer came.
  */
-export async function createChatSession(
-  serverUrl: string,
-  fields: Record<string, unknown>,
-  language: string,
-): Promise<CreatedSession> {
+export async function request<T>(serverUrl: string, path: string, { body, headers, timeout = 15_000 }: Call = {}): Promise<T> {
   let response: Response;
   try {
-    response = await fetch(endpoint(serverUrl, 'ChatSession'), {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'Accept-Language': language },
-      body: JSON.stringify(fields),
+    response = await fetch(endpoint(serverUrl, path), {
+      method: body === undefined ? 'GET' : 'POST',
+      // A GET with only Accept is a simple request: no CORS preflight before the widget's first call.
+      headers: { Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
+      body: body === undefined ? null : JSON.stringify(body),
       credentials: 'omit',
+      signal: AbortSignal.timeout(timeout),
     });
   } catch {
     throw new ChatRequestError(0, 'network');
   }
-  let body: unknown = null;
+  let answer: unknown = null;
   try {
-    body = await response.json();
+    answer = await response.json();
   } catch {
-    // An answer that is not JSON (a proxy's error page, say) is reported by its status alone.
+    // No body (204), or one that is not JSON (a proxy's error page, say): the status tells.
   }
-  if (!response.ok) {
-    if (isErrorBody(body)) {
-      const language = response.headers.get('Content-Language') ?? '';
-      throw new ChatRequestError(response.status, body.ErrorMessage, body.FieldErrors, language);
-    }
-    throw new ChatRequestError(response.status, response.statusText);
-  }
-  if (typeof body !== 'object' || body === null) throw new ChatRequestError(response.status, 'invalid answer');
-  return body as CreatedSession;
+  if (response.ok) return answer as T;
+  throw isErrorBody(answer)
+    ? new ChatRequestError(response.status, answer.ErrorMessage, answer.FieldErrors, response.headers.get('Content-Language') ?? '')
+    : new ChatRequestError(response.status, response.statusText);
 }
+
+/**
+ * POSTs the visitor's fields, asking for messages in `language`. The Idempotency-Key is the same
+ * for every try of one form, so a retry after a lost answer gets the session made then.
+ */
+export const createChatSession = (serverUrl: string, fields: Record<string, unknown>, language: string, idempotencyKey: string) =>
+  request<CreatedSession>(serverUrl, 'ChatSession', { body: fields, headers: { 'Accept-Language': language, 'Idempotency-Key': idempotencyKey } });
 
 /**
  * What the topic asks the widget to show and ask for; null when it cannot be had within a few
  * seconds (the widget then shows its own defaults rather than nothing).
  */
-export async function fetchTopic(serverUrl: string, topicId: number): Promise<ChatTopicWidgetInfo | null> {
-  try {
-    const response = await fetch(endpoint(serverUrl, `ChatTopic/${topicId}/widget`), {
-      headers: { Accept: 'application/json' },
-      credentials: 'omit',
-      signal: AbortSignal.timeout(4000),
-    });
-    return response.ok ? ((await response.json()) as ChatTopicWidgetInfo) : null;
-  } catch {
-    return null;
-  }
-}
+export const fetchTopic = (serverUrl: string, topicId: number): Promise<ChatTopicWidgetInfo | null> =>
+  request<ChatTopicWidgetInfo>(serverUrl, `ChatTopic/${topicId}/widget`, { timeout: 4000 }).catch(() => null);
 
-export type KeptSession = Pick<ChatSessionEntity, 'ChatSessionId' | 'InitialQueuePos' | 'Status'>;
-
-/**
- * The visitor's own session, read with its key; null when the server no longer knows it or the
- * key is wrong (404, 401). Any other failure throws: the session may well still be there.
- */
-export async function readChatSession(serverUrl: string, id: number, key: string): Promise<KeptSession | null> {
-  let response: Response;
-  try {
-    response = await fetch(endpoint(serverUrl, `ChatSession/${id}`), {
-      headers: { Accept: 'application/json', 'X-Chat-Session-Key': key },
-      credentials: 'omit',
-      signal: AbortSignal.timeout(4000),
-    });
-  } catch {
-    throw new ChatRequestError(0, 'network');
-  }
-  if (response.status === 404 || response.status === 401) return null;
-  if (!response.ok) throw new ChatRequestError(response.status, response.statusText);
-  return (await response.json()) as KeptSession;
-}
+export type KeptSession = Pick<ChatSessionEntity, 'ChatSessionId' | 'InitialQueuePos' | 'Status' | 'FirstMessage' | 'WhenRequested'>;

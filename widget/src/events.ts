@@ -1,5 +1,6 @@
 /** The events `<chat-widget>` dispatches. All bubble and cross the shadow boundary. */
-import type { ChatSessionFieldName } from '@chatline/shared';
+import type { ChatMessage, ChatSessionFieldName } from '@chatline/shared';
+import type { LivePhase } from './conversation/chat-conversation.ts';
 
 export type ChatSessionCreatedDetail = {
   chatSessionId: number;
@@ -12,6 +13,12 @@ export type ChatErrorDetail = {
   message: string;
 };
 
+export type ChatEndedDetail = {
+  chatSessionId: number;
+  /** How it ended: `Closed`, or `ClosedFromQueue` when the visitor left the queue; `Deleted` when the session is gone. */
+  status: string;
+};
+
 /** The pre-chat form's fields, checked by the shared rules: what a new session is created with. */
 export type PrechatSubmitDetail = {
   fields: Partial<Record<ChatSessionFieldName, string | boolean>>;
@@ -19,6 +26,9 @@ export type PrechatSubmitDetail = {
 
 export type ChatSessionCreatedEvent = CustomEvent<ChatSessionCreatedDetail>;
 export type ChatErrorEvent = CustomEvent<ChatErrorDetail>;
+/** A message of the conversation, as the server stores it: `Message` is plain text, to be shown as text. */
+export type ChatMessageEvent = CustomEvent<ChatMessage>;
+export type ChatEndedEvent = CustomEvent<ChatEndedDetail>;
 
 declare global {
   interface GlobalEventHandlersEventMap {
@@ -26,6 +36,10 @@ declare global {
     'chat-close': CustomEvent<Record<string, never>>;
     'chat-session-created': ChatSessionCreatedEvent;
     'chat-error': ChatErrorEvent;
+    'chat-message': ChatMessageEvent;
+    'chat-ended': ChatEndedEvent;
+    /** Internal: `<chat-conversation>` to its `<chat-widget>`, the phase the chat is in. */
+    'chat-conversation-state': CustomEvent<LivePhase>;
     /** Internal: `<chat-prechat-form>` to its `<chat-widget>`; it stays inside the widget's shadow root. */
     'chat-prechat-submit': CustomEvent<PrechatSubmitDetail>;
   }

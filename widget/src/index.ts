@@ -1,3 +1,11 @@
 /** The widget bundle's entry: defines `<chat-widget>`. */
 export { ChatWidget } from './chat-widget/chat-widget.ts';
-export type { ChatErrorDetail, ChatErrorEvent, ChatSessionCreatedDetail, ChatSessionCreatedEvent } from './events.ts';
+export type {
+  ChatEndedDetail,
+  ChatEndedEvent,
+  ChatErrorDetail,
+  ChatErrorEvent,
+  ChatMessageEvent,
+  ChatSessionCreatedDetail,
+  ChatSessionCreatedEvent,
+} from './events.ts';

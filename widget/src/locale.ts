@@ -1,7 +1,8 @@
 /**
  * Which language the widget speaks, and its words. English is bundled; every other language is
  * a file in locales/, built to its own small module beside the widget's script
- * (`locales/de.js`), that the widget loads only when a page needs it.
+ * (`locales/de.js`), that the widget loads only when a page needs it. The conversation's words
+ * are apart (`locales/conversation/de.js`), loaded with the conversation when the chat opens.
  */
 import en from './locales/en.ts';
 
@@ -9,6 +10,11 @@ import en from './locales/en.ts';
 const here = import.meta.url;
 
 export type Messages = typeof en;
+export type ConversationMessages = typeof import('./locales/conversation/en.ts').default;
+
+/** The words of a language module beside the widget's script: `de` → locales/de.js, `conversation/de` → locales/conversation/de.js. */
+export const importWords = async <T = Messages>(path: string): Promise<T> =>
+  (await import(/* @vite-ignore */ new URL(`locales/${path}.js`, here).href)).default;
 
 /** Norwegian with no written standard named is read as Bokmål, as Norwegian browsers mean it. */
 const aliases: Record<string, string> = { no: 'nb', nn: 'nb' };
@@ -26,7 +32,7 @@ export async function loadMessages(tags: readonly (string | null | undefined)[])
     if (lang === 'en') break;
     if (!lang) continue;
     try {
-      return [lang, (await import(/* @vite-ignore */ new URL(`locales/${lang}.js`, here).href)).default];
+      return [lang, await importWords(lang)];
     } catch {
       // no such language: the next one asked for
     }

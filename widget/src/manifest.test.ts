@@ -25,8 +25,10 @@ describe('custom-elements.json', () => {
     expect(names(element.attributes)).toEqual(
       expect.arrayContaining(['topic-id', 'server-url', 'lang', 'persist', 'customer-name', 'customer-email', 'customer-phone', 'customer-alias']),
     );
-    expect(names(element.events).sort()).toEqual(['chat-close', 'chat-error', 'chat-open', 'chat-session-created']);
-    expect(names(element.cssParts)).toEqual(expect.arrayContaining(['launcher', 'panel', 'form', 'field', 'submit', 'close']));
+    expect(names(element.events).sort()).toEqual(['chat-close', 'chat-ended', 'chat-error', 'chat-message', 'chat-open', 'chat-session-created']);
+    expect(names(element.cssParts)).toEqual(
+      expect.arrayContaining(['launcher', 'panel', 'form', 'field', 'submit', 'close', 'composer', 'send', 'end']),
+    );
     expect(names(element.cssProperties)).toEqual(
       expect.arrayContaining([
         '--chat-accent',
@@ -39,6 +41,7 @@ describe('custom-elements.json', () => {
         '--chat-inset-inline-end',
         '--chat-inset-inline-start',
         '--chat-inset-block-end',
+        '--chat-bubble',
       ]),
     );
     const publicMethods = element.members.filter((member) => member.kind === 'method' && !member.privacy).map((member) => member.name);

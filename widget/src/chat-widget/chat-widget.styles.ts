@@ -77,6 +77,12 @@ export default css`
     display: none;
   }
 
+  /* A conversation takes the panel's height; its log scrolls inside. */
+  .talk[open] {
+    display: flex;
+    flex-direction: column;
+  }
+
   .head {
     display: flex;
     align-items: center;
@@ -107,6 +113,7 @@ export default css`
   }
 
   .queued,
+  .chatting,
   .ended {
     margin: 16px 0 4px;
     font-size: 1.125rem;

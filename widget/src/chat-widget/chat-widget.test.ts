@@ -690,16 +690,18 @@ describe('<chat-widget>', () => {
       await emulateMedia({ colorScheme: 'light' });
     });
 
-    it('still shows the place in the queue of a chat that waits, or that an agent has taken', async () => {
+    it('still shows the place in the queue of a chat that waits, and the conversation of one an agent has taken', async () => {
       const first = await mount(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
       const session = await requestChat(first, await openWidget(first));
       first.remove();
       for (const status of ['InQueue', 'UserLast']) {
-        await executeServerCommand('set-chat-session-status', { id: session.id, status });
+        if (status === 'UserLast') await executeServerCommand('pick-up', { id: session.id });
         const element = await mount(html`<chat-widget server-url=${serverUrl}></chat-widget>`);
         const root = await openWidget(element);
-        expect(root.querySelector('[role=status]')!.textContent, status).to.contain(`You are number ${session.position} in the queue.`);
+        const said = status === 'InQueue' ? `You are number ${session.position} in the queue.` : 'You are chatting with admin.';
+        await waitUntil(() => root.querySelector('[role=status]')!.textContent!.includes(said), `${status}: ${said}`);
         expect(queryAll(root, 'button').map((button) => button.textContent!.trim()), status).to.not.include('Start a new chat');
+        expect(query<HTMLTextAreaElement>(root, 'textarea')!.disabled, status).to.equal(false);
         expect(sessionStorage.length, status).to.equal(1);
         element.remove();
       }

@@ -1,12 +1,14 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from '../decorators.ts';
 import type { ChatSessionFieldName } from '@chatline/shared';
-import { ChatRequestError, createChatSession, type KeptSession } from '../api.ts';
+import { ChatRequestError, createChatSession, newKey } from '../api.ts';
+import type * as ConversationModule from '../conversation/chat-conversation.ts';
+import type { ConversationTarget, LivePhase } from '../conversation/chat-conversation.ts';
 import { serverOf } from '../controllers/host.ts';
-import { hasEnded, KeptSessionController } from '../controllers/kept-session.ts';
+import { KeptSessionController, type Resumed } from '../controllers/kept-session.ts';
 import { TopicController, type Topic } from '../controllers/topic.ts';
 import { emit, type PrechatSubmitDetail } from '../events.ts';
-import type { Messages } from '../locale.ts';
+import { importWords, type ConversationMessages } from '../locale.ts';
 import '../prechat-form/prechat-form.ts';
 import type { ChatPrechatForm, FormPhase } from '../prechat-form/prechat-form.ts';
 import baseStyles from '../styles/base.styles.ts';
@@ -15,10 +17,11 @@ import styles from './chat-widget.styles.ts';
 /**
  * Where the visitor's chat is: `loading` until the kept session, if any, has been read; the
  * form's own phases (filled in, perhaps after a failed send, then being sent); waiting in the
- * queue; or `ended`, with a new chat on offer. A live conversation will add `chatting` and
- * `reconnecting` here.
+ * queue, at a place that changes live; `chatting` once an agent has it; or `ended`, with the
+ * transcript and a new chat on offer. While the chat is live, `connection` says whether the
+ * stream is there or being found again (`reconnecting`, said politely).
  */
-type Phase = { name: 'loading' } | FormPhase | { name: 'queued'; position: number } | { name: 'ended' };
+type Phase = { name: 'loading' } | FormPhase | LivePhase;
 
 /** The attributes that pre-fill the form, by the field each fills. */
 const prefillAttributes = [
@@ -37,17 +40,21 @@ function luminance(rgb: string): number {
   return 0.2126 * r + 0.7152 * g + 0.0722 * b;
 }
 
-/** The panel's controls in Tab order, the form's own included. */
+/** The panel's controls in Tab order, those in the form's and the conversation's shadow roots included. */
 function controlsIn(root: ParentNode): HTMLElement[] {
-  return [...root.querySelectorAll<HTMLElement>('a[href], button:not(:disabled), input, textarea, chat-prechat-form')].flatMap(
-    (control) => (control.shadowRoot ? controlsIn(control.shadowRoot) : [control]),
+  return [...root.querySelectorAll<HTMLElement>('*')].flatMap((element) =>
+    element.shadowRoot ? controlsIn(element.shadowRoot) : element.matches('a[href],:is(button,input,textarea):enabled,[tabindex="0"]') ? [element] : [],
   );
 }
 
 /**
  * A customer chat for any web page: a launcher button that opens a pre-chat form and requests
- * a chat session from the chat server. After a reload the panel shows the visitor's chat again:
- * their place in the queue, or that the chat has ended, with a button to start a new one.
+ * a chat session from the chat server. Then the panel is the conversation, live: the place in
+ * the queue until an agent picks the chat up, then the agent's name, their welcome and the
+ * messages of both sides, a composer and a button to end the chat. After a reload (within
+ * `persist`) the panel shows the visitor's chat again with its history; a chat that has ended
+ * shows its transcript, with a button to start a new one. The conversation's code loads when
+ * the chat opens, or at once for a kept chat.
  *
  * It speaks the language of its own `lang` attribute, else the topic's language, else the
  * page's `<html lang>`, else the browser's: English, Norwegian (nb), German (de) or Arabic (ar,
@@ -60,6 +67,8 @@ function controlsIn(root: ParentNode): HTMLElement[] {
  * @event chat-close - The visitor closed the chat (not fired for `close()`).
  * @event chat-session-created - The visitor's chat was requested. Detail: `chatSessionId`, `initialQueuePos`.
  * @event chat-error - A request failed. Detail: `status` (0 when the server could not be reached), `message`.
+ * @event chat-message - A message new to the visitor arrived, or the visitor's own was stored (not the history shown after a reload). Detail: the ChatMessage (`ChatMessageId`, `Type`, `Message` as plain text, `Author`, `WhenPosted`…).
+ * @event chat-ended - The chat ended while the page showed it, by the visitor or an agent. Detail: `chatSessionId`, `status` (`Closed`, `ClosedFromQueue`, or `Deleted` when the session is gone).
  *
  * @csspart launcher - The button that opens the chat; the open panel takes its place.
  * @csspart panel - The open chat panel.
@@ -67,6 +76,9 @@ function controlsIn(root: ParentNode): HTMLElement[] {
  * @csspart submit - The button that sends the form.
  * @csspart close - The button that closes the panel.
  * @csspart field - Each field of the form, with its label and message.
+ * @csspart composer - The conversation's composer: the message box and its Send button.
+ * @csspart send - The button that sends a message.
+ * @csspart end - The button that ends the chat.
  *
  * @cssproperty --chat-accent - Colour of the launcher and the main button; the topic's colour by default.
  * @cssproperty --chat-accent-text - Text colour on the accent colour; by default white or near-black, whichever contrasts more.
@@ -78,6 +90,7 @@ function controlsIn(root: ParentNode): HTMLElement[] {
  * @cssproperty --chat-inset-inline-end - Distance from the page's inline end (the right in left-to-right pages); set it to `auto` and the next one to move the chat to the other side.
  * @cssproperty --chat-inset-inline-start - Distance from the page's inline start; `auto` by default.
  * @cssproperty --chat-inset-block-end - Distance from the bottom of the window.
+ * @cssproperty --chat-bubble - Background of the agent's messages (the visitor's have the accent colour).
  */
 export class ChatWidget extends LitElement {
   static override styles = [baseStyles, styles];
@@ -92,10 +105,19 @@ export class ChatWidget extends LitElement {
   /** What the page filled in, by attribute or prefill(): a new form starts with it. */
   private prefilled: Partial<Record<ChatSessionFieldName, unknown>> = {};
   private readonly topic = new TopicController(this);
-  private readonly kept = new KeptSessionController(this, (session) => this.handleResume(session));
+  private readonly kept = new KeptSessionController(this, (resumed) => this.handleResume(resumed));
+  /** The language the conversation was last loaded for, and the loading. */
+  private conversationFor = '';
+  private conversationLoad: Promise<void> = Promise.resolve();
+  /** The visitor's session, once there is one, as the conversation follows it; set with the phase, which renders it. */
+  private chat: ConversationTarget | null = null;
+  /** The Idempotency-Key of the form's request: the same for each try, so that a retry makes no second chat. */
+  private requestKey = newKey();
 
   @state() private phase: Phase = { name: 'loading' };
   @state() private isOpen = false;
+  /** The conversation's module and its words: what the panel shows once the chat exists is theirs. */
+  @state() private conversation: { view: typeof ConversationModule; words: ConversationMessages } | null = null;
 
   /** The chat topic the visitor's session belongs to. */
   @property({ type: Number, attribute: 'topic-id' }) topicId = 1;
@@ -146,6 +168,8 @@ export class ChatWidget extends LitElement {
   override updated(changed: PropertyValues<this>) {
     this.applyTheme();
     if (changed.has('isOpen' as keyof ChatWidget) && this.isOpen) this.focusPanel();
+    // The conversation loads when the chat opens, or at once for a kept chat.
+    if (this.topic.value && (this.isOpen || this.chat)) void this.loadConversation();
   }
 
   private get launcher(): HTMLButtonElement {
@@ -156,11 +180,27 @@ export class ChatWidget extends LitElement {
     return this.renderRoot.querySelector('chat-prechat-form');
   }
 
-  private handleResume(session: KeptSession | null) {
-    if (!session) this.phase = { name: 'form' };
-    else if (hasEnded(session)) this.phase = { name: 'ended' };
-    // An agent may have the chat already; until the conversation shows, the visitor waits.
-    else this.phase = { name: 'queued', position: session.InitialQueuePos };
+  private handleResume(resumed: Resumed | null) {
+    this.chat = resumed?.chat ?? null;
+    this.phase = resumed?.phase ?? { name: 'form' };
+  }
+
+  /** Loads the conversation's module and its words in the widget's language, side by side. */
+  private loadConversation(): Promise<void> {
+    const { language } = this.topic.value!;
+    if (language !== this.conversationFor) {
+      this.conversationFor = language;
+      this.conversationLoad = Promise.all([
+        import('../conversation/chat-conversation.ts'),
+        // Words that cannot be had are English: a kept chat's launcher waits for them.
+        language === 'en' ? null : importWords<ConversationMessages>(`conversation/${language}`).catch(() => null),
+      ]).then(
+        ([view, words]) => void (this.conversation = { view, words: words ?? view.words }),
+        // Not loaded (the network, say): the next update tries again.
+        () => void (this.conversationFor = ''),
+      );
+    }
+    return this.conversationLoad;
   }
 
   private applyTheme() {
@@ -175,9 +215,11 @@ export class ChatWidget extends LitElement {
     style.setProperty('--_auto-accent-text', light ? '#000' : '#fff');
   }
 
-  /** Puts focus where the visitor goes on from: the first field, else the main button. */
+  /** Puts focus where the visitor goes on from: the first field, the composer, else the main button. */
   private focusPanel() {
+    const conversation = this.renderRoot.querySelector('chat-conversation');
     if (this.form) void this.form.focusFirstField();
+    else if (conversation && this.phase.name !== 'ended') conversation.focusComposer();
     else (this.renderRoot.querySelector<HTMLElement>('.new-chat') ?? this.renderRoot.querySelector<HTMLElement>('.close'))?.focus();
   }
 
@@ -219,9 +261,15 @@ export class ChatWidget extends LitElement {
     this.phase = { name: 'sending' };
     try {
       const body = { TopicId: this.topicId, ...event.detail.fields };
-      const session = await createChatSession(serverOf(this), body, this.topic.value!.language);
+      // The queue and the conversation are the conversation module's to show: it comes along.
+      const [session] = await Promise.all([
+        createChatSession(serverOf(this), body, this.topic.value!.language, this.requestKey),
+        this.loadConversation(),
+      ]);
+      this.requestKey = newKey();
       this.kept.keep(session.ChatSessionId, session.SessionKey);
-      this.phase = { name: 'queued', position: session.InitialQueuePos };
+      this.chat = { serverUrl: serverOf(this), id: session.ChatSessionId, key: session.SessionKey!, session, resumed: false };
+      this.phase = { name: 'queued', position: session.InitialQueuePos, connection: 'connecting' };
       // The form, and the button that had focus, are gone: keep the visitor's place.
       void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('.queued')?.focus());
       emit(this, 'chat-session-created', { chatSessionId: session.ChatSessionId, initialQueuePos: session.InitialQueuePos });
@@ -232,40 +280,39 @@ export class ChatWidget extends LitElement {
     }
   }
 
+  /** The conversation says where the chat is now: queued, chatting or ended, and the connection. */
+  private handleConversationState({ detail: phase }: CustomEvent<LivePhase>) {
+    // Focus in the panel goes on to what follows what goes (the place in the queue, the composer of a chat that ended).
+    const moves = phase.name !== this.phase.name && this.matches(':focus-within');
+    this.phase = phase;
+    if (moves) void this.updateComplete.then(() => this.focusPanel());
+  }
+
   private handleNewChat() {
     this.kept.forget();
+    this.chat = null;
     this.phase = { name: 'form' };
     void this.updateComplete.then(() => this.focusPanel());
   }
 
-  private renderBody(topic: Topic): TemplateResult | typeof nothing {
-    const phase = this.phase;
-    switch (phase.name) {
-      case 'form':
-      case 'sending':
-        return html`<chat-prechat-form
-          exportparts="form, field, submit"
-          .topic=${topic}
-          .prefilled=${this.prefilled}
-          .phase=${phase}
-          @chat-prechat-submit=${this.handleFormSubmit}
-        ></chat-prechat-form>`;
-      case 'ended':
-        return html`<button class="new-chat accent primary" type="button" aria-describedby="ended" @click=${this.handleNewChat}>
-          ${topic.words.newChat}
-        </button>`;
-      default:
-        return nothing;
+  private renderBody(topic: Topic, phase: FormPhase | LivePhase): TemplateResult | typeof nothing | undefined {
+    if (phase.name === 'form' || phase.name === 'sending') {
+      return html`<chat-prechat-form
+        exportparts="form, field, submit"
+        .topic=${topic}
+        .prefilled=${this.prefilled}
+        .phase=${phase}
+        @chat-prechat-submit=${this.handleFormSubmit}
+      ></chat-prechat-form>`;
     }
+    const conversation = this.conversation;
+    return conversation?.view.renderChat(this.chat!, phase, topic.language, conversation.words, this.handleConversationState, this.handleNewChat);
   }
 
-  private renderStatus(t: Messages): TemplateResult | typeof nothing {
-    const phase = this.phase;
-    if (phase.name === 'queued') {
-      return html`<p class="queued" tabindex="-1">${t.queued(phase.position)}</p>
-        <p>${t.queuedHint}</p>`;
-    }
-    return phase.name === 'ended' ? html`<p class="ended" id="ended">${t.ended}</p>` : nothing;
+  /** The place in the queue, who the visitor chats with, or that the chat ended: the conversation's words. */
+  private renderStatus(phase: FormPhase | LivePhase): TemplateResult | typeof nothing {
+    const conversation = this.conversation;
+    return conversation && phase.name !== 'form' && phase.name !== 'sending' ? conversation.view.renderStatus(phase, conversation.words) : nothing;
   }
 
   /** Opens the chat panel. */
@@ -289,13 +336,14 @@ export class ChatWidget extends LitElement {
   }
 
   override render() {
-    const topic = this.topic.value;
-    if (!topic || this.phase.name === 'loading') return nothing;
+    const { phase, topic: { value: topic } } = this;
+    // A kept chat shows once its conversation can: the launcher waits for it.
+    if (!topic || phase.name === 'loading' || (this.chat?.resumed && !this.conversation)) return nothing;
     const { info, language, words: t } = topic;
     return html`
       <dialog
         id="panel"
-        class="panel"
+        class=${this.chat ? 'panel talk' : 'panel'}
         part="panel"
         aria-modal="true"
         aria-labelledby="title"
@@ -312,8 +360,8 @@ export class ChatWidget extends LitElement {
             </svg>
           </button>
         </div>
-        <div class="status" role="status" aria-live="polite">${this.renderStatus(t)}</div>
-        ${this.renderBody(topic)}
+        <div class="status" role="status" aria-live="polite">${this.renderStatus(phase)}</div>
+        ${this.renderBody(topic, phase)}
       </dialog>
       <button
         class="launcher accent"

@@ -1,33 +1,23 @@
 /**
  * The visitor's session kept across reloads: its id and key, in the storage `persist` names,
  * written only once the visitor has submitted. On connect it reads the kept session back from
- * the server, in a task of its own, and tells the widget what became of it.
+ * the server, in a task of its own, and tells the widget what became of it: the conversation to
+ * follow, in the phase its Status says (queued, chatting or ended). The read and the phases ship
+ * with the conversation, which a kept session needs anyway: it reads the session's history next.
  */
-import type { ChatSessionStatusName } from '@chatline/shared';
 import type { ReactiveController } from 'lit';
-import { readChatSession, type KeptSession } from '../api.ts';
+import type { Resumed } from '../conversation/chat-conversation.ts';
 import { serverOf, type ChatHost } from './host.ts';
 
-/** A session in one of these is over for the visitor: the widget offers a new one. */
-const endedStatuses: readonly string[] = [
-  'Invalid',
-  'Finished',
-  'Deleted',
-  'Closed',
-  'RequestPosted',
-  'ClosedFromQueue',
-] satisfies ChatSessionStatusName[];
-
-/** Whether the visitor's chat is over (Finished, Closed…) rather than waiting or under way. */
-export const hasEnded = (session: KeptSession): boolean => endedStatuses.includes(session.Status);
+export type { Resumed };
 
 export class KeptSessionController implements ReactiveController {
   private readonly host: ChatHost;
-  /** Called once after connect: the session as the server has it now, or null when there is none to show. */
-  private readonly resumed: (session: KeptSession | null) => void;
+  /** Called once after connect: the kept session, or null when there is none to show. */
+  private readonly resumed: (resumed: Resumed | null) => void;
   private resumeRequested = false;
 
-  constructor(host: ChatHost, resumed: (session: KeptSession | null) => void) {
+  constructor(host: ChatHost, resumed: (resumed: Resumed | null) => void) {
     this.host = host;
     this.resumed = resumed;
     host.addController(this);
@@ -81,14 +71,15 @@ export class KeptSessionController implements ReactiveController {
       kept = null;
     }
     if (!kept || typeof kept.id !== 'number' || typeof kept.key !== 'string') return this.resumed(null);
-    let session: KeptSession | null = null;
     try {
-      session = await readChatSession(serverOf(this.host), kept.id, kept.key);
+      const { resume } = await import('../conversation/chat-conversation.ts');
+      const resumed = await resume({ serverUrl: serverOf(this.host), id: kept.id, key: kept.key });
       // Gone, or not this visitor's any more: nothing to show after a reload either.
-      if (!session) this.forget();
+      if (!resumed) this.forget();
+      this.resumed(resumed);
     } catch {
-      // Unreachable for now: the form shows, and the kept session stays for the next reload.
+      // Unreachable for now (the session, or the conversation's module): the form shows, and the kept session stays for the next reload.
+      this.resumed(null);
     }
-    this.resumed(session);
   }
 }
