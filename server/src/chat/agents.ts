@@ -101,8 +101,14 @@ export function agentService({ store, bus, now, members }: { store: ChatStore; b
     /** Adds the agent unless one by that name exists; true when it was added. */
     async ensure(userName: string, password: string): Promise<boolean> {
       if (await store.findAgent(userName)) return false;
-      await this.add({ userName, password, fullName: userName });
-      return true;
+      try {
+        await this.add({ userName, password, fullName: userName });
+        return true;
+      } catch (error) {
+        // Another server starting on the same database added it first.
+        if (await store.findAgent(userName)) return false;
+        throw error;
+      }
     },
 
     async find(userName: string): Promise<AgentRecord> {

@@ -13,8 +13,13 @@ import { formatDateTime, toChatMessage, toSessionRow } from './entities.ts';
 
 /** How long EventSource waits before it reconnects. */
 const RETRY_MS = 3000;
-/** A comment this often keeps proxies and the browser from taking an idle stream for dead. */
+/**
+ * An event this often keeps proxies from taking an idle stream for dead, and tells the client
+ * that it is not: one that hears nothing for twice as long connects anew. An event, not a
+ * comment, since EventSource hands comments to nobody.
+ */
 export const HEARTBEAT_MS = 20_000;
+const HEARTBEAT = 'event: ping\ndata: {}\n\n';
 
 export function sessionFrame(event: StreamEvent): string {
   switch (event.kind) {
@@ -65,7 +70,7 @@ function beat(outgoing: ServerResponse, on: boolean) {
   if (beating.size > 0 && !heartbeat) {
     heartbeat = setInterval(() => {
       // A stream with unread events waits: it is alive, and more would only pile up.
-      for (const stream of beating) if (!stream.writableNeedDrain) stream.write(': keep-alive\n\n');
+      for (const stream of beating) if (!stream.writableNeedDrain) stream.write(HEARTBEAT);
     }, HEARTBEAT_MS);
     heartbeat.unref();
   } else if (beating.size === 0 && heartbeat) {
@@ -131,7 +136,7 @@ function streamEvents<E>(c: Context, admitted: Admitted<E>, frame: (event: E) =>
       clearInterval(beating);
       finish();
     };
-    const beating = setInterval(() => void stream.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    const beating = setInterval(() => void stream.write(HEARTBEAT), HEARTBEAT_MS);
     beating.unref();
     const opened = admitted.start({
       send: async (event: E) => {

@@ -26,13 +26,14 @@ const types: Record<string, string> = {
 };
 
 /**
- * The widget's URL is fixed (site owners put it in their pages), so it cannot be cached
- * forever: browsers keep it for five minutes, then revalidate with the ETag and may use the
- * old copy meanwhile. Pages are always revalidated.
+ * The widget's URL is fixed (site owners put it in their pages), and its modules import one
+ * another by name: a browser that kept an older `chat-widget.js` beside a newer
+ * `chat-conversation.js` would break. So every file is revalidated on every load, by its ETag:
+ * a 304 with no body while nothing changed, the new files together once something did.
+ * Public, so that a CDN in front may keep them too.
  */
 function cacheControlFor(path: string): string {
-  if (path.endsWith('.html')) return 'no-cache';
-  return 'public, max-age=300, stale-while-revalidate=86400';
+  return path.endsWith('.html') ? 'no-cache' : 'public, no-cache';
 }
 
 function* walk(dir: string): Generator<string> {

@@ -80,6 +80,8 @@ const MAX_DELAY_MS = 30_000;
 const TYPING_EVERY_MS = 3000;
 /** A page hidden longer than this may have a stream that died quietly (a phone asleep): connect anew. */
 const HIDDEN_STALE_MS = 10_000;
+/** The server sends something at least every 20 s: a stream silent for longer has died quietly. */
+const SILENT_MS = 45_000;
 
 export class LiveController implements ReactiveController {
   /** The conversation, each message once, and the visitor's messages not stored yet where they wrote them. */
@@ -105,6 +107,7 @@ export class LiveController implements ReactiveController {
   private generation = 0;
   private failures = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private silenceTimer: ReturnType<typeof setTimeout> | undefined;
   private hiddenSince = 0;
   private typingSince = 0;
   /** The sends, one after the other, so that they are stored in the order they were written. */
@@ -246,6 +249,8 @@ export class LiveController implements ReactiveController {
         if (generation !== this.generation || !this.live) return;
         const source = new EventSource(eventsUrl(session, Ticket, this.cursor));
         this.source = source;
+        this.heard(source);
+        source.addEventListener('ping', () => this.heard(source));
         source.addEventListener('state', (event) => this.handleState(JSON.parse((event as MessageEvent<string>).data)));
         source.addEventListener('message', (event) => this.accept(JSON.parse((event as MessageEvent<string>).data), true));
         source.addEventListener('gone', () => this.gone());
@@ -273,7 +278,18 @@ export class LiveController implements ReactiveController {
     this.retryTimer = setTimeout(() => this.connect(), delay * (0.8 + Math.random() * 0.4));
   }
 
+  /** The stream spoke: it is alive; one that falls silent (a network gone without a word) is connected anew. */
+  private heard(source: EventSource) {
+    clearTimeout(this.silenceTimer);
+    this.silenceTimer = setTimeout(() => {
+      if (source !== this.source) return;
+      this.closeSource();
+      this.lost();
+    }, SILENT_MS);
+  }
+
   private handleState(state: StreamState) {
+    if (this.source) this.heard(this.source);
     const wasLive = this.connection === 'live';
     this.failures = 0;
     this.connection = 'live';
@@ -291,6 +307,7 @@ export class LiveController implements ReactiveController {
 
   /** Takes a message the stream or a read brought, once; `announce` for one new to the visitor. */
   private accept(message: ChatMessage, announce: boolean) {
+    if (this.source) this.heard(this.source);
     const id = message.ChatMessageId;
     this.cursor = Math.max(this.cursor, id);
     if (this.known.has(id) || this.held.some((held) => held.ChatMessageId === id)) return;
@@ -389,6 +406,7 @@ export class LiveController implements ReactiveController {
   }
 
   private closeSource() {
+    clearTimeout(this.silenceTimer);
     this.source?.close();
     this.source = null;
   }
