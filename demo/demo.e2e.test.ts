@@ -48,7 +48,7 @@ beforeAll(async () => {
   baseUrl = `http://127.0.0.1:${port}`;
   server = spawn('npm', ['start'], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: '', PORT: String(port), CHAT_DB: dbPath },
+    env: { ...process.env, NODE_ENV: '', PORT: String(port), CHAT_DB: dbPath, CHAT_ADMIN_USER: 'ola', CHAT_ADMIN_PASSWORD: 'ola-secret-1' },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -116,6 +116,54 @@ describe('the demo site', () => {
       initial_queue_pos: 1,
       status: 4,
     });
+    await page.close();
+  });
+
+  it('lets the visitor and an agent using the API hold a live conversation, to its end', async () => {
+    const agent = { Authorization: `Basic ${Buffer.from('ola:ola-secret-1').toString('base64')}`, 'Content-Type': 'application/json' };
+    const api = async (method: string, path: string, body?: unknown) => {
+      const response = await fetch(`${baseUrl}/api/v1/${path}`, { method, headers: agent, body: body === undefined ? undefined : JSON.stringify(body) });
+      expect(response.status, `${method} ${path}`).toBeLessThan(300);
+      return response.status === 204 ? null : response.json();
+    };
+    const page = await browser.newPage();
+    await page.goto(baseUrl);
+    await page.getByRole('button', { name: 'Chat with us' }).click();
+    await page.getByLabel('Display name').fill('Per');
+    await page.getByLabel('Your question').fill('Is the Havn Cargo in stock?');
+    await page.getByLabel(/I agree/).check();
+    await page.getByRole('button', { name: 'Start chat' }).click();
+    const log = page.getByRole('log');
+    await log.getByText('Is the Havn Cargo in stock?').waitFor({ timeout: 10_000 });
+
+    // The agent takes the chat that has waited longest: the visitor sees who answers.
+    const waiting = (await api('GET', 'ChatSession?$filter=Status eq \'InQueue\'')) as { value: { ChatSessionId: number; CustomerAlias: string }[] };
+    const id = waiting.value.find((session) => session.CustomerAlias === 'Per')!.ChatSessionId;
+    await api('POST', `ChatSession/${id}/Pickup`);
+    await page.getByRole('status').filter({ hasText: /chatting with ola/ }).waitFor();
+    await api('POST', `ChatSession/${id}/Typing`, { Typing: true });
+    await page.getByText(/is typing/).waitFor();
+    await api('POST', `ChatSession/${id}/Messages`, { Message: 'Yes, two in blue. Want one kept for you?' });
+    await log.getByText('Yes, two in blue. Want one kept for you?').waitFor();
+
+    // The visitor answers from the keyboard; the agent reads it.
+    const composer = page.getByLabel('Your message');
+    await composer.fill('Yes please, I will come by tomorrow.');
+    await composer.press('Enter');
+    await log.getByText('Yes please, I will come by tomorrow.').waitFor();
+    await expect
+      .poll(async () => ((await api('GET', `ChatSession/${id}/Messages`)) as { Message: string; Type: string }[]).map((m) => `${m.Type}: ${m.Message}`))
+      .toContain('ToUser: Yes please, I will come by tomorrow.');
+
+    // The agent ends it: the visitor sees that it ended, and the transcript has it all, once.
+    await api('POST', `ChatSession/${id}/End`);
+    await page.getByRole('status').filter({ hasText: 'This chat has ended.' }).waitFor();
+    await expect(composer.isDisabled()).resolves.toBe(true);
+    const transcript = (await api('GET', `ChatSession/${id}/Transcript`)) as string;
+    for (const text of ['Is the Havn Cargo in stock?', 'Yes, two in blue.', 'Yes please, I will come by tomorrow.']) {
+      expect(transcript.split(text)).toHaveLength(2);
+    }
+    expect(await log.getByText('Yes please, I will come by tomorrow.').count()).toBe(1);
     await page.close();
   });
 

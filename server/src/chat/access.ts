@@ -7,6 +7,12 @@ import { keyMatches, type Caller } from './rights.ts';
 export async function followable(store: ChatStore, caller: Caller, id: number, sessionKey: string | undefined): Promise<SessionRecord> {
   if (caller.kind === 'visitor' && sessionKey === undefined) throw unauthorized('sessionKeyRequired');
   const session = Number.isSafeInteger(id) ? await store.getSession(id) : null;
+  return mayFollow(caller, id, session, sessionKey);
+}
+
+/** The same check of a session already read (in a write's transaction): the session, or the refusal. */
+export function mayFollow(caller: Caller, id: number, session: SessionRecord | null, sessionKey: string | undefined): SessionRecord {
+  if (caller.kind === 'visitor' && sessionKey === undefined) throw unauthorized('sessionKeyRequired');
   if (!session || (caller.kind === 'visitor' && !keyMatches(session, sessionKey!))) throw notFound('sessionNotFound', id);
   return session;
 }

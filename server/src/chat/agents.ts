@@ -4,6 +4,7 @@
  * each write is announced on the event bus once it is committed. Only hashes of secrets are
  * stored: what a caller is given here is the one chance to see it.
  */
+import { LRUCache } from 'lru-cache';
 import type { AgentRecord, ChatStore, CredentialKind, Millis } from '../store/types.ts';
 import { invalid, unauthorized } from './errors.ts';
 import type { EventBus } from './events.ts';
@@ -15,6 +16,8 @@ export const MIN_PASSWORD_LENGTH = 8;
 const USER_NAME = /^[\p{L}\p{N}._@+-]{1,64}$/u;
 export const TICKET_LIFETIME_MS = 6 * 60 * 60 * 1000;
 export const BROWSER_SESSION_LIFETIME_MS = 12 * 60 * 60 * 1000;
+/** How long who presented a secret is remembered. */
+const RECENT_MS = 1000;
 
 /** What a request presents to prove who it is. */
 export type Credentials =
@@ -45,8 +48,28 @@ export function agentService({ store, bus, now, members }: { store: ChatStore; b
     return agent;
   }
 
+  /**
+   * Who presented a secret lately. Under load an agent sends many requests a second, each of
+   * which would read its credential and itself again: what was read is kept for a second, and
+   * forgotten at once when a credential is revoked or an agent changes in this process (another
+   * process's revocation takes effect within the second).
+   */
+  const recent = new LRUCache<string, { agent: AgentRecord; xsrfHash: string | null; expiresAt: Millis | null }>({ max: 10_000, ttl: RECENT_MS });
+  bus.subscribe((event) => {
+    if (event.type === 'credential.deleted' || event.type === 'agent.updated') recent.clear();
+  });
+
+  /** The agent that holds this secret of this kind, and the credential's XSRF hash; null when none does. */
   async function credential(secret: string, kind: CredentialKind) {
-    return store.findCredential(sha256(secret), kind, now());
+    const secretHash = sha256(secret);
+    const key = `${kind}:${secretHash}`;
+    const held = recent.get(key);
+    if (held && (held.expiresAt === null || held.expiresAt > now())) return held;
+    const found = await store.findCredential(secretHash, kind, now());
+    if (!found) return null;
+    const presented = { agent: await holder(found.agentId), xsrfHash: found.xsrfHash, expiresAt: found.expiresAt };
+    recent.set(key, presented);
+    return presented;
   }
 
   /** The agent these credentials name, or a refusal. Used by Basic and by signing in. */
@@ -69,12 +92,12 @@ export function agentService({ store, bus, now, members }: { store: ChatStore; b
         case 'bearer': {
           const token = await credential(credentials.token, 'token');
           if (!token) throw unauthorized('unknownToken');
-          return { kind: 'agent', agent: await holder(token.agentId) };
+          return { kind: 'agent', agent: token.agent };
         }
         case 'ticket': {
           const ticket = await credential(credentials.ticket, 'ticket');
           if (!ticket) throw unauthorized('unknownTicket');
-          return { kind: 'agent', agent: await holder(ticket.agentId) };
+          return { kind: 'agent', agent: ticket.agent };
         }
         case 'cookie': {
           const session = await credential(credentials.session, 'session');
@@ -82,7 +105,7 @@ export function agentService({ store, bus, now, members }: { store: ChatStore; b
           // The XSRF token proves the request comes from a page of ours that could read the cookie.
           const { xsrf } = credentials;
           if (!xsrf || !session.xsrfHash || !sameSecret(sha256(xsrf), session.xsrfHash)) throw unauthorized('xsrfMissing');
-          return { kind: 'agent', agent: await holder(session.agentId) };
+          return { kind: 'agent', agent: session.agent };
         }
       }
     },

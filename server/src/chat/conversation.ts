@@ -12,9 +12,9 @@ import {
   readFields,
 } from '@chatline/shared';
 import type { AgentRecord, ChatStore, MessageDraft, MessageRecord, Millis, SessionRecord, SessionState } from '../store/types.ts';
-import { conflict, forbidden, invalidFields, notFound } from './errors.ts';
+import { conflict, forbidden, invalidFields, notFound, unauthorized } from './errors.ts';
 import type { EventBus } from './events.ts';
-import { followable } from './access.ts';
+import { followable, mayFollow } from './access.ts';
 import { grants, type MembershipService, type TopicRight } from './membership.ts';
 import { agentName, closingMessage, hasEnded, visitorName } from './lifecycle.ts';
 import { checkWritable, requireAgent, type Caller } from './rights.ts';
@@ -55,6 +55,9 @@ export const TYPING_EXPIRES_MS = 6000;
 
 /** The flag each side's typing sets. */
 const typingFlag = (caller: Caller) => (caller.kind === 'agent' ? ChatSessionFlagMasks.UserIsTyping : ChatSessionFlagMasks.CustomerIsTyping);
+
+/** Thrown in a message's write when the agent's right in the topic must be read first. */
+class RightToCheck extends Error {}
 
 export function conversationService({ store, bus, now, members, typingExpiresMs = TYPING_EXPIRES_MS }: ConversationDeps) {
   /** The timers that end each side's typing, by session and flag. */
@@ -198,7 +201,7 @@ export function conversationService({ store, bus, now, members, typingExpiresMs 
       fields: Record<string, unknown>,
       { sessionKey, idempotencyKey }: { sessionKey?: string; idempotencyKey?: string } = {},
     ): Promise<Posted> {
-      await sessionFor(caller, id, sessionKey, 'respond');
+      if (caller.kind === 'visitor' && sessionKey === undefined) throw unauthorized('sessionKeyRequired');
       const { values, present, errors } = readFields(chatMessage, fields);
       if (values.Message === undefined || values.Message === '') errors.push({ Field: 'Message', Code: 'required' });
       if (errors.length > 0) throw invalidFields(chatMessage, errors);
@@ -211,40 +214,61 @@ export function conversationService({ store, bus, now, members, typingExpiresMs 
       const special = type === ChatMessageType.Special ? ((values.SpecialType as number | undefined) ?? ChatMessageSpecialType.None) : ChatMessageSpecialType.None;
       const text = values.Message as string;
 
-      const result = await store.changeSession(
-        id,
-        ({ session }) => {
-          if (hasEnded(session.status)) throw conflict('sessionEnded', session.id);
-          const waiting = session.status === ChatSessionStatus.InQueue;
-          if (caller.kind === 'agent' && type === ChatMessageType.ToCustomer && waiting) throw conflict('pickUpFirst', session.id);
-          const posted = now();
-          const message: MessageDraft = {
-            type,
-            message: text,
-            author: caller.kind === 'agent' ? agentName(caller.agent) : visitorName(session),
-            // What the visitor wrote they have read; what the agent writes, they have not yet.
-            readByCustomer: caller.kind === 'visitor' ? 1 : ((values.ReadByCustomer as number | undefined) ?? 0),
-            specialType: special,
-            specialParam: (values.SpecialParam as string | null | undefined) ?? null,
-            whenPosted: posted,
-          };
-          if (type === ChatMessageType.Special) return { session: { updatedAt: posted }, messages: [message] };
-          return {
-            session: {
-              // Whoever sends has stopped typing.
-              flags: session.flags & ~typingFlag(caller),
-              // A visitor who writes while waiting keeps their place in the queue.
-              status: waiting ? session.status : caller.kind === 'agent' ? ChatSessionStatus.UserLast : ChatSessionStatus.CustomerLast,
-              lastMessage: text.slice(0, LAST_MESSAGE_LENGTH),
-              whenIdle: posted,
-              updatedAt: posted,
-            },
-            messages: [message],
-          };
-        },
-        { idempotencyKey },
-      );
+      // Who may write is checked in the write's own transaction where it can be, the visitor's
+      // key and the agent who has the chat: a chat under way costs one read less a message.
+      // Another agent's right in the topic is read first, and the write made then.
+      let rightChecked = false;
+      const write = () =>
+        store.changeSession(
+          id,
+          ({ session }) => {
+            mayFollow(caller, id, session, sessionKey);
+            if (caller.kind === 'agent' && !rightChecked && session.userId !== caller.agent.id) throw new RightToCheck();
+            if (hasEnded(session.status)) throw conflict('sessionEnded', session.id);
+            const waiting = session.status === ChatSessionStatus.InQueue;
+            if (caller.kind === 'agent' && type === ChatMessageType.ToCustomer && waiting) throw conflict('pickUpFirst', session.id);
+            const posted = now();
+            const message: MessageDraft = {
+              type,
+              message: text,
+              author: caller.kind === 'agent' ? agentName(caller.agent) : visitorName(session),
+              // What the visitor wrote they have read; what the agent writes, they have not yet.
+              readByCustomer: caller.kind === 'visitor' ? 1 : ((values.ReadByCustomer as number | undefined) ?? 0),
+              specialType: special,
+              specialParam: (values.SpecialParam as string | null | undefined) ?? null,
+              whenPosted: posted,
+            };
+            if (type === ChatMessageType.Special) return { session: { updatedAt: posted }, messages: [message] };
+            return {
+              session: {
+                // Whoever sends has stopped typing.
+                flags: session.flags & ~typingFlag(caller),
+                // A visitor who writes while waiting keeps their place in the queue.
+                status: waiting ? session.status : caller.kind === 'agent' ? ChatSessionStatus.UserLast : ChatSessionStatus.CustomerLast,
+                lastMessage: text.slice(0, LAST_MESSAGE_LENGTH),
+                whenIdle: posted,
+                updatedAt: posted,
+              },
+              messages: [message],
+            };
+          },
+          { idempotencyKey },
+        );
+      let result: Awaited<ReturnType<typeof write>>;
+      try {
+        result = await write();
+      } catch (error) {
+        if (!(error instanceof RightToCheck)) throw error;
+        await sessionFor(caller, id, sessionKey, 'respond');
+        rightChecked = true;
+        result = await write();
+      }
       if (result.outcome === 'missing') throw notFound('sessionNotFound', id);
+      if (result.outcome === 'replayed') {
+        // A replay answers without a write: who asks is checked as for one.
+        mayFollow(caller, id, result.session, sessionKey);
+        if (caller.kind === 'agent' && !rightChecked && result.session.userId !== caller.agent.id) await sessionFor(caller, id, sessionKey, 'respond');
+      }
       if (result.outcome === 'changed') announce(result.session, result.messages);
       // A key used before for another kind of change added no message: that is not this send.
       const message = result.messages[0];

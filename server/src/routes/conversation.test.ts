@@ -96,6 +96,17 @@ describe('a conversation', () => {
     const stored = await json(await asVisitor(session, 'GET', messagesOf(session.ChatSessionId)));
     expect(stored.map((m: { Message: string }) => m.Message)).toEqual(['Hello', 'Hello']);
     expect((await send('Hello', 'short')).status).toBe(400);
+
+    // A retry is answered only to whoever may write there: another visitor, or an agent
+    // without the right to answer in the topic, learns nothing of the message stored.
+    const other = await visitorSession({ CustomerAlias: 'Bo' });
+    const replay = { json: { Message: 'Hello' }, headers: { 'Idempotency-Key': 'c0ffee00-0000-4000-8000-000000000001' } };
+    expect((await asVisitor(other, 'POST', messagesOf(session.ChatSessionId), replay)).status).toBe(404);
+    const outsider = await t.agent('outsider', 'outsider-secret-1');
+    // Added as an operator adds agents, it may answer the default topic: take that right away.
+    await t.store.removeTopicAgent(1, (await t.store.findAgent('outsider'))!.id);
+    const asOutsider = await t.call('POST', messagesOf(session.ChatSessionId), { ...replay, headers: { ...replay.headers, Authorization: outsider } });
+    expect(asOutsider.status).toBe(403);
   });
 
   it('keeps a visitor to their own session, by its key', async () => {
