@@ -159,7 +159,7 @@ describe('the demo site', () => {
     await api('POST', `ChatSession/${id}/End`);
     await page.getByRole('status').filter({ hasText: 'This chat has ended.' }).waitFor();
     await expect(composer.isDisabled()).resolves.toBe(true);
-    const transcript = (await api('GET', `ChatSession/${id}/Transcript`)) as string;
+    const transcript = (await api('POST', `ChatSession/${id}/Transcript`)) as string;
     for (const text of ['Is the Havn Cargo in stock?', 'Yes, two in blue.', 'Yes please, I will come by tomorrow.']) {
       expect(transcript.split(text)).toHaveLength(2);
     }
