@@ -62,7 +62,10 @@ export function authenticate({ agents, appTokens = [] }: AuthOptions): Middlewar
       return next();
     }
     const header = c.req.header('authorization');
-    const session = header === undefined ? getCookie(c, SESSION_COOKIE) : undefined;
+    // An EventSource of the same origin sends the cookie without the XSRF token it cannot set:
+    // a request with a stream ticket is the ticket's, whoever's cookie comes with it.
+    const ticketed = c.req.query('ticket') !== undefined;
+    const session = header === undefined && !ticketed ? getCookie(c, SESSION_COOKIE) : undefined;
     const credentials: Credentials | undefined =
       header !== undefined
         ? fromAuthorization(header)

@@ -346,6 +346,28 @@ describe("an agent's stream", () => {
     expect((await agentEvents({}, `?ticket=${ticket}`)).status).toBe(401);
     expect((await t.call('POST', '/api/v1/ChatSession/Events/Ticket')).status).toBe(401);
   });
+
+  it("takes the ticket when the browser's EventSource also sends the cookie, which it cannot add the XSRF token to", async () => {
+    const login = await t.call('POST', '/api/v1/Authentication/Login', { json: { UserName: 'kari', Password: 'kari-secret-1' } });
+    const cookie = login.headers
+      .getSetCookie()
+      .map((line) => line.split(';')[0])
+      .join('; ');
+    const xsrf = /XSRF-TOKEN=([^;]+)/.exec(cookie)![1]!;
+    const ticket = (await json(await t.call('POST', '/api/v1/ChatSession/Events/Ticket', { headers: { Cookie: cookie, 'X-XSRF-TOKEN': xsrf } }))).Ticket;
+    const agentStream = await agentEvents({ Cookie: cookie }, `?ticket=${ticket}`);
+    expect(agentStream.status).toBe(200);
+    await reader(agentStream.body!).close();
+    // Without a ticket the cookie still needs its token.
+    expect((await agentEvents({ Cookie: cookie })).status).toBe(401);
+
+    // A visitor on a page of the same origin, in a browser where an agent is signed in.
+    const session = await visitorSession();
+    const visitorTicket = (await json(await t.call('POST', `/api/v1/ChatSession/${session.ChatSessionId}/Events/Ticket`, { headers: { 'X-Chat-Session-Key': session.SessionKey! } }))).Ticket;
+    const visitorStream = await events(session.ChatSessionId, { Cookie: cookie }, `?ticket=${visitorTicket}`);
+    expect(visitorStream.status).toBe(200);
+    await reader(visitorStream.body!).close();
+  });
 });
 
 describe('typing', () => {
