@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { transformSync } from 'esbuild';
-import { defineConfig, parseAst, type Plugin } from 'vite';
+import { defineConfig, parseAst, type Plugin, type UserConfig } from 'vite';
 
 /**
  * Each language but the bundled English is its own entry: widget/src/locales/de.ts → locales/de.js,
@@ -110,7 +110,7 @@ function minifyLitHtml(): Plugin {
  * per language beside them (locales/de.js, locales/conversation/de.js, …); and the demo site
  * (demo/public) copied beside them. The server serves both from dist/public.
  */
-export default defineConfig({
+const widget = {
   publicDir: 'demo/public',
   plugins: [noPreloadHelper(), propertyDecoratorHelper(), minifyLitCss(), minifyLitHtml()],
   // Lit's production build whatever NODE_ENV says: its dev mode adds a third to the bundle.
@@ -132,4 +132,24 @@ export default defineConfig({
       output: { entryFileNames: '[name].js', chunkFileNames: '[name].js' },
     },
   },
-});
+} satisfies UserConfig;
+
+/**
+ * `vite build --mode console`, which `npm run build` runs after the widget's: the agents' console
+ * (console/index.html and what it imports) at dist/public/console/, served at /console/. A build
+ * of its own, so that the widget's one module never shares a chunk with it.
+ */
+const consoleBuild = {
+  root: 'console',
+  base: '/console/',
+  resolve: { conditions: ['module', 'browser', 'production'] },
+  build: {
+    outDir: '../dist/public/console',
+    emptyOutDir: true,
+    target: 'es2022',
+    modulePreload: false,
+    rolldownOptions: { output: { entryFileNames: 'assets/[name]-[hash].js', chunkFileNames: 'assets/[name]-[hash].js' } },
+  },
+} satisfies UserConfig;
+
+export default defineConfig(({ mode }) => (mode === 'console' ? consoleBuild : widget));

@@ -110,6 +110,8 @@ export function createApp({
     }
   }
 
+  // The console lives at /console/, where its page's relative paths resolve.
+  app.get('/console', (c) => c.redirect('/console/', 301));
   app.use('*', serveAssets(assets));
 
   return app;

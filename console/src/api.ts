@@ -1,0 +1,143 @@
+/**
+ * The console's calls to the server, all on its own origin with the signed-in agent's cookie.
+ * Every call but signing in echoes the XSRF token the server set beside the cookie: a page of
+ * another site can send the cookie but cannot read the token. A refusal throws with the
+ * server's own words; a call that got no answer throws with status 0.
+ */
+import type { ApiErrorBody, Associate, ChatMessage, ChatSessionEntity } from '@chatline/shared';
+
+/** Why a call failed: the server refused it (with its words), or no answer came (status 0). */
+export class ConsoleError extends Error {
+  readonly status: number;
+  constructor(status: number, message: string) {
+    super(message);
+    this.name = 'ConsoleError';
+    this.status = status;
+  }
+}
+
+/** A ChatTopicAgent: an agent's rights in a topic. */
+export type Membership = {
+  TopicId: number;
+  User: Associate;
+  CanListen: boolean;
+  CanRespond: boolean;
+  CanManage: boolean;
+  CanNotify: boolean;
+};
+
+export type ChatPresence = { UserId: number; DisplayName: string; OngoingChats: number; Present: boolean; ChatTopics: number[] };
+
+export type ChatTopic = {
+  ChatTopicId: number;
+  Name: string;
+  Description: string;
+  WelcomeMessage: string;
+  Language: string;
+  CollectConsent: boolean;
+  AllowedOrigins: string[];
+  Widget: Record<string, unknown>;
+};
+
+export type CannedReply = { CannedReplyId: number; TopicId: number; Name: string; Text: string };
+
+export type Archive = { value: ChatSessionEntity[]; 'odata.nextLink'?: string };
+
+/** Called when the server says the agent is not signed in (any more). */
+let onSignedOut: () => void = () => {};
+export const whenSignedOut = (handler: () => void) => {
+  onSignedOut = handler;
+};
+
+function xsrfToken(): string {
+  const found = document.cookie.split('; ').find((pair) => pair.startsWith('XSRF-TOKEN='));
+  return found ? decodeURIComponent(found.slice('XSRF-TOKEN='.length)) : '';
+}
+
+/** 128 random bits, for an Idempotency-Key. */
+export const newKey = (): string => crypto.getRandomValues(new Uint32Array(4)).join('-');
+
+type Call = { method?: 'GET' | 'POST' | 'PUT' | 'DELETE'; body?: unknown; headers?: Record<string, string>; signIn?: boolean };
+
+export async function call<T>(path: string, { method = 'GET', body, headers = {}, signIn = false }: Call = {}): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(`/api/v1/${path}`, {
+      method,
+      headers: {
+        Accept: 'application/json',
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...(signIn ? {} : { 'X-XSRF-TOKEN': xsrfToken() }),
+        ...headers,
+      },
+      body: body === undefined ? null : JSON.stringify(body),
+      credentials: 'same-origin',
+      signal: AbortSignal.timeout(15_000),
+    });
+  } catch {
+    throw new ConsoleError(0, 'The server did not answer.');
+  }
+  const text = await response.text();
+  let parsed: unknown = null;
+  try {
+    parsed = text === '' ? null : JSON.parse(text);
+  } catch {
+    parsed = null;
+  }
+  if (!response.ok) {
+    const message = (parsed as ApiErrorBody | null)?.ErrorMessage ?? `The server answered ${response.status}.`;
+    if (response.status === 401 && !signIn) onSignedOut();
+    throw new ConsoleError(response.status, message);
+  }
+  return parsed as T;
+}
+
+const post = <T>(path: string, body?: unknown, headers?: Record<string, string>) => call<T>(path, { method: 'POST', body: body ?? null, headers });
+const agentsChat = <T>(method: string, body?: unknown) => post<T>(`Agents/Chat/${method}`, body);
+
+export const api = {
+  signIn: (userName: string, password: string) =>
+    call<Associate>('Authentication/Login', { method: 'POST', body: { UserName: userName, Password: password }, signIn: true }),
+  signOut: () => post<null>('Authentication/Logout'),
+  me: () => call<Associate>('Associate/Me'),
+  agents: () => call<Associate[]>('Associate'),
+  addAgent: (agent: { UserName: string; FullName: string; Password: string }) => post<Associate>('Associate', agent),
+
+  topics: () => call<ChatTopic[]>('ChatTopic'),
+  topic: (id: number) => call<ChatTopic>(`ChatTopic/${id}`),
+  saveTopic: (topic: ChatTopic) => call<ChatTopic>(`ChatTopic/${topic.ChatTopicId}`, { method: 'PUT', body: topic }),
+  myTopics: () => call<ChatTopic[]>('ChatTopic/ForCurrentUser'),
+  members: (topicId: number) => call<Membership[]>(`ChatTopic/${topicId}/UserAgent`),
+  member: (topicId: number, userName: string) => call<Membership>(`ChatTopic/${topicId}/UserAgent/${encodeURIComponent(userName)}`),
+  setMember: (topicId: number, member: Omit<Membership, 'TopicId' | 'User'> & { AssociateId: number }) =>
+    post<Membership>(`ChatTopic/${topicId}/UserAgent`, { ...member, User: { AssociateId: member.AssociateId } }),
+  removeMember: (topicId: number, userName: string) => call<null>(`ChatTopic/${topicId}/UserAgent/${encodeURIComponent(userName)}`, { method: 'DELETE' }),
+
+  presence: () => agentsChat<ChatPresence[]>('GetChatPresence'),
+  savePresence: (userId: number, present: boolean) => agentsChat<null>('SaveChatPresence', { chatPresence: [{ userId, present }] }),
+
+  ticket: () => post<{ Ticket: string }>('ChatSession/Events/Ticket'),
+  session: (id: number) => call<ChatSessionEntity>(`ChatSession/${id}`),
+  messages: (id: number, after = 0) => call<ChatMessage[]>(`ChatSession/${id}/Messages?after=${after}`),
+  send: (id: number, text: string, key: string) => post<ChatMessage>(`ChatSession/${id}/Messages`, { Message: text }, { 'Idempotency-Key': key }),
+  typing: (id: number, typing: boolean) => post<null>(`ChatSession/${id}/Typing`, { Typing: typing }),
+  pickUp: (id: number) => post<ChatSessionEntity | null>(`ChatSession/${id}/Pickup`),
+  pickUpFirst: () => post<ChatSessionEntity | null>('ChatSession/Pickup'),
+  transfer: (id: number, to: number) => post<ChatSessionEntity>(`ChatSession/${id}/TransferTo/${to}`),
+  acceptTransfer: (id: number) => post<ChatSessionEntity>(`ChatSession/${id}/AcceptTransfer`),
+  rejectTransfer: (id: number) => post<ChatSessionEntity>(`ChatSession/${id}/RejectTransfer`),
+  reset: (id: number) => post<ChatSessionEntity>(`ChatSession/${id}/Reset`),
+  end: (id: number) => post<ChatSessionEntity>(`ChatSession/${id}/End`),
+  transcript: (id: number) => post<string>(`ChatSession/${id}/Transcript`),
+  history: (search: string, skip: number, top: number) => {
+    const query = new URLSearchParams({ $filter: 'WhenEnded ne null', $orderby: 'ChatSessionId desc', $skip: String(skip), $top: String(top) });
+    if (search.trim() !== '') query.set('$search', search.trim());
+    return call<Archive>(`ChatSession?${query}`);
+  },
+
+  cannedReplies: (topicId: number) => call<CannedReply[]>(`ChatTopic/${topicId}/CannedReplies`),
+  addCannedReply: (topicId: number, reply: { Name: string; Text: string }) => post<CannedReply>(`ChatTopic/${topicId}/CannedReplies`, reply),
+  saveCannedReply: (reply: CannedReply) =>
+    call<CannedReply>(`ChatTopic/${reply.TopicId}/CannedReplies/${reply.CannedReplyId}`, { method: 'PUT', body: { Name: reply.Name, Text: reply.Text } }),
+  deleteCannedReply: (reply: CannedReply) => call<null>(`ChatTopic/${reply.TopicId}/CannedReplies/${reply.CannedReplyId}`, { method: 'DELETE' }),
+};

@@ -1,0 +1,413 @@
+import type { Associate, ChatSessionEntity } from '@chatline/shared';
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, query, state } from 'lit/decorators.js';
+import { Alerts } from '../alerts.ts';
+import { api, ConsoleError, whenSignedOut } from '../api.ts';
+import '../conversation/console-conversation.ts';
+import type { ConsoleConversation } from '../conversation/console-conversation.ts';
+import { visitorName } from '../format.ts';
+import '../history/console-history.ts';
+import '../manage/console-manage.ts';
+import '../queue/console-queue.ts';
+import '../sign-in/console-sign-in.ts';
+import { base } from '../styles.ts';
+import { Workspace } from '../workspace.ts';
+
+type Phase = { name: 'loading' } | { name: 'signed-out'; reason: string } | { name: 'signed-in'; workspace: Workspace };
+type View = 'chats' | 'history' | 'manage';
+
+/** The keyboard shortcuts, as the help panel lists them. */
+const shortcuts: [keys: string, does: string][] = [
+  ['Alt+N', 'Take the next chat from the queue'],
+  ['Alt+↓ / Alt+↑', 'Next / previous of your chats'],
+  ['Alt+C', 'Put the cursor in the reply'],
+  ['Alt+E', 'End the chat in view'],
+  ['Enter / Shift+Enter', 'Send / new line'],
+  ['/', 'At the start of a reply: canned replies (↑ ↓ to choose, Enter to insert, Esc to close)'],
+  ['?', 'This help'],
+];
+
+/**
+ * The agents' console: signing in, then the queue, the agent's chats, history and (for
+ * managers) the topics and their agents, all kept live.
+ *
+ * @summary The page agents work in, at /console/.
+ */
+@customElement('chat-console')
+export class ChatConsole extends LitElement {
+  static override styles = [
+    base,
+    css`
+      :host {
+        display: block;
+        height: 100vh;
+        background: var(--bg);
+      }
+      .frame {
+        display: grid;
+        grid-template-rows: auto auto minmax(0, 1fr);
+        height: 100vh;
+      }
+      .bar {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 10px;
+        padding: 8px 14px;
+        background: var(--panel);
+        border-bottom: 1px solid var(--line);
+      }
+      .bar h1 {
+        font-size: 1.05rem;
+        margin: 0 12px 0 0;
+      }
+      nav {
+        display: flex;
+        gap: 4px;
+      }
+      nav button[aria-current='page'] {
+        border-color: var(--accent);
+        background: var(--accent-soft);
+        font-weight: 600;
+      }
+      .spacer {
+        flex: 1;
+      }
+      .presence {
+        display: flex;
+        align-items: center;
+        gap: 6px;
+      }
+      .dot {
+        width: 10px;
+        height: 10px;
+        border-radius: 50%;
+        background: var(--muted);
+      }
+      .dot.present {
+        background: var(--ok);
+      }
+      .status {
+        margin: 0;
+        padding: 6px 14px;
+        background: var(--accent-soft);
+        border-bottom: 1px solid var(--line);
+      }
+      .status.offline {
+        background: #fff4d6;
+        color: #5c4400;
+      }
+      @media (prefers-color-scheme: dark) {
+        .status.offline {
+          background: #3b2e00;
+          color: #ffe08a;
+        }
+      }
+      .chats {
+        display: grid;
+        grid-template-columns: 300px minmax(0, 1fr);
+        min-height: 0;
+      }
+      console-queue {
+        border-inline-end: 1px solid var(--line);
+        background: var(--bg);
+      }
+      .empty {
+        display: grid;
+        place-items: center;
+        color: var(--muted);
+        padding: 24px;
+        text-align: center;
+      }
+      main {
+        min-height: 0;
+        background: var(--panel);
+      }
+      .loading {
+        display: grid;
+        place-items: center;
+        height: 100vh;
+      }
+      table {
+        border-collapse: collapse;
+      }
+      td,
+      th {
+        text-align: start;
+        padding: 4px 12px 4px 0;
+      }
+      kbd {
+        font: inherit;
+        font-family: ui-monospace, monospace;
+        border: 1px solid var(--line);
+        border-radius: 4px;
+        padding: 0 4px;
+      }
+    `,
+  ];
+
+  @query('console-conversation') private conversation?: ConsoleConversation;
+  @query('#help') private help?: HTMLDialogElement;
+  @state() private phase: Phase = { name: 'loading' };
+  @state() private view: View = 'chats';
+  @state() private version = 0;
+  @state() private now = Date.now();
+  @state() private notice = '';
+  @state() private soundOn = true;
+
+  private alerts: Alerts | null = null;
+  private clock: ReturnType<typeof setInterval> | undefined;
+
+  override connectedCallback() {
+    super.connectedCallback();
+    whenSignedOut(() => {
+      if (this.phase.name === 'signed-in') this.signedOut('You were signed out. Sign in again to go on.');
+    });
+    addEventListener('keydown', this.handleShortcut);
+    document.addEventListener('visibilitychange', this.handleVisibility);
+    void this.resume();
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    removeEventListener('keydown', this.handleShortcut);
+    document.removeEventListener('visibilitychange', this.handleVisibility);
+    this.stopWorkspace();
+  }
+
+  /** A reload keeps the agent signed in: the cookie says who it is. */
+  private async resume() {
+    try {
+      await this.begin(await api.me());
+    } catch (error) {
+      this.phase = { name: 'signed-out', reason: error instanceof ConsoleError && error.status === 0 ? 'The server did not answer. Reload to try again.' : '' };
+    }
+  }
+
+  private async begin(me: Associate) {
+    const workspace = new Workspace(me);
+    this.alerts ??= new Alerts();
+    this.soundOn = this.alerts.soundOn;
+    workspace.onChange(() => {
+      this.version++;
+      this.countAlerts(workspace);
+    });
+    this.listen(workspace);
+    this.phase = { name: 'signed-in', workspace };
+    this.clock = setInterval(() => (this.now = Date.now()), 5000);
+    try {
+      await workspace.start();
+    } catch (error) {
+      this.notice = (error as Error).message;
+    }
+  }
+
+  private stopWorkspace() {
+    if (this.phase.name === 'signed-in') this.phase.workspace.stop();
+    clearInterval(this.clock);
+  }
+
+  private signedOut(reason = '') {
+    this.stopWorkspace();
+    this.alerts?.setCount(0);
+    this.phase = { name: 'signed-out', reason };
+  }
+
+  private async signOut() {
+    try {
+      await api.signOut();
+    } catch {
+      // Signed out here either way; the cookie ends with its lifetime.
+    }
+    this.signedOut();
+  }
+
+  /** The count in the title: unread messages, and the queue while the agent is there to take chats. */
+  private countAlerts(workspace: Workspace) {
+    let count = 0;
+    for (const unread of workspace.unread.values()) count += unread;
+    if (workspace.present) count += workspace.queue.filter((session) => workspace.mayRespond(session.TopicId)).length;
+    this.alerts?.setCount(count);
+  }
+
+  private listen(workspace: Workspace) {
+    const alert = (title: string, body: string, tag: string) => {
+      if (workspace.present) this.alerts?.raise({ title, body, tag });
+    };
+    workspace.on('queued', (session) => {
+      if (workspace.rights.get(session.TopicId)?.CanNotify) alert('A visitor is waiting', `${visitorName(session)}: ${session.FirstMessage ?? ''}`, `queue-${session.ChatSessionId}`);
+    });
+    workspace.on('visitorMessage', ({ session, message }) => {
+      const inView = workspace.selected === session.ChatSessionId && document.visibilityState === 'visible' && this.view === 'chats';
+      if (!inView) alert(visitorName(session), message.Message, `message-${message.ChatMessageId}`);
+    });
+    workspace.on('offered', (session) => {
+      this.notice = `${session.User?.FullName || session.User?.Name || 'Another agent'} offers you the chat with ${visitorName(session)}.`;
+      alert('A chat is offered to you', visitorName(session), `offer-${session.ChatSessionId}`);
+    });
+    workspace.on('transferAnswered', ({ session, accepted }) => {
+      this.notice = accepted ? `The chat with ${visitorName(session)} was taken over.` : `The transfer of the chat with ${visitorName(session)} was turned down: it is still yours.`;
+    });
+  }
+
+  private readonly handleVisibility = () => {
+    if (document.visibilityState === 'visible' && this.phase.name === 'signed-in') this.phase.workspace.seen();
+  };
+
+  private readonly handleShortcut = (event: KeyboardEvent) => {
+    if (this.phase.name !== 'signed-in') return;
+    const workspace = this.phase.workspace;
+    const typing = event.composedPath().some((target) => target instanceof HTMLElement && /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+    if (event.key === '?' && !typing && !event.altKey && !event.ctrlKey && !event.metaKey) {
+      event.preventDefault();
+      this.help?.showModal();
+      return;
+    }
+    if (!event.altKey || event.ctrlKey || event.metaKey) return;
+    const key = event.code;
+    if (key === 'KeyN') void this.take(null);
+    else if (key === 'ArrowDown' || key === 'ArrowUp') this.step(workspace, key === 'ArrowDown' ? 1 : -1);
+    else if (key === 'KeyC') {
+      this.view = 'chats';
+      void this.updateComplete.then(() => this.conversation?.focus());
+    } else if (key === 'KeyE') this.conversation?.end();
+    else return;
+    event.preventDefault();
+  };
+
+  private step(workspace: Workspace, by: number) {
+    const list = [...workspace.mine, ...workspace.team];
+    if (list.length === 0) return;
+    const at = list.findIndex((session) => session.ChatSessionId === workspace.selected);
+    const next = list[(at + by + list.length) % list.length]!;
+    this.view = 'chats';
+    this.select(next.ChatSessionId);
+  }
+
+  private select(id: number) {
+    if (this.phase.name !== 'signed-in') return;
+    this.phase.workspace.select(id);
+    this.view = 'chats';
+  }
+
+  private async take(id: number | null) {
+    if (this.phase.name !== 'signed-in') return;
+    const workspace = this.phase.workspace;
+    const waiting = id === null ? undefined : workspace.sessions.get(id);
+    try {
+      const session: ChatSessionEntity | null = id === null ? await api.pickUpFirst() : await api.pickUp(id);
+      if (!session) {
+        this.notice = id === null ? 'Nobody is waiting.' : `Someone else took the chat with ${waiting ? visitorName(waiting) : 'that visitor'}.`;
+        return;
+      }
+      workspace.update(session);
+      this.select(session.ChatSessionId);
+      this.notice = `You have the chat with ${visitorName(session)}.`;
+      await this.updateComplete;
+      this.conversation?.focus();
+    } catch (error) {
+      this.notice = error instanceof ConsoleError && error.status === 409 ? error.message : `Could not take the chat: ${(error as Error).message}`;
+    }
+  }
+
+  private async togglePresence(workspace: Workspace) {
+    try {
+      await workspace.setPresent(!workspace.present);
+      this.notice = workspace.present ? 'You are present: you get alerts and transfers.' : 'You are away: no alerts, and no transfers are offered to you.';
+    } catch (error) {
+      this.notice = (error as Error).message;
+    }
+  }
+
+  private toggleSound() {
+    if (!this.alerts) return;
+    this.alerts.soundOn = !this.alerts.soundOn;
+    this.soundOn = this.alerts.soundOn;
+  }
+
+  private renderBar(workspace: Workspace) {
+    const me = workspace.me;
+    const present = workspace.present;
+    const views: [View, string][] = [
+      ['chats', 'Chats'],
+      ['history', 'History'],
+      ...(workspace.isManager ? ([['manage', 'Manage']] as [View, string][]) : []),
+    ];
+    return html`<header class="bar">
+      <h1>Chatline</h1>
+      <nav aria-label="Console">
+        ${views.map(([view, label]) => html`<button aria-current=${this.view === view ? 'page' : 'false'} @click=${() => (this.view = view)}>${label}</button>`)}
+      </nav>
+      <span class="spacer"></span>
+      <span class="presence"><span class="dot ${present ? 'present' : ''}" aria-hidden="true"></span>${present ? 'Present' : 'Away'}</span>
+      <button aria-pressed=${present ? 'true' : 'false'} @click=${() => this.togglePresence(workspace)}>${present ? 'Go away' : 'Be present'}</button>
+      <button aria-pressed=${this.soundOn ? 'true' : 'false'} @click=${this.toggleSound}>Sound ${this.soundOn ? 'on' : 'off'}</button>
+      ${this.alerts && !this.alerts.notificationsAsked
+        ? html`<button @click=${async () => (await this.alerts?.askForNotifications(), this.requestUpdate())}>Allow notifications</button>`
+        : nothing}
+      <button @click=${() => this.help?.showModal()} aria-keyshortcuts="Shift+?">Shortcuts</button>
+      <span>Signed in as <strong>${me.FullName || me.Name}</strong></span>
+      <button @click=${this.signOut}>Sign out</button>
+    </header>`;
+  }
+
+  private renderStatus(workspace: Workspace) {
+    const offline = workspace.connection === 'offline';
+    return html`<div role="status" aria-live="polite">
+      ${offline
+        ? html`<p class="status offline">Offline: reconnecting… Nothing you see is lost; it catches up when the connection is back.</p>`
+        : this.notice
+          ? html`<p class="status">${this.notice} <button @click=${() => (this.notice = '')} aria-label="Dismiss">✕</button></p>`
+          : nothing}
+    </div>`;
+  }
+
+  private renderChats(workspace: Workspace) {
+    const selected = workspace.selected === null ? undefined : workspace.sessions.get(workspace.selected);
+    return html`<div class="chats">
+      <console-queue .workspace=${workspace} .version=${this.version} .now=${this.now} @console-take=${(event: CustomEvent<number | null>) => this.take(event.detail)} @console-select=${(event: CustomEvent<number>) => this.select(event.detail)}></console-queue>
+      <main>
+        ${selected
+          ? html`<console-conversation .workspace=${workspace} .session=${selected} .version=${this.version} @console-notice=${(event: CustomEvent<string>) => (this.notice = event.detail)}></console-conversation>`
+          : html`<div class="empty"><p>Take a chat from the queue, or choose one of yours.<br />Press <kbd>?</kbd> for the shortcuts.</p></div>`}
+      </main>
+    </div>`;
+  }
+
+  private renderHelp() {
+    return html`<dialog id="help" aria-labelledby="help-heading">
+      <h2 id="help-heading">Keyboard shortcuts</h2>
+      <table>
+        <tbody>
+          ${shortcuts.map(([keys, does]) => html`<tr><th scope="row"><kbd>${keys}</kbd></th><td>${does}</td></tr>`)}
+        </tbody>
+      </table>
+      <form method="dialog"><button class="primary">Close</button></form>
+    </dialog>`;
+  }
+
+  override render() {
+    const phase = this.phase;
+    if (phase.name === 'loading') return html`<p class="loading muted" role="status">Loading…</p>`;
+    if (phase.name === 'signed-out') {
+      return html`${phase.reason ? html`<p class="status" role="status">${phase.reason}</p>` : nothing}
+        <console-sign-in @console-signed-in=${(event: CustomEvent<Associate>) => this.begin(event.detail)}></console-sign-in>`;
+    }
+    const workspace = phase.workspace;
+    return html`<div class="frame">
+      ${this.renderBar(workspace)} ${this.renderStatus(workspace)}
+      ${this.view === 'chats'
+        ? this.renderChats(workspace)
+        : this.view === 'history'
+          ? html`<main><console-history .workspace=${workspace}></console-history></main>`
+          : html`<main><console-manage .workspace=${workspace} @console-notice=${(event: CustomEvent<string>) => (this.notice = event.detail)}></console-manage></main>`}
+    </div>
+    ${this.renderHelp()}`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'chat-console': ChatConsole;
+  }
+}

@@ -1,0 +1,397 @@
+/**
+ * The signed-in agent's world, kept live: the chats waiting and under way that the agent may
+ * follow, their messages, who is there, and the connection.
+ *
+ * It comes from the agent's stream (`GET /api/v1/ChatSession/Events`): on every connect the
+ * server sends the chats as they are now, then every message after the cursor (the last
+ * message id the console has), then what happens as it happens. A connect asks for a fresh
+ * single-use ticket, so EventSource's own reconnect (which would present the used one) is not
+ * used: on an error the console connects anew after 1 s, 2 s, 4 s… up to 15 s, at once when
+ * the browser is online again, and after 45 s without a word (the server says something every
+ * 20 s). Messages are kept by id, so one that comes twice (from the stream and a read of the
+ * history) is shown once.
+ */
+import type { Associate, ChatMessage, ChatSessionEntity } from '@chatline/shared';
+import { api, ConsoleError, type CannedReply, type ChatPresence, type ChatTopic, type Membership } from './api.ts';
+
+export type Connection = 'connecting' | 'live' | 'offline';
+
+/** What the console tells of: the agent's alerts follow these. */
+export type WorkspaceEvents = {
+  /** A chat joined the queue of a topic the agent is told of. */
+  queued: ChatSessionEntity;
+  /** The visitor wrote in one of the agent's chats. */
+  visitorMessage: { session: ChatSessionEntity; message: ChatMessage };
+  /** Another agent offers the agent a chat. */
+  offered: ChatSessionEntity;
+  /** The other agent took or turned down the chat this agent offered. */
+  transferAnswered: { session: ChatSessionEntity; accepted: boolean };
+};
+
+type Listener<K extends keyof WorkspaceEvents> = (detail: WorkspaceEvents[K]) => void;
+
+const activeStatuses = new Set(['CustomerLast', 'UserLast']);
+const openStatuses = new Set(['InQueue', 'CustomerLast', 'UserLast']);
+
+/** Whether a chat is waiting in the queue. */
+export const isWaiting = (session: ChatSessionEntity) => session.Status === 'InQueue';
+/** Whether a chat is under way with an agent. */
+export const isActive = (session: ChatSessionEntity) => activeStatuses.has(session.Status);
+/** Whether a chat is over. */
+export const hasEnded = (session: ChatSessionEntity) => !openStatuses.has(session.Status);
+/** Whether the visitor is typing in it. */
+export const visitorTyping = (session: ChatSessionEntity) => session.Flags.split(', ').includes('CustomerIsTyping');
+
+const MAX_DELAY_MS = 15_000;
+const SILENCE_MS = 45_000;
+
+export class Workspace {
+  readonly me: Associate;
+  /** The agent's rights, by topic id. */
+  rights = new Map<number, Membership>();
+  topics = new Map<number, ChatTopic>();
+  /** Chats waiting and under way that the agent may follow, and the agent's own that ended while it looked. */
+  sessions = new Map<number, ChatSessionEntity>();
+  /** Each chat's messages, by id, for the chats whose history has been read. */
+  messages = new Map<number, Map<number, ChatMessage>>();
+  /** The highest id of the agent's messages the visitor has read, by chat. */
+  readUpTo = new Map<number, number>();
+  /** The visitor's messages the agent has not seen, by chat. */
+  unread = new Map<number, number>();
+  /** Every agent who is a member of a topic, by id. */
+  presence = new Map<number, ChatPresence>();
+  cannedReplies = new Map<number, CannedReply[]>();
+  connection: Connection = 'connecting';
+  /** Whether the connection was lost since the console started: it says so until it is back. */
+  wasOffline = false;
+  /** The chat the agent looks at; its messages count as seen while the page is visible. */
+  selected: number | null = null;
+
+  private cursor = 0;
+  private source: EventSource | null = null;
+  private retries = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private silenceTimer: ReturnType<typeof setTimeout> | undefined;
+  private stopped = false;
+  /** Messages posted before the console started are history, not news. */
+  private readonly startedAt = Date.now();
+  private readonly changeListeners = new Set<() => void>();
+  private readonly listeners = new Map<keyof WorkspaceEvents, Set<(detail: never) => void>>();
+  private readonly histories = new Map<number, Promise<void>>();
+
+  constructor(me: Associate) {
+    this.me = me;
+  }
+
+  /** Reads the agent's topics, rights and the team, then connects the stream. */
+  async start(): Promise<void> {
+    await this.loadTopics();
+    await this.loadPresence().catch(() => {});
+    addEventListener('online', this.reconnectNow);
+    this.connect();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    removeEventListener('online', this.reconnectNow);
+    clearTimeout(this.retryTimer);
+    clearTimeout(this.silenceTimer);
+    this.source?.close();
+    this.source = null;
+  }
+
+  onChange(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  on<K extends keyof WorkspaceEvents>(type: K, listener: Listener<K>): void {
+    let set = this.listeners.get(type);
+    if (!set) this.listeners.set(type, (set = new Set()));
+    set.add(listener as (detail: never) => void);
+  }
+
+  /** The agent may answer chats in this topic. */
+  mayRespond(topicId: number): boolean {
+    return this.rights.get(topicId)?.CanRespond === true;
+  }
+
+  /** The agent manages this topic. */
+  manages(topicId: number): boolean {
+    return this.rights.get(topicId)?.CanManage === true;
+  }
+
+  get isManager(): boolean {
+    return [...this.rights.values()].some((right) => right.CanManage);
+  }
+
+  get present(): boolean {
+    return this.presence.get(this.me.AssociateId)?.Present ?? true;
+  }
+
+  /** The waiting chats the agent may take, the longest waiting first. */
+  get queue(): ChatSessionEntity[] {
+    return [...this.sessions.values()].filter((session) => isWaiting(session) && this.rights.has(session.TopicId)).sort((a, b) => a.ChatSessionId - b.ChatSessionId);
+  }
+
+  /** The agent's own chats: under way, offered to it, or ended while it had them open. */
+  get mine(): ChatSessionEntity[] {
+    const id = this.me.AssociateId;
+    return [...this.sessions.values()]
+      .filter((session) => session.User?.AssociateId === id || session.TransferTo?.AssociateId === id)
+      .sort((a, b) => a.Rank - b.Rank || a.ChatSessionId - b.ChatSessionId);
+  }
+
+  /** Other agents' chats under way in the topics the agent manages. */
+  get team(): ChatSessionEntity[] {
+    const id = this.me.AssociateId;
+    return [...this.sessions.values()]
+      .filter((session) => isActive(session) && session.User?.AssociateId !== id && session.TransferTo?.AssociateId !== id && this.manages(session.TopicId))
+      .sort((a, b) => a.ChatSessionId - b.ChatSessionId);
+  }
+
+  /** A chat's messages in the order they were posted; its history is read once when first asked. */
+  messagesOf(sessionId: number): ChatMessage[] {
+    const known = this.messages.get(sessionId);
+    if (!known) {
+      void this.loadHistory(sessionId);
+      return [];
+    }
+    return [...known.values()].sort((a, b) => a.ChatMessageId - b.ChatMessageId);
+  }
+
+  /** Reads a chat's whole history (again), for one the console has just come to. */
+  loadHistory(sessionId: number): Promise<void> {
+    const loading = this.histories.get(sessionId);
+    if (loading) return loading;
+    const load = (async () => {
+      try {
+        let after = 0;
+        for (;;) {
+          const page = await api.messages(sessionId, after);
+          for (const message of page) this.keep(message);
+          if (page.length < 1000) break;
+          after = page.at(-1)!.ChatMessageId;
+        }
+        if (!this.messages.has(sessionId)) this.messages.set(sessionId, new Map());
+        this.changed();
+      } finally {
+        this.histories.delete(sessionId);
+      }
+    })();
+    this.histories.set(sessionId, load);
+    return load;
+  }
+
+  /** The agent looks at this chat (null for none): its unread count is cleared while the page is visible. */
+  select(sessionId: number | null): void {
+    this.selected = sessionId;
+    if (sessionId !== null && document.visibilityState === 'visible') this.unread.delete(sessionId);
+    this.changed();
+  }
+
+  /** The page became visible again: the chat in view is read. */
+  seen(): void {
+    if (this.selected !== null) this.unread.delete(this.selected);
+    this.changed();
+  }
+
+  /** A chat the agent had that has ended leaves its list once the agent is done with it. */
+  dismiss(sessionId: number): void {
+    this.sessions.delete(sessionId);
+    this.unread.delete(sessionId);
+    if (this.selected === sessionId) this.selected = null;
+    this.changed();
+  }
+
+  /** Takes in a session the agent acted on, without waiting for the stream to tell. */
+  update(session: ChatSessionEntity | null): void {
+    if (!session) return;
+    this.sessions.set(session.ChatSessionId, session);
+    this.changed();
+  }
+
+  /** Takes in a message the agent posted. */
+  keep(message: ChatMessage): void {
+    let known = this.messages.get(message.ChatSessionId);
+    if (!known) this.messages.set(message.ChatSessionId, (known = new Map()));
+    known.set(message.ChatMessageId, message);
+    if (message.ReadByCustomer) this.noteRead(message.ChatSessionId, message.ChatMessageId);
+  }
+
+  async setPresent(present: boolean): Promise<void> {
+    await api.savePresence(this.me.AssociateId, present);
+    const mine = this.presence.get(this.me.AssociateId);
+    if (mine) this.presence.set(this.me.AssociateId, { ...mine, Present: present });
+    this.changed();
+  }
+
+  async loadPresence(): Promise<void> {
+    this.presence = new Map((await api.presence()).map((entry) => [entry.UserId, entry]));
+    this.changed();
+  }
+
+  async loadTopics(): Promise<void> {
+    const topics = await api.myTopics();
+    this.topics = new Map(topics.map((topic) => [topic.ChatTopicId, topic]));
+    const rights = await Promise.all(topics.map((topic) => api.member(topic.ChatTopicId, this.me.UserName).catch(() => null)));
+    this.rights = new Map(rights.filter((right): right is Membership => right !== null).map((right) => [right.TopicId, right]));
+    this.changed();
+  }
+
+  /** A topic's canned replies, read when first asked and again when they change. */
+  repliesOf(topicId: number): CannedReply[] {
+    const known = this.cannedReplies.get(topicId);
+    if (!known) {
+      this.cannedReplies.set(topicId, []);
+      void this.loadReplies(topicId);
+    }
+    return known ?? [];
+  }
+
+  async loadReplies(topicId: number): Promise<void> {
+    try {
+      this.cannedReplies.set(topicId, await api.cannedReplies(topicId));
+      this.changed();
+    } catch {
+      this.cannedReplies.delete(topicId);
+    }
+  }
+
+  private emit<K extends keyof WorkspaceEvents>(type: K, detail: WorkspaceEvents[K]): void {
+    for (const listener of this.listeners.get(type) ?? []) (listener as Listener<K>)(detail);
+  }
+
+  private changed(): void {
+    for (const listener of this.changeListeners) listener();
+  }
+
+  private noteRead(sessionId: number, messageId: number) {
+    if ((this.readUpTo.get(sessionId) ?? 0) < messageId) this.readUpTo.set(sessionId, messageId);
+  }
+
+  private readonly reconnectNow = () => {
+    if (this.connection === 'live' || this.stopped) return;
+    clearTimeout(this.retryTimer);
+    this.retries = 0;
+    this.connect();
+  };
+
+  private async connect(): Promise<void> {
+    this.source?.close();
+    this.source = null;
+    if (this.stopped) return;
+    let ticket: string;
+    try {
+      ticket = (await api.ticket()).Ticket;
+    } catch (error) {
+      // Signed out: the page says so; otherwise the server is not there yet.
+      if (error instanceof ConsoleError && error.status === 401) return this.stop();
+      return this.lost();
+    }
+    if (this.stopped) return;
+    const source = new EventSource(`/api/v1/ChatSession/Events?ticket=${encodeURIComponent(ticket)}&after=${this.cursor}`);
+    this.source = source;
+    this.heard();
+    const on = (type: string, handle: (data: unknown) => void) =>
+      source.addEventListener(type, (event) => {
+        const { data, lastEventId } = event as MessageEvent<string>;
+        this.heard();
+        if (lastEventId !== '' && /^\d+$/.test(lastEventId)) this.cursor = Math.max(this.cursor, Number(lastEventId));
+        try {
+          handle(JSON.parse(data));
+        } catch {
+          // An event this console does not understand is left out.
+        }
+        this.changed();
+      });
+    on('sessions', (data) => this.takeSnapshot(data as ChatSessionEntity[]));
+    on('session', (data) => this.takeSession(data as ChatSessionEntity));
+    on('removed', (data) => this.sessions.delete((data as { ChatSessionId: number }).ChatSessionId));
+    on('message', (data) => this.takeMessage(data as ChatMessage));
+    on('read', (data) => {
+      const { ChatSessionId, ChatMessageId } = data as { ChatSessionId: number; ChatMessageId: number };
+      this.noteRead(ChatSessionId, ChatMessageId);
+    });
+    on('presence', (data) => {
+      const entry = data as ChatPresence;
+      this.presence.set(entry.UserId, entry);
+    });
+    on('cannedReplies', (data) => {
+      const { TopicId } = data as { TopicId: number };
+      if (this.cannedReplies.has(TopicId)) void this.loadReplies(TopicId);
+    });
+    on('ping', () => {});
+    source.onerror = () => {
+      if (this.source === source) this.lost();
+    };
+  }
+
+  private heard(): void {
+    clearTimeout(this.silenceTimer);
+    this.silenceTimer = setTimeout(() => this.lost(), SILENCE_MS);
+  }
+
+  private lost(): void {
+    this.source?.close();
+    this.source = null;
+    clearTimeout(this.silenceTimer);
+    if (this.stopped) return;
+    if (this.connection !== 'offline') {
+      this.connection = 'offline';
+      this.wasOffline = true;
+      this.changed();
+    }
+    const delay = Math.min(MAX_DELAY_MS, 1000 * 2 ** this.retries++);
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => void this.connect(), delay);
+  }
+
+  private takeSnapshot(sessions: ChatSessionEntity[]): void {
+    this.connection = 'live';
+    this.retries = 0;
+    const before = this.sessions;
+    this.sessions = new Map(sessions.map((session) => [session.ChatSessionId, session]));
+    for (const [id, session] of before) {
+      // One of the agent's chats that ended while the console was away: it stays, as it ended.
+      const wasMine = session.User?.AssociateId === this.me.AssociateId;
+      if (!this.sessions.has(id) && wasMine && !hasEnded(session)) {
+        this.sessions.set(id, session);
+        void api.session(id).then((now) => this.update(now), () => this.dismiss(id));
+      } else if (!this.sessions.has(id) && wasMine) this.sessions.set(id, session);
+    }
+    // The read marks may have moved while away: the histories in view are read again.
+    for (const id of this.messages.keys()) if (this.sessions.has(id)) void this.loadHistory(id);
+    if (this.wasOffline) void this.loadPresence().catch(() => {});
+  }
+
+  private takeSession(session: ChatSessionEntity): void {
+    const before = this.sessions.get(session.ChatSessionId);
+    const me = this.me.AssociateId;
+    const mineBefore = before?.User?.AssociateId === me;
+    const mineNow = session.User?.AssociateId === me;
+    if (hasEnded(session) && !mineBefore && !mineNow) this.sessions.delete(session.ChatSessionId);
+    else if (!isWaiting(session) && !mineNow && !mineBefore && session.TransferTo?.AssociateId !== me && !this.manages(session.TopicId)) {
+      // Taken by someone else in a topic the agent does not manage: it leaves the queue.
+      this.sessions.delete(session.ChatSessionId);
+    } else this.sessions.set(session.ChatSessionId, session);
+
+    if (isWaiting(session) && (!before || !isWaiting(before))) this.emit('queued', session);
+    if (session.TransferTo?.AssociateId === me && before?.TransferTo?.AssociateId !== me) this.emit('offered', session);
+    if (mineBefore && before?.TransferTo && !session.TransferTo) this.emit('transferAnswered', { session, accepted: !mineNow });
+  }
+
+  private takeMessage(message: ChatMessage): void {
+    const session = this.sessions.get(message.ChatSessionId);
+    if (!session) return;
+    const known = this.messages.get(message.ChatSessionId);
+    const isNew = !known?.has(message.ChatMessageId);
+    if (known) this.keep(message);
+    const news = isNew && message.Type === 'ToUser' && Date.parse(message.WhenPosted) >= this.startedAt - 5000;
+    const mine = session.User?.AssociateId === this.me.AssociateId;
+    if (!news || !mine) return;
+    const inView = this.selected === message.ChatSessionId && document.visibilityState === 'visible';
+    if (!inView) this.unread.set(message.ChatSessionId, (this.unread.get(message.ChatSessionId) ?? 0) + 1);
+    this.emit('visitorMessage', { session, message });
+  }
+}
