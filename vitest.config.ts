@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // @web/test-runner (widget/web-test-runner.config.mjs).
 export default defineConfig({
   test: {
-    include: ['shared/src/**/*.test.ts', 'server/src/**/*.test.ts', 'demo/**/*.test.ts', 'widget/src/budget.test.ts', 'widget/src/manifest.test.ts'],
+    include: ['shared/src/**/*.test.ts', 'server/src/**/*.test.ts', 'demo/**/*.test.ts', 'console/src/**/*.test.ts', 'widget/src/budget.test.ts', 'widget/src/manifest.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 60_000,
   },

@@ -7,8 +7,12 @@ import { dateTimeOf, timeOf, visitorName } from '../format.ts';
 import { base, rankClass, ranks } from '../styles.ts';
 import { hasEnded, isActive, visitorTyping, type Workspace } from '../workspace.ts';
 
-/** A message of the agent's on its way: kept with its Idempotency-Key, so a retry never stores it twice. */
-type Outgoing = { key: string; text: string; failed: string | null };
+/**
+ * A message of the agent's on its way: kept with its Idempotency-Key, so a retry never stores it
+ * twice. `after` is the last message id the chat had when it was sent; `unknown` is true when
+ * the last try got no answer, so it may be stored already.
+ */
+type Outgoing = { key: string; text: string; after: number; failed: string | null; unknown: boolean; sending: boolean };
 
 /** How long the server counts the agent as typing after it says so: say it again after this. */
 const TYPING_EVERY_MS = 3000;
@@ -72,6 +76,8 @@ export class ConsoleConversation extends LitElement {
       .log {
         flex: 1;
         overflow-y: auto;
+      }
+      .log ol {
         margin: 0;
         padding: 14px;
         list-style: none;
@@ -208,6 +214,7 @@ export class ConsoleConversation extends LitElement {
   @property({ attribute: false }) version = 0;
 
   private typingSaidAt = 0;
+  private readonly posting = new Set<Outgoing>();
   private stickToBottom = true;
   private readonly drafts = new Map<number, string>();
 
@@ -224,6 +231,21 @@ export class ConsoleConversation extends LitElement {
 
   override updated() {
     if (this.log && this.stickToBottom) this.log.scrollTop = this.log.scrollHeight;
+    // Back online: what may not have arrived is sent again, with the same key.
+    if (this.workspace.connection === 'live') for (const entry of this.outgoing) if (entry.unknown && !entry.sending) void this.post(entry);
+  }
+
+  /**
+   * The chat's messages as the agent sees them. While one of its messages is on its way, or
+   * may be stored without the agent knowing, the agents' messages that came after it was sent
+   * wait: one of them may be that very message, which then shows once, in its place.
+   */
+  private visibleMessages(): ChatMessage[] {
+    const messages = this.workspace.messagesOf(this.session.ChatSessionId);
+    const pending = this.outgoing.filter((entry) => entry.sending || entry.unknown);
+    if (pending.length === 0) return messages;
+    const from = Math.min(...pending.map((entry) => entry.after));
+    return messages.filter((message) => message.Type !== 'ToCustomer' || message.ChatMessageId <= from);
   }
 
   /** Puts the cursor in the composer. */
@@ -324,27 +346,36 @@ export class ConsoleConversation extends LitElement {
     this.draft = '';
     this.typingSaidAt = 0;
     this.stickToBottom = true;
-    const outgoing: Outgoing = { key: newKey(), text, failed: null };
+    const after = this.workspace.messagesOf(this.session.ChatSessionId).at(-1)?.ChatMessageId ?? 0;
+    const outgoing: Outgoing = { key: newKey(), text, after, failed: null, unknown: false, sending: true };
     this.outgoing = [...this.outgoing, outgoing];
     void this.post(outgoing);
   }
 
   private async post(outgoing: Outgoing) {
     const id = this.session.ChatSessionId;
+    if (outgoing.sending && outgoing.failed === null && this.outgoing.includes(outgoing) && this.posting.has(outgoing)) return;
     outgoing.failed = null;
+    outgoing.sending = true;
+    this.posting.add(outgoing);
     this.outgoing = [...this.outgoing];
     try {
       const message = await api.send(id, outgoing.text, outgoing.key);
       this.workspace.keep(message);
       this.outgoing = this.outgoing.filter((entry) => entry !== outgoing);
     } catch (error) {
-      outgoing.failed = error instanceof ConsoleError && error.status === 0 ? 'Not sent: no connection.' : (error as Error).message;
+      outgoing.unknown = error instanceof ConsoleError && error.status === 0;
+      outgoing.failed = outgoing.unknown ? 'Not sent yet: no connection. It is sent again when the connection is back.' : (error as Error).message;
       this.outgoing = [...this.outgoing];
+    } finally {
+      outgoing.sending = false;
+      this.posting.delete(outgoing);
     }
   }
 
   private openTransfer() {
     this.transferTo = null;
+    this.transferDialog?.querySelector('form')?.reset();
     void this.workspace.loadPresence().catch(() => {});
     this.transferDialog?.showModal();
   }
@@ -449,14 +480,11 @@ export class ConsoleConversation extends LitElement {
       <textarea
         id="composer"
         rows="2"
-        maxlength="2000"
+        maxlength="4000"
         placeholder="Write a reply. / for canned replies"
-        role="combobox"
         aria-autocomplete="list"
-        aria-haspopup="listbox"
-        aria-expanded=${replies.length > 0 ? 'true' : 'false'}
-        aria-controls="replies"
-        aria-activedescendant=${replies.length > 0 ? `reply-${replies[active]!.CannedReplyId}` : ''}
+        aria-controls=${replies.length > 0 ? 'replies' : nothing}
+        aria-activedescendant=${replies.length > 0 ? `reply-${replies[active]!.CannedReplyId}` : nothing}
         aria-keyshortcuts="Alt+C"
         .value=${this.draft}
         @input=${this.handleInput}
@@ -494,7 +522,7 @@ export class ConsoleConversation extends LitElement {
     const ws = this.workspace;
     const session = this.session;
     const id = session.ChatSessionId;
-    const messages = ws.messagesOf(id);
+    const messages = this.visibleMessages();
     const readUpTo = ws.readUpTo.get(id) ?? 0;
     const name = visitorName(session);
     const may = this.mayWrite && !session.TransferTo;
@@ -508,7 +536,7 @@ export class ConsoleConversation extends LitElement {
         </header>
         ${this.renderBanner()}
         ${this.error ? html`<p class="banner error" role="alert">${this.error}</p>` : nothing}
-        <ol class="log" role="log" aria-label=${`Conversation with ${name}`} tabindex="0" @scroll=${this.handleScroll}>
+        <div class="log" role="log" aria-label=${`Conversation with ${name}`} tabindex="0" @scroll=${this.handleScroll}><ol>
           ${session.FirstMessage && !messages.some((message) => message.Type === 'ToUser' && message.Message === session.FirstMessage)
             ? html`<li class="message visitor"><span class="meta">${name} · ${timeOf(session.WhenRequested)}</span><span class="text">${linkify(session.FirstMessage)}</span></li>`
             : nothing}
@@ -518,7 +546,7 @@ export class ConsoleConversation extends LitElement {
                 >${entry.failed ? html`${entry.failed} <button @click=${() => this.post(entry)}>Retry</button>` : 'Sending…'}</span
               ></li>`,
           )}
-        </ol>
+        </ol></div>
         <div class="typing" aria-live="polite">${visitorTyping(session) ? `${name} is typing…` : ''}</div>
         ${this.renderComposer()}
       </section>
