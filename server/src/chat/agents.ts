@@ -146,6 +146,11 @@ export function agentService({ store, bus, now, members }: { store: ChatStore; b
     /** Every agent, for the admin command. */
     all: () => store.listAgents(),
 
+    /** The agent calling, as its credentials name it; a visitor is refused (401). */
+    me(caller: Caller): AgentRecord {
+      return requireAgent(caller);
+    },
+
     /** The agents, for an agent. */
     async list(caller: Caller): Promise<AgentRecord[]> {
       requireAgent(caller);

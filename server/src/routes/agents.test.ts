@@ -139,6 +139,40 @@ describe('GET /api/v1/Associate', () => {
   });
 });
 
+describe('GET /api/v1/Associate/Me', () => {
+  /** Signs kari in as a browser does: the session cookie, and the XSRF token to echo. */
+  async function signedIn() {
+    const login = await t.call('POST', '/api/v1/Authentication/Login', { json: { UserName: 'kari', Password: 'kari-secret-1' } });
+    const cookies = login.headers.getSetCookie().map((cookie) => cookie.split(';')[0]!);
+    const xsrf = cookies.find((cookie) => cookie.startsWith('XSRF-TOKEN='))!.slice('XSRF-TOKEN='.length);
+    return { Cookie: cookies.join('; '), 'X-XSRF-TOKEN': xsrf };
+  }
+
+  it('answers the calling agent as GET /api/v1/Associate lists it, with every kind of credential', async () => {
+    const basic = await t.agent('kari', 'kari-secret-1');
+    await t.agent('ola');
+    const listed = (await json(await t.call('GET', '/api/v1/Associate', { headers: { Authorization: basic } }))).find(
+      (agent: { UserName: string }) => agent.UserName === 'kari',
+    );
+    const token = await t.chat.agents.createToken((await t.store.findAgent('kari'))!);
+    const { Ticket } = await json(await t.call('POST', '/api/v1/Authentication/Ticket', { json: { UserName: 'kari', Password: 'kari-secret-1' } }));
+    for (const headers of [{ Authorization: basic }, { Authorization: `Bearer ${token}` }, { Authorization: `SOTicket ${Ticket}` }, await signedIn()]) {
+      const response = await t.call('GET', '/api/v1/Associate/Me', { headers });
+      expect(response.status, JSON.stringify(headers)).toBe(200);
+      expect(await json(response)).toEqual(listed);
+    }
+    // Paths match in any case, as everywhere in the API.
+    expect((await json(await t.call('GET', '/api/v1/associate/me', { headers: { Authorization: basic } }))).UserName).toBe('kari');
+  });
+
+  it('refuses a visitor, and a cookie without its XSRF token, with 401 in the error shape', async () => {
+    await t.agent('kari', 'kari-secret-1');
+    await expect401(await t.call('GET', '/api/v1/Associate/Me'));
+    const { Cookie } = await signedIn();
+    await expect401(await t.call('GET', '/api/v1/Associate/Me', { headers: { Cookie } }));
+  });
+});
+
 describe('POST /api/v1/ChatSession by an agent', () => {
   /** The sample's topic (16) and agents (181, 74), and the sample request naming them by the ids they got here. */
   async function withSampleReferences() {

@@ -9,5 +9,7 @@ import { responseFormat } from '../middleware/output.ts';
 export function associateRoutes({ chat }: { chat: Chat }) {
   return new Hono<ApiEnv>()
     .use(responseFormat())
-    .get('/', async (c) => sendJson(c, (await chat.agents.list(c.get('caller'))).map(toAssociate)));
+    .get('/', async (c) => sendJson(c, (await chat.agents.list(c.get('caller'))).map(toAssociate)))
+    // Who the credentials are: the console asks once it has signed in.
+    .get('/Me', (c) => sendJson(c, toAssociate(chat.agents.me(c.get('caller')))));
 }
