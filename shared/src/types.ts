@@ -299,7 +299,9 @@ export type FieldErrorCode =
   | 'unknown_topic'
   | 'unknown_associate'
   | 'ambiguous'
-  | 'not_allowed';
+  | 'not_allowed'
+  | 'too_short'
+  | 'user_name';
 
 /** A message of a chat, as the WebAPI writes it (SuperOffice's ChatMessage carrier). */
 export type ChatMessage = {

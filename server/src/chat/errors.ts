@@ -44,7 +44,10 @@ export type ChatMessages = {
   notSignedIn: [];
 
   userNameInvalid: [];
+  fullNameInvalid: [max: number];
   passwordTooShort: [min: number];
+  passwordTooLong: [max: number];
+  manageToAddAgents: [];
   userNameTaken: [userName: string];
   noSuchAgent: [userName: string];
 };

@@ -99,7 +99,10 @@ export const en = {
     `Pages from ${origin} may not use this chat server. Its operator can allow the origin in CHAT_ALLOWED_ORIGINS.`,
 
   userNameInvalid: () => 'A user name is 1 to 64 letters, digits or . _ @ + - (no spaces).',
+  fullNameInvalid: (max: number) => `A full name is at most ${max} characters, without control characters.`,
   passwordTooShort: (min: number) => `A password needs at least ${min} characters.`,
+  passwordTooLong: (max: number) => `A password has at most ${max} characters.`,
+  manageToAddAgents: () => 'Only an agent who manages a chat topic may add agents.',
   userNameTaken: (userName: string) => `There is already an agent named "${userName}".`,
   noSuchAgent: (userName: string) => `There is no agent named "${userName}".`,
 

@@ -99,7 +99,10 @@ export const nb: Catalog = {
     `Sider fra ${origin} kan ikke bruke denne chatserveren. Driftsansvarlig kan tillate opphavet i CHAT_ALLOWED_ORIGINS.`,
 
   userNameInvalid: () => 'Et brukernavn er 1 til 64 bokstaver, sifre eller . _ @ + - (uten mellomrom).',
+  fullNameInvalid: (max) => `Et fullt navn har høyst ${max} tegn, uten kontrolltegn.`,
   passwordTooShort: (min) => `Et passord må ha minst ${min} tegn.`,
+  passwordTooLong: (max) => `Et passord har høyst ${max} tegn.`,
+  manageToAddAgents: () => 'Bare en agent som leder et chatemne, kan legge til agenter.',
   userNameTaken: (userName) => `Det finnes allerede en agent som heter «${userName}».`,
   noSuchAgent: (userName) => `Det finnes ingen agent som heter «${userName}».`,
 
