@@ -223,6 +223,19 @@ export const chatMessageFields: readonly FieldSpec[] = /* @__PURE__ */ table([
 export const chatMessage: EntityDescriptor = /* @__PURE__ */ defineEntity('ChatMessage', 'ChatMessage', chatMessageFields);
 
 /**
+ * A reply an agent picks instead of typing it, kept per topic (ours: SuperOffice has none for
+ * chat). Its text becomes a message as it is, so it may be as long as a message.
+ */
+export const cannedReplyFields: readonly FieldSpec[] = /* @__PURE__ */ table([
+  { name: 'CannedReplyId', key: 'id', kind: 'int32', writer: 'server', nullable: false, fieldType: int32 },
+  { name: 'TopicId', kind: 'int32', writer: 'server', nullable: false, fieldType: int32 },
+  { name: 'Name', kind: 'string', writer: 'agent', nullable: false, maxLength: 64, fieldType: text },
+  { name: 'Text', kind: 'string', writer: 'agent', nullable: false, maxLength: /* @__PURE__ */ chatMessage.field('Message')!.maxLength, fieldType: text },
+]);
+
+export const cannedReply: EntityDescriptor = /* @__PURE__ */ defineEntity('CannedReply', 'CannedReply', cannedReplyFields);
+
+/**
  * What a manager sends to add an agent (`POST /api/v1/Associate`); the rules beyond these
  * lengths (the letters of a user name) are the server's, the same as the admin command's.
  */

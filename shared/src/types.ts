@@ -319,3 +319,12 @@ export type ChatMessage = {
   SpecialParam: string | null;
   WhenPosted: DateTimeString;
 };
+
+/** A reply an agent picks instead of typing it, kept per topic (`/api/v1/ChatTopic/{id}/CannedReplies`). */
+export type CannedReply = {
+  CannedReplyId: number;
+  TopicId: number;
+  /** What agents pick it by: unique in its topic, in any case. */
+  Name: string;
+  Text: string;
+};

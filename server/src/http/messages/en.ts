@@ -27,6 +27,9 @@ export const en = {
   keepManaging: (topicId: number) => `You would no longer manage ChatTopic ${topicId}: keep yourself a manager.`,
   ticketExpired: () => 'The stream ticket is not known, was used already or has expired. Ask for a new one.',
   tooManyStreams: (max: number) => `This client already has ${max} streams open. Close one first.`,
+  cannedReplyNotFound: (id: number, topicId: number) => `ChatTopic ${topicId} has no canned reply ${id}.`,
+  cannedReplyNameTaken: (name: string, topicId: number) => `ChatTopic ${topicId} already has a canned reply named "${name}".`,
+  cannedRepliesFull: (topicId: number, max: number) => `ChatTopic ${topicId} has ${max} canned replies, as many as it may: delete one first.`,
   changingTooFast: (id: number) => `ChatSession ${id} kept changing while this change was made. Try again in a moment.`,
 
   wrongPassword: () => 'The user name or password is not correct.',

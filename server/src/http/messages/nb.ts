@@ -27,6 +27,9 @@ export const nb: Catalog = {
   keepManaging: (topicId) => `Du ville ikke lenger lede ChatTopic ${topicId}: behold deg selv som leder.`,
   ticketExpired: () => 'Strømbilletten er ukjent, allerede brukt eller utløpt. Be om en ny.',
   tooManyStreams: (max) => `Denne klienten har allerede ${max} strømmer åpne. Lukk en først.`,
+  cannedReplyNotFound: (id, topicId) => `ChatTopic ${topicId} har ikke noe ferdigsvar ${id}.`,
+  cannedReplyNameTaken: (name, topicId) => `ChatTopic ${topicId} har allerede et ferdigsvar som heter «${name}».`,
+  cannedRepliesFull: (topicId, max) => `ChatTopic ${topicId} har ${max} ferdigsvar, så mange det kan ha: slett ett først.`,
   changingTooFast: (id) => `ChatSession ${id} ble endret hele tiden mens denne endringen ble gjort. Prøv igjen om et øyeblikk.`,
 
   wrongPassword: () => 'Brukernavnet eller passordet er feil.',
