@@ -1,16 +1,15 @@
-import { hasBadCharacters, type Associate } from '@chatline/shared';
+import { hasBadCharacters, newAgent, type Associate } from '@chatline/shared';
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { live } from 'lit/directives/live.js';
 import { api, ConsoleError } from '../api.ts';
 import { base } from '../styles.ts';
-import { agentName, fieldErrorsOf, formStyles, includedIn, inEffect, reasonOf, rights, rightsInWords, type Right, type Rights } from './forms.ts';
+import { agentName, fieldErrorsOf, formStyles, inEffect, reasonOf, rightsChoice, rightsInWords, type Right, type Rights } from './forms.ts';
 
 /** The server's rules for a new agent (the same as `npm run admin -- add-agent`). */
 const USER_NAME = /^[\p{L}\p{N}._@+-]{1,64}$/u;
-const FULL_NAME_MAX = 255;
-const PASSWORD_MIN = 8;
-const PASSWORD_MAX = 1024;
+const FULL_NAME_MAX = newAgent.field('FullName')!.maxLength!;
+const PASSWORD_MIN = newAgent.field('Password')!.minLength!;
+const PASSWORD_MAX = newAgent.field('Password')!.maxLength!;
 
 type Field = 'UserName' | 'FullName' | 'Password' | 'Again';
 type Errors = Partial<Record<Field, string>>;
@@ -36,22 +35,8 @@ export class ConsoleAddAgent extends LitElement {
     formStyles,
     css`
       :host {
-        display: grid;
-        gap: 18px;
+        display: block;
         max-width: 640px;
-      }
-      .rights {
-        display: grid;
-        gap: 8px;
-      }
-      .rights .check {
-        align-items: flex-start;
-      }
-      .rights .check input {
-        margin-top: 0.2em;
-      }
-      .rights .check span {
-        display: grid;
       }
       .offer {
         border: 1px solid var(--accent);
@@ -60,6 +45,10 @@ export class ConsoleAddAgent extends LitElement {
         background: var(--accent-soft);
         display: grid;
         gap: 10px;
+      }
+      .offer h3,
+      .offer p {
+        margin: 0;
       }
       .offer h3:focus {
         outline: none;
@@ -182,8 +171,8 @@ export class ConsoleAddAgent extends LitElement {
     this.offerRights = { ...newcomerRights };
   }
 
-  private handleOfferRight(right: Right, event: Event) {
-    this.offerRights = { ...inEffect(this.offerRights), [right]: (event.target as HTMLInputElement).checked };
+  private handleOfferRight(right: Right, on: boolean) {
+    this.offerRights = { ...inEffect(this.offerRights), [right]: on };
   }
 
   private async handleAddToTopic(event: SubmitEvent) {
@@ -195,7 +184,7 @@ export class ConsoleAddAgent extends LitElement {
     try {
       const stored = await api.setMember(this.topicId, { AssociateId: offer.agent.AssociateId, ...inEffect(this.offerRights) });
       this.offer = { ...offer, member: stored, added: true };
-      this.saved = `${agentName(offer.agent)} is now an agent of ${this.topicName} and may ${rightsInWords(stored).toLowerCase()}.`;
+      this.saved = `${agentName(offer.agent)} is now an agent of ${this.topicName} and may ${rightsInWords(stored)}.`;
       this.notify(`${agentName(offer.agent)} was added to ${this.topicName}.`);
       this.dispatchEvent(new CustomEvent('console-members-changed', { detail: { topicId: this.topicId }, bubbles: true, composed: true }));
       void this.focusSoon('#offer-heading');
@@ -208,6 +197,7 @@ export class ConsoleAddAgent extends LitElement {
   }
 
   private handleDone() {
+    if (this.busy) return;
     this.offer = null;
     this.saved = '';
     void this.focusSoon(`#${ids.UserName}`);
@@ -245,7 +235,7 @@ export class ConsoleAddAgent extends LitElement {
     if (offer.added || offer.member) {
       return html`<section class="offer" aria-labelledby="offer-heading">
         <h3 id="offer-heading" tabindex="-1">${offer.added ? `${name} is an agent of ${topic}` : `${name} is an agent of ${topic} already`}</h3>
-        <p>They may ${rightsInWords(offer.member!).toLowerCase()} there. Change that, or add them to another topic, under Agents.</p>
+        <p>They may ${rightsInWords(offer.member!)} there. Change that, or add them to another topic, under Agents.</p>
         <div class="actions">
           <button class="primary" @click=${this.handleDone}>Add another agent</button>
           <button @click=${this.handleShowAgents}>Show the agents of ${topic}</button>
@@ -257,34 +247,20 @@ export class ConsoleAddAgent extends LitElement {
       <p>They are in no topic yet, so they get no chats. Add them to ${topic}?</p>
       <fieldset>
         <legend>What they may do in ${topic}</legend>
-        <div class="rights">
-          ${rights.map(({ key, label, does }) => {
-            const includer = includedIn(key, this.offerRights);
-            return html`<label class="check">
-              <input
-                type="checkbox"
-                .checked=${live(inEffect(this.offerRights)[key])}
-                ?disabled=${includer !== null || this.busy}
-                aria-describedby=${includer ? `offer-included-${includer}` : nothing}
-                @change=${(event: Event) => this.handleOfferRight(key, event)}
-              />
-              <span><strong>${label}</strong><span class="hint">${does}</span></span>
-            </label>`;
-          })}
-        </div>
-        <span class="visually-hidden" id="offer-included-CanManage">Included in Manage.</span>
-        <span class="visually-hidden" id="offer-included-CanRespond">Included in Respond.</span>
+        ${rightsChoice('offer', this.offerRights, (right, on) => this.handleOfferRight(right, on))}
       </fieldset>
       <div class="actions">
-        <button class="primary" ?disabled=${this.busy}>${this.busy ? 'Adding…' : `Add to ${topic}`}</button>
-        <button type="button" ?disabled=${this.busy} @click=${this.handleDone}>Not now</button>
+        <button class="primary" aria-disabled=${this.busy ? 'true' : 'false'}>${this.busy ? 'Adding…' : `Add to ${topic}`}</button>
+        <button type="button" aria-disabled=${this.busy ? 'true' : 'false'} @click=${this.handleDone}>Not now</button>
       </div>
     </form>`;
   }
 
   override render() {
-    return html`<div role="alert">${this.alert ? html`<p class="alert" tabindex="-1">${this.alert}</p>` : nothing}</div>
-      <p class="saved" role="status">${this.saved}</p>
+    return html`<div class="head">
+        <div role="alert">${this.alert ? html`<p class="alert" tabindex="-1">${this.alert}</p>` : nothing}</div>
+        <p class="saved" role="status">${this.saved}</p>
+      </div>
       ${this.offer
         ? this.renderOffer(this.offer)
         : html`<form class="new" @submit=${this.handleSubmit} novalidate aria-labelledby="new-agent-heading">
@@ -296,7 +272,7 @@ export class ConsoleAddAgent extends LitElement {
                 autocomplete: 'off',
                 required: true,
               })}
-              ${this.renderInput('FullName', 'Full name', 'Visitors see it on their messages. At most 255 characters.', { autocomplete: 'off' })}
+              ${this.renderInput('FullName', 'Full name', `Visitors see it on their messages. At most ${FULL_NAME_MAX} characters.`, { autocomplete: 'off' })}
             </fieldset>
             <fieldset>
               <legend>Their password</legend>
@@ -308,7 +284,7 @@ export class ConsoleAddAgent extends LitElement {
               ${this.renderInput('Again', 'Password again', 'The same password, to be sure of it.', { type: 'password', autocomplete: 'new-password', required: true })}
             </fieldset>
             <div class="actions">
-              <button class="primary" ?disabled=${this.busy}>${this.busy ? 'Adding…' : 'Add agent'}</button>
+              <button class="primary" aria-disabled=${this.busy ? 'true' : 'false'}>${this.busy ? 'Adding…' : 'Add agent'}</button>
             </div>
           </form>`}`;
   }

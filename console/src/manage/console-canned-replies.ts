@@ -1,4 +1,4 @@
-import { hasBadCharacters } from '@chatline/shared';
+import { cannedReply, hasBadCharacters } from '@chatline/shared';
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { api, ConsoleError, type CannedReply } from '../api.ts';
@@ -6,10 +6,12 @@ import { base } from '../styles.ts';
 import type { Workspace } from '../workspace.ts';
 import { characters, fieldErrorsOf, formStyles, reasonOf } from './forms.ts';
 
-/** The limits the server keeps to, checked before sending. */
-export const NAME_MAX = 64;
-export const TEXT_MAX = 2000;
-export const REPLIES_MAX = 100;
+/** The limits the server keeps to, checked before sending: the field table's lengths, and at most 100 a topic. */
+const NAME_MAX = cannedReply.field('Name')!.maxLength!;
+const TEXT_MAX = cannedReply.field('Text')!.maxLength!;
+const REPLIES_MAX = 100;
+/** A name is one line. */
+const LINE_BREAKS = /[\t\n\r]/;
 
 type Draft = { Name: string; Text: string };
 type Errors = Partial<Record<keyof Draft, string>>;
@@ -52,6 +54,11 @@ export class ConsoleCannedReplies extends LitElement {
         display: grid;
         gap: 6px;
       }
+      .reply.editing {
+        border: none;
+        padding: 0;
+        background: none;
+      }
       .reply h4 {
         margin: 0;
         font-size: 0.98rem;
@@ -68,9 +75,6 @@ export class ConsoleCannedReplies extends LitElement {
       }
       form {
         max-width: 760px;
-      }
-      .count {
-        margin: 0;
       }
     `,
   ];
@@ -128,9 +132,10 @@ export class ConsoleCannedReplies extends LitElement {
     void this.workspace.loadReplies(this.topicId);
   }
 
+  /** Puts the cursor there once drawn, else on the heading (so it is never lost to the page). */
   private async focusSoon(selector: string) {
     await this.updateComplete;
-    this.renderRoot.querySelector<HTMLElement>(selector)?.focus();
+    (this.renderRoot.querySelector<HTMLElement>(selector) ?? this.renderRoot.querySelector<HTMLElement>('#replies-heading'))?.focus();
   }
 
   /** What the server would refuse, by field. */
@@ -140,6 +145,7 @@ export class ConsoleCannedReplies extends LitElement {
     const text = draft.Text.trim();
     if (name === '') errors.Name = 'Give the reply a name: agents type it after /.';
     else if (name.length > NAME_MAX) errors.Name = `Use at most ${NAME_MAX} characters: this has ${name.length}.`;
+    else if (LINE_BREAKS.test(name)) errors.Name = 'Write the name on one line, without tabs.';
     else if (hasBadCharacters(name)) errors.Name = 'Remove the control characters or broken characters from the name.';
     else if ((this.replies ?? []).some((reply) => reply.CannedReplyId !== id && sameName(reply.Name, name))) {
       errors.Name = `${this.topicName} has a reply named “${name}” already: choose another name.`;
@@ -228,6 +234,7 @@ export class ConsoleCannedReplies extends LitElement {
   }
 
   private handleEdit(reply: CannedReply) {
+    if (this.busy) return;
     this.editing = reply.CannedReplyId;
     this.editDraft = { Name: reply.Name, Text: reply.Text };
     this.deleting = null;
@@ -238,6 +245,7 @@ export class ConsoleCannedReplies extends LitElement {
   }
 
   private handleCancelEdit() {
+    if (this.busy) return;
     const id = this.editing;
     this.editing = null;
     if (id !== null) {
@@ -280,6 +288,7 @@ export class ConsoleCannedReplies extends LitElement {
   }
 
   private handleAskDelete(reply: CannedReply) {
+    if (this.busy) return;
     this.deleting = reply.CannedReplyId;
     this.editing = null;
     this.saved = '';
@@ -287,6 +296,7 @@ export class ConsoleCannedReplies extends LitElement {
   }
 
   private handleKeep() {
+    if (this.busy) return;
     const id = this.deleting;
     this.deleting = null;
     if (id !== null) void this.focusSoon(`#delete-button-${id}`);
@@ -362,14 +372,14 @@ export class ConsoleCannedReplies extends LitElement {
   private renderReply(reply: CannedReply) {
     const id = reply.CannedReplyId;
     if (this.editing === id) {
-      return html`<li class="reply">
+      return html`<li class="reply editing">
         <form @submit=${(event: SubmitEvent) => this.handleSave(reply, event)} @keydown=${this.handleEditKey} novalidate>
           <fieldset>
             <legend>Edit “${reply.Name}”</legend>
             ${this.renderFields(`edit-${id}`, this.editDraft, this.errors.get(id), (field, event) => this.handleEditInput(field, event))}
             <div class="actions">
-              <button class="primary" ?disabled=${this.busy}>${this.busy ? 'Saving…' : 'Save'}</button>
-              <button type="button" ?disabled=${this.busy} @click=${this.handleCancelEdit}>Cancel</button>
+              <button class="primary" aria-disabled=${this.busy ? 'true' : 'false'}>${this.busy ? 'Saving…' : 'Save'}</button>
+              <button type="button" aria-disabled=${this.busy ? 'true' : 'false'} @click=${this.handleCancelEdit}>Cancel</button>
               <span class="hint">Esc cancels.</span>
             </div>
           </fieldset>
@@ -383,13 +393,13 @@ export class ConsoleCannedReplies extends LitElement {
         ? html`<div class="confirm" role="group" aria-labelledby="delete-text-${id}">
             <p id="delete-text-${id}"><strong>Delete “${reply.Name}”?</strong> Agents will no longer find it after /.</p>
             <div class="actions">
-              <button id="delete-keep" class="primary" ?disabled=${this.busy} @click=${this.handleKeep}>Keep it</button>
-              <button class="danger" ?disabled=${this.busy} @click=${() => this.handleDelete(reply)}>${this.busy ? 'Deleting…' : 'Delete'}</button>
+              <button id="delete-keep" class="primary" aria-disabled=${this.busy ? 'true' : 'false'} @click=${this.handleKeep}>Keep it</button>
+              <button class="danger" aria-disabled=${this.busy ? 'true' : 'false'} @click=${() => this.handleDelete(reply)}>${this.busy ? 'Deleting…' : 'Delete'}</button>
             </div>
           </div>`
         : html`<div class="actions">
-            <button id="edit-button-${id}" aria-label="Edit “${reply.Name}”" ?disabled=${this.busy} @click=${() => this.handleEdit(reply)}>Edit</button>
-            <button id="delete-button-${id}" class="danger" aria-label="Delete “${reply.Name}”" ?disabled=${this.busy} @click=${() => this.handleAskDelete(reply)}>
+            <button id="edit-button-${id}" aria-label="Edit “${reply.Name}”" aria-disabled=${this.busy ? 'true' : 'false'} @click=${() => this.handleEdit(reply)}>Edit</button>
+            <button id="delete-button-${id}" class="danger" aria-label="Delete “${reply.Name}”" aria-disabled=${this.busy ? 'true' : 'false'} @click=${() => this.handleAskDelete(reply)}>
               Delete
             </button>
           </div>`}
@@ -405,7 +415,7 @@ export class ConsoleCannedReplies extends LitElement {
           ? html`<p class="hint">${this.topicName} has ${REPLIES_MAX} replies, as many as a topic may have: delete one to add another.</p>`
           : this.renderFields('new', this.adding, this.errors.get('new'), (field, event) => this.handleAddInput(field, event))}
         <div class="actions">
-          <button class="primary" ?disabled=${this.busy || full}>${this.busy && this.editing === null && this.deleting === null ? 'Adding…' : 'Add reply'}</button>
+          ${full ? nothing : html`<button class="primary" aria-disabled=${this.busy ? 'true' : 'false'}>${this.busy && this.editing === null && this.deleting === null ? 'Adding…' : 'Add reply'}</button>`}
         </div>
       </fieldset>
     </form>`;
@@ -413,17 +423,17 @@ export class ConsoleCannedReplies extends LitElement {
 
   override render() {
     const topic = this.topicName;
-    const heading = html`<h3 id="replies-heading">Canned replies of ${topic}</h3>`;
+    const heading = html`<h3 id="replies-heading" tabindex="-1">Canned replies of ${topic}</h3>`;
     if (this.loadError) return html`${heading}<p class="alert" role="alert">${this.loadError}</p>`;
     const replies = this.replies;
     if (!replies) return html`${heading}<p class="muted" role="status">Loading the canned replies…</p>`;
     return html`<section class="stack" aria-labelledby="replies-heading">
-        ${heading}
-        <p class="hint count">
-          Agents type / at the start of a reply to choose one. ${replies.length} of at most ${REPLIES_MAX}.
-        </p>
-        <div role="alert">${this.error ? html`<p class="alert">${this.error}</p>` : nothing}</div>
-        <p class="saved" role="status">${this.saved}</p>
+        <div class="head">
+          ${heading}
+          <p class="hint">Agents type / at the start of a reply to choose one. ${replies.length} of at most ${REPLIES_MAX}.</p>
+          <div role="alert">${this.error ? html`<p class="alert">${this.error}</p>` : nothing}</div>
+          <p class="saved" role="status">${this.saved}</p>
+        </div>
         ${replies.length === 0
           ? html`<p class="muted">${topic} has no canned replies yet.</p>`
           : html`<ol aria-labelledby="replies-heading">

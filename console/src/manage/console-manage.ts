@@ -68,7 +68,7 @@ export class ConsoleManage extends LitElement {
         overflow-wrap: anywhere;
       }
       .detail {
-        padding: 14px 18px 40px;
+        padding: 14px 18px 0;
         overflow-y: auto;
         min-width: 0;
       }
@@ -116,6 +116,12 @@ export class ConsoleManage extends LitElement {
         display: flex;
         flex-wrap: wrap;
         gap: 8px;
+      }
+      .detail > div {
+        padding-bottom: 24px;
+      }
+      #panel-settings {
+        padding-bottom: 0;
       }
       .empty {
         padding: 24px;
@@ -218,12 +224,16 @@ export class ConsoleManage extends LitElement {
   private async handleRightsChanged(event: CustomEvent<{ topicId: number; mine: boolean }>) {
     // The agent changed its own rights: what it manages may have changed with them.
     if (!event.detail.mine) return;
+    const before = this.chosen;
     try {
       await this.workspace.loadTopics();
     } catch {
       // The list stays as it was; the next change of the workspace reads it again.
     }
     this.requestUpdate();
+    await this.updateComplete;
+    // The topic left the list with the right to manage it: the cursor goes to what is shown instead.
+    if (this.chosen !== before) this.renderRoot.querySelector<HTMLElement>('#topic-heading, #manage-heading')?.focus();
   }
 
   private handleMembersChanged() {
@@ -270,7 +280,7 @@ export class ConsoleManage extends LitElement {
     const managed = this.managed;
     if (managed.length === 0) {
       return html`<section class="empty" aria-labelledby="manage-heading">
-        <h2 id="manage-heading">Manage</h2>
+        <h2 id="manage-heading" tabindex="-1">Manage</h2>
         <p class="muted">You do not manage any topic. Another manager can give you the right to manage one.</p>
       </section>`;
     }

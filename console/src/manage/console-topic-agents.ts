@@ -5,7 +5,7 @@ import { live } from 'lit/directives/live.js';
 import { api, type Membership } from '../api.ts';
 import { base } from '../styles.ts';
 import type { Workspace } from '../workspace.ts';
-import { agentName, formStyles, includedIn, inEffect, labelOf, reasonOf, rights, rightsInWords, type Right, type Rights } from './forms.ts';
+import { agentName, formStyles, includedIn, inEffect, labelOf, reasonOf, rights, rightsChoice, rightsInWords, type Right, type Rights } from './forms.ts';
 
 /** A change that needs the manager to say yes first. */
 type Confirm = { kind: 'stop-managing'; member: Membership; next: Rights } | { kind: 'remove'; member: Membership };
@@ -44,19 +44,8 @@ export class ConsoleTopicAgents extends LitElement {
       tr.confirming > * {
         border-bottom: none;
       }
-      .rights {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 10px 20px;
-      }
-      .rights .check {
-        align-items: flex-start;
-      }
-      .rights .check input {
-        margin-top: 0.2em;
-      }
-      .rights .check span {
-        display: grid;
+      table {
+        max-width: 900px;
       }
       .add select {
         max-width: 420px;
@@ -81,6 +70,10 @@ export class ConsoleTopicAgents extends LitElement {
   @state() private addBusy = false;
 
   private loading = 0;
+  /** The rights as the server last answered them, by agent. */
+  private stored = new Map<number, Rights>();
+  /** The changes on their way, by agent: each waits for the one before. */
+  private queues = new Map<number, Promise<void>>();
 
   override focus() {
     this.renderRoot.querySelector<HTMLElement>('#agents-heading')?.focus();
@@ -105,6 +98,7 @@ export class ConsoleTopicAgents extends LitElement {
       const [members, agents] = await Promise.all([api.members(this.topicId), api.agents()]);
       if (loading !== this.loading) return;
       this.members = members.sort((a, b) => agentName(a.User).localeCompare(agentName(b.User)));
+      this.stored = new Map(members.map((member) => [member.User.AssociateId, inEffect(member)]));
       this.agents = agents.filter((agent) => !agent.Deleted).sort((a, b) => agentName(a).localeCompare(agentName(b)));
       this.loadError = '';
       const candidates = this.candidates;
@@ -157,23 +151,37 @@ export class ConsoleTopicAgents extends LitElement {
     void this.save(member, next);
   }
 
+  /**
+   * Shows the change at once and saves it. Changes to one agent are sent one after another,
+   * each with all of its rights as shown, so a quick second click never undoes the first; a
+   * refused one puts back the rights the server last answered.
+   */
   private async save(member: Membership, next: Rights) {
     const id = member.User.AssociateId;
+    const wanted = inEffect(next);
+    this.members = (this.members ?? []).map((entry) => (entry.User.AssociateId === id ? { ...entry, ...wanted } : entry));
     this.saving = new Set(this.saving).add(id);
     this.error = '';
     this.saved = '';
-    try {
-      const stored = await api.setMember(this.topicId, { AssociateId: id, ...inEffect(next) });
-      const kept: Membership = { ...stored, User: stored.User ?? member.User };
-      this.members = (this.members ?? []).map((entry) => (entry.User.AssociateId === id ? kept : entry));
-      this.saved = `Saved: ${agentName(member.User)} may ${rightsInWords(kept).toLowerCase()} in ${this.topicName}.`;
-      this.rightsChanged(member);
-      if (this.isMe(member) && !kept.CanManage) this.notify(`You no longer manage ${this.topicName}.`);
-    } catch (error) {
-      this.error = `${agentName(member.User)}’s rights were not changed: ${reasonOf(error)}`;
-      // The checkboxes show the rights as they were.
-      this.members = [...(this.members ?? [])];
-    } finally {
+    const run: Promise<void> = (this.queues.get(id) ?? Promise.resolve()).then(async () => {
+      try {
+        const answered = await api.setMember(this.topicId, { AssociateId: id, ...wanted });
+        this.stored.set(id, inEffect(answered));
+        if (this.queues.get(id) === run) {
+          this.saved = `Saved: ${agentName(member.User)} may ${rightsInWords(answered)} in ${this.topicName}.`;
+          if (this.isMe(member) && !answered.CanManage) this.notify(`You no longer manage ${this.topicName}.`);
+        }
+        this.rightsChanged(member);
+      } catch (error) {
+        this.error = `${agentName(member.User)}’s rights were not changed: ${reasonOf(error)}`;
+        const known = this.stored.get(id);
+        if (known) this.members = (this.members ?? []).map((entry) => (entry.User.AssociateId === id ? { ...entry, ...known } : entry));
+      }
+    });
+    this.queues.set(id, run);
+    await run;
+    if (this.queues.get(id) === run) {
+      this.queues.delete(id);
       const saving = new Set(this.saving);
       saving.delete(id);
       this.saving = saving;
@@ -181,6 +189,7 @@ export class ConsoleTopicAgents extends LitElement {
   }
 
   private handleAskRemove(member: Membership) {
+    if (this.saving.has(member.User.AssociateId)) return;
     this.confirm = { kind: 'remove', member };
     void this.focusSoon('#confirm-keep');
   }
@@ -197,10 +206,11 @@ export class ConsoleTopicAgents extends LitElement {
     const confirm = this.confirm;
     if (!confirm) return;
     this.confirm = null;
-    if (confirm.kind === 'stop-managing') {
-      await this.save(confirm.member, confirm.next);
-      void this.focusSoon(`#right-${confirm.member.User.AssociateId}-CanListen`);
-    } else await this.removeMember(confirm.member);
+    // The question goes: the cursor goes back to the row while the change is saved.
+    const id = confirm.member.User.AssociateId;
+    void this.focusSoon(confirm.kind === 'stop-managing' ? `#right-${id}-CanManage` : `#remove-${id}`);
+    if (confirm.kind === 'stop-managing') await this.save(confirm.member, confirm.next);
+    else await this.removeMember(confirm.member);
   }
 
   private async removeMember(member: Membership) {
@@ -230,8 +240,8 @@ export class ConsoleTopicAgents extends LitElement {
     }
   }
 
-  private handleAddRight(right: Right, event: Event) {
-    this.addRights = { ...inEffect(this.addRights), [right]: (event.target as HTMLInputElement).checked };
+  private handleAddRight(right: Right, on: boolean) {
+    this.addRights = { ...inEffect(this.addRights), [right]: on };
   }
 
   private async handleAdd(event: SubmitEvent) {
@@ -245,7 +255,7 @@ export class ConsoleTopicAgents extends LitElement {
       const stored = await api.setMember(this.topicId, { AssociateId: agent.AssociateId, ...inEffect(this.addRights) });
       const member: Membership = { ...stored, User: stored.User ?? agent };
       this.members = [...(this.members ?? []), member].sort((a, b) => agentName(a.User).localeCompare(agentName(b.User)));
-      this.saved = `${agentName(agent)} is now an agent of ${this.topicName} and may ${rightsInWords(member).toLowerCase()}.`;
+      this.saved = `${agentName(agent)} is now an agent of ${this.topicName} and may ${rightsInWords(member)}.`;
       this.notify(`${agentName(agent)} was added to ${this.topicName}.`);
       this.adding = this.candidates[0]?.AssociateId ?? null;
       this.addRights = { ...newcomerRights };
@@ -284,7 +294,7 @@ export class ConsoleTopicAgents extends LitElement {
   private renderRights(member: Membership) {
     const id = member.User.AssociateId;
     const shown = this.confirm?.kind === 'stop-managing' && this.confirm.member.User.AssociateId === id ? this.confirm.next : inEffect(member);
-    const busy = this.saving.has(id) || this.confirm !== null;
+    const busy = this.confirm !== null;
     return rights.map(({ key, label }) => {
       const includer = includedIn(key, member);
       return html`<td class="centre">
@@ -314,7 +324,12 @@ export class ConsoleTopicAgents extends LitElement {
         </th>
         ${this.renderRights(member)}
         <td>
-          <button id="remove-${id}" class="danger" ?disabled=${this.saving.has(id) || this.confirm !== null} aria-label="Remove ${name}" @click=${() => this.handleAskRemove(member)}>
+          <button
+            id="remove-${id}"
+            class="danger"
+            ?disabled=${this.confirm !== null}
+            aria-disabled=${this.saving.has(id) ? 'true' : 'false'}
+            aria-label="Remove ${name}" @click=${() => this.handleAskRemove(member)}>
             Remove
           </button>
           ${this.saving.has(id) ? html`<span class="busy">Saving…</span>` : nothing}
@@ -351,24 +366,10 @@ export class ConsoleTopicAgents extends LitElement {
       </div>
       <fieldset>
         <legend>What they may do in ${topic}</legend>
-        <div class="rights">
-          ${rights.map(({ key, label, does }) => {
-            const includer = includedIn(key, this.addRights);
-            return html`<label class="check">
-              <input
-                type="checkbox"
-                .checked=${live(inEffect(this.addRights)[key])}
-                ?disabled=${includer !== null || this.addBusy}
-                aria-describedby=${includer ? `included-${includer}` : nothing}
-                @change=${(event: Event) => this.handleAddRight(key, event)}
-              />
-              <span><strong>${label}</strong><span class="hint">${does}</span></span>
-            </label>`;
-          })}
-        </div>
+        ${rightsChoice('add', this.addRights, (right, on) => this.handleAddRight(right, on))}
       </fieldset>
       <div class="actions">
-        <button class="primary" ?disabled=${this.addBusy || this.adding === null}>${this.addBusy ? 'Adding…' : `Add to ${topic}`}</button>
+        <button class="primary" aria-disabled=${this.addBusy ? 'true' : 'false'}>${this.addBusy ? 'Adding…' : `Add to ${topic}`}</button>
       </div>
     </form>`;
   }
@@ -379,15 +380,17 @@ export class ConsoleTopicAgents extends LitElement {
     if (this.loadError) return html`${heading}<p class="alert" role="alert">${this.loadError}</p>`;
     if (this.members === null) return html`${heading}<p class="muted" role="status">Loading the agents…</p>`;
     return html`<section class="stack" aria-labelledby="agents-heading">
-        ${heading}
-        <p class="hint" id="agents-hint">
-          A change is saved as soon as you make it. ${rights.map(({ label, does }, index) => html`${index > 0 ? ' ' : ''}<strong>${label}</strong>: ${does}.`)} Manage
-          includes Respond, and Respond includes Listen.
-        </p>
-        <span class="visually-hidden" id="included-CanManage">Included in ${labelOf('CanManage')}.</span>
-        <span class="visually-hidden" id="included-CanRespond">Included in ${labelOf('CanRespond')}.</span>
-        <div role="alert">${this.error ? html`<p class="alert">${this.error}</p>` : nothing}</div>
-        <p class="saved" role="status">${this.saved}</p>
+        <div class="head">
+          ${heading}
+          <p class="hint" id="agents-hint">
+            ${rights.map(({ label, does }, index) => html`${index > 0 ? ' · ' : ''}<strong>${label}</strong>: ${does}`)}. Manage includes Respond, and Respond
+            includes Listen. A change is saved as soon as you make it.
+          </p>
+          <span class="visually-hidden" id="included-CanManage">Included in ${labelOf('CanManage')}.</span>
+          <span class="visually-hidden" id="included-CanRespond">Included in ${labelOf('CanRespond')}.</span>
+          <div role="alert">${this.error ? html`<p class="alert">${this.error}</p>` : nothing}</div>
+          <p class="saved" role="status">${this.saved}</p>
+        </div>
         ${this.members.length === 0
           ? html`<p class="muted">${topic} has no agents.</p>`
           : html`<div class="scroll">

@@ -188,7 +188,7 @@ export class ConsoleTopicSettings extends LitElement {
       .sticky {
         position: sticky;
         bottom: 0;
-        padding: 10px 0;
+        padding: 10px 0 14px;
         background: var(--panel);
         border-top: 1px solid var(--line);
       }
@@ -281,13 +281,16 @@ export class ConsoleTopicSettings extends LitElement {
     this.set('hidden', on ? this.draft.hidden | bit : this.draft.hidden & ~bit);
   }
 
-  private handleReset() {
-    if (!this.topic) return;
+  private async handleReset() {
+    if (!this.topic || this.busy) return;
     this.take(this.topic);
     this.errors = new Map();
     this.alert = '';
     this.saved = '';
     this.dispatchEvent(new CustomEvent<string>('console-notice', { detail: 'The changes to the settings were undone.', bubbles: true, composed: true }));
+    // The button is disabled now that nothing is changed: the cursor goes back to the form's start.
+    await this.updateComplete;
+    this.focus();
   }
 
   /** The problems the console can see before it sends, by field path. */
@@ -369,6 +372,12 @@ export class ConsoleTopicSettings extends LitElement {
     await this.updateComplete;
     const first = [...this.renderRoot.querySelectorAll<HTMLElement>('[aria-invalid="true"]')][0];
     (first ?? this.renderRoot.querySelector<HTMLElement>('.alert'))?.focus();
+  }
+
+  /** From the summary of problems to the field. */
+  private handleJump(path: string) {
+    const target = path === 'fields' ? this.renderRoot.querySelector<HTMLElement>('.fields input') : this.renderRoot.querySelector<HTMLElement>(`#${idOf(path)}`);
+    target?.focus();
   }
 
   private describedBy(path: string, hint: boolean) {
@@ -525,18 +534,23 @@ export class ConsoleTopicSettings extends LitElement {
     if (!draft) return html`<p class="muted" role="status">Loading the settings…</p>`;
     const errorList = [...this.errors.entries()];
     return html`<form @submit=${this.handleSubmit} novalidate aria-labelledby="settings-heading">
-      <h3 id="settings-heading">Settings</h3>
+      <div class="head">
+      <h3 id="settings-heading">Settings of ${this.topic?.Name || `topic ${this.topicId}`}</h3>
       <div role="alert">
         ${this.alert
           ? html`<div class="alert" tabindex="-1">
               ${this.alert}
               ${errorList.length > 0
                 ? html`<ul>
-                    ${errorList.map(([path, message]) => html`<li>${labels.get(path) ?? path}: ${message}</li>`)}
+                    ${errorList.map(
+                      ([path, message]) =>
+                        html`<li><button type="button" class="link" @click=${() => this.handleJump(path)}>${labels.get(path) ?? path}</button>: ${message}</li>`,
+                    )}
                   </ul>`
                 : nothing}
             </div>`
           : nothing}
+      </div>
       </div>
       <fieldset>
         <legend>Topic</legend>
@@ -567,8 +581,8 @@ export class ConsoleTopicSettings extends LitElement {
         ${this.renderOrigins(draft)}
       </fieldset>
       <div class="actions sticky">
-        <button class="primary" ?disabled=${this.busy}>${this.busy ? 'Saving…' : 'Save settings'}</button>
-        <button type="button" ?disabled=${this.busy || !this.dirty} @click=${this.handleReset}>Undo changes</button>
+        <button class="primary" aria-disabled=${this.busy ? 'true' : 'false'}>${this.busy ? 'Saving…' : 'Save settings'}</button>
+        <button type="button" ?disabled=${!this.dirty} aria-disabled=${this.busy ? 'true' : 'false'} @click=${this.handleReset}>Undo changes</button>
         <p class="saved" role="status">${this.saved}</p>
         ${this.dirty && !this.busy ? html`<span class="muted">Changes not saved yet.</span>` : nothing}
       </div>

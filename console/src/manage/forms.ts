@@ -4,18 +4,19 @@
  * styles of forms, fieldsets and tables.
  */
 import type { FieldError } from '@chatline/shared';
-import { css } from 'lit';
+import { css, html, nothing } from 'lit';
+import { live } from 'lit/directives/live.js';
 import { ConsoleError, type Membership } from '../api.ts';
 
 export type Right = 'CanListen' | 'CanRespond' | 'CanManage' | 'CanNotify';
 export type Rights = Pick<Membership, Right>;
 
 /** The rights in the order the tables show them, with what each lets a member do. */
-export const rights: readonly { key: Right; label: string; does: string }[] = [
-  { key: 'CanListen', label: 'Listen', does: 'read the topic’s chats and follow them live' },
-  { key: 'CanRespond', label: 'Respond', does: 'pick up chats and answer them' },
-  { key: 'CanManage', label: 'Manage', does: 'take over or hand on chats, and manage the topic, its agents and replies' },
-  { key: 'CanNotify', label: 'Notify', does: 'be alerted when a visitor waits' },
+export const rights: readonly { key: Right; label: string; does: string; verb: string }[] = [
+  { key: 'CanListen', label: 'Listen', does: 'read the topic’s chats and follow them live', verb: 'listen' },
+  { key: 'CanRespond', label: 'Respond', does: 'pick up chats and answer them', verb: 'respond' },
+  { key: 'CanManage', label: 'Manage', does: 'take over or hand on chats, and manage the topic, its agents and replies', verb: 'manage' },
+  { key: 'CanNotify', label: 'Notify', does: 'be alerted when a visitor waits', verb: 'be alerted' },
 ];
 
 /** The right that includes this one, as the server counts them (managing includes responding, responding includes listening). */
@@ -35,10 +36,11 @@ export const inEffect = (member: Rights): Rights => ({
 
 export const labelOf = (right: Right) => rights.find((entry) => entry.key === right)!.label;
 
-/** A member's rights in words: "Listen, Respond" or "no rights". */
+/** What a member may do, in words: "listen, respond and be alerted", or "do nothing". */
 export function rightsInWords(member: Rights): string {
-  const on = rights.filter((entry) => inEffect(member)[entry.key]).map((entry) => entry.label);
-  return on.length > 0 ? on.join(', ') : 'no rights';
+  const on = rights.filter((entry) => inEffect(member)[entry.key]).map((entry) => entry.verb);
+  if (on.length === 0) return 'do nothing';
+  return on.length === 1 ? on[0]! : `${on.slice(0, -1).join(', ')} and ${on.at(-1)}`;
 }
 
 /** The name an agent is known by here. */
@@ -69,6 +71,34 @@ export const linesOf = (text: string) =>
     .split(/\r?\n/)
     .map((line) => line.trim())
     .filter((line) => line !== '');
+
+/**
+ * Checkboxes for the rights a member is to have, each with what it lets them do; a right that
+ * another one includes is shown on, and cannot be turned off while that one is on.
+ */
+export function rightsChoice(prefix: string, value: Rights, onChange: (right: Right, on: boolean) => void) {
+  const shown = inEffect(value);
+  return html`<div class="rights">
+    ${rights.map(({ key, label, does }) => {
+      const includer = includedIn(key, value);
+      const id = `${prefix}-${key}`;
+      return html`<div class="check">
+        <input
+          id=${id}
+          type="checkbox"
+          .checked=${live(shown[key])}
+          ?disabled=${includer !== null}
+          aria-describedby="${id}-does"
+          @change=${(event: Event) => onChange(key, (event.target as HTMLInputElement).checked)}
+        />
+        <span>
+          <label for=${id}>${label}</label>
+          <span class="hint" id="${id}-does">${does}${includer ? ` (included in ${labelOf(includer)})` : nothing}</span>
+        </span>
+      </div>`;
+    })}
+  </div>`;
+}
 
 /** The styles of the manager's forms, on top of `base`. */
 export const formStyles = css`
@@ -144,6 +174,17 @@ export const formStyles = css`
     font-weight: 600;
     margin: 0;
   }
+  /* A heading with what is said about the part below it: live regions that are empty take no room. */
+  .head > h3 {
+    margin: 0;
+  }
+  .head .hint {
+    margin-top: 4px;
+  }
+  .head .alert,
+  .head .saved:not(:empty) {
+    margin-block: 8px;
+  }
   .alert {
     margin: 0;
     padding: 8px 12px;
@@ -151,6 +192,10 @@ export const formStyles = css`
     border-radius: 8px;
     color: var(--danger);
     background: var(--panel);
+  }
+  .alert .link {
+    color: inherit;
+    font-weight: 600;
   }
   .alert ul {
     margin: 4px 0 0;
@@ -190,6 +235,29 @@ export const formStyles = css`
   caption {
     text-align: start;
     padding: 0 0 6px;
+  }
+  /* Busy, but kept focusable: a control that is disabled while it has the focus loses it. */
+  button[aria-disabled='true'] {
+    cursor: default;
+    opacity: 0.6;
+  }
+  .rights {
+    display: grid;
+    grid-template-columns: repeat(auto-fill, minmax(240px, 1fr));
+    gap: 10px 20px;
+  }
+  .rights .check {
+    align-items: flex-start;
+  }
+  .rights .check input {
+    margin-top: 0.2em;
+    flex: none;
+  }
+  .rights .check > span {
+    display: grid;
+  }
+  .rights label {
+    font-weight: 600;
   }
   .busy {
     color: var(--muted);
