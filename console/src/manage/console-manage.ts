@@ -127,13 +127,18 @@ export class ConsoleManage extends LitElement {
         padding: 24px;
       }
       @media (max-width: 800px) {
+        /* One column that scrolls as a whole: the topics, then the chosen one. */
         :host {
-          grid-template-columns: 1fr;
-          height: auto;
+          display: block;
+          overflow-y: auto;
         }
         .topics {
+          overflow: visible;
           border-inline-end: none;
           border-bottom: 1px solid var(--line);
+        }
+        .detail {
+          overflow: visible;
         }
       }
     `,

@@ -75,8 +75,9 @@ const formFields: [name: ChatWidgetFieldName, label: string][] = [
 
 /** Each field's label, for the summary of what is wrong. */
 const labels = new Map<string, string>([
-  ...[...topicTexts, ...widgetTexts, ...consentTexts].map((field): [string, string] => [field.path, field.label]),
-  ['Widget/Color', 'Colour'],
+  ...[...topicTexts, ...consentTexts].map((field): [string, string] => [field.path, field.label]),
+  ...widgetTexts.map((field): [string, string] => [field.path, `Widget ${field.label.toLowerCase()}`]),
+  ['Widget/Color', 'Widget colour'],
   ['Language', 'Language'],
   ['CollectConsent', 'Consent'],
   ['AllowedOrigins', 'Allowed origins'],
