@@ -105,8 +105,9 @@ export class ConsoleAddAgent extends LitElement {
   }
 
   private async showErrors(errors: Errors, alert: string) {
+    const count = Object.keys(errors).length;
     this.errors = errors;
-    this.alert = alert;
+    this.alert = alert || `The agent was not added: ${count === 1 ? 'one field needs' : `${count} fields need`} a change.`;
     await this.updateComplete;
     const first = (Object.keys(ids) as Field[]).find((field) => errors[field]);
     this.renderRoot.querySelector<HTMLElement>(first ? `#${ids[first]}` : '.alert')?.focus();

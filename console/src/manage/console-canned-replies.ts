@@ -187,6 +187,9 @@ export class ConsoleCannedReplies extends LitElement {
 
   private async showErrors(key: FormKey, errors: Errors) {
     this.setErrors(key, errors);
+    const count = Object.keys(errors).length;
+    const what = key === 'new' ? 'The reply was not added' : `“${this.replies?.find((reply) => reply.CannedReplyId === key)?.Name ?? 'The reply'}” was not saved`;
+    this.error = `${what}: ${count === 1 ? 'one field needs' : 'both fields need'} a change.`;
     await this.updateComplete;
     const prefix = key === 'new' ? 'new' : `edit-${key}`;
     this.renderRoot.querySelector<HTMLElement>(`#${prefix}-${errors.Name ? 'name' : 'text'}`)?.focus();
@@ -248,6 +251,7 @@ export class ConsoleCannedReplies extends LitElement {
     if (this.busy) return;
     const id = this.editing;
     this.editing = null;
+    this.error = '';
     if (id !== null) {
       this.setErrors(id, null);
       void this.focusSoon(`#edit-button-${id}`);
