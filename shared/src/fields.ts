@@ -42,6 +42,8 @@ export type FieldSpec = {
   readonly nullable: boolean;
   /** For strings: the most characters the column holds (SuperOffice's schema). */
   readonly maxLength?: number;
+  /** For strings: the fewest characters (a password's). */
+  readonly minLength?: number;
   /** For lists: the most items. */
   readonly maxItems?: number;
   readonly format?: FieldFormat;
@@ -133,6 +135,7 @@ const table = (specs: readonly FieldSpec[]): readonly FieldSpec[] =>
     writer: spec.writer,
     nullable: spec.nullable,
     maxLength: spec.maxLength,
+    minLength: spec.minLength,
     maxItems: spec.maxItems,
     format: spec.format,
     flags: spec.flags,
@@ -218,6 +221,31 @@ export const chatMessageFields: readonly FieldSpec[] = /* @__PURE__ */ table([
 ]);
 
 export const chatMessage: EntityDescriptor = /* @__PURE__ */ defineEntity('ChatMessage', 'ChatMessage', chatMessageFields);
+
+/**
+ * A reply an agent picks instead of typing it, kept per topic (ours: SuperOffice has none for
+ * chat). Its text becomes a message as it is, so it may be as long as a message.
+ */
+export const cannedReplyFields: readonly FieldSpec[] = /* @__PURE__ */ table([
+  { name: 'CannedReplyId', key: 'id', kind: 'int32', writer: 'server', nullable: false, fieldType: int32 },
+  { name: 'TopicId', kind: 'int32', writer: 'server', nullable: false, fieldType: int32 },
+  { name: 'Name', kind: 'string', writer: 'agent', nullable: false, maxLength: 64, fieldType: text },
+  { name: 'Text', kind: 'string', writer: 'agent', nullable: false, maxLength: /* @__PURE__ */ chatMessage.field('Message')!.maxLength, fieldType: text },
+]);
+
+export const cannedReply: EntityDescriptor = /* @__PURE__ */ defineEntity('CannedReply', 'CannedReply', cannedReplyFields);
+
+/**
+ * What a manager sends to add an agent (`POST /api/v1/Associate`); the rules beyond these
+ * lengths (the letters of a user name) are the server's, the same as the admin command's.
+ */
+export const newAgentFields: readonly FieldSpec[] = /* @__PURE__ */ table([
+  { name: 'UserName', kind: 'string', writer: 'agent', nullable: false, maxLength: 64, fieldType: text },
+  { name: 'FullName', kind: 'string', writer: 'agent', nullable: false, maxLength: 255, fieldType: text },
+  { name: 'Password', kind: 'string', writer: 'agent', nullable: false, minLength: 8, maxLength: 1024, fieldType: text },
+]);
+
+export const newAgent: EntityDescriptor = /* @__PURE__ */ defineEntity('Associate', 'Associate', newAgentFields);
 
 /** The member of the stored record that holds the field. */
 export const recordKey = (spec: FieldSpec): string => spec.key ?? spec.name[0]!.toLowerCase() + spec.name.slice(1);

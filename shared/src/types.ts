@@ -299,7 +299,9 @@ export type FieldErrorCode =
   | 'unknown_topic'
   | 'unknown_associate'
   | 'ambiguous'
-  | 'not_allowed';
+  | 'not_allowed'
+  | 'too_short'
+  | 'user_name';
 
 /** A message of a chat, as the WebAPI writes it (SuperOffice's ChatMessage carrier). */
 export type ChatMessage = {
@@ -316,4 +318,13 @@ export type ChatMessage = {
   SpecialType: string;
   SpecialParam: string | null;
   WhenPosted: DateTimeString;
+};
+
+/** A reply an agent picks instead of typing it, kept per topic (`/api/v1/ChatTopic/{id}/CannedReplies`). */
+export type CannedReply = {
+  CannedReplyId: number;
+  TopicId: number;
+  /** What agents pick it by: unique in its topic, in any case. */
+  Name: string;
+  Text: string;
 };

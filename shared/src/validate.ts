@@ -140,6 +140,8 @@ export function fieldErrorMessage(spec: FieldSpec, code: FieldErrorCode, message
       );
     case 'too_long':
       return messages.too_long(spec.maxLength ?? 0);
+    case 'too_short':
+      return messages.too_short(spec.minLength ?? 0);
     case 'required':
     case 'unknown_associate':
     case 'ambiguous':

@@ -5,14 +5,18 @@
  * stored: what a caller is given here is the one chance to see it.
  */
 import { LRUCache } from 'lru-cache';
+import { newAgent, textProblem, type FieldProblem } from '@chatline/shared';
 import type { AgentRecord, ChatStore, CredentialKind, Millis } from '../store/types.ts';
-import { invalid, unauthorized } from './errors.ts';
+import { ChatError, conflict, forbidden, invalid, invalidFields, unauthorized, type ChatText } from './errors.ts';
 import type { EventBus } from './events.ts';
 import { DEFAULT_TOPIC_ID, type MembershipService } from './membership.ts';
 import { requireAgent, type Caller } from './rights.ts';
 import { DUMMY_HASH, hashPassword, newSecret, sameSecret, sha256, verifyPassword } from './secrets.ts';
 
-export const MIN_PASSWORD_LENGTH = 8;
+const passwordSpec = newAgent.field('Password')!;
+const fullNameSpec = newAgent.field('FullName')!;
+export const MIN_PASSWORD_LENGTH = passwordSpec.minLength!;
+const MAX_PASSWORD_LENGTH = passwordSpec.maxLength!;
 const USER_NAME = /^[\p{L}\p{N}._@+-]{1,64}$/u;
 export const TICKET_LIFETIME_MS = 6 * 60 * 60 * 1000;
 export const BROWSER_SESSION_LIFETIME_MS = 12 * 60 * 60 * 1000;
@@ -29,6 +33,33 @@ export type Credentials =
 
 export type Ticket = { ticket: string; expiresAt: Millis };
 export type BrowserSession = { session: string; xsrf: string; expiresAt: Millis };
+
+/** A new agent's fields, as every way of adding one gives them: the admin command, a manager's request. */
+export type NewAgent = { userName: unknown; fullName?: unknown; password: unknown };
+
+/**
+ * The rules for a new agent's user name, full name and password, the same for the admin command
+ * and for a manager's request: a 400 naming each field that breaks one. Said alone, a problem
+ * has the words the admin command prints.
+ */
+function checkNewAgent({ userName, fullName = '', password }: NewAgent): { userName: string; fullName: string; password: string } {
+  const found: { problem: FieldProblem; text: ChatText }[] = [];
+  const refuse = (Field: string, Code: FieldProblem['Code'], text: ChatText) => found.push({ problem: { Field, Code }, text });
+  const missing = (value: unknown) => (value === undefined || value === null || value === '' ? 'required' : 'type');
+  if (typeof userName !== 'string' || !USER_NAME.test(userName)) {
+    refuse('UserName', typeof userName === 'string' && userName !== '' ? 'user_name' : missing(userName), { key: 'userNameInvalid', args: [] });
+  }
+  const name = fullName === null ? '' : typeof fullName === 'string' ? fullName.trim() : undefined;
+  const nameProblem = name === undefined ? 'type' : textProblem(fullNameSpec, name);
+  if (nameProblem) refuse('FullName', nameProblem, { key: 'fullNameInvalid', args: [fullNameSpec.maxLength!] });
+  if (typeof password !== 'string' || password.length < MIN_PASSWORD_LENGTH || password.length > MAX_PASSWORD_LENGTH) {
+    const code = typeof password !== 'string' || password === '' ? missing(password) : password.length < MIN_PASSWORD_LENGTH ? 'too_short' : 'too_long';
+    refuse('Password', code, code === 'too_long' ? { key: 'passwordTooLong', args: [MAX_PASSWORD_LENGTH] } : { key: 'passwordTooShort', args: [MIN_PASSWORD_LENGTH] });
+  }
+  if (found.length === 1) throw new ChatError('invalid', found[0]!.text, { problems: [found[0]!.problem], entity: newAgent });
+  if (found.length > 1) throw invalidFields(newAgent, found.map(({ problem }) => problem));
+  return { userName: userName as string, fullName: name!, password: password as string };
+}
 
 export function agentService({ store, bus, now, members }: { store: ChatStore; bus: EventBus; now: () => Millis; members: MembershipService }) {
   const credentialCreated = (agentId: number, kind: CredentialKind) => bus.publish({ type: 'credential.created', agentId, kind });
@@ -81,6 +112,15 @@ export function agentService({ store, bus, now, members }: { store: ChatStore; b
     return agent;
   }
 
+  /** Adds an agent, by the rules every way of adding one shares; a user name taken in any case is a conflict. */
+  async function create(fields: NewAgent): Promise<AgentRecord> {
+    const { userName, fullName, password } = checkNewAgent(fields);
+    const agent = await store.createAgent({ userName, fullName, passwordHash: await hashPassword(password), createdAt: now() });
+    if (!agent) throw conflict('userNameTaken', userName);
+    bus.publish({ type: 'agent.created', agentId: agent.id });
+    return agent;
+  }
+
   return {
     checkPassword,
 
@@ -110,15 +150,21 @@ export function agentService({ store, bus, now, members }: { store: ChatStore; b
       }
     },
 
-    async add({ userName, password, fullName = '' }: { userName: string; password: string; fullName?: string }): Promise<AgentRecord> {
-      if (!USER_NAME.test(userName)) throw invalid('userNameInvalid');
-      if (password.length < MIN_PASSWORD_LENGTH) throw invalid('passwordTooShort', MIN_PASSWORD_LENGTH);
-      const agent = await store.createAgent({ userName, fullName, passwordHash: await hashPassword(password), createdAt: now() });
-      if (!agent) throw invalid('userNameTaken', userName);
-      bus.publish({ type: 'agent.created', agentId: agent.id });
-      // The operator made it: it can answer (and manage) the default topic at once.
+    /** The operator adds an agent (the admin command, CHAT_ADMIN_USER): it may do everything in the default topic at once. */
+    async add(fields: NewAgent): Promise<AgentRecord> {
+      const agent = await create(fields);
       await members.grantAll(DEFAULT_TOPIC_ID, agent.id);
       return agent;
+    },
+
+    /**
+     * A manager (an agent who manages a topic) adds an agent, by the admin command's rules. The
+     * new agent is a member of no topic: a manager then says what it may do where.
+     */
+    async addByManager(caller: Caller, fields: NewAgent): Promise<AgentRecord> {
+      const agent = requireAgent(caller);
+      if (!(await store.agentTopics(agent.id)).some((member) => member.canManage)) throw forbidden(undefined, 'manageToAddAgents');
+      return create(fields);
     },
 
     /** Adds the agent unless one by that name exists; true when it was added. */
@@ -145,6 +191,11 @@ export function agentService({ store, bus, now, members }: { store: ChatStore; b
 
     /** Every agent, for the admin command. */
     all: () => store.listAgents(),
+
+    /** The agent calling, as its credentials name it; a visitor is refused (401). */
+    me(caller: Caller): AgentRecord {
+      return requireAgent(caller);
+    },
 
     /** The agents, for an agent. */
     async list(caller: Caller): Promise<AgentRecord[]> {

@@ -32,6 +32,9 @@ export type ChatMessages = {
   cannotTakeTransfer: [userName: string, topicId: number];
   ownPresence: [];
   tooManyStreams: [max: number];
+  cannedReplyNotFound: [id: number, topicId: number];
+  cannedReplyNameTaken: [name: string, topicId: number];
+  cannedRepliesFull: [topicId: number, max: number];
   changingTooFast: [id: number];
 
   wrongPassword: [];
@@ -44,7 +47,10 @@ export type ChatMessages = {
   notSignedIn: [];
 
   userNameInvalid: [];
+  fullNameInvalid: [max: number];
   passwordTooShort: [min: number];
+  passwordTooLong: [max: number];
+  manageToAddAgents: [];
   userNameTaken: [userName: string];
   noSuchAgent: [userName: string];
 };

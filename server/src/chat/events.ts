@@ -10,6 +10,8 @@ export type ChatEvent =
   | { type: 'session.created' | 'session.updated' | 'session.deleted'; sessionId: number; topicId: number; status: number }
   | { type: 'message.created'; sessionId: number; topicId: number; messageId: number }
   | { type: 'topic.created' | 'topic.updated' | 'topic.deleted'; topicId: number }
+  /** A topic's canned replies changed: the consoles of its agents read them again. */
+  | { type: 'topic.cannedReplies'; topicId: number }
   | { type: 'agent.created' | 'agent.updated'; agentId: number }
   | { type: 'credential.created' | 'credential.deleted'; agentId: number; kind: 'token' | 'ticket' | 'session' };
 

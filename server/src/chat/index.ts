@@ -6,6 +6,7 @@
  */
 import type { ChatStore, Millis } from '../store/types.ts';
 import { agentService } from './agents.ts';
+import { cannedReplyService } from './canned-replies.ts';
 import { conversationService } from './conversation.ts';
 import { membershipService } from './membership.ts';
 import type { EventBus } from './events.ts';
@@ -38,6 +39,7 @@ export function createChat({ store, bus, now = Date.now, allowedOrigins = [], ty
     streams: streamHub({ store, bus, now, members, view: sessions.view }),
     topics: topicService({ store, bus, members }),
     agents: agentService({ store, bus, now, members }),
+    cannedReplies: cannedReplyService({ store, bus, members }),
   };
 }
 

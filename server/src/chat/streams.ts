@@ -44,7 +44,9 @@ export type AgentStreamEvent =
   | { kind: 'session'; cursor: number; session: SessionView }
   /** A chat was deleted. */
   | { kind: 'removed'; cursor: number; sessionId: number }
-  | { kind: 'message'; cursor: number; message: MessageRecord };
+  | { kind: 'message'; cursor: number; message: MessageRecord }
+  /** The canned replies of a topic the agent follows changed: read them again. */
+  | { kind: 'cannedReplies'; cursor: number; topicId: number };
 
 export type AgentStreamSink = {
   send(event: AgentStreamEvent): Promise<void>;
@@ -93,6 +95,8 @@ type AgentStream = {
   /** Sessions to send again: changed since they were last sent. */
   changed: Map<number, SessionRecord | null>;
   messages: boolean;
+  /** Topics whose canned replies changed since they were last told. */
+  replies: Set<number>;
   pumping: boolean;
   closed: boolean;
   client: string;
@@ -227,6 +231,14 @@ export function streamHub({ store, bus, now, members, view }: StreamDeps) {
   /** Tells each agent's stream of what concerns it; the session is read once for them all. */
   async function toAgents(event: Parameters<Parameters<EventBus['subscribe']>[0]>[0]) {
     try {
+      if (event.type === 'topic.cannedReplies') {
+        for (const stream of agentStreams) {
+          if (!stream.topics.has(event.topicId)) continue;
+          stream.replies.add(event.topicId);
+          void pumpAgent(stream);
+        }
+        return;
+      }
       if (event.type === 'topic.updated' || event.type === 'topic.deleted' || event.type === 'topic.created') {
         // Who may follow what may have changed.
         for (const stream of agentStreams) stream.topics = await topicsOf(stream.agentId);
@@ -250,7 +262,7 @@ export function streamHub({ store, bus, now, members, view }: StreamDeps) {
     if (stream.pumping) return;
     stream.pumping = true;
     try {
-      while (!stream.closed && (stream.changed.size > 0 || stream.messages)) {
+      while (!stream.closed && (stream.changed.size > 0 || stream.messages || stream.replies.size > 0)) {
         const changed = [...stream.changed];
         stream.changed.clear();
         for (const [sessionId, session] of changed) {
@@ -268,6 +280,10 @@ export function streamHub({ store, bus, now, members, view }: StreamDeps) {
             }
             if (messages.length < 200) break;
           }
+        }
+        for (const topicId of [...stream.replies]) {
+          stream.replies.delete(topicId);
+          await stream.sink.send({ kind: 'cannedReplies', cursor: stream.cursor, topicId });
         }
       }
     } catch {
@@ -374,7 +390,7 @@ export function streamHub({ store, bus, now, members, view }: StreamDeps) {
       return {
         start(sink: AgentStreamSink) {
           settled = true;
-          const stream: AgentStream = { agentId: agent.id, topics: new Set(), cursor: after, sink, changed: new Map(), messages: false, pumping: true, closed: false, client };
+          const stream: AgentStream = { agentId: agent.id, topics: new Set(), cursor: after, sink, changed: new Map(), messages: false, replies: new Set(), pumping: true, closed: false, client };
           // Listen first, then catch up: what happens meanwhile waits for the catch-up to end.
           agentStreams.add(stream);
           void (async () => {

@@ -17,6 +17,7 @@ import {
   recordKey,
   statusName,
   type Associate,
+  type CannedReply,
   type ChatSessionEntity,
   type ChatTopicEntity,
   type ChatTopicWidgetInfo,
@@ -28,7 +29,7 @@ import {
 import { fieldRight, MANDATORY_TOPIC_FIELDS, mandatorySessionFields, tableRight, type Caller } from '../chat/rights.ts';
 import type { SessionView } from '../chat/sessions.ts';
 import type { PublicTopic } from '../chat/topics.ts';
-import type { AgentRecord, MessageRecord, TopicAgentRecord, TopicRecord } from '../store/types.ts';
+import type { AgentRecord, CannedReplyRecord, MessageRecord, TopicAgentRecord, TopicRecord } from '../store/types.ts';
 import { render, type Language } from './i18n.ts';
 
 type CallerKind = Caller['kind'];
@@ -182,6 +183,14 @@ export function toChatMessage(message: MessageRecord): ChatMessage {
     WhenPosted: formatDateTime(message.whenPosted)!,
   };
 }
+
+/** A topic's canned reply. */
+export const toCannedReply = (reply: CannedReplyRecord): CannedReply => ({
+  CannedReplyId: reply.id,
+  TopicId: reply.topicId,
+  Name: reply.name,
+  Text: reply.text,
+});
 
 /** A topic's member as SuperOffice's ChatTopicAgent carries it. */
 export function toTopicAgent(member: TopicAgentRecord, agent: AgentRecord | null) {

@@ -164,5 +164,7 @@ export const agentFrame = (baseUrl: string) => (event: AgentStreamEvent): string
       return `event: removed\nid: ${event.cursor}\ndata: ${JSON.stringify({ ChatSessionId: event.sessionId })}\n\n`;
     case 'message':
       return `event: message\nid: ${event.cursor}\ndata: ${JSON.stringify(toChatMessage(event.message))}\n\n`;
+    case 'cannedReplies':
+      return `event: cannedReplies\nid: ${event.cursor}\ndata: ${JSON.stringify({ TopicId: event.topicId })}\n\n`;
   }
 };

@@ -139,6 +139,120 @@ describe('GET /api/v1/Associate', () => {
   });
 });
 
+describe('GET /api/v1/Associate/Me', () => {
+  /** Signs kari in as a browser does: the session cookie, and the XSRF token to echo. */
+  async function signedIn() {
+    const login = await t.call('POST', '/api/v1/Authentication/Login', { json: { UserName: 'kari', Password: 'kari-secret-1' } });
+    const cookies = login.headers.getSetCookie().map((cookie) => cookie.split(';')[0]!);
+    const xsrf = cookies.find((cookie) => cookie.startsWith('XSRF-TOKEN='))!.slice('XSRF-TOKEN='.length);
+    return { Cookie: cookies.join('; '), 'X-XSRF-TOKEN': xsrf };
+  }
+
+  it('answers the calling agent as GET /api/v1/Associate lists it, with every kind of credential', async () => {
+    const basic = await t.agent('kari', 'kari-secret-1');
+    await t.agent('ola');
+    const listed = (await json(await t.call('GET', '/api/v1/Associate', { headers: { Authorization: basic } }))).find(
+      (agent: { UserName: string }) => agent.UserName === 'kari',
+    );
+    const token = await t.chat.agents.createToken((await t.store.findAgent('kari'))!);
+    const { Ticket } = await json(await t.call('POST', '/api/v1/Authentication/Ticket', { json: { UserName: 'kari', Password: 'kari-secret-1' } }));
+    for (const headers of [{ Authorization: basic }, { Authorization: `Bearer ${token}` }, { Authorization: `SOTicket ${Ticket}` }, await signedIn()]) {
+      const response = await t.call('GET', '/api/v1/Associate/Me', { headers });
+      expect(response.status, JSON.stringify(headers)).toBe(200);
+      expect(await json(response)).toEqual(listed);
+    }
+    // Paths match in any case, as everywhere in the API.
+    expect((await json(await t.call('GET', '/api/v1/associate/me', { headers: { Authorization: basic } }))).UserName).toBe('kari');
+  });
+
+  it('refuses a visitor, and a cookie without its XSRF token, with 401 in the error shape', async () => {
+    await t.agent('kari', 'kari-secret-1');
+    await expect401(await t.call('GET', '/api/v1/Associate/Me'));
+    const { Cookie } = await signedIn();
+    await expect401(await t.call('GET', '/api/v1/Associate/Me', { headers: { Cookie } }));
+  });
+});
+
+describe('POST /api/v1/Associate', () => {
+  const add = (auth: string, body: unknown) => t.call('POST', '/api/v1/Associate', { json: body, headers: { Authorization: auth } });
+
+  it('lets a manager add an agent who can sign in at once and is a member of no topic', async () => {
+    const kari = await t.agent('kari', 'kari-secret-1');
+    const created: number[] = [];
+    t.bus.subscribe((event) => event.type === 'agent.created' && created.push(event.agentId));
+    // Members in any case, as the rest of the API.
+    const response = await add(kari, { userName: 'åse', fullName: '  Åse Ødegård ', password: 'åse-secret-1' });
+    expect(response.status).toBe(200);
+    const agent = await json(response);
+    expect(agent).toMatchObject({ UserName: 'åse', Name: 'åse', FullName: 'Åse Ødegård', Type: 'Employee', Deleted: false });
+    expect(Object.keys(agent)).toEqual(Object.keys(sampleRequest.User));
+    expect(created).toEqual([agent.AssociateId]);
+
+    const ase = basic('åse', 'åse-secret-1');
+    expect(await json(await t.call('GET', '/api/v1/Associate/Me', { headers: { Authorization: ase } }))).toEqual(agent);
+    expect(await json(await t.call('GET', '/api/v1/ChatTopic/ForCurrentUser', { headers: { Authorization: ase } }))).toEqual([]);
+    const members = await json(await t.call('GET', '/api/v1/ChatTopic/1/UserAgent', { headers: { Authorization: kari } }));
+    expect(members.map((member: { User: { UserName: string } }) => member.User.UserName)).toEqual(['kari']);
+  });
+
+  it('says which field breaks which rule, all at once, with 400', async () => {
+    const kari = await t.agent('kari', 'kari-secret-1');
+    const problems = async (body: unknown) => {
+      const response = await add(kari, body);
+      expect(response.status, JSON.stringify(body)).toBe(400);
+      const answer = await json(response);
+      expect(answer.ErrorType).toBe('SoValidationException');
+      return answer;
+    };
+    expect(await problems({ UserName: 'two words', Password: 'long-enough-1' })).toMatchObject({
+      ErrorMessage: 'Use 1 to 64 letters, digits or . _ @ + - (no spaces).',
+      FieldErrors: [{ Field: 'UserName', Code: 'user_name' }],
+    });
+    expect(await problems({ UserName: 'ola', Password: 'short' })).toMatchObject({
+      ErrorMessage: 'Use at least 8 characters.',
+      FieldErrors: [{ Field: 'Password', Code: 'too_short' }],
+    });
+    expect((await problems({ UserName: 'ola', FullName: 'Ola\u0007', Password: 'long-enough-1' })).FieldErrors).toMatchObject([{ Field: 'FullName', Code: 'characters' }]);
+    expect((await problems({ UserName: 'ola', FullName: 'x'.repeat(256), Password: 'long-enough-1' })).FieldErrors).toMatchObject([{ Field: 'FullName', Code: 'too_long' }]);
+    expect((await problems({ UserName: 'ola', Password: 'x'.repeat(1025) })).FieldErrors).toMatchObject([{ Field: 'Password', Code: 'too_long' }]);
+    const all = await problems({ UserName: 7, FullName: ['Ola'] });
+    expect(all.FieldErrors.map((error: { Field: string; Code: string }) => `${error.Field}:${error.Code}`)).toEqual([
+      'UserName:type',
+      'FullName:type',
+      'Password:required',
+    ]);
+    expect((await add(kari, [])).status).toBe(400);
+    expect((await t.call('POST', '/api/v1/Associate', { body: '{"UserName":', headers: { Authorization: kari, 'Content-Type': 'application/json' } })).status).toBe(400);
+    expect((await t.store.listAgents()).map((agent) => agent.userName)).toEqual(['kari']);
+  });
+
+  it('refuses a user name that is taken in any case with 409', async () => {
+    const kari = await t.agent('kari', 'kari-secret-1');
+    expect((await add(kari, { UserName: 'Åse', Password: 'long-enough-1' })).status).toBe(200);
+    for (const userName of ['KARI', 'åse', 'ÅSE']) {
+      const response = await add(kari, { UserName: userName, Password: 'long-enough-1' });
+      expect(response.status, userName).toBe(409);
+      expect(await json(response)).toMatchObject({ ErrorType: 'SoConflictException', ErrorMessage: `There is already an agent named "${userName}".` });
+    }
+  });
+
+  it('is for managers only: 403 for an agent who manages no topic, 401 for a visitor', async () => {
+    await t.agent('kari', 'kari-secret-1');
+    const ola = await t.agent('ola', 'ola-secret-12');
+    const olaId = (await t.store.findAgent('ola'))!.id;
+    await t.store.setTopicAgent({ topicId: 1, agentId: olaId, canListen: true, canRespond: true, canManage: false, canNotify: true });
+    const refused = await add(ola, { UserName: 'per', Password: 'long-enough-1' });
+    expect(refused.status).toBe(403);
+    expect((await json(refused)).ErrorType).toBe('SoAccessDeniedException');
+    await expect401(await t.call('POST', '/api/v1/Associate', { json: { UserName: 'per', Password: 'long-enough-1' } }));
+    expect(await t.store.findAgent('per')).toBeNull();
+    // A manager of any topic may.
+    const elsewhere = await t.topic({ name: 'Elsewhere' });
+    await t.store.setTopicAgent({ topicId: elsewhere.id, agentId: olaId, canListen: false, canRespond: false, canManage: true, canNotify: false });
+    expect((await add(ola, { UserName: 'per', Password: 'long-enough-1' })).status).toBe(200);
+  });
+});
+
 describe('POST /api/v1/ChatSession by an agent', () => {
   /** The sample's topic (16) and agents (181, 74), and the sample request naming them by the ids they got here. */
   async function withSampleReferences() {

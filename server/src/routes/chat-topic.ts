@@ -4,7 +4,7 @@ import type { Chat } from '../chat/index.ts';
 import type { TopicRecord } from '../store/types.ts';
 import { readEntityBody, readJsonArray, readObjectBody } from '../http/body.ts';
 import type { ApiEnv } from '../http/context.ts';
-import { agentGroupItem, toAgentListItem, toSessionEntity, toSessionRow, toTopicEntity, toTopicWidgetInfo } from '../http/entities.ts';
+import { agentGroupItem, toAgentListItem, toCannedReply, toSessionEntity, toSessionRow, toTopicEntity, toTopicWidgetInfo } from '../http/entities.ts';
 import { readTopicAgent, topicAgentAnswers } from '../http/topic-agents.ts';
 import { sendEntities, sendEntity, sendJson, sendPage } from '../http/respond.ts';
 import { agentsOnly } from '../middleware/auth.ts';
@@ -17,6 +17,7 @@ import { responseFormat } from '../middleware/output.ts';
 export function chatTopicRoutes({ chat, publicUrl }: { chat: Chat; publicUrl: string | null }) {
   const { topics } = chat;
   const id = (c: Context) => Number(c.req.param('id'));
+  const replyId = (c: Context) => Number(c.req.param('reply'));
   const entity = (c: Context<ApiEnv>, topic: TopicRecord, { links = true } = {}) =>
     toTopicEntity(topic, {
       caller: c.get('caller').kind,
@@ -77,6 +78,18 @@ export function chatTopicRoutes({ chat, publicUrl }: { chat: Chat; publicUrl: st
     })
     .delete('/:id{[0-9]+}/UserAgent/:name', async (c) => {
       await chat.members.remove(c.get('caller'), id(c), c.req.param('name'));
+      return c.body(null, 204);
+    })
+    // The texts the topic's agents pick instead of typing them; its managers write them.
+    .get('/:id{[0-9]+}/CannedReplies', async (c) => sendJson(c, (await chat.cannedReplies.list(c.get('caller'), id(c))).map(toCannedReply)))
+    .post('/:id{[0-9]+}/CannedReplies', async (c) =>
+      sendJson(c, toCannedReply(await chat.cannedReplies.create(c.get('caller'), id(c), await readObjectBody(c)))),
+    )
+    .put('/:id{[0-9]+}/CannedReplies/:reply{[0-9]+}', async (c) =>
+      sendJson(c, toCannedReply(await chat.cannedReplies.replace(c.get('caller'), id(c), replyId(c), await readObjectBody(c)))),
+    )
+    .delete('/:id{[0-9]+}/CannedReplies/:reply{[0-9]+}', async (c) => {
+      await chat.cannedReplies.delete(c.get('caller'), id(c), replyId(c));
       return c.body(null, 204);
     })
     .get('/', async (c) => sendEntities(c, chatTopic, (await topics.list(c.get('caller'))).map((topic) => entity(c, topic))))

@@ -367,6 +367,57 @@ describe.each(implementations)('the %s store', (_, open) => {
     });
   });
 
+  describe('canned replies', () => {
+    const reply = (name: string, text = `${name}!`) => ({ name, text });
+
+    it('keeps each topic its replies, listed by name in any case and then by id', async () => {
+      const sales = await store.createTopic(topic('Sales'));
+      const saved = [];
+      for (const name of ['greeting', 'Bye', 'Åpningstider', 'after hours']) saved.push(await store.createCannedReply(1, reply(name), { limit: 100 }));
+      await store.createCannedReply(sales.id, reply('Greeting', 'Hello from sales'), { limit: 100 });
+      expect(saved.map((write) => write.outcome)).toEqual(['saved', 'saved', 'saved', 'saved']);
+      const first = saved[0] as { reply: { id: number } };
+      expect(saved[0]).toEqual({ outcome: 'saved', reply: { id: first.reply.id, topicId: 1, name: 'greeting', text: 'greeting!' } });
+      expect((await store.listCannedReplies(1)).map((r) => r.name)).toEqual(['after hours', 'Bye', 'greeting', 'Åpningstider']);
+      expect(await store.listCannedReplies(sales.id)).toEqual([{ id: expect.any(Number), topicId: sales.id, name: 'Greeting', text: 'Hello from sales' }]);
+      expect(await store.listCannedReplies(999)).toEqual([]);
+      expect(await store.createCannedReply(999, reply('x'), { limit: 100 })).toEqual({ outcome: 'missing' });
+    });
+
+    it('refuses a name taken in the topic in any case, and a reply past the limit, writing nothing', async () => {
+      await store.createCannedReply(1, reply('Åse'), { limit: 3 });
+      expect(await store.createCannedReply(1, reply('åSE'), { limit: 3 })).toEqual({ outcome: 'taken' });
+      expect(await store.createCannedReply(1, reply('A\u030Ase'), { limit: 3 })).toEqual({ outcome: 'taken' });
+      const more = await Promise.all(['one', 'two', 'three', 'four'].map((name) => store.createCannedReply(1, reply(name), { limit: 3 })));
+      expect(more.map((write) => write.outcome).sort()).toEqual(['full', 'full', 'saved', 'saved']);
+      expect(await store.listCannedReplies(1)).toHaveLength(3);
+    });
+
+    it('changes and deletes a reply of its topic only', async () => {
+      const sales = await store.createTopic(topic('Sales'));
+      const { reply: greeting } = (await store.createCannedReply(1, reply('Greeting'), { limit: 100 })) as { reply: { id: number } };
+      const { reply: bye } = (await store.createCannedReply(1, reply('Bye'), { limit: 100 })) as { reply: { id: number } };
+      expect(await store.updateCannedReply(1, greeting.id, reply('GREETING', 'Hi there'))).toEqual({
+        outcome: 'saved',
+        reply: { id: greeting.id, topicId: 1, name: 'GREETING', text: 'Hi there' },
+      });
+      expect(await store.updateCannedReply(1, greeting.id, reply('bye'))).toEqual({ outcome: 'taken' });
+      expect(await store.updateCannedReply(sales.id, greeting.id, reply('x'))).toEqual({ outcome: 'missing' });
+      expect(await store.deleteCannedReply(sales.id, bye.id)).toBe(false);
+      expect(await store.deleteCannedReply(1, bye.id)).toBe(true);
+      expect(await store.deleteCannedReply(1, bye.id)).toBe(false);
+      expect(await store.updateCannedReply(1, bye.id, reply('Bye'))).toEqual({ outcome: 'missing' });
+      expect(await store.listCannedReplies(1)).toEqual([{ id: greeting.id, topicId: 1, name: 'GREETING', text: 'Hi there' }]);
+    });
+
+    it('deletes a topic\'s replies with it', async () => {
+      const sales = await store.createTopic(topic('Sales'));
+      await store.createCannedReply(sales.id, reply('Greeting'), { limit: 100 });
+      expect(await store.deleteTopic(sales.id)).toBe('deleted');
+      expect(await store.listCannedReplies(sales.id)).toEqual([]);
+    });
+  });
+
   describe('agents and credentials', () => {
     it('adds agents with unique user names regardless of case, and finds them in any case', async () => {
       const kari = await store.createAgent({ userName: 'kari', fullName: 'Kari Nordmann', passwordHash: 'scrypt$x', createdAt: T0 });

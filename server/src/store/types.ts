@@ -121,6 +121,26 @@ export type TopicAgentRecord = {
   canNotify: boolean;
 };
 
+/** A reply an agent picks instead of typing it, kept per topic. */
+export type CannedReplyRecord = {
+  id: number;
+  topicId: number;
+  /** Unique in its topic regardless of case. */
+  name: string;
+  text: string;
+};
+
+export type CannedReplyDraft = Pick<CannedReplyRecord, 'name' | 'text'>;
+
+export type CannedReplyWrite =
+  | { outcome: 'saved'; reply: CannedReplyRecord }
+  /** No such topic; for a change, no such reply in the topic. */
+  | { outcome: 'missing' }
+  /** Another reply of the topic has the name, in some case: nothing was written. */
+  | { outcome: 'taken' }
+  /** The topic has as many replies as it may: nothing was written. */
+  | { outcome: 'full' };
+
 export type CredentialKind = 'token' | 'ticket' | 'session';
 
 /** A Bearer token, an SOTicket ticket or a browser session. Only a SHA-256 of each secret is kept. */
@@ -318,6 +338,15 @@ export type ChatStore = {
   removeTopicAgent(topicId: number, agentId: number): Promise<boolean>;
   /** Makes these the topic's members, in one transaction; false when the topic or an agent does not exist. */
   replaceTopicAgents(topicId: number, members: readonly TopicAgentRecord[]): Promise<boolean>;
+
+  /** A topic's canned replies by name regardless of case, then by id. */
+  listCannedReplies(topicId: number): Promise<CannedReplyRecord[]>;
+  /** Adds a reply to the topic unless it has `limit` already or one of that name in any case; counted and written in one transaction. */
+  createCannedReply(topicId: number, draft: CannedReplyDraft, options: { limit: number }): Promise<CannedReplyWrite>;
+  /** Changes a reply of the topic, unless another reply of the topic has the new name in any case. */
+  updateCannedReply(topicId: number, id: number, draft: CannedReplyDraft): Promise<Exclude<CannedReplyWrite, { outcome: 'full' }>>;
+  /** False when the topic has no such reply. */
+  deleteCannedReply(topicId: number, id: number): Promise<boolean>;
 
   addCredential(credential: CredentialRecord): Promise<void>;
   /** The credential with this secret hash and kind, unless it has expired by `now`. */

@@ -26,6 +26,7 @@ export const en = {
   } satisfies Record<FieldKind, string>,
   type: (field: string, kind: string) => `${field} must be ${kind}.`,
   too_long: (max: number) => `Use at most ${max} characters.`,
+  too_short: (min: number) => `Use at least ${min} characters.`,
   characters: () => 'Remove the control characters or broken characters from this text.',
   email: () => 'Enter an email address like name@example.com.',
   phone: () => 'Enter a phone number using digits, spaces and + ( ) - . only.',
@@ -35,6 +36,7 @@ export const en = {
   unknown_associate: (field: string) => `${field} must name an existing agent by its AssociateId.`,
   ambiguous: (field: string) => `${field} is given more than once.`,
   not_allowed: (field: string) => `${field} can only be set by an agent.`,
+  user_name: () => 'Use 1 to 64 letters, digits or . _ @ + - (no spaces).',
 };
 
 export type FieldMessages = typeof en;

@@ -24,6 +24,7 @@ export const nb: FieldMessages = {
   },
   type: (field, kind) => `${field} må være ${kind}.`,
   too_long: (max) => `Bruk høyst ${max} tegn.`,
+  too_short: (min) => `Bruk minst ${min} tegn.`,
   characters: () => 'Fjern kontrolltegn eller ødelagte tegn fra teksten.',
   email: () => 'Skriv en e-postadresse som navn@eksempel.no.',
   phone: () => 'Skriv et telefonnummer med bare sifre, mellomrom og + ( ) - .',
@@ -33,4 +34,5 @@ export const nb: FieldMessages = {
   unknown_associate: (field) => `${field} må vise til en eksisterende agent med AssociateId.`,
   ambiguous: (field) => `${field} er oppgitt mer enn én gang.`,
   not_allowed: (field) => `Bare en agent kan sette ${field}.`,
+  user_name: () => 'Bruk 1 til 64 bokstaver, sifre eller . _ @ + - (ingen mellomrom).',
 };

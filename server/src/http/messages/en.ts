@@ -27,6 +27,9 @@ export const en = {
   keepManaging: (topicId: number) => `You would no longer manage ChatTopic ${topicId}: keep yourself a manager.`,
   ticketExpired: () => 'The stream ticket is not known, was used already or has expired. Ask for a new one.',
   tooManyStreams: (max: number) => `This client already has ${max} streams open. Close one first.`,
+  cannedReplyNotFound: (id: number, topicId: number) => `ChatTopic ${topicId} has no canned reply ${id}.`,
+  cannedReplyNameTaken: (name: string, topicId: number) => `ChatTopic ${topicId} already has a canned reply named "${name}".`,
+  cannedRepliesFull: (topicId: number, max: number) => `ChatTopic ${topicId} has ${max} canned replies, as many as it may: delete one first.`,
   changingTooFast: (id: number) => `ChatSession ${id} kept changing while this change was made. Try again in a moment.`,
 
   wrongPassword: () => 'The user name or password is not correct.',
@@ -99,7 +102,10 @@ export const en = {
     `Pages from ${origin} may not use this chat server. Its operator can allow the origin in CHAT_ALLOWED_ORIGINS.`,
 
   userNameInvalid: () => 'A user name is 1 to 64 letters, digits or . _ @ + - (no spaces).',
+  fullNameInvalid: (max: number) => `A full name is at most ${max} characters, without control characters.`,
   passwordTooShort: (min: number) => `A password needs at least ${min} characters.`,
+  passwordTooLong: (max: number) => `A password has at most ${max} characters.`,
+  manageToAddAgents: () => 'Only an agent who manages a chat topic may add agents.',
   userNameTaken: (userName: string) => `There is already an agent named "${userName}".`,
   noSuchAgent: (userName: string) => `There is no agent named "${userName}".`,
 

@@ -27,6 +27,9 @@ export const nb: Catalog = {
   keepManaging: (topicId) => `Du ville ikke lenger lede ChatTopic ${topicId}: behold deg selv som leder.`,
   ticketExpired: () => 'Strømbilletten er ukjent, allerede brukt eller utløpt. Be om en ny.',
   tooManyStreams: (max) => `Denne klienten har allerede ${max} strømmer åpne. Lukk en først.`,
+  cannedReplyNotFound: (id, topicId) => `ChatTopic ${topicId} har ikke noe ferdigsvar ${id}.`,
+  cannedReplyNameTaken: (name, topicId) => `ChatTopic ${topicId} har allerede et ferdigsvar som heter «${name}».`,
+  cannedRepliesFull: (topicId, max) => `ChatTopic ${topicId} har ${max} ferdigsvar, så mange det kan ha: slett ett først.`,
   changingTooFast: (id) => `ChatSession ${id} ble endret hele tiden mens denne endringen ble gjort. Prøv igjen om et øyeblikk.`,
 
   wrongPassword: () => 'Brukernavnet eller passordet er feil.',
@@ -99,7 +102,10 @@ export const nb: Catalog = {
     `Sider fra ${origin} kan ikke bruke denne chatserveren. Driftsansvarlig kan tillate opphavet i CHAT_ALLOWED_ORIGINS.`,
 
   userNameInvalid: () => 'Et brukernavn er 1 til 64 bokstaver, sifre eller . _ @ + - (uten mellomrom).',
+  fullNameInvalid: (max) => `Et fullt navn har høyst ${max} tegn, uten kontrolltegn.`,
   passwordTooShort: (min) => `Et passord må ha minst ${min} tegn.`,
+  passwordTooLong: (max) => `Et passord har høyst ${max} tegn.`,
+  manageToAddAgents: () => 'Bare en agent som leder et chatemne, kan legge til agenter.',
   userNameTaken: (userName) => `Det finnes allerede en agent som heter «${userName}».`,
   noSuchAgent: (userName) => `Det finnes ingen agent som heter «${userName}».`,
 

@@ -12,6 +12,8 @@ import { ChatSessionStatus, chatMessageFields, chatSessionFields, chatTopicField
 import {
   StoreBusyError,
   type AgentRecord,
+  type CannedReplyRecord,
+  type CannedReplyWrite,
   type ChatStore,
   type CredentialRecord,
   type MessageDraft,
@@ -316,6 +318,16 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
     return true;
   };
 
+  const replyColumns: Column[] = [column('id'), column('topicId'), column('name'), column('text')];
+  const toReply = reader<CannedReplyRecord>(replyColumns);
+  const selectReplies = db.prepare(`SELECT ${list(replyColumns)} FROM chat_canned_reply WHERE topic_id = ? ORDER BY name_key, id`).raw();
+  const selectReply = db.prepare(`SELECT ${list(replyColumns)} FROM chat_canned_reply WHERE id = ? AND topic_id = ?`).raw();
+  const countReplies = db.prepare('SELECT count(*) FROM chat_canned_reply WHERE topic_id = ?').pluck();
+  const replyNamed = db.prepare('SELECT id FROM chat_canned_reply WHERE topic_id = ? AND name_key = chatline_fold(?)').pluck();
+  const insertReply = db.prepare('INSERT INTO chat_canned_reply (topic_id, name, name_key, text) VALUES (?, ?, chatline_fold(?), ?)');
+  const updateReply = db.prepare('UPDATE chat_canned_reply SET name = ?, name_key = chatline_fold(?), text = ? WHERE id = ? AND topic_id = ?');
+  const deleteReply = db.prepare('DELETE FROM chat_canned_reply WHERE id = ? AND topic_id = ?');
+
   const insertCredential = db.prepare(`INSERT INTO credential (${list(credentialColumns)}) VALUES (${marks(credentialColumns)})`);
   const selectCredential = db
     .prepare(
@@ -595,6 +607,26 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
         if (error instanceof Refused) return false;
         throw error;
       }),
+
+    listCannedReplies: (topicId) => read(() => (selectReplies.all(topicId) as unknown[][]).map(toReply)),
+    // The count, the name and the insert in one write transaction: two managers adding at once cannot pass the limit.
+    createCannedReply: (topicId, { name, text }, { limit }) =>
+      write((): CannedReplyWrite => {
+        if (topicExists.get(topicId) === undefined) return { outcome: 'missing' };
+        if (replyNamed.get(topicId, name) !== undefined) return { outcome: 'taken' };
+        if ((countReplies.get(topicId) as number) >= limit) return { outcome: 'full' };
+        const id = Number(insertReply.run(topicId, name, name, text).lastInsertRowid);
+        return { outcome: 'saved', reply: { id, topicId, name, text } };
+      }),
+    updateCannedReply: (topicId, id, { name, text }) =>
+      write(() => {
+        if (selectReply.get(id, topicId) === undefined) return { outcome: 'missing' as const };
+        const named = replyNamed.get(topicId, name) as number | undefined;
+        if (named !== undefined && named !== id) return { outcome: 'taken' as const };
+        updateReply.run(name, name, text, id, topicId);
+        return { outcome: 'saved' as const, reply: { id, topicId, name, text } };
+      }),
+    deleteCannedReply: (topicId, id) => write(() => deleteReply.run(id, topicId).changes > 0),
 
     addCredential: (credential) => write(() => void insertCredential.run(valuesOf(credentialColumns, credential))),
     findCredential: (secretHash, kind, now) => read(() => one(selectCredential.get(secretHash, kind, now), toCredential)),
