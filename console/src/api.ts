@@ -4,15 +4,18 @@
  * another site can send the cookie but cannot read the token. A refusal throws with the
  * server's own words; a call that got no answer throws with status 0.
  */
-import type { ApiErrorBody, Associate, ChatMessage, ChatSessionEntity } from '@chatline/shared';
+import type { ApiErrorBody, Associate, ChatMessage, ChatSessionEntity, FieldError } from '@chatline/shared';
 
 /** Why a call failed: the server refused it (with its words), or no answer came (status 0). */
 export class ConsoleError extends Error {
   readonly status: number;
-  constructor(status: number, message: string) {
+  /** The server's refusals field by field (the error body's `FieldErrors`); empty when it named none. */
+  readonly fieldErrors: FieldError[];
+  constructor(status: number, message: string, fieldErrors: FieldError[] = []) {
     super(message);
     this.name = 'ConsoleError';
     this.status = status;
+    this.fieldErrors = fieldErrors;
   }
 }
 
@@ -85,9 +88,10 @@ export async function call<T>(path: string, { method = 'GET', body, headers = {}
     parsed = null;
   }
   if (!response.ok) {
-    const message = (parsed as ApiErrorBody | null)?.ErrorMessage ?? `The server answered ${response.status}.`;
+    const body = parsed as ApiErrorBody | null;
+    const message = body?.ErrorMessage ?? `The server answered ${response.status}.`;
     if (response.status === 401 && !signIn) onSignedOut();
-    throw new ConsoleError(response.status, message);
+    throw new ConsoleError(response.status, message, Array.isArray(body?.FieldErrors) ? body.FieldErrors : []);
   }
   return parsed as T;
 }

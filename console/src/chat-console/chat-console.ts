@@ -394,6 +394,8 @@ export class ChatConsole extends LitElement {
         <console-sign-in @console-signed-in=${(event: CustomEvent<Associate>) => this.begin(event.detail)}></console-sign-in>`;
     }
     const workspace = phase.workspace;
+    // A manager who no longer manages any topic goes back to the chats.
+    if (this.view === 'manage' && !workspace.isManager) this.view = 'chats';
     return html`<div class="frame">
       ${this.renderBar(workspace)} ${this.renderStatus(workspace)}
       ${this.view === 'chats'
