@@ -175,6 +175,11 @@ export class ChatConsole extends LitElement {
     this.stopWorkspace();
   }
 
+  override willUpdate() {
+    // A manager who no longer manages any topic goes back to the chats.
+    if (this.view === 'manage' && this.phase.name === 'signed-in' && !this.phase.workspace.isManager) this.view = 'chats';
+  }
+
   /** A reload keeps the agent signed in: the cookie says who it is. */
   private async resume() {
     try {
@@ -394,8 +399,6 @@ export class ChatConsole extends LitElement {
         <console-sign-in @console-signed-in=${(event: CustomEvent<Associate>) => this.begin(event.detail)}></console-sign-in>`;
     }
     const workspace = phase.workspace;
-    // A manager who no longer manages any topic goes back to the chats.
-    if (this.view === 'manage' && !workspace.isManager) this.view = 'chats';
     return html`<div class="frame">
       ${this.renderBar(workspace)} ${this.renderStatus(workspace)}
       ${this.view === 'chats'
