@@ -167,6 +167,67 @@ describe('the demo site', () => {
     await page.close();
   });
 
+  it('lets the visitor on the demo page and the agent in the console hold a conversation, both sides seeing it all once', async () => {
+    const visitorContext = await browser.newContext();
+    const agentContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const visitor = await visitorContext.newPage();
+    const agent = await agentContext.newPage();
+
+    // The agent made by CHAT_ADMIN_USER signs in at /console/, as the README says.
+    await agent.goto(`${baseUrl}/console`);
+    expect(new URL(agent.url()).pathname).toBe('/console/');
+    await agent.getByLabel('User name').fill('ola');
+    await agent.getByLabel('Password').fill('ola-secret-1');
+    await agent.getByRole('button', { name: 'Sign in' }).click();
+    await agent.getByText('Signed in as ola').waitFor();
+
+    await visitor.goto(baseUrl);
+    await visitor.getByRole('button', { name: 'Chat with us' }).click();
+    await visitor.getByLabel('Display name').fill('Ingrid');
+    await visitor.getByLabel('Email').fill('ingrid@example.com');
+    await visitor.getByLabel('Your question').fill('Do you rent out cargo bikes?');
+    await visitor.getByLabel(/I agree/).check();
+    await visitor.getByRole('button', { name: 'Start chat' }).click();
+    const visitorLog = visitor.getByRole('log');
+    await visitorLog.getByText('Do you rent out cargo bikes?').waitFor({ timeout: 10_000 });
+
+    // The chat shows in the console's queue, and the agent takes it.
+    const row = agent.getByRole('list', { name: 'Waiting visitors' }).getByRole('listitem').filter({ hasText: 'Ingrid' });
+    await row.getByText('Do you rent out cargo bikes?').waitFor();
+    await row.getByRole('button', { name: 'Take the chat with Ingrid' }).click();
+    await visitor.getByRole('status').filter({ hasText: /chatting with ola/ }).waitFor();
+    expect(await agent.getByRole('complementary', { name: 'Visitor' }).textContent()).toContain('ingrid@example.com');
+
+    const agentLog = agent.getByRole('log');
+    const composer = agent.getByRole('textbox', { name: 'Message to Ingrid' });
+    await composer.pressSequentially('Hi Ingrid! Yes, by the day or the week.');
+    await visitor.getByText(/is typing/).waitFor();
+    await composer.press('Enter');
+    await visitorLog.getByText('Hi Ingrid! Yes, by the day or the week.').waitFor();
+
+    const visitorComposer = visitor.getByLabel('Your message');
+    await visitorComposer.pressSequentially('A week, from Monday, please.');
+    await agent.getByText('Ingrid is typing…').waitFor();
+    await visitorComposer.press('Enter');
+    await agentLog.getByText('A week, from Monday, please.').waitFor();
+    // The visitor has the agent's message in view: the agent sees it read.
+    await agentLog.getByText('Read').waitFor();
+
+    await agent.getByRole('button', { name: 'End chat' }).click();
+    await visitor.getByRole('status').filter({ hasText: 'This chat has ended.' }).waitFor();
+    await agent.getByText('This chat has ended.').waitFor();
+    for (const [log, text] of [
+      [agentLog, 'Hi Ingrid! Yes, by the day or the week.'],
+      [agentLog, 'A week, from Monday, please.'],
+      [visitorLog, 'Hi Ingrid! Yes, by the day or the week.'],
+      [visitorLog, 'A week, from Monday, please.'],
+    ] as const) {
+      expect(await log.getByText(text, { exact: true }).count(), text).toBe(1);
+    }
+    await visitorContext.close();
+    await agentContext.close();
+  });
+
   it('serves the widget as JavaScript', async () => {
     const response = await fetch(`${baseUrl}/chat-widget.js`);
     expect(response.status).toBe(200);

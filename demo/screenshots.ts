@@ -81,6 +81,65 @@ async function inWorkshop(page: Page): Promise<void> {
 
 const waitFor = (page: Page, text: string | RegExp) => page.getByRole('log').getByText(text).waitFor();
 
+/** A visitor asks for a chat through the API, as the widget does; resolves the session's id and key. */
+async function visitorAsks(fields: Record<string, unknown>): Promise<{ id: number; key: string }> {
+  const response = await fetch(new URL('api/v1/ChatSession', url), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ TopicId: 1, CustomerConsented: true, ...fields }),
+  });
+  const created = (await response.json()) as { ChatSessionId: number; SessionKey: string };
+  return { id: created.ChatSessionId, key: created.SessionKey };
+}
+
+const visitorSays = (visitor: { id: number; key: string }, text: string) =>
+  fetch(new URL(`api/v1/ChatSession/${visitor.id}/Messages`, url), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-Chat-Session-Key': visitor.key },
+    body: JSON.stringify({ Message: text }),
+  });
+
+/** The console with a conversation under way and visitors waiting, light and dark. */
+async function consoleShots() {
+  const { CHAT_ADMIN_USER: user = '', CHAT_ADMIN_PASSWORD: password = '' } = process.env;
+  for (const [name, colorScheme] of [
+    ['console-conversation', 'light'],
+    ['console-dark', 'dark'],
+  ] as const) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 760 }, colorScheme });
+    const page = await context.newPage();
+    await page.goto(new URL('console/', url).href);
+    await page.getByLabel('User name').fill(user);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const asker = await visitorAsks({
+      CustomerAlias: 'Kari',
+      CustomerName: 'Kari Nordmann',
+      CustomerEmail: 'kari@example.com',
+      CustomerPhone: '+47 22 33 44 55',
+      FirstMessage: 'Can you fit a child seat to a Havn Cargo?',
+    });
+    await page.getByRole('button', { name: 'Take the chat with Kari', exact: true }).click();
+    const composer = page.getByRole('textbox', { name: 'Message to Kari' });
+    await composer.fill('We can: the Yepp Maxi fits it, and fitting takes half an hour. Prices: https://nordhavn.example/workshop');
+    await composer.press('Enter');
+    await page.getByRole('log').getByText(/Yepp Maxi/).waitFor();
+    await visitorSays(asker, 'Great! Can I bring it in on Saturday?');
+    await page.getByRole('log').getByText('Great! Can I bring it in on Saturday?').waitFor();
+    await visitorAsks({ CustomerAlias: 'Per', FirstMessage: 'Do you rent out cargo bikes for a weekend?' });
+    await visitorAsks({ CustomerName: 'Åse Berg', FirstMessage: 'My chain keeps slipping.' });
+    await page.getByRole('list', { name: 'Waiting visitors' }).getByText('Åse Berg').waitFor();
+    await composer.fill('Saturday works: we open at 10.');
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: new URL(`${name}.png`, out).pathname });
+    await context.close();
+    // The next shot starts from an empty queue.
+    const open = (await asAgent('GET', "ChatSession?$filter=Status eq 'InQueue'")) as { value: { ChatSessionId: number }[] };
+    for (const session of open.value) await closeSession(session.ChatSessionId);
+    await closeSession(asker.id);
+  }
+}
+
 try {
   await shot('widget-desktop', desktop, open);
   await shot('widget-errors', desktop, async (page) => {
@@ -138,6 +197,7 @@ try {
     await asAgent('POST', `ChatSession/${id}/Messages`, { Message: 'نعم، نصلحها في اليوم نفسه. متى تريد أن تحضرها؟' });
     await waitFor(page, /اليوم نفسه/);
   });
+  await consoleShots();
 } finally {
   await browser.close();
 }
