@@ -80,7 +80,10 @@ export const en = {
   badTimeZoneHeader: (header: string) => `SO-TimeZone "${header}" is not understood: send a zone like Europe/Oslo or UTC.`,
   unknownTimeZone: (zone: string) => `SO-TimeZone "${zone}" is not a time zone: send an IANA name like Europe/Oslo, or UTC.`,
   queryCount: (name: string) => `${name} must be a whole number.`,
-  filterUnknown: (term: string) => `$filter "${term}" is not understood: filter by TopicId eq 1 and Status eq 'InQueue'.`,
+  filterUnknown: (term: string) =>
+    `$filter "${term}" is not understood: filter by TopicId eq 1, Status eq 'InQueue' and WhenEnded ne null, joined by and.`,
+  orderByUnknown: (order: string) => `$orderby "${order}" is not understood: order by ChatSessionId asc or ChatSessionId desc.`,
+  searchText: (max: number) => `$search is 1 to ${max} characters of text to look for.`,
   selectTooLong: () => '$select is too long.',
   selectUnknown: (name: string, entity: string) => `$select names "${name}", which is not a ${entity} field.`,
 

@@ -80,7 +80,9 @@ export const nb: Catalog = {
   badTimeZoneHeader: (header) => `SO-TimeZone "${header}" forstås ikke: send en sone som Europe/Oslo eller UTC.`,
   unknownTimeZone: (zone) => `SO-TimeZone "${zone}" er ikke en tidssone: send et IANA-navn som Europe/Oslo, eller UTC.`,
   queryCount: (name) => `${name} må være et heltall.`,
-  filterUnknown: (term) => `$filter «${term}» forstås ikke: filtrer med TopicId eq 1 og Status eq 'InQueue'.`,
+  filterUnknown: (term) => `$filter «${term}» forstås ikke: filtrer med TopicId eq 1, Status eq 'InQueue' og WhenEnded ne null, bundet sammen med and.`,
+  orderByUnknown: (order) => `$orderby «${order}» forstås ikke: sorter med ChatSessionId asc eller ChatSessionId desc.`,
+  searchText: (max) => `$search er 1 til ${max} tegn med tekst å lete etter.`,
   selectTooLong: () => '$select er for lang.',
   selectUnknown: (name, entity) => `$select nevner "${name}", som ikke er et felt i ${entity}.`,
 
