@@ -279,6 +279,22 @@ export function conversationService({ store, bus, now, members, typingExpiresMs 
     pickUp,
 
     /**
+     * The visitor has read the agent's messages up to this one: each ToCustomer message up to it
+     * is ReadByCustomer. Said again, or of what was read before, it changes nothing and tells
+     * nobody. An agent cannot say so for the visitor.
+     */
+    async read(caller: Caller, id: number, upTo: unknown, { sessionKey }: { sessionKey?: string } = {}): Promise<void> {
+      if (caller.kind === 'agent') throw forbidden(undefined, 'visitorReads');
+      const session = await followable(store, caller, id, sessionKey);
+      if (typeof upTo !== 'number' || !Number.isInteger(upTo) || upTo < 1) {
+        throw invalidFields(chatMessage, [{ Field: 'ChatMessageId', Code: upTo === undefined || upTo === null ? 'required' : 'type' }]);
+      }
+      const result = await store.markReadByCustomer(session.id, Math.min(upTo, Number.MAX_SAFE_INTEGER));
+      if (!result) throw notFound('sessionNotFound', id);
+      if (result.marked > 0) bus.publish({ type: 'message.read', sessionId: session.id, topicId: session.topicId, messageId: result.lastRead });
+    },
+
+    /**
      * Offers the chat to another agent, who may respond in its topic: for the agent who has it,
      * or a manager of the topic. The chat is the new agent's once it accepts. From anyone else,
      * nothing happens, as SuperOffice's method does.

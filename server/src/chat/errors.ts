@@ -31,6 +31,7 @@ export type ChatMessages = {
   keepManaging: [topicId: number];
   cannotTakeTransfer: [userName: string, topicId: number];
   ownPresence: [];
+  visitorReads: [];
   tooManyStreams: [max: number];
   cannedReplyNotFound: [id: number, topicId: number];
   cannedReplyNameTaken: [name: string, topicId: number];

@@ -46,7 +46,9 @@ export type AgentStreamEvent =
   | { kind: 'removed'; cursor: number; sessionId: number }
   | { kind: 'message'; cursor: number; message: MessageRecord }
   /** The canned replies of a topic the agent follows changed: read them again. */
-  | { kind: 'cannedReplies'; cursor: number; topicId: number };
+  | { kind: 'cannedReplies'; cursor: number; topicId: number }
+  /** The visitor of a chat the agent follows has read the agent's messages up to this one. */
+  | { kind: 'read'; cursor: number; sessionId: number; messageId: number };
 
 export type AgentStreamSink = {
   send(event: AgentStreamEvent): Promise<void>;
@@ -97,6 +99,8 @@ type AgentStream = {
   messages: boolean;
   /** Topics whose canned replies changed since they were last told. */
   replies: Set<number>;
+  /** What each chat's visitor has read, by session, since it was last told. */
+  reads: Map<number, number>;
   pumping: boolean;
   closed: boolean;
   client: string;
@@ -208,7 +212,8 @@ export function streamHub({ store, bus, now, members, view }: StreamDeps) {
   }
 
   bus.subscribe((event) => {
-    if ('sessionId' in event) {
+    // What the visitor read is for the agents only.
+    if ('sessionId' in event && event.type !== 'message.read') {
       const streams = bySession.get(event.sessionId);
       if (streams) for (const stream of streams) void pump(stream);
       // Those who wait behind a session that joined or left the queue have a new place.
@@ -250,6 +255,7 @@ export function streamHub({ store, bus, now, members, view }: StreamDeps) {
         const concerned = session ? follows(stream, session) : stream.topics.has(event.topicId);
         if (!concerned) continue;
         if (event.type === 'message.created') stream.messages = true;
+        else if (event.type === 'message.read') stream.reads.set(event.sessionId, Math.max(event.messageId, stream.reads.get(event.sessionId) ?? 0));
         else stream.changed.set(event.sessionId, session);
         void pumpAgent(stream);
       }
@@ -262,7 +268,7 @@ export function streamHub({ store, bus, now, members, view }: StreamDeps) {
     if (stream.pumping) return;
     stream.pumping = true;
     try {
-      while (!stream.closed && (stream.changed.size > 0 || stream.messages || stream.replies.size > 0)) {
+      while (!stream.closed && (stream.changed.size > 0 || stream.messages || stream.replies.size > 0 || readsToSend(stream))) {
         const changed = [...stream.changed];
         stream.changed.clear();
         for (const [sessionId, session] of changed) {
@@ -285,6 +291,12 @@ export function streamHub({ store, bus, now, members, view }: StreamDeps) {
           stream.replies.delete(topicId);
           await stream.sink.send({ kind: 'cannedReplies', cursor: stream.cursor, topicId });
         }
+        // A read comes after the message it names: one the stream has not sent yet waits for it.
+        for (const [sessionId, messageId] of [...stream.reads]) {
+          if (messageId > stream.cursor) continue;
+          stream.reads.delete(sessionId);
+          await stream.sink.send({ kind: 'read', cursor: stream.cursor, sessionId, messageId });
+        }
       }
     } catch {
       closeAgent(stream);
@@ -292,6 +304,9 @@ export function streamHub({ store, bus, now, members, view }: StreamDeps) {
       stream.pumping = false;
     }
   }
+
+  /** Whether the stream has a read to tell whose message it has sent. */
+  const readsToSend = (stream: AgentStream) => [...stream.reads.values()].some((messageId) => messageId <= stream.cursor);
 
   function closeAgent(stream: AgentStream) {
     if (stream.closed) return;
@@ -390,7 +405,7 @@ export function streamHub({ store, bus, now, members, view }: StreamDeps) {
       return {
         start(sink: AgentStreamSink) {
           settled = true;
-          const stream: AgentStream = { agentId: agent.id, topics: new Set(), cursor: after, sink, changed: new Map(), messages: false, replies: new Set(), pumping: true, closed: false, client };
+          const stream: AgentStream = { agentId: agent.id, topics: new Set(), cursor: after, sink, changed: new Map(), messages: false, replies: new Set(), reads: new Map(), pumping: true, closed: false, client };
           // Listen first, then catch up: what happens meanwhile waits for the catch-up to end.
           agentStreams.add(stream);
           void (async () => {

@@ -166,5 +166,7 @@ export const agentFrame = (baseUrl: string) => (event: AgentStreamEvent): string
       return `event: message\nid: ${event.cursor}\ndata: ${JSON.stringify(toChatMessage(event.message))}\n\n`;
     case 'cannedReplies':
       return `event: cannedReplies\nid: ${event.cursor}\ndata: ${JSON.stringify({ TopicId: event.topicId })}\n\n`;
+    case 'read':
+      return `event: read\nid: ${event.cursor}\ndata: ${JSON.stringify({ ChatSessionId: event.sessionId, ChatMessageId: event.messageId })}\n\n`;
   }
 };

@@ -182,6 +182,13 @@ export function chatSessionRoutes({ chat, publicUrl, trustProxy, limiter, now }:
       const { session, messages } = await conversation.transcript(c.get('caller'), id(c));
       return sendJson(c, String(html).toLowerCase() === 'true' ? transcriptHtml(session, messages) : transcriptText(session, messages));
     })
+    // The visitor has read the agent's messages up to `{"ChatMessageId": N}`.
+    .post('/:id{-?[0-9]+}/Read', asSession, async (c) => {
+      const caller = c.get('caller');
+      const body = caller.kind === 'agent' ? {} : await readObjectBody(c);
+      await conversation.read(caller, id(c), member(body, 'ChatMessageId'), { sessionKey: c.req.header('x-chat-session-key') });
+      return c.body(null, 204);
+    })
     // The visitor (with the session key) or an agent ends the chat.
     .post('/:id{-?[0-9]+}/End', asSession, async (c) => {
       const session = await conversation.end(c.get('caller'), id(c), { sessionKey: c.req.header('x-chat-session-key') });

@@ -377,6 +377,28 @@ describe.each(implementations)('the %s store', (_, open) => {
       expect(racing.map((result) => result.outcome)).toEqual(['replayed', 'replayed']);
     });
 
+    it("marks the customer's messages read up to an id, once, and says the highest read", async () => {
+      const session = await store.createSession(draft(1, 'Ada'), pass);
+      const other = await store.createSession(draft(1, 'Bo'), pass);
+      const toCustomer = (text: string) => ({ ...message(text), type: 1, readByCustomer: 0 });
+      const added = await store.changeSession(session.id, () => ({
+        messages: [toCustomer('one'), message('from Ada'), toCustomer('two'), { ...toCustomer('welcome'), type: 3 }, toCustomer('three')],
+      }));
+      await store.changeSession(other.id, () => ({ messages: [toCustomer('for Bo')] }));
+      if (added.outcome !== 'changed') throw new Error(added.outcome);
+      const [one, , two, special, three] = added.messages.map((m) => m.id);
+      const read = async () => (await store.listMessages(session.id, 0, 10)).map((m) => [m.message, m.readByCustomer]);
+      expect(await store.markReadByCustomer(session.id, two!)).toEqual({ marked: 2, lastRead: two });
+      expect(await read()).toEqual([['one', 1], ['from Ada', 1], ['two', 1], ['welcome', 0], ['three', 0]]);
+      expect(await store.markReadByCustomer(session.id, special!)).toEqual({ marked: 0, lastRead: two });
+      expect(await store.markReadByCustomer(session.id, one!)).toEqual({ marked: 0, lastRead: two });
+      expect(await store.markReadByCustomer(session.id, Number.MAX_SAFE_INTEGER)).toEqual({ marked: 1, lastRead: three });
+      expect(await read()).toEqual([['one', 1], ['from Ada', 1], ['two', 1], ['welcome', 0], ['three', 1]]);
+      expect((await store.listMessages(other.id, 0, 10)).map((m) => m.readByCustomer)).toEqual([0]);
+      expect(await store.markReadByCustomer(other.id + 1000, 1)).toBeNull();
+      expect(await store.markReadByCustomer(other.id, 0)).toEqual({ marked: 0, lastRead: 0 });
+    });
+
     it("gives the decision the ranks of the agent's other sessions under way", async () => {
       const agent = (await store.createAgent({ userName: 'kari', fullName: '', passwordHash: null, createdAt: T0 }))!;
       const active = (rank: number, status: number) => store.createSession(draft(1, `r${rank}`, { userId: agent.id, rank, status }), pass);

@@ -325,6 +325,12 @@ export type ChatStore = {
   messagesAfter(after: number, scope: { topicIds: readonly number[]; agentId: number }, limit: number): Promise<MessageRecord[]>;
   /** The session's messages after the one with id `after` (0 for all), in id order, at most `limit`. */
   listMessages(sessionId: number, after: number, limit: number): Promise<MessageRecord[]>;
+  /**
+   * Marks the session's ToCustomer messages with ids up to `upTo` read by the customer, in one
+   * transaction. Null when there is no such session; else how many it marked now, and the
+   * highest id of the session's ToCustomer messages that are read (0 for none).
+   */
+  markReadByCustomer(sessionId: number, upTo: number): Promise<{ marked: number; lastRead: number } | null>;
 
   getTopic(id: number): Promise<TopicRecord | null>;
   /** Topics in id order. */

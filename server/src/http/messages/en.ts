@@ -23,6 +23,7 @@ export const en = {
   notAMember: (userName: string, topicId: number) => `${userName} is no member of ChatTopic ${topicId}.`,
   unknownMember: (agentId: number) => `Every member must be an agent that exists${agentId ? `; ${agentId} is none` : ''}.`,
   ownPresence: () => 'An agent says whether it is present for itself only.',
+  visitorReads: () => 'Only the visitor says what they have read, with the session key.',
   cannotTakeTransfer: (userName: string, topicId: number) => `${userName} may not respond in ChatTopic ${topicId}, so cannot take the chat.`,
   keepManaging: (topicId: number) => `You would no longer manage ChatTopic ${topicId}: keep yourself a manager.`,
   ticketExpired: () => 'The stream ticket is not known, was used already or has expired. Ask for a new one.',

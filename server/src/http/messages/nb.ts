@@ -23,6 +23,7 @@ export const nb: Catalog = {
   notAMember: (userName, topicId) => `${userName} er ikke medlem av ChatTopic ${topicId}.`,
   unknownMember: (agentId) => `Hvert medlem må være en agent som finnes${agentId ? `; ${agentId} er ingen` : ''}.`,
   ownPresence: () => 'En agent sier bare for seg selv om den er til stede.',
+  visitorReads: () => 'Bare den besøkende sier hva de har lest, med øktnøkkelen.',
   cannotTakeTransfer: (userName, topicId) => `${userName} har ikke lov til å svare i ChatTopic ${topicId}, og kan ikke ta chatten.`,
   keepManaging: (topicId) => `Du ville ikke lenger lede ChatTopic ${topicId}: behold deg selv som leder.`,
   ticketExpired: () => 'Strømbilletten er ukjent, allerede brukt eller utløpt. Be om en ny.',

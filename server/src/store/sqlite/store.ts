@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { ChatSessionStatus, chatMessageFields, chatSessionFields, chatTopicFields, recordKey, type FieldSpec } from '@chatline/shared';
+import { ChatMessageType, ChatSessionStatus, chatMessageFields, chatSessionFields, chatTopicFields, recordKey, type FieldSpec } from '@chatline/shared';
 import {
   StoreBusyError,
   type AgentRecord,
@@ -294,6 +294,13 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
   const selectMessageRange = db
     .prepare(`SELECT ${list(messageColumns)} FROM chat_message WHERE session_id = ? AND id BETWEEN ? AND ? ORDER BY id`)
     .raw();
+  const markRead = db.prepare(
+    `UPDATE chat_message SET read_by_customer = 1
+     WHERE session_id = ? AND id <= ? AND type = ${ChatMessageType.ToCustomer} AND read_by_customer = 0`,
+  );
+  const selectLastRead = db
+    .prepare(`SELECT coalesce(max(id), 0) FROM chat_message WHERE session_id = ? AND type = ${ChatMessageType.ToCustomer} AND read_by_customer <> 0`)
+    .pluck();
   const selectIdempotency = db.prepare('SELECT first_message_id, last_message_id FROM chat_idempotency WHERE session_id = ? AND key = ?').raw();
   const insertIdempotency = db.prepare(
     'INSERT INTO chat_idempotency (session_id, key, first_message_id, last_message_id, created_at) VALUES (?, ?, ?, ?, ?)',
@@ -623,6 +630,12 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
           messagesAfterByShape.set(shape, statement);
         }
         return (statement.all(after, ...topicIds, agentId, agentId, limit) as unknown[][]).map(toMessage);
+      }),
+    markReadByCustomer: (sessionId, upTo) =>
+      write(() => {
+        if (sessionExists.get(sessionId) === undefined) return null;
+        const { changes } = markRead.run(sessionId, upTo);
+        return { marked: changes, lastRead: selectLastRead.get(sessionId) as number };
       }),
     listMessages: (sessionId, after, limit) =>
       read(() => (selectMessages.all(sessionId, after, limit) as unknown[][]).map(toMessage)),
