@@ -306,6 +306,8 @@ export function conversationService({ store, bus, now, members, typingExpiresMs 
       if (!mayTransfer) return session;
       const target = await members.agentNamed(to);
       if (!(await members.has(target.id, session.topicId, 'respond'))) throw forbidden(undefined, 'cannotTakeTransfer', target.userName, session.topicId);
+      // Only agents who are there are offered a chat (SuperOffice's "Transfer to" lists only them).
+      if (!target.present) throw conflict('agentAway', agentName(target));
       return changeAnd(id, (current) => {
         if (hasEnded(current.status)) throw conflict('sessionEnded', id);
         return { session: { transferToId: target.id, updatedAt: now() } };

@@ -30,6 +30,7 @@ export type ChatMessages = {
   unknownMember: [agentId: number];
   keepManaging: [topicId: number];
   cannotTakeTransfer: [userName: string, topicId: number];
+  agentAway: [name: string];
   ownPresence: [];
   visitorReads: [];
   tooManyStreams: [max: number];

@@ -11,7 +11,7 @@ import { followable } from './access.ts';
 import { queueIndex } from './queues.ts';
 import { tooMany, unauthorized } from './errors.ts';
 import type { EventBus } from './events.ts';
-import { grants, type MembershipService } from './membership.ts';
+import { grants, type AgentPresence, type MembershipService } from './membership.ts';
 import { requireAgent, type Caller } from './rights.ts';
 import type { SessionView } from './sessions.ts';
 import { newSecret, sha256 } from './secrets.ts';
@@ -48,7 +48,9 @@ export type AgentStreamEvent =
   /** The canned replies of a topic the agent follows changed: read them again. */
   | { kind: 'cannedReplies'; cursor: number; topicId: number }
   /** The visitor of a chat the agent follows has read the agent's messages up to this one. */
-  | { kind: 'read'; cursor: number; sessionId: number; messageId: number };
+  | { kind: 'read'; cursor: number; sessionId: number; messageId: number }
+  /** An agent is there now, or away: its presence as GetChatPresence gives it. */
+  | { kind: 'presence'; cursor: number; presence: AgentPresence };
 
 export type AgentStreamSink = {
   send(event: AgentStreamEvent): Promise<void>;
@@ -101,6 +103,8 @@ type AgentStream = {
   replies: Set<number>;
   /** What each chat's visitor has read, by session, since it was last told. */
   reads: Map<number, number>;
+  /** The presence of each agent whose presence changed since it was last told, as it was read then. */
+  presence: Map<number, AgentPresence>;
   pumping: boolean;
   closed: boolean;
   client: string;
@@ -236,6 +240,16 @@ export function streamHub({ store, bus, now, members, view }: StreamDeps) {
   /** Tells each agent's stream of what concerns it; the session is read once for them all. */
   async function toAgents(event: Parameters<Parameters<EventBus['subscribe']>[0]>[0]) {
     try {
+      if (event.type === 'agent.updated') {
+        // Every agent sees every agent's presence (GetChatPresence): read once, told to all.
+        const presence = await members.presenceOfAgent(event.agentId);
+        if (!presence) return;
+        for (const stream of agentStreams) {
+          stream.presence.set(event.agentId, presence);
+          void pumpAgent(stream);
+        }
+        return;
+      }
       if (event.type === 'topic.cannedReplies') {
         for (const stream of agentStreams) {
           if (!stream.topics.has(event.topicId)) continue;
@@ -268,7 +282,7 @@ export function streamHub({ store, bus, now, members, view }: StreamDeps) {
     if (stream.pumping) return;
     stream.pumping = true;
     try {
-      while (!stream.closed && (stream.changed.size > 0 || stream.messages || stream.replies.size > 0 || readsToSend(stream))) {
+      while (!stream.closed && (stream.changed.size > 0 || stream.messages || stream.replies.size > 0 || stream.presence.size > 0 || readsToSend(stream))) {
         const changed = [...stream.changed];
         stream.changed.clear();
         for (const [sessionId, session] of changed) {
@@ -290,6 +304,10 @@ export function streamHub({ store, bus, now, members, view }: StreamDeps) {
         for (const topicId of [...stream.replies]) {
           stream.replies.delete(topicId);
           await stream.sink.send({ kind: 'cannedReplies', cursor: stream.cursor, topicId });
+        }
+        for (const [agentId, presence] of [...stream.presence]) {
+          stream.presence.delete(agentId);
+          await stream.sink.send({ kind: 'presence', cursor: stream.cursor, presence });
         }
         // A read comes after the message it names: one the stream has not sent yet waits for it.
         for (const [sessionId, messageId] of [...stream.reads]) {
@@ -405,7 +423,7 @@ export function streamHub({ store, bus, now, members, view }: StreamDeps) {
       return {
         start(sink: AgentStreamSink) {
           settled = true;
-          const stream: AgentStream = { agentId: agent.id, topics: new Set(), cursor: after, sink, changed: new Map(), messages: false, replies: new Set(), reads: new Map(), pumping: true, closed: false, client };
+          const stream: AgentStream = { agentId: agent.id, topics: new Set(), cursor: after, sink, changed: new Map(), messages: false, replies: new Set(), reads: new Map(), presence: new Map(), pumping: true, closed: false, client };
           // Listen first, then catch up: what happens meanwhile waits for the catch-up to end.
           agentStreams.add(stream);
           void (async () => {

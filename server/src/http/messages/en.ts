@@ -25,6 +25,7 @@ export const en = {
   ownPresence: () => 'An agent says whether it is present for itself only.',
   visitorReads: () => 'Only the visitor says what they have read, with the session key.',
   cannotTakeTransfer: (userName: string, topicId: number) => `${userName} may not respond in ChatTopic ${topicId}, so cannot take the chat.`,
+  agentAway: (name: string) => `${name} is away: a chat can be offered only to an agent who is present.`,
   keepManaging: (topicId: number) => `You would no longer manage ChatTopic ${topicId}: keep yourself a manager.`,
   ticketExpired: () => 'The stream ticket is not known, was used already or has expired. Ask for a new one.',
   tooManyStreams: (max: number) => `This client already has ${max} streams open. Close one first.`,

@@ -25,6 +25,7 @@ export const nb: Catalog = {
   ownPresence: () => 'En agent sier bare for seg selv om den er til stede.',
   visitorReads: () => 'Bare den besøkende sier hva de har lest, med øktnøkkelen.',
   cannotTakeTransfer: (userName, topicId) => `${userName} har ikke lov til å svare i ChatTopic ${topicId}, og kan ikke ta chatten.`,
+  agentAway: (name) => `${name} er borte: en chat kan bare tilbys en agent som er til stede.`,
   keepManaging: (topicId) => `Du ville ikke lenger lede ChatTopic ${topicId}: behold deg selv som leder.`,
   ticketExpired: () => 'Strømbilletten er ukjent, allerede brukt eller utløpt. Be om en ny.',
   tooManyStreams: (max) => `Denne klienten har allerede ${max} strømmer åpne. Lukk en først.`,
