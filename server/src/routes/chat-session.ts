@@ -194,9 +194,10 @@ export function chatSessionRoutes({ chat, publicUrl, trustProxy, limiter, now }:
       const session = await conversation.end(c.get('caller'), id(c), { sessionKey: c.req.header('x-chat-session-key') });
       return sendEntity(c, chatSession, answers.entity(c, await sessions.view(session)));
     })
-    // Pick up a waiting session, or the one that has waited longest: null when there is none.
+    // Pick up the session that has waited longest (null when none waits), or this one: 409 when
+    // it no longer waits, saying who took it.
     .post('/Pickup', asSession, async (c) => answerPickUp(c, await conversation.pickUpFirst(c.get('caller'))))
-    .post('/:id{-?[0-9]+}/Pickup', asSession, async (c) => answerPickUp(c, await conversation.pickUp(c.get('caller'), id(c))))
+    .post('/:id{-?[0-9]+}/Pickup', asSession, async (c) => answerPickUp(c, await conversation.pickUpOrRefuse(c.get('caller'), id(c))))
     // An agent's live stream of every chat it may follow; from EventSource, with a ticket.
     .post('/Events/Ticket', asSession, async (c) => {
       const { ticket, expiresAt } = await streams.agentTicket(c.get('caller'));
