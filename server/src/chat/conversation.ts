@@ -25,8 +25,12 @@ const LAST_MESSAGE_LENGTH = 1024;
 /** The most messages one read answers; a client reads on from the last id it got. */
 export const MAX_MESSAGES_PER_READ = 1000;
 
-/** Thrown inside a decision to say "not in the queue": the pickup answers null, as SuperOffice's does. */
-class NotWaiting extends Error {}
+/** Thrown inside a decision to say "not in the queue", with the session as it is then. */
+class NotWaiting extends Error {
+  constructor(readonly session: SessionRecord) {
+    super('not waiting');
+  }
+}
 
 /** Thrown inside a decision when there is nothing to write. */
 class Unchanged extends Error {}
@@ -132,10 +136,12 @@ export function conversationService({ store, bus, now, members, typingExpiresMs 
 
   /**
    * An agent takes a waiting session: it becomes theirs, with its start time and the lowest
-   * rank free among their chats, and the topic's welcome message is posted. Null when the
-   * session is not waiting (someone else took it, or it left the queue).
+   * rank free among their chats, and the topic's welcome message is posted. When the session
+   * is not waiting (someone else took it, or it left the queue), the session as it is then.
+   * Whether it waits is decided in the write's transaction: of agents who take it at once, one
+   * gets it.
    */
-  async function pickUp(caller: Caller, id: number): Promise<{ session: SessionRecord; messages: MessageRecord[] } | null> {
+  async function take(caller: Caller, id: number): Promise<{ session: SessionRecord; messages: MessageRecord[] } | { notWaiting: SessionRecord }> {
     const agent = requireAgent(caller);
     const before = Number.isSafeInteger(id) ? await store.getSession(id) : null;
     if (!before) throw notFound('sessionNotFound', id);
@@ -145,7 +151,7 @@ export function conversationService({ store, bus, now, members, typingExpiresMs 
       const result = await store.changeSession(
         id,
         ({ session, agentRanks }: SessionState) => {
-          if (session.status !== ChatSessionStatus.InQueue) throw new NotWaiting();
+          if (session.status !== ChatSessionStatus.InQueue) throw new NotWaiting(session);
           const started = now();
           return {
             session: {
@@ -178,9 +184,15 @@ export function conversationService({ store, bus, now, members, typingExpiresMs 
       announce(result.session, result.messages);
       return { session: result.session, messages: result.messages };
     } catch (error) {
-      if (error instanceof NotWaiting) return null;
+      if (error instanceof NotWaiting) return { notWaiting: error.session };
       throw error;
     }
+  }
+
+  /** Takes a waiting session; null when it is not waiting, as SuperOffice's PickUpChatSession answers. */
+  async function pickUp(caller: Caller, id: number): Promise<{ session: SessionRecord; messages: MessageRecord[] } | null> {
+    const taken = await take(caller, id);
+    return 'notWaiting' in taken ? null : taken;
   }
 
   return {
@@ -279,6 +291,37 @@ export function conversationService({ store, bus, now, members, typingExpiresMs 
     pickUp,
 
     /**
+     * Takes a waiting session, or says why it cannot (409): who took it first, that the caller
+     * has it already, or that it is no longer waiting.
+     */
+    async pickUpOrRefuse(caller: Caller, id: number): Promise<{ session: SessionRecord; messages: MessageRecord[] }> {
+      const taken = await take(caller, id);
+      if (!('notWaiting' in taken)) return taken;
+      const { notWaiting: session } = taken;
+      const agent = requireAgent(caller);
+      if (hasEnded(session.status) || session.userId === null) throw conflict('notWaiting', id);
+      if (session.userId === agent.id) throw conflict('alreadyYours', id);
+      const taker = await store.getAgent(session.userId);
+      throw conflict('takenBy', id, taker ? agentName(taker) : String(session.userId));
+    },
+
+    /**
+     * The visitor has read the agent's messages up to this one: each ToCustomer message up to it
+     * is ReadByCustomer. Said again, or of what was read before, it changes nothing and tells
+     * nobody. An agent cannot say so for the visitor.
+     */
+    async read(caller: Caller, id: number, upTo: unknown, { sessionKey }: { sessionKey?: string } = {}): Promise<void> {
+      if (caller.kind === 'agent') throw forbidden(undefined, 'visitorReads');
+      const session = await followable(store, caller, id, sessionKey);
+      if (typeof upTo !== 'number' || !Number.isInteger(upTo) || upTo < 1) {
+        throw invalidFields(chatMessage, [{ Field: 'ChatMessageId', Code: upTo === undefined || upTo === null ? 'required' : 'type' }]);
+      }
+      const result = await store.markReadByCustomer(session.id, Math.min(upTo, Number.MAX_SAFE_INTEGER));
+      if (!result) throw notFound('sessionNotFound', id);
+      if (result.marked > 0) bus.publish({ type: 'message.read', sessionId: session.id, topicId: session.topicId, messageId: result.lastRead });
+    },
+
+    /**
      * Offers the chat to another agent, who may respond in its topic: for the agent who has it,
      * or a manager of the topic. The chat is the new agent's once it accepts. From anyone else,
      * nothing happens, as SuperOffice's method does.
@@ -290,6 +333,8 @@ export function conversationService({ store, bus, now, members, typingExpiresMs 
       if (!mayTransfer) return session;
       const target = await members.agentNamed(to);
       if (!(await members.has(target.id, session.topicId, 'respond'))) throw forbidden(undefined, 'cannotTakeTransfer', target.userName, session.topicId);
+      // Only agents who are there are offered a chat (SuperOffice's "Transfer to" lists only them).
+      if (!target.present) throw conflict('agentAway', agentName(target));
       return changeAnd(id, (current) => {
         if (hasEnded(current.status)) throw conflict('sessionEnded', id);
         return { session: { transferToId: target.id, updatedAt: now() } };

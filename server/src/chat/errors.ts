@@ -22,6 +22,8 @@ export type ChatMessages = {
   sessionEnded: [id: number];
   pickUpFirst: [id: number];
   notWaiting: [id: number];
+  takenBy: [id: number, name: string];
+  alreadyYours: [id: number];
   idempotencyKeyUsed: [];
   ticketExpired: [];
   noTopicRight: [right: string, topicId: number];
@@ -30,7 +32,9 @@ export type ChatMessages = {
   unknownMember: [agentId: number];
   keepManaging: [topicId: number];
   cannotTakeTransfer: [userName: string, topicId: number];
+  agentAway: [name: string];
   ownPresence: [];
+  visitorReads: [];
   tooManyStreams: [max: number];
   cannedReplyNotFound: [id: number, topicId: number];
   cannedReplyNameTaken: [name: string, topicId: number];

@@ -9,6 +9,8 @@
 export type ChatEvent =
   | { type: 'session.created' | 'session.updated' | 'session.deleted'; sessionId: number; topicId: number; status: number }
   | { type: 'message.created'; sessionId: number; topicId: number; messageId: number }
+  /** The visitor has read the agent's messages up to this one. */
+  | { type: 'message.read'; sessionId: number; topicId: number; messageId: number }
   | { type: 'topic.created' | 'topic.updated' | 'topic.deleted'; topicId: number }
   /** A topic's canned replies changed: the consoles of its agents read them again. */
   | { type: 'topic.cannedReplies'; topicId: number }

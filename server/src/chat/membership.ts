@@ -31,7 +31,17 @@ export function grants(member: TopicAgentRecord | null | undefined, right: Topic
   return member.canListen || member.canRespond || member.canManage;
 }
 
+/** An agent's presence as ChatPresence carries it: whether it is there, its chats under way, its topics. */
+export type AgentPresence = { agent: AgentRecord; ongoing: number; topicIds: number[] };
+
 export function membershipService({ store, bus }: { store: ChatStore; bus: EventBus }) {
+  async function presenceOf(agent: AgentRecord): Promise<AgentPresence> {
+    const [ongoing, topics] = await Promise.all([store.ongoingChats(agent.id), store.agentTopics(agent.id)]);
+    return { agent, ongoing, topicIds: topics.map((member) => member.topicId) };
+  }
+  /** Whether GetChatPresence lists the agent: one that is there, in some topic. */
+  const listed = (row: AgentPresence) => row.topicIds.length > 0 && !row.agent.deleted;
+
   const changed = (topicId: number) => bus.publish({ type: 'topic.updated', topicId });
 
   async function memberOf(agentId: number, topicId: number): Promise<TopicAgentRecord | null> {
@@ -125,25 +135,29 @@ export function membershipService({ store, bus }: { store: ChatStore; bus: Event
     },
 
     /** Every agent who is a member of a topic: whether it is there, its chats under way, its topics. */
-    async presence(caller: Caller): Promise<{ agent: AgentRecord; ongoing: number; topicIds: number[] }[]> {
+    async presence(caller: Caller): Promise<AgentPresence[]> {
       requireAgent(caller);
-      const agents = await store.listAgents();
-      const rows = await Promise.all(
-        agents.map(async (agent) => ({
-          agent,
-          ongoing: await store.ongoingChats(agent.id),
-          topicIds: (await store.agentTopics(agent.id)).map((member) => member.topicId),
-        })),
-      );
-      return rows.filter((row) => row.topicIds.length > 0 && !row.agent.deleted);
+      const rows = await Promise.all((await store.listAgents()).map(presenceOf));
+      return rows.filter(listed);
     },
 
-    /** An agent says whether it is there to take chats; only for itself. */
+    /** One agent's presence, as GetChatPresence lists it; null for one it does not list. */
+    async presenceOfAgent(agentId: number): Promise<AgentPresence | null> {
+      const agent = await store.getAgent(agentId);
+      const row = agent && (await presenceOf(agent));
+      return row && listed(row) ? row : null;
+    },
+
+    /** An agent says whether it is there to take chats; only for itself. Announced when it changed. */
     async savePresence(caller: Caller, entries: readonly { agentId: number; present: boolean }[]): Promise<void> {
       const agent = requireAgent(caller);
       if (entries.some((entry) => entry.agentId !== agent.id)) throw forbidden(undefined, 'ownPresence');
-      for (const entry of entries) await store.setPresence(agent.id, entry.present);
-      if (entries.length > 0) bus.publish({ type: 'agent.updated', agentId: agent.id });
+      if (entries.length === 0) return;
+      // The last entry is what it says now.
+      const present = entries.at(-1)!.present;
+      const before = await store.getAgent(agent.id);
+      await store.setPresence(agent.id, present);
+      if (before && before.present !== present) bus.publish({ type: 'agent.updated', agentId: agent.id });
     },
 
     /** Gives a new agent, or the maker of a new topic, every right in that topic. */

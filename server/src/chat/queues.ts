@@ -46,7 +46,8 @@ export function queueIndex(store: ChatStore) {
      * joined one, left one, or went. Then the places of those who came after it change.
      */
     observe(event: ChatEvent): number[] {
-      if (!('sessionId' in event) || event.type === 'message.created') return [];
+      // Only a session's own events say where it is: not its messages, nor what the visitor read.
+      if (!('status' in event)) return [];
       const waits = event.type !== 'session.deleted' && event.status === ChatSessionStatus.InQueue;
       const changed: number[] = [];
       for (const [topicId, held] of queues) {

@@ -16,11 +16,12 @@ import {
   type FieldProblem,
   type FieldValues,
 } from '@chatline/shared';
-import type { AgentRecord, ChatStore, Millis, SessionDraft, SessionRecord, SessionReferences, TopicRules } from '../store/types.ts';
+import type { AgentRecord, ArchiveQuery, ChatStore, Millis, SessionDraft, SessionRecord, SessionReferences, TopicRules } from '../store/types.ts';
 import { changed, forbidden, invalidFields, notFound, unauthorized, unavailable } from './errors.ts';
 import type { EventBus } from './events.ts';
 import type { OriginPolicy } from './origins.ts';
 import { agentName, closingMessage, hasEnded } from './lifecycle.ts';
+import { grants } from './membership.ts';
 import { checkWritable, keyMatches, requireAgent, type Caller } from './rights.ts';
 import { hmac, sha256 } from './secrets.ts';
 
@@ -49,6 +50,9 @@ export type UpdateCondition = { notChangedAfter?: Millis; versions?: readonly Mi
 export type PendingUpdate = { view: SessionView; conditional: boolean };
 
 export type SessionListQuery = { topicId?: number; status?: number; skip: number; top: number };
+
+/** What the archive asks for, whoever asks: what an agent may see is the rules' to add. */
+export type ArchiveFilter = Omit<ArchiveQuery, 'visibleTo'>;
 
 export type SessionDeps = { store: ChatStore; bus: EventBus; origins: OriginPolicy; now: () => Millis };
 
@@ -241,6 +245,20 @@ export function sessionService({ store, bus, origins, now }: SessionDeps) {
     async list(caller: Caller, query: SessionListQuery): Promise<SessionView[]> {
       requireAgent(caller);
       const sessions = await store.listSessions(query);
+      const topics = new Map<number, Promise<TopicAsks>>();
+      const agents = new Map<number, Promise<AgentRecord | null>>();
+      return Promise.all(sessions.map((session) => viewOf(session, topics, agents)));
+    },
+
+    /**
+     * The archive, for an agent: a page of the sessions in the topics it may follow (listen to,
+     * respond in or manage), and of its own and those offered to it, as it may read their
+     * messages; by what they are and what was said in them.
+     */
+    async archive(caller: Caller, query: ArchiveFilter): Promise<SessionView[]> {
+      const agent = requireAgent(caller);
+      const topicIds = (await store.agentTopics(agent.id)).filter((member) => grants(member, 'listen')).map((member) => member.topicId);
+      const sessions = await store.searchSessions({ ...query, visibleTo: { topicIds, agentId: agent.id } });
       const topics = new Map<number, Promise<TopicAsks>>();
       const agents = new Map<number, Promise<AgentRecord | null>>();
       return Promise.all(sessions.map((session) => viewOf(session, topics, agents)));

@@ -11,7 +11,7 @@ import { followable } from './access.ts';
 import { queueIndex } from './queues.ts';
 import { tooMany, unauthorized } from './errors.ts';
 import type { EventBus } from './events.ts';
-import { grants, type MembershipService } from './membership.ts';
+import { grants, type AgentPresence, type MembershipService } from './membership.ts';
 import { requireAgent, type Caller } from './rights.ts';
 import type { SessionView } from './sessions.ts';
 import { newSecret, sha256 } from './secrets.ts';
@@ -46,7 +46,11 @@ export type AgentStreamEvent =
   | { kind: 'removed'; cursor: number; sessionId: number }
   | { kind: 'message'; cursor: number; message: MessageRecord }
   /** The canned replies of a topic the agent follows changed: read them again. */
-  | { kind: 'cannedReplies'; cursor: number; topicId: number };
+  | { kind: 'cannedReplies'; cursor: number; topicId: number }
+  /** The visitor of a chat the agent follows has read the agent's messages up to this one. */
+  | { kind: 'read'; cursor: number; sessionId: number; messageId: number }
+  /** An agent is there now, or away: its presence as GetChatPresence gives it. */
+  | { kind: 'presence'; cursor: number; presence: AgentPresence };
 
 export type AgentStreamSink = {
   send(event: AgentStreamEvent): Promise<void>;
@@ -97,6 +101,10 @@ type AgentStream = {
   messages: boolean;
   /** Topics whose canned replies changed since they were last told. */
   replies: Set<number>;
+  /** What each chat's visitor has read, by session, since it was last told. */
+  reads: Map<number, number>;
+  /** The presence of each agent whose presence changed since it was last told, as it was read then. */
+  presence: Map<number, AgentPresence>;
   pumping: boolean;
   closed: boolean;
   client: string;
@@ -208,7 +216,8 @@ export function streamHub({ store, bus, now, members, view }: StreamDeps) {
   }
 
   bus.subscribe((event) => {
-    if ('sessionId' in event) {
+    // What the visitor read is for the agents only.
+    if ('sessionId' in event && event.type !== 'message.read') {
       const streams = bySession.get(event.sessionId);
       if (streams) for (const stream of streams) void pump(stream);
       // Those who wait behind a session that joined or left the queue have a new place.
@@ -231,6 +240,16 @@ export function streamHub({ store, bus, now, members, view }: StreamDeps) {
   /** Tells each agent's stream of what concerns it; the session is read once for them all. */
   async function toAgents(event: Parameters<Parameters<EventBus['subscribe']>[0]>[0]) {
     try {
+      if (event.type === 'agent.updated') {
+        // Every agent sees every agent's presence (GetChatPresence): read once, told to all.
+        const presence = await members.presenceOfAgent(event.agentId);
+        if (!presence) return;
+        for (const stream of agentStreams) {
+          stream.presence.set(event.agentId, presence);
+          void pumpAgent(stream);
+        }
+        return;
+      }
       if (event.type === 'topic.cannedReplies') {
         for (const stream of agentStreams) {
           if (!stream.topics.has(event.topicId)) continue;
@@ -250,6 +269,7 @@ export function streamHub({ store, bus, now, members, view }: StreamDeps) {
         const concerned = session ? follows(stream, session) : stream.topics.has(event.topicId);
         if (!concerned) continue;
         if (event.type === 'message.created') stream.messages = true;
+        else if (event.type === 'message.read') stream.reads.set(event.sessionId, Math.max(event.messageId, stream.reads.get(event.sessionId) ?? 0));
         else stream.changed.set(event.sessionId, session);
         void pumpAgent(stream);
       }
@@ -262,7 +282,7 @@ export function streamHub({ store, bus, now, members, view }: StreamDeps) {
     if (stream.pumping) return;
     stream.pumping = true;
     try {
-      while (!stream.closed && (stream.changed.size > 0 || stream.messages || stream.replies.size > 0)) {
+      while (!stream.closed && (stream.changed.size > 0 || stream.messages || stream.replies.size > 0 || stream.presence.size > 0 || readsToSend(stream))) {
         const changed = [...stream.changed];
         stream.changed.clear();
         for (const [sessionId, session] of changed) {
@@ -285,6 +305,16 @@ export function streamHub({ store, bus, now, members, view }: StreamDeps) {
           stream.replies.delete(topicId);
           await stream.sink.send({ kind: 'cannedReplies', cursor: stream.cursor, topicId });
         }
+        for (const [agentId, presence] of [...stream.presence]) {
+          stream.presence.delete(agentId);
+          await stream.sink.send({ kind: 'presence', cursor: stream.cursor, presence });
+        }
+        // A read comes after the message it names: one the stream has not sent yet waits for it.
+        for (const [sessionId, messageId] of [...stream.reads]) {
+          if (messageId > stream.cursor) continue;
+          stream.reads.delete(sessionId);
+          await stream.sink.send({ kind: 'read', cursor: stream.cursor, sessionId, messageId });
+        }
       }
     } catch {
       closeAgent(stream);
@@ -292,6 +322,9 @@ export function streamHub({ store, bus, now, members, view }: StreamDeps) {
       stream.pumping = false;
     }
   }
+
+  /** Whether the stream has a read to tell whose message it has sent. */
+  const readsToSend = (stream: AgentStream) => [...stream.reads.values()].some((messageId) => messageId <= stream.cursor);
 
   function closeAgent(stream: AgentStream) {
     if (stream.closed) return;
@@ -390,7 +423,7 @@ export function streamHub({ store, bus, now, members, view }: StreamDeps) {
       return {
         start(sink: AgentStreamSink) {
           settled = true;
-          const stream: AgentStream = { agentId: agent.id, topics: new Set(), cursor: after, sink, changed: new Map(), messages: false, replies: new Set(), pumping: true, closed: false, client };
+          const stream: AgentStream = { agentId: agent.id, topics: new Set(), cursor: after, sink, changed: new Map(), messages: false, replies: new Set(), reads: new Map(), presence: new Map(), pumping: true, closed: false, client };
           // Listen first, then catch up: what happens meanwhile waits for the catch-up to end.
           agentStreams.add(stream);
           void (async () => {

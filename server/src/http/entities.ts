@@ -28,6 +28,7 @@ import {
 } from '@chatline/shared';
 import { fieldRight, MANDATORY_TOPIC_FIELDS, mandatorySessionFields, tableRight, type Caller } from '../chat/rights.ts';
 import type { SessionView } from '../chat/sessions.ts';
+import type { AgentPresence } from '../chat/membership.ts';
 import type { PublicTopic } from '../chat/topics.ts';
 import type { AgentRecord, CannedReplyRecord, MessageRecord, TopicAgentRecord, TopicRecord } from '../store/types.ts';
 import { render, type Language } from './i18n.ts';
@@ -205,7 +206,7 @@ export function toTopicAgent(member: TopicAgentRecord, agent: AgentRecord | null
 }
 
 /** An agent's presence as ChatPresence carries it. */
-export function toChatPresence({ agent, ongoing, topicIds }: { agent: AgentRecord; ongoing: number; topicIds: number[] }) {
+export function toChatPresence({ agent, ongoing, topicIds }: AgentPresence) {
   return {
     UserId: agent.id,
     DisplayName: agent.fullName || agent.userName,

@@ -9,7 +9,7 @@ import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { ChatSessionFlagMasks, formatFlagNames, statusName } from '@chatline/shared';
 import type { AgentStreamEvent, StreamEvent } from '../chat/streams.ts';
-import { formatDateTime, toChatMessage, toSessionRow } from './entities.ts';
+import { formatDateTime, toChatMessage, toChatPresence, toSessionRow } from './entities.ts';
 
 /** How long EventSource waits before it reconnects. */
 const RETRY_MS = 3000;
@@ -166,5 +166,9 @@ export const agentFrame = (baseUrl: string) => (event: AgentStreamEvent): string
       return `event: message\nid: ${event.cursor}\ndata: ${JSON.stringify(toChatMessage(event.message))}\n\n`;
     case 'cannedReplies':
       return `event: cannedReplies\nid: ${event.cursor}\ndata: ${JSON.stringify({ TopicId: event.topicId })}\n\n`;
+    case 'presence':
+      return `event: presence\nid: ${event.cursor}\ndata: ${JSON.stringify(toChatPresence(event.presence))}\n\n`;
+    case 'read':
+      return `event: read\nid: ${event.cursor}\ndata: ${JSON.stringify({ ChatSessionId: event.sessionId, ChatMessageId: event.messageId })}\n\n`;
   }
 };

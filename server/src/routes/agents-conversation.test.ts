@@ -1,5 +1,6 @@
 /** What agents may do in a topic's chats, and the Chat agent methods that hand chats around. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { reader } from '../testing/event-stream.ts';
 import { createTestApp, json, type TestApp } from '../testing/test-app.ts';
 
 let t: TestApp;
@@ -117,6 +118,27 @@ describe('handing chats around', () => {
     expect((await rpc(kari, 'TransferChatSession', { chatSessionId: id, toAssociate: 'nobody' })).status).toBe(404);
   });
 
+  it('offers a chat only to an agent who is present: one who is away is a 409', async () => {
+    const session = await waiting();
+    const id = session.ChatSessionId;
+    await as(kari, 'POST', `/api/v1/ChatSession/${id}/Pickup`);
+    await rpc(ola, 'SaveChatPresence', { chatPresence: [{ userId: olaId, present: false }] });
+    for (const response of [
+      await rpc(kari, 'TransferChatSession', { chatSessionId: id, toAssociate: 'ola' }),
+      await as(kari, 'POST', `/api/v1/ChatSession/${id}/TransferTo/${olaId}`),
+    ]) {
+      expect(response.status).toBe(409);
+      expect(await json(response)).toMatchObject({
+        Error: true,
+        ErrorType: 'SoConflictException',
+        ErrorMessage: 'ola Nordmann is away: a chat can be offered only to an agent who is present.',
+      });
+    }
+    expect(await json(await as(kari, 'GET', `/api/v1/ChatSession/${id}`))).toMatchObject({ User: { UserName: 'kari' }, TransferTo: null });
+    await rpc(ola, 'SaveChatPresence', { chatPresence: [{ userId: olaId, present: true }] });
+    expect(await json(await rpc(kari, 'TransferChatSession', { chatSessionId: id, toAssociate: 'ola' }))).toMatchObject({ TransferTo: { UserName: 'ola' } });
+  });
+
   it('puts a chat back in the queue, and a bot hands over that way', async () => {
     const session = await waiting();
     await rpc(kari, 'PickUpChatSession', { chatSessionId: session.ChatSessionId });
@@ -210,5 +232,37 @@ describe('presence', () => {
     const grouped = await json(await rpc(kari, 'GetUserAgentList', { flat: false }));
     expect(grouped[0].ChildItems.map((item: { Name: string }) => item.Name)).toEqual(['kari', 'ola']);
     expect((await json(await as(kari, 'GET', '/api/v1/ChatTopic/UserAgents?flat=true'))).map((item: { Name: string }) => item.Name)).toEqual(['kari', 'ola']);
+  });
+
+  it("tells every agent's stream when an agent comes or goes, as GetChatPresence gives it", async () => {
+    const base = await t.listen();
+    const session = await waiting();
+    await rpc(ola, 'PickUpChatSession', { chatSessionId: session.ChatSessionId });
+    const stream = async (auth: string) => {
+      const events = reader((await fetch(`${base}/api/v1/ChatSession/Events`, { headers: { Accept: 'text/event-stream', Authorization: auth } })).body!);
+      expect((await events.next()).event).toBe('sessions');
+      return events;
+    };
+    const kariEvents = await stream(kari);
+    const olaEvents = await stream(ola);
+    const save = (present: boolean) => rpc(ola, 'SaveChatPresence', { chatPresence: [{ userId: olaId, present }] });
+    // The stream sent the chat's messages first: its cursor is the last of them.
+    const cursor = String((await t.store.listMessages(session.ChatSessionId, 0, 100)).at(-1)?.id ?? 0);
+
+    expect((await save(false)).status).toBe(204);
+    const listed = (await json(await rpc(kari, 'GetChatPresence'))).find((entry: { UserId: number }) => entry.UserId === olaId);
+    expect(listed).toMatchObject({ UserId: olaId, DisplayName: 'ola Nordmann', OngoingChats: 1, Present: false, ChatTopics: [1] });
+    for (const events of [kariEvents, olaEvents]) {
+      let frame = await events.next();
+      while (frame.event !== 'presence') frame = await events.next();
+      expect(frame).toEqual({ event: 'presence', id: cursor, data: listed });
+    }
+    // Said again, nothing changed: nothing is told. Back again, it is.
+    await save(false);
+    await save(true);
+    let frame = await kariEvents.next();
+    while (frame.event !== 'presence') frame = await kariEvents.next();
+    expect(frame.data).toMatchObject({ UserId: olaId, Present: true });
+    await Promise.all([kariEvents.close(), olaEvents.close()]);
   });
 });

@@ -298,6 +298,7 @@ describe('the ChatSession resource', () => {
 describe('the ChatSession archive', () => {
   it('lists sessions for agents, the oldest first, a page at a time with a link to the next', async () => {
     const sales = (await t.topic({ name: 'Sales', collectConsent: false })).id;
+    await t.chat.members.grantAll(sales, (await t.store.findAgent('kari'))!.id);
     const ids: number[] = [];
     for (let i = 0; i < 5; i++) ids.push((await json(await t.postSession({ ...visitorFields, TopicId: i < 3 ? 1 : sales }))).ChatSessionId);
     await patch(ids[1]!, { Status: 'UserLast' }, 'application/merge-patch+json');
@@ -350,11 +351,115 @@ describe('the ChatSession archive', () => {
 
   it('is for agents only, and refuses what it cannot read with 400', async () => {
     expect((await t.call('GET', '/api/v1/ChatSession')).status).toBe(401);
-    for (const query of ['$top=-1', '$top=x', '$skip=1.5', '$filter=Name eq x', "$filter=Status eq 'Sleeping'", '$filter=TopicId gt 1']) {
+    for (const query of [
+      '$top=-1',
+      '$top=x',
+      '$skip=1.5',
+      '$filter=Name eq x',
+      "$filter=Status eq 'Sleeping'",
+      '$filter=TopicId gt 1',
+      '$filter=WhenEnded ne 5',
+      '$filter=WhenEnded eq null',
+      '$orderby=CustomerName desc',
+      '$orderby=ChatSessionId sideways',
+      '$orderby=ChatSessionId desc, TopicId',
+      '$search=',
+      '$search=%20%20',
+      `$search=${'x'.repeat(101)}`,
+      '$search=bell%07',
+      '$search=two%0Alines',
+    ]) {
       const response = await asAgent('GET', `/api/v1/ChatSession?${query}`);
       expect(response.status, query).toBe(400);
       expect((await json(response)).Error).toBe(true);
     }
+  });
+});
+
+describe('searching the archive', () => {
+  /** A visitor's chat in a topic, with what the visitor and the agent said, then ended or not. */
+  async function chat(fields: Record<string, unknown>, said: string[] = [], { end = false } = {}) {
+    const created = await json(await t.postSession({ TopicId: 1, CustomerConsented: true, ...fields }));
+    const id = created.ChatSessionId as number;
+    for (const text of said) {
+      await t.call('POST', `/api/v1/ChatSession/${id}/Messages`, { json: { Message: text }, headers: { 'X-Chat-Session-Key': created.SessionKey } });
+      clock += 1000;
+    }
+    if (end) await asAgent('POST', `/api/v1/ChatSession/${id}/End`);
+    return id;
+  }
+  const ids = async (query: string) => {
+    const response = await asAgent('GET', `/api/v1/ChatSession?${query}`);
+    expect(response.status, query).toBe(200);
+    return ((await json(response)).value as { ChatSessionId: number }[]).map((row) => row.ChatSessionId);
+  };
+  const q = encodeURIComponent;
+
+  it('finds the sessions whose customer, first question or messages hold a text, in any case, newest first if asked', async () => {
+    const kari = await chat({ CustomerName: 'Kari Nordmann', CustomerEmail: 'kari@example.com' }, [], { end: true });
+    const ase = await chat({ CustomerAlias: 'Åse', FirstMessage: 'Do you service cargo bikes?' });
+    const order = await chat({ CustomerName: 'Per' }, ['Hello', 'My order #4711 came at 50% off'], { end: true });
+    const other = await chat({ CustomerName: 'Bo' }, ['Nothing to see here']);
+    expect(await ids(`$search=${q('NORDMANN')}`)).toEqual([kari]);
+    expect(await ids(`$search=${q('@Example.com')}`)).toEqual([kari]);
+    expect(await ids(`$search=${q('åse')}`)).toEqual([ase]);
+    expect(await ids(`$search=${q('ÅSE')}`)).toEqual([ase]);
+    expect(await ids(`$search=${q('Cargo Bikes')}`)).toEqual([ase]);
+    expect(await ids(`$search=${q('#4711')}`)).toEqual([order]);
+    expect(await ids(`$search=${q('50%')}`)).toEqual([order]);
+    expect(await ids(`$search=${q('5%o')}`)).toEqual([]);
+    expect(await ids(`$search=${q('  here ')}`)).toEqual([other]);
+    expect(await ids(`$search=${q('e')}&$orderby=ChatSessionId desc`)).toEqual([other, order, ase, kari]);
+    expect(await ids(`$search=${q('e')}&$orderby=chatsessionid ASC`)).toEqual([kari, ase, order, other]);
+    expect(await ids(`$search=${q('x'.repeat(100))}`)).toEqual([]);
+
+    // Combined with the filter: ended ones, in a topic, in a status.
+    expect(await ids(`$filter=${q('WhenEnded ne null')}`)).toEqual([kari, order]);
+    expect(await ids(`$filter=${q("WhenEnded ne null and Status eq 'Closed' and TopicId eq 1")}&$search=order&$orderby=ChatSessionId desc`)).toEqual([order]);
+    expect(await ids(`$filter=${q('whenended NE NULL and TopicId eq 2')}`)).toEqual([]);
+  });
+
+  it('pages through what it finds, the link to the next page keeping the search, the filter and the order', async () => {
+    const found: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      found.push(await chat({ CustomerName: `Cargo customer ${i}` }, [], { end: i !== 2 }));
+      await chat({ CustomerName: `Someone else ${i}` }, [], { end: true });
+    }
+    const newest = found.filter((_, i) => i !== 2).reverse();
+    let next: string | undefined = `/api/v1/ChatSession?$search=CARGO&$filter=${q('WhenEnded ne null')}&$orderby=${q('ChatSessionId desc')}&$top=3`;
+    const pages: number[][] = [];
+    while (next) {
+      const page = await json(await asAgent('GET', next));
+      pages.push(page.value.map((row: { ChatSessionId: number }) => row.ChatSessionId));
+      next = page['odata.nextLink'] && new URL(page['odata.nextLink']).pathname + new URL(page['odata.nextLink']).search;
+    }
+    expect(pages).toEqual([newest.slice(0, 3), newest.slice(3)]);
+  });
+
+  it('shows an agent the sessions of the topics it may follow, and those it has or is offered', async () => {
+    const ola = await t.agent('ola', 'ola-secret-12');
+    const olaId = (await t.store.findAgent('ola'))!.id;
+    const sales = (await t.topic({ name: 'Sales', collectConsent: false })).id;
+    await t.chat.members.grantAll(sales, (await t.store.findAgent('kari'))!.id);
+    const general = await chat({ CustomerName: 'In general' });
+    const inSales = await chat({ TopicId: sales, CustomerName: 'In sales' });
+    const asOla = async (query = '') =>
+      ((await json(await t.call('GET', `/api/v1/ChatSession${query}`, { headers: { Authorization: ola } }))).value as { ChatSessionId: number }[]).map(
+        (row) => row.ChatSessionId,
+      );
+    expect(await ids('')).toEqual([general, inSales]);
+    // ola may follow topic 1, not Sales.
+    expect(await asOla()).toEqual([general]);
+    expect(await asOla('?$search=sales')).toEqual([]);
+    // Notified only, it may follow nothing.
+    await t.store.setTopicAgent({ topicId: 1, agentId: olaId, canListen: false, canRespond: false, canManage: false, canNotify: true });
+    expect(await asOla()).toEqual([]);
+    // A chat of Sales offered to ola, and then its own, it sees.
+    await asAgent('POST', `/api/v1/ChatSession/${inSales}/Pickup`);
+    await t.store.setTopicAgent({ topicId: sales, agentId: olaId, canListen: false, canRespond: true, canManage: false, canNotify: false });
+    await asAgent('POST', `/api/v1/ChatSession/${inSales}/TransferTo/ola`);
+    await t.store.removeTopicAgent(sales, olaId);
+    expect(await asOla('?$search=sales')).toEqual([inSales]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import { chatMessage, chatSession, member, parseStatus } from '@chatline/shared';
+import { chatMessage, chatSession, hasBadCharacters, member, parseStatus } from '@chatline/shared';
 import type { Chat } from '../chat/index.ts';
 import type { SessionRecord } from '../store/types.ts';
 import { sessionAnswers } from '../http/answers.ts';
@@ -41,11 +41,11 @@ function count(value: string | undefined, name: string, fallback: number): numbe
 }
 
 /**
- * `$filter` as the list reads it: `TopicId eq 1 and Status eq 'InQueue'` (OData, names in any
- * case, the status by name or number, quoted or not).
+ * `$filter` as the archive reads it: `TopicId eq 1`, `Status eq 'InQueue'` (by name or number,
+ * quoted or not) and `WhenEnded ne null`, joined by `and`; names in any case, as OData's.
  */
-function parseFilter(text: string | undefined): { topicId?: number; status?: number } {
-  const filter: { topicId?: number; status?: number } = {};
+function parseFilter(text: string | undefined): { topicId?: number; status?: number; ended?: boolean } {
+  const filter: { topicId?: number; status?: number; ended?: boolean } = {};
   if (text === undefined || text.trim() === '') return filter;
   if (text.length > 256) throw badRequest('filterUnknown', text.slice(0, 80));
   for (const term of text.trim().split(/\s+and\s+/i)) {
@@ -55,9 +55,29 @@ function parseFilter(text: string | undefined): { topicId?: number; status?: num
     if (field === 'topicid' && /^\d{1,9}$/.test(value)) filter.topicId = Number(value);
     else if (field === 'status' && parseStatus(/^\d+$/.test(value) ? Number(value) : value) !== undefined) {
       filter.status = parseStatus(/^\d+$/.test(value) ? Number(value) : value);
-    } else throw badRequest('filterUnknown', term.trim().slice(0, 80));
+    } else if (/^whenended\s+ne\s+null$/i.test(term.trim())) filter.ended = true;
+    else throw badRequest('filterUnknown', term.trim().slice(0, 80));
   }
   return filter;
+}
+
+/** `$orderby`: by ChatSessionId, `asc` (the default) or `desc`. */
+function parseOrder(text: string | undefined): { descending?: boolean } {
+  if (text === undefined || text.trim() === '') return {};
+  const match = /^chatsessionid(?:\s+(asc|desc))?$/i.exec(text.trim());
+  if (!match) throw badRequest('orderByUnknown', text.trim().slice(0, 80));
+  return match[1]?.toLowerCase() === 'desc' ? { descending: true } : {};
+}
+
+/** The most characters `$search` looks for. */
+const MAX_SEARCH = 100;
+
+/** `$search`: a text to look for, 1 to 100 characters once trimmed, no control characters. */
+function parseSearch(text: string | undefined): { text?: string } {
+  if (text === undefined) return {};
+  const trimmed = text.trim();
+  if (trimmed === '' || trimmed.length > MAX_SEARCH || hasBadCharacters(trimmed) || /[\r\n\t]/.test(trimmed)) throw badRequest('searchText', MAX_SEARCH);
+  return { text: trimmed };
 }
 
 /** `/api/v1/ChatSession`: the REST resource. A visitor may create one and read their own; the rest needs an agent. */
@@ -88,8 +108,8 @@ export function chatSessionRoutes({ chat, publicUrl, trustProxy, limiter, now }:
       const option = (name: string) => member(query, name) as string | undefined;
       const top = Math.min(count(option('$top'), '$top', DEFAULT_TOP), MAX_TOP);
       const skip = count(option('$skip'), '$skip', 0);
-      const filter = parseFilter(option('$filter'));
-      const views = await sessions.list(c.get('caller'), { ...filter, skip, top: top + 1 });
+      const filter = { ...parseFilter(option('$filter')), ...parseOrder(option('$orderby')), ...parseSearch(option('$search')) };
+      const views = await sessions.archive(c.get('caller'), { ...filter, skip, top: top + 1 });
       const base = answers.baseUrl(c);
       let next: string | null = null;
       if (top > 0 && views.length > top) {
@@ -162,14 +182,22 @@ export function chatSessionRoutes({ chat, publicUrl, trustProxy, limiter, now }:
       const { session, messages } = await conversation.transcript(c.get('caller'), id(c));
       return sendJson(c, String(html).toLowerCase() === 'true' ? transcriptHtml(session, messages) : transcriptText(session, messages));
     })
+    // The visitor has read the agent's messages up to `{"ChatMessageId": N}`.
+    .post('/:id{-?[0-9]+}/Read', asSession, async (c) => {
+      const caller = c.get('caller');
+      const body = caller.kind === 'agent' ? {} : await readObjectBody(c);
+      await conversation.read(caller, id(c), member(body, 'ChatMessageId'), { sessionKey: c.req.header('x-chat-session-key') });
+      return c.body(null, 204);
+    })
     // The visitor (with the session key) or an agent ends the chat.
     .post('/:id{-?[0-9]+}/End', asSession, async (c) => {
       const session = await conversation.end(c.get('caller'), id(c), { sessionKey: c.req.header('x-chat-session-key') });
       return sendEntity(c, chatSession, answers.entity(c, await sessions.view(session)));
     })
-    // Pick up a waiting session, or the one that has waited longest: null when there is none.
+    // Pick up the session that has waited longest (null when none waits), or this one: 409 when
+    // it no longer waits, saying who took it.
     .post('/Pickup', asSession, async (c) => answerPickUp(c, await conversation.pickUpFirst(c.get('caller'))))
-    .post('/:id{-?[0-9]+}/Pickup', asSession, async (c) => answerPickUp(c, await conversation.pickUp(c.get('caller'), id(c))))
+    .post('/:id{-?[0-9]+}/Pickup', asSession, async (c) => answerPickUp(c, await conversation.pickUpOrRefuse(c.get('caller'), id(c))))
     // An agent's live stream of every chat it may follow; from EventSource, with a ticket.
     .post('/Events/Ticket', asSession, async (c) => {
       const { ticket, expiresAt } = await streams.agentTicket(c.get('caller'));

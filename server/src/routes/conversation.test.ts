@@ -54,10 +54,13 @@ describe('a conversation', () => {
     clock += 1000;
     const picked = await json(await asAgent('POST', `/api/v1/ChatSession/${id}/Pickup`));
     expect(picked).toMatchObject({ Status: 'UserLast', User: { UserName: 'kari' }, Rank: 1, WhenStarted: '2026-11-26T09:00:02.000+00:00' });
-    // Someone else got there first: SuperOffice answers null, and so do we.
+    // Taken already: REST says so; SuperOffice's method answers null, and so does ours.
     const late = await asAgent('POST', `/api/v1/ChatSession/${id}/Pickup`);
-    expect(late.status).toBe(200);
-    expect(await late.text()).toBe('null');
+    expect(late.status).toBe(409);
+    expect(await json(late)).toMatchObject({ Error: true, ErrorType: 'SoConflictException', ErrorMessage: `You took ChatSession ${id} already.` });
+    const lateRpc = await asAgent('POST', '/api/v1/Agents/Chat/PickUpChatSession', { json: { chatSessionId: id } });
+    expect(lateRpc.status).toBe(200);
+    expect(await lateRpc.text()).toBe('null');
 
     clock += 1000;
     const reply = await json(await asAgent('POST', messagesOf(id), { json: { message: 'Yes, we service cargo bikes.' } }));
@@ -187,14 +190,47 @@ describe('picking up', () => {
     expect((await t.call('POST', '/api/v1/ChatSession/Pickup')).status).toBe(401);
   });
 
-  it('gives a session to one of two agents who pick it up at once', async () => {
-    const ola = await t.agent('ola', 'ola-secret-12');
+  it('gives a session to one of two agents who pick it up at once, and tells the other who took it with 409', async () => {
+    await t.store.updateTopic(1, { ...(await t.store.getTopic(1))!, welcomeMessage: 'Welcome!' });
+    await t.agent('ola', 'ola-secret-12');
+    // Tokens, whose check is quick: both requests reach the session in the same turn.
+    const token = async (userName: string) => `Bearer ${await t.chat.agents.createToken((await t.store.findAgent(userName))!)}`;
+    const both = [await token('kari'), await token('ola')];
+    const ola = both[1]!;
+    for (let round = 0; round < 5; round++) {
+      const session = await visitorSession();
+      const id = session.ChatSessionId;
+      const answers = await Promise.all(
+        both.map((authorization) => t.call('POST', `/api/v1/ChatSession/${id}/Pickup`, { headers: { Authorization: authorization } })),
+      );
+      const bodies = await Promise.all(answers.map((answer) => json(answer)));
+      expect(answers.map((answer) => answer.status).sort()).toEqual([200, 409]);
+      const winner = bodies[answers.findIndex((answer) => answer.status === 200)];
+      const loser = bodies[answers.findIndex((answer) => answer.status === 409)];
+      expect(loser).toMatchObject({ Error: true, ErrorType: 'SoConflictException', ErrorMessage: `${winner.User.FullName} took ChatSession ${id} first.` });
+      // The winner's chat, with one welcome.
+      expect(await json(await asAgent('GET', `/api/v1/ChatSession/${id}`))).toMatchObject({ User: { UserName: winner.User.UserName }, Status: 'UserLast' });
+      const welcomes = (await t.store.listMessages(id, 0, 10)).filter((message) => message.message === 'Welcome!');
+      expect(welcomes).toHaveLength(1);
+    }
+    // Through SuperOffice's method the other gets null, as SuperOffice answers.
     const session = await visitorSession();
-    const answers = await Promise.all(
-      [auth, ola].map((authorization) => t.call('POST', `/api/v1/ChatSession/${session.ChatSessionId}/Pickup`, { headers: { Authorization: authorization } })),
+    const rpc = await Promise.all(
+      [auth, ola].map((authorization) =>
+        t.call('POST', '/api/v1/Agents/Chat/PickUpChatSession', { json: { chatSessionId: session.ChatSessionId }, headers: { Authorization: authorization } }),
+      ),
     );
-    const bodies = await Promise.all(answers.map((answer) => answer.text()));
-    expect(bodies.filter((body) => body === 'null')).toHaveLength(1);
+    expect(rpc.map((answer) => answer.status)).toEqual([200, 200]);
+    expect((await Promise.all(rpc.map((answer) => answer.text()))).filter((body) => body === 'null')).toHaveLength(1);
+  });
+
+  it('says 409 for a session that is no longer waiting, and 404 for none', async () => {
+    const session = await visitorSession();
+    await t.call('POST', `/api/v1/ChatSession/${session.ChatSessionId}/End`, { headers: { 'X-Chat-Session-Key': session.SessionKey } });
+    const ended = await asAgent('POST', `/api/v1/ChatSession/${session.ChatSessionId}/Pickup`);
+    expect(ended.status).toBe(409);
+    expect((await json(ended)).ErrorMessage).toBe(`ChatSession ${session.ChatSessionId} is not waiting in the queue.`);
+    expect((await asAgent('POST', '/api/v1/ChatSession/999999/Pickup')).status).toBe(404);
   });
 });
 

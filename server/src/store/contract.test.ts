@@ -159,6 +159,69 @@ describe.each(implementations)('the %s store', (_, open) => {
       expect(await names({ skip: 2, top: 3 })).toEqual(['v2', 'v3', 'v4']);
     });
 
+    describe('the archive', () => {
+      const said = (text: string) => ({ type: 2, message: text, author: 'Ada', readByCustomer: 1, specialType: 0, specialParam: null, whenPosted: T0 });
+      const names = async (query: Partial<Parameters<ChatStore['searchSessions']>[0]>) =>
+        (await store.searchSessions({ skip: 0, top: 100, ...query })).map((s) => s.customerName);
+
+      it('filters by topic, status and whether the session ended, in either order, a page at a time', async () => {
+        const sales = await store.createTopic(topic('Sales'));
+        for (let i = 0; i < 6; i++) {
+          await store.createSession(draft(i % 2 === 0 ? 1 : sales.id, `v${i}`, { status: i < 3 ? 4 : 9, whenEnded: i >= 3 ? T0 + i : null }), pass);
+        }
+        expect(await names({})).toEqual(['v0', 'v1', 'v2', 'v3', 'v4', 'v5']);
+        expect(await names({ descending: true })).toEqual(['v5', 'v4', 'v3', 'v2', 'v1', 'v0']);
+        expect(await names({ ended: true })).toEqual(['v3', 'v4', 'v5']);
+        expect(await names({ ended: true, topicId: 1, descending: true })).toEqual(['v4']);
+        expect(await names({ status: 4, topicId: 1 })).toEqual(['v0', 'v2']);
+        expect(await names({ descending: true, skip: 1, top: 2 })).toEqual(['v4', 'v3']);
+        expect(await names({ top: 0 })).toEqual([]);
+      });
+
+      it('finds a text in the customer fields, the first message or any message, in any case of any alphabet', async () => {
+        const session = async (name: string, fields: Partial<Parameters<typeof draft>[2]> = {}, messages: string[] = []) => {
+          const created = await store.createSession(draft(1, name, fields), pass);
+          if (messages.length > 0) await store.changeSession(created.id, () => ({ messages: messages.map(said) }));
+          return created;
+        };
+        await session('Kari Nordmann', { customerEmail: 'kari@example.com' });
+        await session('Per', { customerAlias: 'ÅSE' });
+        await session('Bo', { firstMessage: 'Do you service cargo bikes?' });
+        await session('Lise', {}, ['Hello', 'My order 50% off was broken_glass']);
+        // Decomposed, as some keyboards write it: å as a and a ring.
+        await session('Ola', { customerName: 'Ola A\u030Asen' });
+        await session('Nobody', {}, ['Nothing to see']);
+        await session('Yuki', {}, ['東京の自転車を修理できますか']);
+        expect(await names({ text: 'NORDMANN' })).toEqual(['Kari Nordmann']);
+        expect(await names({ text: '@EXAMPLE.' })).toEqual(['Kari Nordmann']);
+        expect(await names({ text: 'åse' })).toEqual(['Per', 'Ola Åsen'.normalize('NFD')]);
+        expect(await names({ text: 'Åsen' })).toEqual(['Ola Åsen'.normalize('NFD')]);
+        expect(await names({ text: 'CARGO bike' })).toEqual(['Bo']);
+        expect(await names({ text: 'BROKEN_' })).toEqual(['Lise']);
+        expect(await names({ text: '50%' })).toEqual(['Lise']);
+        // % and _ are text, not wildcards.
+        expect(await names({ text: '5%f' })).toEqual([]);
+        expect(await names({ text: 'Hel_o' })).toEqual([]);
+        expect(await names({ text: 'o', descending: true, top: 3 })).toEqual(['Nobody', 'Ola Åsen'.normalize('NFD'), 'Lise']);
+        expect(await names({ text: '自転車' })).toEqual(['Yuki']);
+        expect(await names({ text: 'æøå' })).toEqual([]);
+        expect(await names({ text: '\\' })).toEqual([]);
+      });
+
+      it("keeps to the topics an agent may follow, and the agent's own sessions and those offered to it", async () => {
+        const sales = await store.createTopic(topic('Sales'));
+        const kari = (await store.createAgent({ userName: 'kari', fullName: '', passwordHash: null, createdAt: T0 }))!;
+        await store.createSession(draft(1, 'general'), pass);
+        await store.createSession(draft(sales.id, 'sales'), pass);
+        await store.createSession(draft(sales.id, 'kari’s', { userId: kari.id, status: 6 }), pass);
+        await store.createSession(draft(sales.id, 'offered', { userId: null, transferToId: kari.id, status: 6 }), pass);
+        expect(await names({ visibleTo: { topicIds: [1], agentId: kari.id } })).toEqual(['general', 'kari’s', 'offered']);
+        expect(await names({ visibleTo: { topicIds: [], agentId: kari.id } })).toEqual(['kari’s', 'offered']);
+        expect(await names({ visibleTo: { topicIds: [1, sales.id], agentId: kari.id }, text: 'S' })).toEqual(['sales', 'kari’s']);
+        expect(await names({ visibleTo: { topicIds: [], agentId: kari.id + 1 } })).toEqual([]);
+      });
+    });
+
     it('writes a change only over the version it was made from', async () => {
       const created = await store.createSession(draft(1, 'Ada'), pass);
       const change = draft(1, 'Ada Lovelace', {
@@ -312,6 +375,28 @@ describe.each(implementations)('the %s store', (_, open) => {
       expect((await send(other.id, 'Hi')).outcome).toBe('changed');
       const racing = await Promise.all([send(session.id, 'x'), send(session.id, 'y')]);
       expect(racing.map((result) => result.outcome)).toEqual(['replayed', 'replayed']);
+    });
+
+    it("marks the customer's messages read up to an id, once, and says the highest read", async () => {
+      const session = await store.createSession(draft(1, 'Ada'), pass);
+      const other = await store.createSession(draft(1, 'Bo'), pass);
+      const toCustomer = (text: string) => ({ ...message(text), type: 1, readByCustomer: 0 });
+      const added = await store.changeSession(session.id, () => ({
+        messages: [toCustomer('one'), message('from Ada'), toCustomer('two'), { ...toCustomer('welcome'), type: 3 }, toCustomer('three')],
+      }));
+      await store.changeSession(other.id, () => ({ messages: [toCustomer('for Bo')] }));
+      if (added.outcome !== 'changed') throw new Error(added.outcome);
+      const [one, , two, special, three] = added.messages.map((m) => m.id);
+      const read = async () => (await store.listMessages(session.id, 0, 10)).map((m) => [m.message, m.readByCustomer]);
+      expect(await store.markReadByCustomer(session.id, two!)).toEqual({ marked: 2, lastRead: two });
+      expect(await read()).toEqual([['one', 1], ['from Ada', 1], ['two', 1], ['welcome', 0], ['three', 0]]);
+      expect(await store.markReadByCustomer(session.id, special!)).toEqual({ marked: 0, lastRead: two });
+      expect(await store.markReadByCustomer(session.id, one!)).toEqual({ marked: 0, lastRead: two });
+      expect(await store.markReadByCustomer(session.id, Number.MAX_SAFE_INTEGER)).toEqual({ marked: 1, lastRead: three });
+      expect(await read()).toEqual([['one', 1], ['from Ada', 1], ['two', 1], ['welcome', 0], ['three', 1]]);
+      expect((await store.listMessages(other.id, 0, 10)).map((m) => m.readByCustomer)).toEqual([0]);
+      expect(await store.markReadByCustomer(other.id + 1000, 1)).toBeNull();
+      expect(await store.markReadByCustomer(other.id, 0)).toEqual({ marked: 0, lastRead: 0 });
     });
 
     it("gives the decision the ranks of the agent's other sessions under way", async () => {

@@ -242,6 +242,27 @@ export type SessionQuery = {
   top: number;
 };
 
+/** What the archive asks for: sessions by what they are and what was said in them, a page at a time. */
+export type ArchiveQuery = {
+  topicId?: number;
+  status?: number;
+  /** Only sessions that have ended: WhenEnded is set. */
+  ended?: boolean;
+  /**
+   * Only sessions whose customer alias, name or email, first message, or any message contains
+   * this text, in any case (of any alphabet): `%` and `_` are text like any other.
+   */
+  text?: string;
+  /** Only sessions in these topics, or that this agent has or is offered. */
+  visibleTo?: { topicIds: readonly number[]; agentId: number };
+  /** The newest first; the oldest first without. */
+  descending?: boolean;
+  /** Sessions after the first `skip`, in id order. */
+  skip: number;
+  /** At most this many. */
+  top: number;
+};
+
 /** The store could not get the database in time (another writer held it): try again soon. */
 export class StoreBusyError extends Error {
   constructor(cause?: unknown) {
@@ -268,6 +289,8 @@ export type ChatStore = {
   getSession(id: number): Promise<SessionRecord | null>;
   /** Sessions in id order, the oldest first. */
   listSessions(query: SessionQuery): Promise<SessionRecord[]>;
+  /** The archive's sessions as the query says, in id order. */
+  searchSessions(query: ArchiveQuery): Promise<SessionRecord[]>;
   /**
    * Replaces a session's fields but those the server computed when it was requested (the
    * host, the time, the key, the position), only if it was last changed at
@@ -302,6 +325,12 @@ export type ChatStore = {
   messagesAfter(after: number, scope: { topicIds: readonly number[]; agentId: number }, limit: number): Promise<MessageRecord[]>;
   /** The session's messages after the one with id `after` (0 for all), in id order, at most `limit`. */
   listMessages(sessionId: number, after: number, limit: number): Promise<MessageRecord[]>;
+  /**
+   * Marks the session's ToCustomer messages with ids up to `upTo` read by the customer, in one
+   * transaction. Null when there is no such session; else how many it marked now, and the
+   * highest id of the session's ToCustomer messages that are read (0 for none).
+   */
+  markReadByCustomer(sessionId: number, upTo: number): Promise<{ marked: number; lastRead: number } | null>;
 
   getTopic(id: number): Promise<TopicRecord | null>;
   /** Topics in id order. */

@@ -306,7 +306,7 @@ export class ChatWidget extends LitElement {
       ></chat-prechat-form>`;
     }
     const conversation = this.conversation;
-    return conversation?.view.renderChat(this.chat!, phase, topic.language, conversation.words, this.handleConversationState, this.handleNewChat);
+    return conversation?.view.renderChat(this.chat!, phase, this.isOpen, topic.language, conversation.words, this.handleConversationState, this.handleNewChat);
   }
 
   /** The place in the queue, who the visitor chats with, or that the chat ended: the conversation's words. */

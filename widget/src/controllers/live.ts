@@ -24,6 +24,7 @@ import {
   postMessage,
   readMessages,
   requestTicket,
+  sendRead,
   sendTyping,
   type SessionAccess,
   type StreamState,
@@ -90,6 +91,8 @@ export class LiveController implements ReactiveController {
   connection: Connection = 'connecting';
   /** Whether the history is in: the log shows it all at once, so that it is not announced. */
   ready = false;
+  /** Whether the panel that shows the conversation is open: the visitor reads what it shows while the page is visible too. */
+  open = false;
 
   private readonly host: ReactiveControllerHost & HTMLElement;
   private readonly events: LiveEvents;
@@ -114,6 +117,9 @@ export class LiveController implements ReactiveController {
   private sends: Promise<void> = Promise.resolve();
   /** Whether the stream is wanted: from start() on, until the chat ends or the host leaves the page. */
   private live = false;
+  /** The last of the agent's messages the server was told the visitor has read; whether it is being told. */
+  private read = 0;
+  private reading = false;
 
   constructor(host: ReactiveControllerHost & HTMLElement, events: LiveEvents) {
     this.host = host;
@@ -182,6 +188,27 @@ export class LiveController implements ReactiveController {
     sendTyping(this.session, typing).catch(() => {});
   }
 
+  /**
+   * Tells the server that the visitor has read the agent's messages, if they can see them: the
+   * panel open, the page visible. One request at a time, for the last of them then; one that
+   * fails is told again at the next occasion (a message, the page or the panel shown again).
+   */
+  tellRead() {
+    if (!this.session || !this.open || this.reading || document.visibilityState !== 'visible') return;
+    let last = this.read;
+    for (const entry of this.log) if ('Type' in entry && entry.Type === 'ToCustomer' && !entry.ReadByCustomer && entry.ChatMessageId > last) last = entry.ChatMessageId;
+    if (last === this.read) return;
+    this.reading = true;
+    sendRead(this.session, last).then(
+      () => {
+        this.reading = false;
+        this.read = last;
+        this.tellRead();
+      },
+      () => (this.reading = false),
+    );
+  }
+
   /** Ends the chat; throws when the server could not be told. */
   async end() {
     if (!this.session) return;
@@ -204,9 +231,10 @@ export class LiveController implements ReactiveController {
   private readonly handlePageHide = () => this.closeSource();
 
   private readonly handleVisibility = () => {
-    if (document.visibilityState === 'hidden') this.hiddenSince = Date.now();
+    if (document.visibilityState === 'hidden') return void (this.hiddenSince = Date.now());
+    this.tellRead();
     // A stream that looks open may have died quietly while the page was away: connect anew.
-    else if (!this.source || this.connection !== 'live' || Date.now() - this.hiddenSince > HIDDEN_STALE_MS) this.resync();
+    if (!this.source || this.connection !== 'live' || Date.now() - this.hiddenSince > HIDDEN_STALE_MS) this.resync();
   };
 
   /** Connects again at once, from the cursor, forgetting the backoff. */

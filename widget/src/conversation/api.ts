@@ -69,5 +69,8 @@ export const eventsUrl = (session: SessionAccess, ticket: string, after: number)
 
 export const sendTyping = (session: SessionAccess, typing: boolean) => call<null>(session, 'Typing', { body: { Typing: typing } });
 
+/** Tells the server that the visitor has read the agent's messages up to this one. */
+export const sendRead = (session: SessionAccess, upTo: number) => call<null>(session, 'Read', { body: { ChatMessageId: upTo } });
+
 /** Ends the chat; answers the session, Closed (ClosedFromQueue while it waited). */
 export const endChat = (session: SessionAccess) => call<{ Status: ChatSessionStatusName }>(session, 'End', { body: {} });

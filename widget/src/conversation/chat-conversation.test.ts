@@ -186,6 +186,66 @@ describe('the conversation in <chat-widget>', () => {
     expect(messages.every((message) => typeof message.ChatMessageId === 'number')).to.equal(true);
   });
 
+  it("tells the server what the visitor has read of the agent's messages, only while the panel is open and the page visible", async function () {
+    this.timeout(20_000);
+    // Every POST of what was read, by the id it names.
+    const told: number[] = [];
+    const realFetch = window.fetch;
+    window.fetch = (input, init) => {
+      if (String(input).endsWith('/Read')) told.push(JSON.parse(String(init!.body)).ChatMessageId);
+      return realFetch(input, init);
+    };
+    const visibility = (state: 'hidden' | 'visible') => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => state });
+      document.dispatchEvent(new Event('visibilitychange'));
+    };
+    const quiet = () => new Promise((resolve) => setTimeout(resolve, 400));
+    const readByCustomer = async (id: number, messageId: number) => (await agent.messages(id)).find((m) => m.ChatMessageId === messageId)!.ReadByCustomer;
+    try {
+      const { element, root, id } = await startChat();
+      const inner = await conversation(root);
+      // Waiting, with nothing from the agent: nothing to tell.
+      await agent.pickUp(id);
+      await shows(inner, 'Hi, I am here to help.');
+      await quiet();
+      expect(told).to.deep.equal([]);
+
+      const first = await agent.says(id, 'First');
+      await shows(inner, 'First');
+      await waitUntil(() => told.includes(first.ChatMessageId), 'the first is told read');
+      expect(await readByCustomer(id, first.ChatMessageId)).to.equal(1);
+
+      // The panel closed: what comes is not read.
+      element.close();
+      const second = await agent.says(id, 'Second');
+      await shows(inner, 'Second');
+      await quiet();
+      expect(told).to.deep.equal([first.ChatMessageId]);
+      expect(await readByCustomer(id, second.ChatMessageId)).to.equal(0);
+      // Opened again, it is.
+      element.open();
+      await waitUntil(() => told.length === 2, 'the second is told read once the panel opens');
+      expect(told).to.deep.equal([first.ChatMessageId, second.ChatMessageId]);
+
+      // The page hidden: two come, neither is read; shown again, one request says both.
+      visibility('hidden');
+      const third = await agent.says(id, 'Third');
+      const fourth = await agent.says(id, 'Fourth');
+      await shows(inner, 'Fourth');
+      await quiet();
+      expect(told).to.have.length(2);
+      visibility('visible');
+      await waitUntil(() => told.length === 3, 'what came while hidden is told read once the page shows');
+      await quiet();
+      expect(told).to.deep.equal([first.ChatMessageId, second.ChatMessageId, fourth.ChatMessageId]);
+      expect(await readByCustomer(id, third.ChatMessageId)).to.equal(1);
+      expect(await readByCustomer(id, fourth.ChatMessageId)).to.equal(1);
+    } finally {
+      window.fetch = realFetch;
+      delete (document as { visibilityState?: unknown }).visibilityState;
+    }
+  });
+
   it('moves focus from the place in the queue to the composer when an agent picks up', async () => {
     const { root, id } = await startChat();
     await waitUntil(() => focused(root) === root.querySelector('.queued'), 'focus on the place in the queue');

@@ -99,6 +99,9 @@ export class ChatConversation extends LitElement {
   /** The widget's language, for the times. */
   @property({ attribute: false }) language = 'en';
 
+  /** Whether the widget's panel is open: what the conversation shows is read then, while the page is visible. */
+  @property({ attribute: false }) open = false;
+
   override willUpdate() {
     if (this.chat !== this.startedFor) {
       this.startedFor = this.chat;
@@ -112,6 +115,9 @@ export class ChatConversation extends LitElement {
 
   override updated() {
     if (this.atEnd) this.scrollToEnd();
+    // A message shown, the panel opened: the visitor has read the agent's messages.
+    this.live.open = this.open;
+    this.live.tellRead();
   }
 
   private get log(): HTMLElement | null {

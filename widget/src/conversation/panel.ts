@@ -29,6 +29,7 @@ export function renderStatus(phase: LivePhase, w: ConversationMessages): Templat
 export function renderChat(
   chat: ConversationTarget,
   phase: LivePhase,
+  open: boolean,
   language: string,
   w: ConversationMessages,
   handleState: (event: CustomEvent<LivePhase>) => void,
@@ -39,6 +40,7 @@ export function renderChat(
       .chat=${chat}
       .words=${w}
       .language=${language}
+      .open=${open}
       @chat-conversation-state=${handleState}
     ></chat-conversation>
     ${phase.name === 'ended'
