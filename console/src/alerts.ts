@@ -26,6 +26,20 @@ export class Alerts {
         return new Promise<void>(() => {});
       });
     } else this.leader = true;
+    // Browsers let a page play sound only after the person did something in it: the sound is
+    // made ready at the first key or click (signing in is one), not when the first alert comes.
+    const ready = () => {
+      removeEventListener('pointerdown', ready, true);
+      removeEventListener('keydown', ready, true);
+      try {
+        this.audio ??= new AudioContext();
+        void this.audio.resume();
+      } catch {
+        // No audio here: the title and the notification still tell.
+      }
+    };
+    addEventListener('pointerdown', ready, true);
+    addEventListener('keydown', ready, true);
   }
 
   /** Whether the agent wants the sound; on unless turned off (a preference, nothing about anyone). */
@@ -73,8 +87,8 @@ export class Alerts {
   /** Two short soft tones: no file to load, nothing to cache. */
   private beep(): void {
     try {
-      this.audio ??= new AudioContext();
       const context = this.audio;
+      if (!context || context.state !== 'running') return;
       for (const [offset, frequency] of [
         [0, 880],
         [0.16, 1175],

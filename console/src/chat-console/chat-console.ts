@@ -6,8 +6,6 @@ import { api, ConsoleError, whenSignedOut } from '../api.ts';
 import '../conversation/console-conversation.ts';
 import type { ConsoleConversation } from '../conversation/console-conversation.ts';
 import { visitorName } from '../format.ts';
-import '../history/console-history.ts';
-import '../manage/console-manage.ts';
 import '../queue/console-queue.ts';
 import '../sign-in/console-sign-in.ts';
 import { base } from '../styles.ts';
@@ -163,6 +161,8 @@ export class ChatConsole extends LitElement {
     whenSignedOut(() => {
       if (this.phase.name === 'signed-in') this.signedOut('You were signed out. Sign in again to go on.');
     });
+    // Made before signing in, so that signing in counts as the gesture browsers want before any sound.
+    this.alerts ??= new Alerts();
     addEventListener('keydown', this.handleShortcut);
     document.addEventListener('visibilitychange', this.handleVisibility);
     void this.resume();
@@ -175,7 +175,10 @@ export class ChatConsole extends LitElement {
     this.stopWorkspace();
   }
 
-  override willUpdate() {
+  override willUpdate(changed: Map<string, unknown>) {
+    // History and Manage load when first opened: most of a shift is spent in the chats.
+    if (changed.has('view') && this.view === 'history') void import('../history/console-history.ts');
+    if (changed.has('view') && this.view === 'manage') void import('../manage/console-manage.ts');
     // A manager who no longer manages any topic goes back to the chats.
     if (this.view === 'manage' && this.phase.name === 'signed-in' && !this.phase.workspace.isManager) this.view = 'chats';
   }

@@ -44,6 +44,8 @@ export class ConsoleQueue extends LitElement {
         gap: 6px;
       }
       .waiting {
+        /* A long queue: a row whose wait changes is laid out again alone. */
+        contain: content;
         border: 1px solid var(--line);
         border-radius: 8px;
         padding: 8px 10px;
