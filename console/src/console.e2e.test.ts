@@ -273,6 +273,52 @@ describe('transfer', () => {
   });
 });
 
+describe('alerts', () => {
+  it('count in every tab’s title, sound in one tab only, and not at all when the sound is off or the agent is away', async () => {
+    const { context } = await openConsole(browser, server);
+    contexts.push(context);
+    // Each tone the console plays is counted in the page that plays it.
+    await context.addInitScript(`{
+      window.__tones = 0;
+      const start = OscillatorNode.prototype.start;
+      OscillatorNode.prototype.start = function (...args) { window.__tones++; return start.apply(this, args); };
+    }`);
+    const [first] = context.pages();
+    await first!.reload();
+    await signIn(first!, AGENTS.kari);
+    const second = await context.newPage();
+    await second.goto(`${server.url}/console/`);
+    await second.getByText('Signed in as Kari Nordmann').waitFor();
+    // The gesture browsers want before a page may sound.
+    for (const page of [first!, second]) await page.getByRole('heading', { name: 'Queue (0)' }).click();
+    const tones = () => Promise.all([first!, second].map((page) => page.evaluate('window.__tones') as Promise<number>));
+
+    await server.visitor({ CustomerAlias: 'Alerting', FirstMessage: 'Hello?' });
+    for (const page of [first!, second]) await expect.poll(() => page.title()).toBe('(1) Chatline console');
+    await expect.poll(async () => (await tones()).filter((count) => count > 0).length).toBe(1);
+    const heard = await tones();
+
+    // Sound off (in the tab that sounds): the next visitor is counted, not heard.
+    const leader = heard[0]! > 0 ? first! : second;
+    await leader.getByRole('button', { name: 'Sound on' }).click();
+    await server.visitor({ CustomerAlias: 'Silent', FirstMessage: 'Hi' });
+    await expect.poll(() => leader.title()).toBe('(2) Chatline console');
+    await leader.waitForTimeout(300);
+    expect(await tones()).toEqual(heard);
+    await leader.getByRole('button', { name: 'Sound off' }).click();
+
+    // Away: no sound, and the queue is not counted as waiting for this agent.
+    await leader.getByRole('button', { name: 'Go away' }).click();
+    await leader.getByText('Away', { exact: true }).waitFor();
+    await expect.poll(() => leader.title()).toBe('Chatline console');
+    await server.visitor({ CustomerAlias: 'Unheard', FirstMessage: 'Hi' });
+    await queueRow(leader, 'Unheard').waitFor();
+    await leader.waitForTimeout(300);
+    expect(await tones()).toEqual(heard);
+    await leader.getByRole('button', { name: 'Be present' }).click();
+  });
+});
+
 describe('history', () => {
   it('finds ended chats by name, email or words, the newest first, with their transcript', async () => {
     const first = await server.visitor({ CustomerName: 'Åse Berg', CustomerEmail: 'ase@example.com', FirstMessage: 'My bike squeaks' });
