@@ -404,8 +404,9 @@ export function streamHub({ store, bus, now, members, view }: StreamDeps) {
 
     /**
      * Opens an agent's stream of every chat it may follow, from the cursor (the last message
-     * id it has, of any chat): first the chats waiting and under way, then every message after
-     * the cursor, then what happens in them as it happens.
+     * id it has, of any chat; 0 for a first connect, which starts from now): first the chats
+     * waiting and under way, then every message after the cursor, then what happens in them as
+     * it happens.
      */
     async openForAgent(caller: Caller, { after, client, ticket }: { after: number; client: string; ticket?: string }) {
       let agent: AgentRecord;
@@ -429,6 +430,9 @@ export function streamHub({ store, bus, now, members, view }: StreamDeps) {
           void (async () => {
             try {
               stream.topics = await topicsOf(agent.id);
+              // Without a cursor the stream starts from now: the chats' histories are read by
+              // GET …/Messages, not sent again on every first connect.
+              if (after === 0) stream.cursor = await store.lastMessageId();
               const [inTopics, own, offered] = await Promise.all([
                 store.listSessions({ topicIds: [...stream.topics], statuses: open, skip: 0, top: 1000 }),
                 store.listSessions({ userId: agent.id, statuses: open, skip: 0, top: 1000 }),

@@ -319,6 +319,23 @@ describe("an agent's stream", () => {
     expect(visitorStream.status).toBe(200);
     await reader(visitorStream.body!).close();
   });
+
+  it('starts from now on a first connect: the history is not sent again, what comes after is', async () => {
+    const session = await visitorSession();
+    await asAgent('POST', `/api/v1/ChatSession/${session.ChatSessionId}/Pickup`);
+    await say(session.ChatSessionId, 'Said before the stream');
+    const stream = reader((await agentEvents({ Authorization: auth })).body!);
+    const snapshot = await stream.next();
+    expect(snapshot.event).toBe('sessions');
+    const last = ((await json(await asAgent('GET', `/api/v1/ChatSession/${session.ChatSessionId}/Messages`))) as { ChatMessageId: number }[]).at(-1)!;
+    expect(snapshot.id).toBe(String(last.ChatMessageId));
+    await say(session.ChatSessionId, 'Said after');
+    // The chat's change comes too; the first message to come is the new one.
+    let frame = await stream.next();
+    while (frame.event !== 'message') frame = await stream.next();
+    expect(frame.data).toMatchObject({ Message: 'Said after' });
+    await stream.close();
+  });
 });
 
 describe('typing', () => {

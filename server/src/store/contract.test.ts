@@ -331,6 +331,17 @@ describe.each(implementations)('the %s store', (_, open) => {
       expect(await store.getSession(session.id)).toEqual(second.session);
     });
 
+    it('knows the last message of all, 0 before there is any', async () => {
+      expect(await store.lastMessageId()).toBe(0);
+      const a = await store.createSession(draft(1, 'a'), pass);
+      const b = await store.createSession(draft(1, 'b'), pass);
+      const first = await store.changeSession(b.id, () => ({ messages: [message('to b')] }));
+      const second = await store.changeSession(a.id, () => ({ messages: [message('to a')] }));
+      if (first.outcome !== 'changed' || second.outcome !== 'changed') throw new Error('not changed');
+      expect(await store.lastMessageId()).toBe(second.messages[0]!.id);
+      expect(second.messages[0]!.id).toBeGreaterThan(first.messages[0]!.id);
+    });
+
     it('keeps each session\'s messages apart, and deletes them with it', async () => {
       const a = await store.createSession(draft(1, 'a'), pass);
       const b = await store.createSession(draft(1, 'b'), pass);

@@ -323,6 +323,8 @@ export type ChatStore = {
    * in these topics or that this agent has or is offered.
    */
   messagesAfter(after: number, scope: { topicIds: readonly number[]; agentId: number }, limit: number): Promise<MessageRecord[]>;
+  /** The id of the last message of any session; 0 when there is none. */
+  lastMessageId(): Promise<number>;
   /** The session's messages after the one with id `after` (0 for all), in id order, at most `limit`. */
   listMessages(sessionId: number, after: number, limit: number): Promise<MessageRecord[]>;
   /**

@@ -194,6 +194,7 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
     db.prepare(`SELECT ${list(sessionColumns)} FROM chat_session ${where} ORDER BY id LIMIT ? OFFSET ?`).raw();
   const sessionListsByShape = new Map<string, Database.Statement>();
   const messagesAfterByShape = new Map<number, Database.Statement>();
+  const selectLastMessageId = db.prepare('SELECT COALESCE(MAX(id), 0) FROM chat_message').pluck();
   const sessionLists = {
     all: selectSessions(''),
     topic: selectSessions('WHERE topic_id = ?'),
@@ -631,6 +632,7 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
         }
         return (statement.all(after, ...topicIds, agentId, agentId, limit) as unknown[][]).map(toMessage);
       }),
+    lastMessageId: () => read(() => selectLastMessageId.get() as number),
     markReadByCustomer: (sessionId, upTo) =>
       write(() => {
         if (sessionExists.get(sessionId) === undefined) return null;
