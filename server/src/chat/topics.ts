@@ -93,20 +93,25 @@ export function topicService({ store, bus, members }: { store: ChatStore; bus: E
       return topic;
     },
 
-    /** Replaces a topic: what the fields leave out takes its default. */
+    /** Replaces a topic, for its managers: what the fields leave out takes its default. */
     async replace(caller: Caller, id: number, fields: Record<string, unknown>): Promise<TopicRecord> {
+      // No such topic is said before anything about the caller's rights or the fields.
       requireAgent(caller);
-      // No such topic is said before anything about the fields.
       await find(id);
+      await members.requireRight(caller, id, 'manage');
       const topic = await store.updateTopic(id, readTopic(fields));
       if (!topic) throw notFound('topicNotFound', id);
       publish('topic.updated', topic.id);
       return topic;
     },
 
-    /** A topic that still has sessions is kept: delete or move them first. */
+    /** Deletes a topic, for its managers; one that still has sessions is kept: delete or move them first. */
     async delete(caller: Caller, id: number): Promise<void> {
       requireAgent(caller);
+      if (Number.isSafeInteger(id)) {
+        await find(id);
+        await members.requireRight(caller, id, 'manage');
+      }
       const result = Number.isSafeInteger(id) ? await store.deleteTopic(id) : 'missing';
       if (result === 'missing') throw notFound('topicNotFound', id);
       if (result === 'in_use') throw conflict('topicInUse', id);

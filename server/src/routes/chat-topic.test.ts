@@ -33,6 +33,22 @@ const rentals = {
 };
 
 describe('the ChatTopic resource', () => {
+  it("lets only the topic's managers change or delete it", async () => {
+    const topic = await json(await asAgent('POST', '/api/v1/ChatTopic', rentals));
+    const other = await t.agent('ola', 'ola-secret-12');
+    const asOther = (method: string, body?: unknown) =>
+      t.call(method, `/api/v1/ChatTopic/${topic.ChatTopicId}`, { ...(body === undefined ? {} : { json: body }), headers: { Authorization: other } });
+    const refused = await asOther('PUT', { ...rentals, Name: 'Taken over' });
+    expect(refused.status).toBe(403);
+    expect(await json(refused)).toMatchObject({ Error: true });
+    expect((await asOther('DELETE')).status).toBe(403);
+    expect((await json(await asAgent('GET', `/api/v1/ChatTopic/${topic.ChatTopicId}`))).Name).toBe('Rentals');
+    // Made a manager of it, the other agent may.
+    await asAgent('POST', `/api/v1/ChatTopic/${topic.ChatTopicId}/UserAgent`, { User: { UserName: 'ola' }, CanListen: true, CanRespond: true, CanManage: true, CanNotify: false });
+    expect((await asOther('PUT', { ...rentals, Name: 'Rentals and tours' })).status).toBe(200);
+    expect((await asOther('DELETE')).status).toBe(204);
+  });
+
   it('creates a topic and answers it with its ChatTopicId, then reads, replaces and deletes it', async () => {
     const created = await asAgent('POST', '/api/v1/ChatTopic', rentals);
     expect(created.status).toBe(200);
