@@ -23,7 +23,11 @@ afterAll(async () => {
 
 afterEach(async () => {
   for (const context of contexts.splice(0)) await context.close();
-  // Every test starts with nobody waiting and nothing under way.
+  // Every test starts with both agents present, nobody waiting and nothing under way.
+  for (const agent of Object.values(AGENTS)) {
+    const me = await server.asAgent<{ AssociateId: number }>(agent, 'GET', 'Associate/Me');
+    await server.asAgent(agent, 'POST', 'Agents/Chat/SaveChatPresence', { chatPresence: [{ userId: me.AssociateId, present: true }] });
+  }
   const open = await server.asAgent<{ value: { ChatSessionId: number; Status: string }[] }>(AGENTS.kari, 'GET', 'ChatSession?$top=1000');
   for (const session of open.value) {
     if (['InQueue', 'CustomerLast', 'UserLast'].includes(session.Status)) await server.asAgent(AGENTS.kari, 'DELETE', `ChatSession/${session.ChatSessionId}`);
@@ -74,6 +78,10 @@ describe('signing in', () => {
     await page.reload();
     await page.getByText('Signed in as Kari Nordmann').waitFor();
     await queueRow(page, 'Before sign-in').waitFor();
+
+    // Nothing about anyone in the browser's storage; the session cookie is out of the page's reach.
+    expect(await page.evaluate(() => [Object.keys(localStorage), Object.keys(sessionStorage)])).toEqual([[], []]);
+    expect(await page.evaluate(() => document.cookie.split('; ').map((pair) => pair.split('=')[0]))).toEqual(['XSRF-TOKEN']);
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
@@ -263,6 +271,10 @@ describe('transfer', () => {
     const ola = await agentPage(AGENTS.ola);
     await ola.getByRole('button', { name: 'Go away' }).click();
     await ola.getByText('Away', { exact: true }).waitFor();
+    // The other agents see it at once.
+    const agents = kari.getByRole('region', { name: 'Agents' });
+    await agents.getByText('Away', { exact: true }).waitFor();
+    expect(await agents.textContent()).toContain('Ola Hansen');
     await kari.getByRole('button', { name: 'Take next' }).click();
     await kari.getByRole('button', { name: 'Transfer…' }).click();
     const dialog = kari.getByRole('dialog', { name: 'Transfer the chat to' });
@@ -423,6 +435,13 @@ describe('a lost connection', () => {
     const texts = await log(kari).getByRole('listitem').allTextContents();
     expect(texts.filter((text) => text.includes('Said while you were away'))).toHaveLength(1);
     void late;
+
+    // A reload brings back the same chats, each message once.
+    await kari.reload();
+    await kari.getByRole('button', { name: /^Patient/ }).click();
+    await log(kari).getByText('And after').waitFor();
+    const again = await log(kari).getByRole('listitem').allTextContents();
+    expect(again).toEqual(texts);
   });
 });
 

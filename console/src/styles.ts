@@ -91,6 +91,10 @@ export const base = css`
     outline-offset: 1px;
   }
 
+  a {
+    color: var(--accent);
+  }
+
   .muted {
     color: var(--muted);
   }

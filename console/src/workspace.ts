@@ -78,6 +78,8 @@ export class Workspace {
   private readonly changeListeners = new Set<() => void>();
   private readonly listeners = new Map<keyof WorkspaceEvents, Set<(detail: never) => void>>();
   private readonly histories = new Map<number, Promise<void>>();
+  /** The chats whose history has been read: their messages are all here, the stream's merged in by id. */
+  private readonly read = new Set<number>();
 
   constructor(me: Associate) {
     this.me = me;
@@ -152,12 +154,10 @@ export class Workspace {
 
   /** A chat's messages in the order they were posted; its history is read once when first asked. */
   messagesOf(sessionId: number): ChatMessage[] {
+    // A read that fails is tried again the next time the chat is shown.
+    if (!this.histories.has(sessionId) && !this.read.has(sessionId)) this.loadHistory(sessionId).catch(() => {});
     const known = this.messages.get(sessionId);
-    if (!known) {
-      void this.loadHistory(sessionId);
-      return [];
-    }
-    return [...known.values()].sort((a, b) => a.ChatMessageId - b.ChatMessageId);
+    return known ? [...known.values()].sort((a, b) => a.ChatMessageId - b.ChatMessageId) : [];
   }
 
   /** Reads a chat's whole history (again), for one the console has just come to. */
@@ -173,7 +173,7 @@ export class Workspace {
           if (page.length < 1000) break;
           after = page.at(-1)!.ChatMessageId;
         }
-        if (!this.messages.has(sessionId)) this.messages.set(sessionId, new Map());
+        this.read.add(sessionId);
         this.changed();
       } finally {
         this.histories.delete(sessionId);
@@ -199,6 +199,8 @@ export class Workspace {
   /** A chat the agent had that has ended leaves its list once the agent is done with it. */
   dismiss(sessionId: number): void {
     this.sessions.delete(sessionId);
+    this.messages.delete(sessionId);
+    this.read.delete(sessionId);
     this.unread.delete(sessionId);
     if (this.selected === sessionId) this.selected = null;
     this.changed();
@@ -361,7 +363,7 @@ export class Workspace {
       } else if (!this.sessions.has(id) && wasMine) this.sessions.set(id, session);
     }
     // The read marks may have moved while away: the histories in view are read again.
-    for (const id of this.messages.keys()) if (this.sessions.has(id)) void this.loadHistory(id);
+    for (const id of this.read) if (this.sessions.has(id)) void this.loadHistory(id);
     if (this.wasOffline) void this.loadPresence().catch(() => {});
   }
 
@@ -384,9 +386,10 @@ export class Workspace {
   private takeMessage(message: ChatMessage): void {
     const session = this.sessions.get(message.ChatSessionId);
     if (!session) return;
-    const known = this.messages.get(message.ChatSessionId);
-    const isNew = !known?.has(message.ChatMessageId);
-    if (known) this.keep(message);
+    // Kept whether or not the history has been read yet: a read that is under way may have been
+    // answered before this message was posted.
+    const isNew = !this.messages.get(message.ChatSessionId)?.has(message.ChatMessageId);
+    this.keep(message);
     const news = isNew && message.Type === 'ToUser' && Date.parse(message.WhenPosted) >= this.startedAt - 5000;
     const mine = session.User?.AssociateId === this.me.AssociateId;
     if (!news || !mine) return;

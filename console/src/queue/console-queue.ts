@@ -102,6 +102,28 @@ export class ConsoleQueue extends LitElement {
       .state {
         font-size: 0.8rem;
       }
+      .presence {
+        list-style: none;
+        margin: 0;
+        padding: 0;
+        display: grid;
+        gap: 4px;
+      }
+      .presence li {
+        display: flex;
+        align-items: center;
+        gap: 8px;
+        flex-wrap: wrap;
+      }
+      .dot {
+        width: 9px;
+        height: 9px;
+        border-radius: 50%;
+        background: var(--muted);
+      }
+      .dot.present {
+        background: var(--ok);
+      }
     `,
   ];
 
@@ -161,6 +183,28 @@ export class ConsoleQueue extends LitElement {
     </li>`;
   }
 
+  /** Who of the agent's colleagues is there: the agents who share a topic with it, present first. */
+  private renderPresence() {
+    const ws = this.workspace;
+    const mine = new Set(ws.rights.keys());
+    const team = [...ws.presence.values()]
+      .filter((agent) => agent.UserId !== ws.me.AssociateId && agent.ChatTopics.some((topic) => mine.has(topic)))
+      .sort((a, b) => Number(b.Present) - Number(a.Present) || a.DisplayName.localeCompare(b.DisplayName));
+    if (team.length === 0) return nothing;
+    return html`<section aria-labelledby="presence-heading">
+      <h2 id="presence-heading">Agents</h2>
+      <ul class="presence">
+        ${team.map(
+          (agent) => html`<li>
+            <span class="dot ${agent.Present ? 'present' : ''}" aria-hidden="true"></span>
+            <span>${agent.DisplayName}</span>
+            <span class="muted">${agent.Present ? 'Present' : 'Away'}${agent.OngoingChats > 0 ? `, ${agent.OngoingChats} ${agent.OngoingChats === 1 ? 'chat' : 'chats'}` : ''}</span>
+          </li>`,
+        )}
+      </ul>
+    </section>`;
+  }
+
   override render() {
     const ws = this.workspace;
     const queue = ws.queue;
@@ -178,6 +222,7 @@ export class ConsoleQueue extends LitElement {
         <h2 id="mine-heading">Your chats</h2>
         ${ws.mine.length === 0 ? html`<p class="muted">No chats yet. Take one from the queue.</p>` : html`<ol>${ws.mine.map((session) => this.renderChat(session))}</ol>`}
       </section>
+      ${this.renderPresence()}
       ${ws.isManager
         ? html`<section aria-labelledby="team-heading">
             <h2 id="team-heading">Team's chats</h2>
