@@ -334,7 +334,8 @@ export function conversationService({ store, bus, now, members, typingExpiresMs 
       const target = await members.agentNamed(to);
       if (!(await members.has(target.id, session.topicId, 'respond'))) throw forbidden(undefined, 'cannotTakeTransfer', target.userName, session.topicId);
       // Only agents who are there are offered a chat (SuperOffice's "Transfer to" lists only them).
-      if (!target.present) throw conflict('agentAway', agentName(target));
+      // A manager who takes a chat over offers it to itself, there or not.
+      if (!target.present && target.id !== agent.id) throw conflict('agentAway', agentName(target));
       return changeAnd(id, (current) => {
         if (hasEnded(current.status)) throw conflict('sessionEnded', id);
         return { session: { transferToId: target.id, updatedAt: now() } };

@@ -105,6 +105,8 @@ type AgentStream = {
   reads: Map<number, number>;
   /** The presence of each agent whose presence changed since it was last told, as it was read then. */
   presence: Map<number, AgentPresence>;
+  /** The topics it follows changed: the chats are sent again, as on a connect. */
+  resync: boolean;
   pumping: boolean;
   closed: boolean;
   client: string;
@@ -259,8 +261,20 @@ export function streamHub({ store, bus, now, members, view }: StreamDeps) {
         return;
       }
       if (event.type === 'topic.updated' || event.type === 'topic.deleted' || event.type === 'topic.created') {
-        // Who may follow what may have changed.
-        for (const stream of agentStreams) stream.topics = await topicsOf(stream.agentId);
+        // Who may follow what may have changed: an agent whose topics did is sent its chats again.
+        for (const stream of agentStreams) {
+          const topics = await topicsOf(stream.agentId);
+          if (topics.size === stream.topics.size && [...topics].every((topic) => stream.topics.has(topic))) continue;
+          stream.topics = topics;
+          stream.resync = true;
+          void pumpAgent(stream);
+        }
+        return;
+      }
+      if (event.type === 'credential.deleted') {
+        // Signed out, or a token taken back: the agent's streams end, and each connects again
+        // with what it still holds, or is refused.
+        for (const stream of [...agentStreams]) if (stream.agentId === event.agentId) closeAgent(stream);
         return;
       }
       if (!('sessionId' in event)) return;
@@ -278,11 +292,29 @@ export function streamHub({ store, bus, now, members, view }: StreamDeps) {
     }
   }
 
+  /** The chats waiting and under way that the stream's agent may follow, as they are now. */
+  async function sendSessions(stream: AgentStream) {
+    const [inTopics, own, offered] = await Promise.all([
+      store.listSessions({ topicIds: [...stream.topics], statuses: open, skip: 0, top: 1000 }),
+      store.listSessions({ userId: stream.agentId, statuses: open, skip: 0, top: 1000 }),
+      store.listSessions({ transferToId: stream.agentId, statuses: open, skip: 0, top: 1000 }),
+    ]);
+    const byId = new Map([...inTopics, ...own, ...offered].map((session) => [session.id, session]));
+    const sessions = await Promise.all([...byId.values()].sort((a, b) => a.id - b.id).map(view));
+    await stream.sink.send({ kind: 'sessions', cursor: stream.cursor, sessions });
+  }
+
   async function pumpAgent(stream: AgentStream) {
     if (stream.pumping) return;
     stream.pumping = true;
     try {
-      while (!stream.closed && (stream.changed.size > 0 || stream.messages || stream.replies.size > 0 || stream.presence.size > 0 || readsToSend(stream))) {
+      while (!stream.closed && (stream.resync || stream.changed.size > 0 || stream.messages || stream.replies.size > 0 || stream.presence.size > 0 || readsToSend(stream))) {
+        if (stream.resync) {
+          // What it follows changed: the chats again, as on a connect, then the rest.
+          stream.resync = false;
+          stream.changed.clear();
+          await sendSessions(stream);
+        }
         const changed = [...stream.changed];
         stream.changed.clear();
         for (const [sessionId, session] of changed) {
@@ -424,7 +456,7 @@ export function streamHub({ store, bus, now, members, view }: StreamDeps) {
       return {
         start(sink: AgentStreamSink) {
           settled = true;
-          const stream: AgentStream = { agentId: agent.id, topics: new Set(), cursor: after, sink, changed: new Map(), messages: false, replies: new Set(), reads: new Map(), presence: new Map(), pumping: true, closed: false, client };
+          const stream: AgentStream = { agentId: agent.id, topics: new Set(), cursor: after, sink, changed: new Map(), messages: false, replies: new Set(), reads: new Map(), presence: new Map(), resync: false, pumping: true, closed: false, client };
           // Listen first, then catch up: what happens meanwhile waits for the catch-up to end.
           agentStreams.add(stream);
           void (async () => {
@@ -433,14 +465,7 @@ export function streamHub({ store, bus, now, members, view }: StreamDeps) {
               // Without a cursor the stream starts from now: the chats' histories are read by
               // GET …/Messages, not sent again on every first connect.
               if (after === 0) stream.cursor = await store.lastMessageId();
-              const [inTopics, own, offered] = await Promise.all([
-                store.listSessions({ topicIds: [...stream.topics], statuses: open, skip: 0, top: 1000 }),
-                store.listSessions({ userId: agent.id, statuses: open, skip: 0, top: 1000 }),
-                store.listSessions({ transferToId: agent.id, statuses: open, skip: 0, top: 1000 }),
-              ]);
-              const byId = new Map([...inTopics, ...own, ...offered].map((session) => [session.id, session]));
-              const sessions = await Promise.all([...byId.values()].sort((a, b) => a.id - b.id).map(view));
-              await sink.send({ kind: 'sessions', cursor: stream.cursor, sessions });
+              await sendSessions(stream);
               stream.messages = true;
             } catch {
               closeAgent(stream);

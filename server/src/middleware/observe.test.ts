@@ -67,6 +67,17 @@ describe('security headers', () => {
     }
   });
 
+  it('lets no browser or proxy keep what the API answers, but the topic’s public widget part for a minute', async () => {
+    for (const response of [
+      await t.call('POST', '/api/v1/ChatSession', { json: visitor }),
+      await t.call('GET', '/api/v1/ChatSession/1'),
+      await t.call('GET', '/api/v1/Nothing'),
+    ]) {
+      expect(response.headers.get('cache-control')).toBe('no-store');
+    }
+    expect((await t.call('GET', '/api/v1/ChatTopic/1/widget')).headers.get('cache-control')).toBe('public, max-age=60');
+  });
+
   it('sends a CSP with pages, and lets any site load the widget', async () => {
     const { mkdtempSync, writeFileSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');

@@ -71,6 +71,9 @@ export function securityHeaders(): MiddlewareHandler {
       c.header('X-Content-Type-Options', 'nosniff');
       c.header('Referrer-Policy', 'strict-origin-when-cross-origin');
       c.header('Content-Security-Policy', API_POLICY);
+      // Answers carry visitors' details and conversations: no browser or proxy keeps them,
+      // unless a route says otherwise (the topic's public widget part).
+      c.header('Cache-Control', 'no-store');
       return next();
     }
     await next();

@@ -320,6 +320,34 @@ describe("an agent's stream", () => {
     await reader(visitorStream.body!).close();
   });
 
+  it('ends the agent’s streams when it signs out, and sends its chats again when its topics change', async () => {
+    const login = await t.call('POST', '/api/v1/Authentication/Login', { json: { UserName: 'kari', Password: 'kari-secret-1' } });
+    const cookie = login.headers
+      .getSetCookie()
+      .map((line) => line.split(';')[0])
+      .join('; ');
+    const xsrf = /XSRF-TOKEN=([^;]+)/.exec(cookie)![1]!;
+    const browser = { Cookie: cookie, 'X-XSRF-TOKEN': xsrf };
+    const ticket = (await json(await t.call('POST', '/api/v1/ChatSession/Events/Ticket', { headers: browser }))).Ticket;
+    const stream = reader((await agentEvents({ Cookie: cookie }, `?ticket=${ticket}`)).body!);
+    expect((await stream.next()).event).toBe('sessions');
+
+    // Made a member of a new topic, the agent is sent its chats again, that topic's included.
+    const other = await t.agent('ola', 'ola-secret-12');
+    const topic = await json(await t.call('POST', '/api/v1/ChatTopic', { json: { Name: 'Billing' }, headers: { Authorization: other } }));
+    await t.call('POST', '/api/v1/ChatSession', { json: { TopicId: topic.ChatTopicId, CustomerAlias: 'Bill', CustomerConsented: true } });
+    await t.call('POST', `/api/v1/ChatTopic/${topic.ChatTopicId}/UserAgent`, {
+      json: { User: { UserName: 'kari' }, CanListen: true, CanRespond: true, CanManage: false, CanNotify: true },
+      headers: { Authorization: other },
+    });
+    let frame = await stream.next();
+    while (frame.event !== 'sessions') frame = await stream.next();
+    expect((frame.data as unknown as { CustomerAlias: string }[]).map((row) => row.CustomerAlias)).toContain('Bill');
+
+    expect((await t.call('POST', '/api/v1/Authentication/Logout', { headers: browser })).status).toBe(204);
+    expect(await stream.ends()).toBe(true);
+  });
+
   it('starts from now on a first connect: the history is not sent again, what comes after is', async () => {
     const session = await visitorSession();
     await asAgent('POST', `/api/v1/ChatSession/${session.ChatSessionId}/Pickup`);
