@@ -214,6 +214,7 @@ describe('the demo site', () => {
     await agentLog.getByText('Read').waitFor();
 
     await agent.getByRole('button', { name: 'End chat' }).click();
+    await agent.getByRole('button', { name: 'End it' }).click();
     await visitor.getByRole('status').filter({ hasText: 'This chat has ended.' }).waitFor();
     await agent.getByText('This chat has ended.').waitFor();
     for (const [log, text] of [

@@ -9,7 +9,8 @@
 const LOCK = 'chatline-console-alerts';
 const SOUND_KEY = 'chatline-console-sound';
 
-export type Alert = { title: string; body: string; tag: string };
+/** What an alert says, and what opening its notification shows. */
+export type Alert = { title: string; body: string; tag: string; open?: (() => void) | undefined };
 
 export class Alerts {
   /** Whether this tab is the one that sounds and notifies. */
@@ -79,6 +80,7 @@ export class Alerts {
       const notification = new Notification(alert.title, { body: alert.body, tag: alert.tag });
       notification.onclick = () => {
         window.focus();
+        alert.open?.();
         notification.close();
       };
     }

@@ -107,7 +107,6 @@ export const api = {
   agents: () => call<Associate[]>('Associate'),
   addAgent: (agent: { UserName: string; FullName: string; Password: string }) => post<Associate>('Associate', agent),
 
-  topics: () => call<ChatTopic[]>('ChatTopic'),
   topic: (id: number) => call<ChatTopic>(`ChatTopic/${id}`),
   saveTopic: (topic: ChatTopic) => call<ChatTopic>(`ChatTopic/${topic.ChatTopicId}`, { method: 'PUT', body: topic }),
   myTopics: () => call<ChatTopic[]>('ChatTopic/ForCurrentUser'),
@@ -132,7 +131,6 @@ export const api = {
   rejectTransfer: (id: number) => post<ChatSessionEntity>(`ChatSession/${id}/RejectTransfer`),
   reset: (id: number) => post<ChatSessionEntity>(`ChatSession/${id}/Reset`),
   end: (id: number) => post<ChatSessionEntity>(`ChatSession/${id}/End`),
-  transcript: (id: number) => post<string>(`ChatSession/${id}/Transcript`),
   history: (search: string, skip: number, top: number) => {
     const query = new URLSearchParams({ $filter: 'WhenEnded ne null', $orderby: 'ChatSessionId desc', $skip: String(skip), $top: String(top) });
     if (search.trim() !== '') query.set('$search', search.trim());

@@ -224,11 +224,91 @@ describe('a conversation', () => {
     await ola.getByRole('button', { name: 'Take next' }).click();
     await ola.getByRole('heading', { name: 'Returning' }).waitFor();
     await ola.getByRole('button', { name: 'End chat' }).click();
+    // It asks once more; keeping the chat changes nothing.
+    await ola.getByRole('button', { name: 'Keep chatting' }).click();
+    expect((await visitor.session()).Status).not.toBe('Closed');
+    await ola.getByRole('button', { name: 'End chat' }).click();
+    await ola.getByRole('button', { name: 'End it' }).click();
     await ola.getByText('This chat has ended.').waitFor();
     await expect.poll(async () => (await visitor.session()).Status).toBe('Closed');
     expect((await visitor.messages()).at(-1)).toMatchObject({ SpecialType: 'ClosedByUser' });
     await ola.getByRole('button', { name: 'Close' }).click();
     expect(await ola.getByRole('heading', { name: 'Returning' }).count()).toBe(0);
+  });
+});
+
+describe('what the agent writes', () => {
+  it('keeps a draft and a reply the server did not get across other chats, History and a lost connection, and sends the reply once', async () => {
+    const first = await server.visitor({ CustomerAlias: 'Waiting Reply', FirstMessage: 'Hello' });
+    await server.visitor({ CustomerAlias: 'Other Chat', FirstMessage: 'Hi' });
+    const kari = await agentPage(AGENTS.kari);
+    await kari.getByRole('button', { name: 'Take next' }).click();
+    await kari.getByRole('heading', { name: 'Waiting Reply' }).waitFor();
+    await kari.getByRole('button', { name: 'Take next' }).click();
+    await kari.getByRole('heading', { name: 'Other Chat' }).waitFor();
+    await kari.getByRole('textbox', { name: 'Message to Other Chat' }).fill('A draft, half written');
+
+    await kari.getByRole('button', { name: /^Waiting Reply/ }).click();
+    await server.stop();
+    await kari.getByText(/Offline: reconnecting/).waitFor();
+    const composer = kari.getByRole('textbox', { name: 'Message to Waiting Reply' });
+    await composer.fill('Sent while the server was away');
+    await composer.press('Enter');
+    await log(kari).getByText(/Not sent yet/).waitFor();
+
+    // To the other chat, to History and back: the draft and the reply are still there.
+    await kari.getByRole('button', { name: /^Other Chat/ }).click();
+    expect(await kari.getByRole('textbox', { name: 'Message to Other Chat' }).inputValue()).toBe('A draft, half written');
+    await kari.getByRole('button', { name: 'History' }).click();
+    await kari.getByRole('button', { name: 'Chats' }).click();
+    await kari.getByRole('button', { name: /^Waiting Reply/ }).click();
+    await log(kari).getByText('Sent while the server was away').waitFor();
+
+    await server.restart();
+    await kari.getByText(/Offline: reconnecting/).waitFor({ state: 'detached', timeout: 20_000 });
+    await expect.poll(async () => (await first.messages()).filter((message) => message.Message === 'Sent while the server was away').length, { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => log(kari).getByText(/Not sent yet|Sending…/).count()).toBe(0);
+    expect(await log(kari).getByText('Sent while the server was away', { exact: true }).count()).toBe(1);
+    await kari.getByRole('button', { name: /^Other Chat/ }).click();
+    expect(await kari.getByRole('textbox', { name: 'Message to Other Chat' }).inputValue()).toBe('A draft, half written');
+  });
+
+  it('lets Alt+E end only the agent’s own chat, and keeps letters typed with Option on a Mac', async () => {
+    const visitor = await server.visitor({ CustomerAlias: 'Señor', FirstMessage: 'Hola' });
+    const kari = await agentPage(AGENTS.kari);
+    const ola = await agentPage(AGENTS.ola);
+    await kari.getByRole('button', { name: 'Take next' }).click();
+    const composer = kari.getByRole('textbox', { name: 'Message to Señor' });
+    await composer.focus();
+    // Option+E on a Mac: the key makes no letter ("Dead") and starts an accent.
+    await composer.dispatchEvent('keydown', { key: 'Dead', code: 'KeyE', altKey: true, bubbles: true, composed: true });
+    await composer.dispatchEvent('keydown', { key: 'Dead', code: 'KeyN', altKey: true, bubbles: true, composed: true });
+    expect(await kari.getByRole('button', { name: 'End it' }).count()).toBe(0);
+    // Ola manages the topic and looks at Kari's chat: Alt+E does nothing there.
+    await ola.getByRole('button', { name: /^Señor/ }).click();
+    await ola.getByText('Kari Nordmann has this chat.').waitFor();
+    await ola.keyboard.press('Alt+E');
+    await ola.waitForTimeout(200);
+    expect(await ola.getByRole('button', { name: 'End it' }).count()).toBe(0);
+    expect((await visitor.session()).Status).not.toBe('Closed');
+  });
+});
+
+describe('managing', () => {
+  it('opens Manage without an error, and a topic renamed there is renamed everywhere at once', async () => {
+    const kari = await agentPage(AGENTS.kari);
+    await kari.getByRole('button', { name: 'Manage' }).click();
+    const name = kari.locator('#topic-Name');
+    await name.waitFor();
+    await name.fill('Bikes');
+    await kari.getByRole('button', { name: 'Save settings' }).click();
+    await kari.getByText(/Saved/).first().waitFor();
+    await kari.getByRole('button', { name: /^Bikes/ }).first().waitFor();
+    await server.visitor({ CustomerAlias: 'Renamed', FirstMessage: 'Hi' });
+    await kari.getByRole('button', { name: 'Chats' }).click();
+    await expect.poll(async () => queueRow(kari, 'Renamed').textContent()).toContain('Bikes');
+    expect(pageErrors(kari)).toEqual([]);
+    await server.asAgent(AGENTS.kari, 'PUT', 'ChatTopic/1', { ...(await server.asAgent<Record<string, unknown>>(AGENTS.kari, 'GET', 'ChatTopic/1')), Name: 'General' });
   });
 });
 
@@ -312,12 +392,12 @@ describe('alerts', () => {
 
     // Sound off (in the tab that sounds): the next visitor is counted, not heard.
     const leader = heard[0]! > 0 ? first! : second;
-    await leader.getByRole('button', { name: 'Sound on' }).click();
+    await leader.getByRole('checkbox', { name: 'Sound' }).uncheck();
     await server.visitor({ CustomerAlias: 'Silent', FirstMessage: 'Hi' });
     await expect.poll(() => leader.title()).toBe('(2) Chatline console');
     await leader.waitForTimeout(300);
     expect(await tones()).toEqual(heard);
-    await leader.getByRole('button', { name: 'Sound off' }).click();
+    await leader.getByRole('checkbox', { name: 'Sound' }).check();
 
     // Away: no sound, and the queue is not counted as waiting for this agent.
     await leader.getByRole('button', { name: 'Go away' }).click();
@@ -509,6 +589,9 @@ describe('accessibility', () => {
     await press('Alt+N');
     await page.getByRole('heading', { name: 'Second Keyboard' }).waitFor();
     await press('Alt+E');
+    // It asks once more, with the focus on the answer.
+    await page.getByRole('button', { name: 'End it' }).waitFor();
+    await press('Enter');
     await page.getByText('This chat has ended.').waitFor();
     await expect.poll(async () => (await second.session()).Status).toBe('Closed');
 

@@ -1,9 +1,15 @@
 /** How the console words names, times and waits. */
 import type { ChatSessionEntity } from '@chatline/shared';
 
+/** Whether a name shows anything: not only spaces, or marks that take no room (zero-width spaces, bidi controls). */
+const visible = (name: string | null | undefined): string => (name && /[^\s\p{Cf}]/u.test(name) ? name.trim() : '');
+
 /** The name an agent knows a visitor by: the alias they gave, else their name, else the chat's number. */
 export const visitorName = (session: ChatSessionEntity): string =>
-  session.CustomerAlias?.trim() || session.CustomerName?.trim() || `Visitor ${session.ChatSessionId}`;
+  visible(session.CustomerAlias) || visible(session.CustomerName) || `Visitor ${session.ChatSessionId}`;
+
+/** An agent's name as the console shows it: the full name, else the user name. */
+export const agentName = (agent: { FullName?: string; Name?: string } | null | undefined): string => agent?.FullName || agent?.Name || '';
 
 /** A wait or an age: "12 s", "4 min", "2 h 5 min". */
 export function duration(ms: number): string {
@@ -14,10 +20,6 @@ export function duration(ms: number): string {
   const hours = Math.floor(minutes / 60);
   return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
 }
-
-/** How long the visitor has waited, from WhenRequested. */
-export const waited = (session: ChatSessionEntity, now = Date.now()): string =>
-  session.WhenRequested ? duration(now - Date.parse(session.WhenRequested)) : '';
 
 const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });

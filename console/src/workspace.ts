@@ -12,7 +12,7 @@
  * history) is shown once.
  */
 import type { Associate, ChatMessage, ChatSessionEntity } from '@chatline/shared';
-import { api, ConsoleError, type CannedReply, type ChatPresence, type ChatTopic, type Membership } from './api.ts';
+import { api, ConsoleError, newKey, type CannedReply, type ChatPresence, type ChatTopic, type Membership } from './api.ts';
 
 export type Connection = 'connecting' | 'live' | 'offline';
 
@@ -26,7 +26,16 @@ export type WorkspaceEvents = {
   offered: ChatSessionEntity;
   /** The other agent took or turned down the chat this agent offered. */
   transferAnswered: { session: ChatSessionEntity; accepted: boolean };
+  /** One of the agent's chats ended without the agent ending it (the visitor did, or a manager). */
+  ended: ChatSessionEntity;
 };
+
+/**
+ * A message of the agent's on its way: kept with its Idempotency-Key, so a retry never stores it
+ * twice. `after` is the last message id the chat had when it was sent; `unknown` is true when
+ * the last try got no answer, so it may be stored already.
+ */
+export type Outgoing = { key: string; sessionId: number; text: string; after: number; failed: string | null; unknown: boolean; sending: boolean };
 
 type Listener<K extends keyof WorkspaceEvents> = (detail: WorkspaceEvents[K]) => void;
 
@@ -62,10 +71,14 @@ export class Workspace {
   presence = new Map<number, ChatPresence>();
   cannedReplies = new Map<number, CannedReply[]>();
   connection: Connection = 'connecting';
-  /** Whether the connection was lost since the console started: it says so until it is back. */
-  wasOffline = false;
-  /** The chat the agent looks at; its messages count as seen while the page is visible. */
+  /** The chat the agent looks at; its messages count as seen while the page is visible and the chats are in view. */
   selected: number | null = null;
+  /** Whether the chats are in view (not History or Manage). */
+  viewing = true;
+  /** What the agent has begun to write in each chat. */
+  drafts = new Map<number, string>();
+  /** The agent's messages on their way, by chat, in the order written. */
+  outgoing = new Map<number, Outgoing[]>();
 
   private cursor = 0;
   private source: EventSource | null = null;
@@ -73,8 +86,9 @@ export class Workspace {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private silenceTimer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
-  /** Messages posted before the console started are history, not news. */
-  private readonly startedAt = Date.now();
+  private snapshots = 0;
+  /** The chats this agent is ending: their end is no news to it. */
+  readonly ending = new Set<number>();
   private readonly changeListeners = new Set<() => void>();
   private readonly listeners = new Map<keyof WorkspaceEvents, Set<(detail: never) => void>>();
   private readonly histories = new Map<number, Promise<void>>();
@@ -186,14 +200,65 @@ export class Workspace {
   /** The agent looks at this chat (null for none): its unread count is cleared while the page is visible. */
   select(sessionId: number | null): void {
     this.selected = sessionId;
-    if (sessionId !== null && document.visibilityState === 'visible') this.unread.delete(sessionId);
+    if (sessionId !== null && this.inView(sessionId)) this.unread.delete(sessionId);
     this.changed();
   }
 
   /** The page became visible again: the chat in view is read. */
   seen(): void {
-    if (this.selected !== null) this.unread.delete(this.selected);
+    if (this.selected !== null && this.inView(this.selected)) this.unread.delete(this.selected);
     this.changed();
+  }
+
+  /** The agent goes to the chats (true), or to History or Manage. */
+  view(chats: boolean): void {
+    this.viewing = chats;
+    this.seen();
+  }
+
+  /** Whether the agent sees this chat now. */
+  inView(sessionId: number): boolean {
+    return this.viewing && this.selected === sessionId && document.visibilityState === 'visible';
+  }
+
+  /** The agent's messages on their way in a chat. */
+  outgoingOf(sessionId: number): Outgoing[] {
+    return this.outgoing.get(sessionId) ?? [];
+  }
+
+  /** Sends a message of the agent's: shown at once as on its way, posted with a key it keeps for every try. */
+  send(sessionId: number, text: string): void {
+    const after = this.messagesOf(sessionId).at(-1)?.ChatMessageId ?? 0;
+    const entry: Outgoing = { key: newKey(), sessionId, text, after, failed: null, unknown: false, sending: false };
+    this.outgoing.set(sessionId, [...this.outgoingOf(sessionId), entry]);
+    this.drafts.delete(sessionId);
+    void this.post(entry);
+  }
+
+  /** Tries a message again, with the same key: stored once, however many tries. */
+  async post(entry: Outgoing): Promise<void> {
+    if (entry.sending) return;
+    entry.sending = true;
+    entry.failed = null;
+    this.changed();
+    try {
+      this.keep(await api.send(entry.sessionId, entry.text, entry.key));
+      this.outgoing.set(entry.sessionId, this.outgoingOf(entry.sessionId).filter((other) => other !== entry));
+    } catch (error) {
+      entry.unknown = error instanceof ConsoleError && error.status === 0;
+      entry.failed = entry.unknown ? 'Not sent yet: no connection. It is sent again when the connection is back.' : (error as Error).message;
+    } finally {
+      entry.sending = false;
+      this.changed();
+    }
+  }
+
+  /** Takes over what a previous sign-in of the same agent had begun: its drafts and messages on their way. */
+  adopt(previous: Workspace): void {
+    if (previous.me.AssociateId !== this.me.AssociateId) return;
+    this.drafts = previous.drafts;
+    this.outgoing = previous.outgoing;
+    this.selected = previous.selected;
   }
 
   /** A chat the agent had that has ended leaves its list once the agent is done with it. */
@@ -201,6 +266,8 @@ export class Workspace {
     this.sessions.delete(sessionId);
     this.messages.delete(sessionId);
     this.read.delete(sessionId);
+    this.drafts.delete(sessionId);
+    this.outgoing.delete(sessionId);
     this.unread.delete(sessionId);
     if (this.selected === sessionId) this.selected = null;
     this.changed();
@@ -299,6 +366,7 @@ export class Workspace {
       source.addEventListener(type, (event) => {
         const { data, lastEventId } = event as MessageEvent<string>;
         this.heard();
+        if (type === 'ping') return;
         if (lastEventId !== '' && /^\d+$/.test(lastEventId)) this.cursor = Math.max(this.cursor, Number(lastEventId));
         try {
           handle(JSON.parse(data));
@@ -341,7 +409,6 @@ export class Workspace {
     if (this.stopped) return;
     if (this.connection !== 'offline') {
       this.connection = 'offline';
-      this.wasOffline = true;
       this.changed();
     }
     const delay = Math.min(MAX_DELAY_MS, 1000 * 2 ** this.retries++);
@@ -363,8 +430,14 @@ export class Workspace {
       } else if (!this.sessions.has(id) && wasMine) this.sessions.set(id, session);
     }
     // The read marks may have moved while away: the histories in view are read again.
-    for (const id of this.read) if (this.sessions.has(id)) void this.loadHistory(id);
-    if (this.wasOffline) void this.loadPresence().catch(() => {});
+    for (const id of this.read) if (this.sessions.has(id)) this.loadHistory(id).catch(() => {});
+    if (this.snapshots++ > 0) {
+      // Connected again, or the agent's topics changed: the rights and the team may have too.
+      void this.loadTopics().catch(() => {});
+      void this.loadPresence().catch(() => {});
+    }
+    // What may not have arrived while the connection was lost is sent again, with its key.
+    for (const entries of this.outgoing.values()) for (const entry of entries) if (entry.unknown) void this.post(entry);
   }
 
   private takeSession(session: ChatSessionEntity): void {
@@ -381,6 +454,7 @@ export class Workspace {
     if (isWaiting(session) && (!before || !isWaiting(before))) this.emit('queued', session);
     if (session.TransferTo?.AssociateId === me && before?.TransferTo?.AssociateId !== me) this.emit('offered', session);
     if (mineBefore && before?.TransferTo && !session.TransferTo) this.emit('transferAnswered', { session, accepted: !mineNow });
+    if (mineBefore && before && !hasEnded(before) && hasEnded(session) && !this.ending.has(session.ChatSessionId)) this.emit('ended', session);
   }
 
   private takeMessage(message: ChatMessage): void {
@@ -390,11 +464,11 @@ export class Workspace {
     // answered before this message was posted.
     const isNew = !this.messages.get(message.ChatSessionId)?.has(message.ChatMessageId);
     this.keep(message);
-    const news = isNew && message.Type === 'ToUser' && Date.parse(message.WhenPosted) >= this.startedAt - 5000;
+    // The stream sends only what came after the console's cursor: every message it brings is news.
+    const news = isNew && message.Type === 'ToUser';
     const mine = session.User?.AssociateId === this.me.AssociateId;
     if (!news || !mine) return;
-    const inView = this.selected === message.ChatSessionId && document.visibilityState === 'visible';
-    if (!inView) this.unread.set(message.ChatSessionId, (this.unread.get(message.ChatSessionId) ?? 0) + 1);
+    if (!this.inView(message.ChatSessionId)) this.unread.set(message.ChatSessionId, (this.unread.get(message.ChatSessionId) ?? 0) + 1);
     this.emit('visitorMessage', { session, message });
   }
 }

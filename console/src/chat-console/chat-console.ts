@@ -5,7 +5,7 @@ import { Alerts } from '../alerts.ts';
 import { api, ConsoleError, whenSignedOut } from '../api.ts';
 import '../conversation/console-conversation.ts';
 import type { ConsoleConversation } from '../conversation/console-conversation.ts';
-import { visitorName } from '../format.ts';
+import { agentName, visitorName } from '../format.ts';
 import '../queue/console-queue.ts';
 import '../sign-in/console-sign-in.ts';
 import { base } from '../styles.ts';
@@ -106,6 +106,22 @@ export class ChatConsole extends LitElement {
         grid-template-columns: 300px minmax(0, 1fr);
         min-height: 0;
       }
+      .toggle {
+        display: flex;
+        align-items: center;
+        gap: 4px;
+      }
+      /* A narrow window: the lists above, the chat below, each scrolling on its own. */
+      @media (max-width: 900px) {
+        .chats {
+          grid-template-columns: 1fr;
+          grid-template-rows: minmax(0, 35vh) minmax(0, 1fr);
+        }
+        console-queue {
+          border-inline-end: none;
+          border-bottom: 1px solid var(--line);
+        }
+      }
       console-queue {
         border-inline-end: 1px solid var(--line);
         background: var(--bg);
@@ -152,8 +168,15 @@ export class ChatConsole extends LitElement {
   @state() private now = Date.now();
   @state() private notice = '';
   @state() private soundOn = true;
+  /** What a screen reader is told of the queue. */
+  @state() private announcement = '';
 
   private alerts: Alerts | null = null;
+  private noticeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** What this agent began before its sign-in ran out: taken over when it signs in again. */
+  private previous: Workspace | null = null;
+  /** The console's other tabs: signing out in one signs out all. */
+  private readonly tabs = 'BroadcastChannel' in window ? new BroadcastChannel('chatline-console') : null;
   private clock: ReturnType<typeof setInterval> | undefined;
 
   override connectedCallback() {
@@ -164,6 +187,9 @@ export class ChatConsole extends LitElement {
     // Made before signing in, so that signing in counts as the gesture browsers want before any sound.
     this.alerts ??= new Alerts();
     addEventListener('keydown', this.handleShortcut);
+    this.tabs?.addEventListener('message', (event) => {
+      if (event.data === 'signed-out' && this.phase.name === 'signed-in') this.signedOut('You signed out in another tab.');
+    });
     document.addEventListener('visibilitychange', this.handleVisibility);
     void this.resume();
   }
@@ -176,11 +202,21 @@ export class ChatConsole extends LitElement {
   }
 
   override willUpdate(changed: Map<string, unknown>) {
-    // History and Manage load when first opened: most of a shift is spent in the chats.
-    if (changed.has('view') && this.view === 'history') void import('../history/console-history.ts');
-    if (changed.has('view') && this.view === 'manage') void import('../manage/console-manage.ts');
     // A manager who no longer manages any topic goes back to the chats.
     if (this.view === 'manage' && this.phase.name === 'signed-in' && !this.phase.workspace.isManager) this.view = 'chats';
+    if (changed.has('view')) {
+      if (this.phase.name === 'signed-in') this.phase.workspace.view(this.view === 'chats');
+      // History and Manage load when first opened: most of a shift is spent in the chats.
+      const loading = this.view === 'history' ? import('../history/console-history.ts') : this.view === 'manage' ? import('../manage/console-manage.ts') : null;
+      loading?.catch(() => this.say('The console has been updated on the server: reload the page to go on.'));
+    }
+  }
+
+  /** Says something in the status line; it goes by itself after a while. */
+  private say(text: string) {
+    this.notice = text;
+    clearTimeout(this.noticeTimer);
+    this.noticeTimer = setTimeout(() => (this.notice = ''), 10_000);
   }
 
   /** A reload keeps the agent signed in: the cookie says who it is. */
@@ -194,6 +230,8 @@ export class ChatConsole extends LitElement {
 
   private async begin(me: Associate) {
     const workspace = new Workspace(me);
+    if (this.previous) workspace.adopt(this.previous);
+    this.previous = null;
     this.alerts ??= new Alerts();
     this.soundOn = this.alerts.soundOn;
     workspace.onChange(() => {
@@ -216,6 +254,8 @@ export class ChatConsole extends LitElement {
   }
 
   private signedOut(reason = '') {
+    // Signed out by the server (the sign-in ran out): what the agent was writing waits for it.
+    if (reason !== '' && this.phase.name === 'signed-in') this.previous = this.phase.workspace;
     this.stopWorkspace();
     this.alerts?.setCount(0);
     this.phase = { name: 'signed-out', reason };
@@ -227,6 +267,7 @@ export class ChatConsole extends LitElement {
     } catch {
       // Signed out here either way; the cookie ends with its lifetime.
     }
+    this.tabs?.postMessage('signed-out');
     this.signedOut();
   }
 
@@ -239,22 +280,27 @@ export class ChatConsole extends LitElement {
   }
 
   private listen(workspace: Workspace) {
-    const alert = (title: string, body: string, tag: string) => {
-      if (workspace.present) this.alerts?.raise({ title, body, tag });
+    const alert = (title: string, body: string, tag: string, sessionId?: number) => {
+      if (workspace.present) this.alerts?.raise({ title, body, tag, open: sessionId === undefined ? undefined : () => this.select(sessionId) });
     };
     workspace.on('queued', (session) => {
-      if (workspace.rights.get(session.TopicId)?.CanNotify) alert('A visitor is waiting', `${visitorName(session)}: ${session.FirstMessage ?? ''}`, `queue-${session.ChatSessionId}`);
+      if (!workspace.rights.get(session.TopicId)?.CanNotify || !workspace.present) return;
+      this.announce(`${visitorName(session)} is waiting in the queue.`);
+      alert('A visitor is waiting', `${visitorName(session)}: ${session.FirstMessage ?? ''}`, `queue-${session.ChatSessionId}`);
     });
     workspace.on('visitorMessage', ({ session, message }) => {
-      const inView = workspace.selected === session.ChatSessionId && document.visibilityState === 'visible' && this.view === 'chats';
-      if (!inView) alert(visitorName(session), message.Message, `message-${message.ChatMessageId}`);
+      if (!workspace.inView(session.ChatSessionId)) alert(visitorName(session), message.Message, `message-${message.ChatMessageId}`, session.ChatSessionId);
     });
     workspace.on('offered', (session) => {
-      this.notice = `${session.User?.FullName || session.User?.Name || 'Another agent'} offers you the chat with ${visitorName(session)}.`;
-      alert('A chat is offered to you', visitorName(session), `offer-${session.ChatSessionId}`);
+      this.say(`${agentName(session.User) || 'Another agent'} offers you the chat with ${visitorName(session)}.`);
+      alert('A chat is offered to you', visitorName(session), `offer-${session.ChatSessionId}`, session.ChatSessionId);
     });
     workspace.on('transferAnswered', ({ session, accepted }) => {
-      this.notice = accepted ? `The chat with ${visitorName(session)} was taken over.` : `The transfer of the chat with ${visitorName(session)} was turned down: it is still yours.`;
+      this.say(accepted ? `The chat with ${visitorName(session)} was taken over.` : `The transfer of the chat with ${visitorName(session)} was turned down: it is still yours.`);
+    });
+    workspace.on('ended', (session) => {
+      this.say(`The chat with ${visitorName(session)} has ended.`);
+      alert('A chat has ended', visitorName(session), `ended-${session.ChatSessionId}`, session.ChatSessionId);
     });
   }
 
@@ -272,13 +318,15 @@ export class ChatConsole extends LitElement {
       return;
     }
     if (!event.altKey || event.ctrlKey || event.metaKey) return;
-    const key = event.code;
-    if (key === 'KeyN') void this.take(null);
+    // By the character the key makes, not where it sits: on a Mac, Option+E and Option+N start
+    // an accent (the key is "Dead"), and must stay the letters they are while typing.
+    const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
+    if (key === 'n') void this.take(null);
     else if (key === 'ArrowDown' || key === 'ArrowUp') this.step(workspace, key === 'ArrowDown' ? 1 : -1);
-    else if (key === 'KeyC') {
+    else if (key === 'c') {
       this.view = 'chats';
       void this.updateComplete.then(() => this.conversation?.focus());
-    } else if (key === 'KeyE') this.conversation?.end();
+    } else if (key === 'e') void this.conversation?.askToEnd();
     else return;
     event.preventDefault();
   };
@@ -305,26 +353,45 @@ export class ChatConsole extends LitElement {
     try {
       const session: ChatSessionEntity | null = id === null ? await api.pickUpFirst() : await api.pickUp(id);
       if (!session) {
-        this.notice = id === null ? 'Nobody is waiting.' : `Someone else took the chat with ${waiting ? visitorName(waiting) : 'that visitor'}.`;
+        this.say(id === null ? 'Nobody is waiting.' : `Someone else took the chat with ${waiting ? visitorName(waiting) : 'that visitor'}.`);
         return;
       }
       workspace.update(session);
       this.select(session.ChatSessionId);
-      this.notice = `You have the chat with ${visitorName(session)}.`;
+      this.say(`You have the chat with ${visitorName(session)}.`);
       await this.updateComplete;
       this.conversation?.focus();
     } catch (error) {
-      this.notice = error instanceof ConsoleError && error.status === 409 ? error.message : `Could not take the chat: ${(error as Error).message}`;
+      this.say(error instanceof ConsoleError && error.status === 409 ? error.message : `Could not take the chat: ${(error as Error).message}`);
     }
   }
 
   private async togglePresence(workspace: Workspace) {
     try {
       await workspace.setPresent(!workspace.present);
-      this.notice = workspace.present ? 'You are present: you get alerts and transfers.' : 'You are away: no alerts, and no transfers are offered to you.';
+      this.say(workspace.present ? 'You are present: you get alerts and transfers.' : 'You are away: no alerts, and no transfers are offered to you.');
     } catch (error) {
-      this.notice = (error as Error).message;
+      this.say((error as Error).message);
     }
+  }
+
+  private dismissNotice() {
+    this.notice = '';
+    // The focus goes on to the chat in view, or the queue.
+    void this.updateComplete.then(() => this.focusAfterLeaving());
+  }
+
+  /** Where the focus goes when what had it leaves: the chat's composer, else "Take next". */
+  private focusAfterLeaving() {
+    const composer = this.conversation?.shadowRoot?.querySelector('textarea');
+    if (composer) composer.focus();
+    else (this.renderRoot.querySelector('console-queue')?.shadowRoot?.querySelector('.heading button') as HTMLElement | null)?.focus();
+  }
+
+  /** Tells screen readers, politely, of something that happened out of view. */
+  private announce(text: string) {
+    this.announcement = '';
+    void this.updateComplete.then(() => (this.announcement = text));
   }
 
   private toggleSound() {
@@ -348,12 +415,12 @@ export class ChatConsole extends LitElement {
       </nav>
       <span class="spacer"></span>
       <span class="presence"><span class="dot ${present ? 'present' : ''}" aria-hidden="true"></span>${present ? 'Present' : 'Away'}</span>
-      <button aria-pressed=${present ? 'true' : 'false'} @click=${() => this.togglePresence(workspace)}>${present ? 'Go away' : 'Be present'}</button>
-      <button aria-pressed=${this.soundOn ? 'true' : 'false'} @click=${this.toggleSound}>Sound ${this.soundOn ? 'on' : 'off'}</button>
+      <button @click=${() => this.togglePresence(workspace)}>${present ? 'Go away' : 'Be present'}</button>
+      <label class="toggle"><input type="checkbox" .checked=${this.soundOn} @change=${this.toggleSound} /> Sound</label>
       ${this.alerts && !this.alerts.notificationsAsked
         ? html`<button @click=${async () => (await this.alerts?.askForNotifications(), this.requestUpdate())}>Allow notifications</button>`
         : nothing}
-      <button @click=${() => this.help?.showModal()} aria-keyshortcuts="Shift+?">Shortcuts</button>
+      <button @click=${() => this.help?.showModal()} aria-keyshortcuts="?">Shortcuts</button>
       <span>Signed in as <strong>${me.FullName || me.Name}</strong></span>
       <button @click=${this.signOut}>Sign out</button>
     </header>`;
@@ -365,7 +432,7 @@ export class ChatConsole extends LitElement {
       ${offline
         ? html`<p class="status offline">Offline: reconnecting… Nothing you see is lost; it catches up when the connection is back.</p>`
         : this.notice
-          ? html`<p class="status">${this.notice} <button @click=${() => (this.notice = '')} aria-label="Dismiss">✕</button></p>`
+          ? html`<p class="status">${this.notice} <button @click=${this.dismissNotice} aria-label="Dismiss">✕</button></p>`
           : nothing}
     </div>`;
   }
@@ -376,7 +443,7 @@ export class ChatConsole extends LitElement {
       <console-queue .workspace=${workspace} .version=${this.version} .now=${this.now} @console-take=${(event: CustomEvent<number | null>) => this.take(event.detail)} @console-select=${(event: CustomEvent<number>) => this.select(event.detail)}></console-queue>
       <main>
         ${selected
-          ? html`<console-conversation .workspace=${workspace} .session=${selected} .version=${this.version} @console-notice=${(event: CustomEvent<string>) => (this.notice = event.detail)}></console-conversation>`
+          ? html`<console-conversation .workspace=${workspace} .session=${selected} .version=${this.version} @console-notice=${(event: CustomEvent<string>) => this.say(event.detail)} @console-left=${() => this.updateComplete.then(() => this.focusAfterLeaving())}></console-conversation>`
           : html`<div class="empty"><p>Take a chat from the queue, or choose one of yours.<br />Press <kbd>?</kbd> for the shortcuts.</p></div>`}
       </main>
     </div>`;
@@ -404,11 +471,12 @@ export class ChatConsole extends LitElement {
     const workspace = phase.workspace;
     return html`<div class="frame">
       ${this.renderBar(workspace)} ${this.renderStatus(workspace)}
+      <p class="visually-hidden" aria-live="polite">${this.announcement}</p>
       ${this.view === 'chats'
         ? this.renderChats(workspace)
         : this.view === 'history'
           ? html`<main><console-history .workspace=${workspace}></console-history></main>`
-          : html`<main><console-manage .workspace=${workspace} @console-notice=${(event: CustomEvent<string>) => (this.notice = event.detail)}></console-manage></main>`}
+          : html`<main><console-manage .workspace=${workspace} @console-notice=${(event: CustomEvent<string>) => this.say(event.detail)}></console-manage></main>`}
     </div>
     ${this.renderHelp()}`;
   }

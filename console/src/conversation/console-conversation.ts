@@ -1,18 +1,12 @@
 import type { ChatMessage, ChatSessionEntity } from '@chatline/shared';
 import { linkify } from '@chatline/widget/linkify';
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { keyed } from 'lit/directives/keyed.js';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { api, ConsoleError, newKey, type CannedReply } from '../api.ts';
-import { dateTimeOf, timeOf, visitorName } from '../format.ts';
+import { api, type CannedReply } from '../api.ts';
+import { agentName, dateTimeOf, timeOf, visitorName } from '../format.ts';
 import { base, rankClass, ranks } from '../styles.ts';
-import { hasEnded, isActive, visitorTyping, type Workspace } from '../workspace.ts';
-
-/**
- * A message of the agent's on its way: kept with its Idempotency-Key, so a retry never stores it
- * twice. `after` is the last message id the chat had when it was sent; `unknown` is true when
- * the last try got no answer, so it may be stored already.
- */
-type Outgoing = { key: string; text: string; after: number; failed: string | null; unknown: boolean; sending: boolean };
+import { hasEnded, isActive, visitorTyping, type Outgoing, type Workspace } from '../workspace.ts';
 
 /** How long the server counts the agent as typing after it says so: say it again after this. */
 const TYPING_EVERY_MS = 3000;
@@ -106,6 +100,12 @@ export class ConsoleConversation extends LitElement {
       }
       .text {
         white-space: pre-wrap;
+        unicode-bidi: plaintext;
+      }
+      /* A name a visitor chose cannot turn the text around it (U+202E and the like). */
+      h2,
+      dd {
+        unicode-bidi: isolate;
       }
       .meta {
         display: block;
@@ -200,9 +200,9 @@ export class ConsoleConversation extends LitElement {
   @query('textarea') private composer?: HTMLTextAreaElement;
   @query('.log') private log?: HTMLElement;
   @query('dialog') private transferDialog?: HTMLDialogElement;
-  @state() private draft = '';
-  @state() private outgoing: Outgoing[] = [];
   @state() private busy = false;
+  /** The agent pressed End chat: it asks once more. */
+  @state() private confirmingEnd = false;
   @state() private error = '';
   /** The canned replies offered while the draft starts with `/`, and the one chosen by keyboard. */
   @state() private activeReply = 0;
@@ -214,25 +214,34 @@ export class ConsoleConversation extends LitElement {
   @property({ attribute: false }) version = 0;
 
   private typingSaidAt = 0;
-  private readonly posting = new Set<Outgoing>();
   private stickToBottom = true;
-  private readonly drafts = new Map<number, string>();
 
   override willUpdate(changed: PropertyValues<this>) {
     const before = changed.get('session') as ChatSessionEntity | undefined;
     if (before && before.ChatSessionId !== this.session.ChatSessionId) {
-      this.drafts.set(before.ChatSessionId, this.draft);
-      this.draft = this.drafts.get(this.session.ChatSessionId) ?? '';
-      this.outgoing = [];
       this.error = '';
+      this.confirmingEnd = false;
       this.stickToBottom = true;
     }
   }
 
+  /** What the agent has begun to write here: kept by the workspace, so it outlives this view. */
+  private get draft(): string {
+    return this.workspace.drafts.get(this.session.ChatSessionId) ?? '';
+  }
+
+  private set draft(text: string) {
+    if (text === '') this.workspace.drafts.delete(this.session.ChatSessionId);
+    else this.workspace.drafts.set(this.session.ChatSessionId, text);
+    this.requestUpdate();
+  }
+
+  private get outgoing(): Outgoing[] {
+    return this.workspace.outgoingOf(this.session.ChatSessionId);
+  }
+
   override updated() {
     if (this.log && this.stickToBottom) this.log.scrollTop = this.log.scrollHeight;
-    // Back online: what may not have arrived is sent again, with the same key.
-    if (this.workspace.connection === 'live') for (const entry of this.outgoing) if (entry.unknown && !entry.sending) void this.post(entry);
   }
 
   /**
@@ -278,9 +287,40 @@ export class ConsoleConversation extends LitElement {
     }
   }
 
-  /** Ends the chat; the visitor sees that it ended. */
-  end() {
-    if (!hasEnded(this.session)) void this.act(() => api.end(this.session.ChatSessionId), `The chat with ${visitorName(this.session)} has ended.`);
+  /** Asks to end the agent's own chat: once more, with the focus on the answer. */
+  async askToEnd() {
+    if (!this.mine || hasEnded(this.session)) return;
+    this.confirmingEnd = true;
+    await this.updateComplete;
+    (this.renderRoot.querySelector('#confirm-end') as HTMLElement | null)?.focus();
+  }
+
+  private async end() {
+    const id = this.session.ChatSessionId;
+    this.confirmingEnd = false;
+    this.workspace.ending.add(id);
+    await this.act(() => api.end(id), `The chat with ${visitorName(this.session)} has ended.`);
+    await this.updateComplete;
+    (this.renderRoot.querySelector('#close-chat') as HTMLElement | null)?.focus();
+  }
+
+  /** The chat leaves the agent's view (put back, or closed once ended): the console moves the focus on. */
+  private left() {
+    this.dispatchEvent(new CustomEvent('console-left', { bubbles: true, composed: true }));
+  }
+
+  private async putBack() {
+    const id = this.session.ChatSessionId;
+    await this.act(() => api.reset(id), `${visitorName(this.session)} is back in the queue.`);
+    if (!this.error) {
+      this.workspace.select(null);
+      this.left();
+    }
+  }
+
+  private close() {
+    this.workspace.dismiss(this.session.ChatSessionId);
+    this.left();
   }
 
   private handleScroll() {
@@ -310,7 +350,14 @@ export class ConsoleConversation extends LitElement {
     if (this.draft.trim() !== '' && now - this.typingSaidAt > TYPING_EVERY_MS) {
       this.typingSaidAt = now;
       void api.typing(this.session.ChatSessionId, true).catch(() => {});
-    }
+    } else if (this.draft.trim() === '') this.stopTyping();
+  }
+
+  /** The agent stopped writing (cleared the draft or left the composer): the visitor stops seeing it type. */
+  private stopTyping() {
+    if (this.typingSaidAt === 0) return;
+    this.typingSaidAt = 0;
+    void api.typing(this.session.ChatSessionId, false).catch(() => {});
   }
 
   private handleKeyDown(event: KeyboardEvent) {
@@ -322,7 +369,7 @@ export class ConsoleConversation extends LitElement {
         this.activeReply = (this.activeReply + step + replies.length) % replies.length;
         return;
       }
-      if (event.key === 'Enter' || event.key === 'Tab') {
+      if (event.key === 'Enter') {
         event.preventDefault();
         this.chooseReply(replies[Math.min(this.activeReply, replies.length - 1)]!);
         return;
@@ -343,34 +390,11 @@ export class ConsoleConversation extends LitElement {
   private send() {
     const text = this.draft.trim();
     if (text === '' || !this.mayWrite) return;
-    this.draft = '';
+    // Sending says the agent stopped typing, on the server's side.
     this.typingSaidAt = 0;
     this.stickToBottom = true;
-    const after = this.workspace.messagesOf(this.session.ChatSessionId).at(-1)?.ChatMessageId ?? 0;
-    const outgoing: Outgoing = { key: newKey(), text, after, failed: null, unknown: false, sending: true };
-    this.outgoing = [...this.outgoing, outgoing];
-    void this.post(outgoing);
-  }
-
-  private async post(outgoing: Outgoing) {
-    const id = this.session.ChatSessionId;
-    if (outgoing.sending && outgoing.failed === null && this.outgoing.includes(outgoing) && this.posting.has(outgoing)) return;
-    outgoing.failed = null;
-    outgoing.sending = true;
-    this.posting.add(outgoing);
-    this.outgoing = [...this.outgoing];
-    try {
-      const message = await api.send(id, outgoing.text, outgoing.key);
-      this.workspace.keep(message);
-      this.outgoing = this.outgoing.filter((entry) => entry !== outgoing);
-    } catch (error) {
-      outgoing.unknown = error instanceof ConsoleError && error.status === 0;
-      outgoing.failed = outgoing.unknown ? 'Not sent yet: no connection. It is sent again when the connection is back.' : (error as Error).message;
-      this.outgoing = [...this.outgoing];
-    } finally {
-      outgoing.sending = false;
-      this.posting.delete(outgoing);
-    }
+    this.workspace.send(this.session.ChatSessionId, text);
+    this.requestUpdate();
   }
 
   private openTransfer() {
@@ -395,7 +419,7 @@ export class ConsoleConversation extends LitElement {
     const text = special ? html`<em>${message.Message}</em>` : linkify(message.Message);
     return html`<li class=${`message ${byAgent ? 'agent' : special ? 'special' : 'visitor'}`}>${special
         ? nothing
-        : html`<span class="meta">${message.Author} · ${timeOf(message.WhenPosted)}</span>`}<span class="text">${text}</span>${byAgent
+        : html`<span class="meta"><bdi>${message.Author}</bdi> · ${timeOf(message.WhenPosted)}</span>`}<span class="text">${text}</span>${byAgent
         ? html`<span class="meta">${read ? 'Read' : 'Sent'}</span>`
         : nothing}</li>`;
   }
@@ -408,23 +432,23 @@ export class ConsoleConversation extends LitElement {
     if (hasEnded(session)) {
       return html`<div class="banner" role="status">
         This chat has ended.
-        <button @click=${() => ws.dismiss(id)}>Close</button>
+        <button id="close-chat" @click=${this.close}>Close</button>
       </div>`;
     }
     if (session.TransferTo?.AssociateId === me) {
-      const from = session.User?.FullName || session.User?.Name || 'Another agent';
+      const from = agentName(session.User) || 'Another agent';
       return html`<div class="banner" role="status">
         ${from} offers you this chat.
-        <button class="primary" ?disabled=${this.busy} @click=${() => this.act(() => api.acceptTransfer(id), 'The chat is yours now.')}>Accept</button>
+        <button class="primary" ?disabled=${this.busy} @click=${async () => (await this.act(() => api.acceptTransfer(id), 'The chat is yours now.'), await this.updateComplete, this.composer?.focus())}>Accept</button>
         <button ?disabled=${this.busy} @click=${() => this.act(() => api.rejectTransfer(id))}>Turn down</button>
       </div>`;
     }
     if (this.mine && session.TransferTo) {
-      return html`<div class="banner" role="status">Offered to ${session.TransferTo.FullName || session.TransferTo.Name}: waiting for an answer.</div>`;
+      return html`<div class="banner" role="status">Offered to ${agentName(session.TransferTo)}: waiting for an answer.</div>`;
     }
     if (!this.mine && ws.manages(session.TopicId)) {
       return html`<div class="banner" role="status">
-        ${session.User?.FullName || session.User?.Name || 'Another agent'} has this chat.
+        ${agentName(session.User) || 'Another agent'} has this chat.
         <button ?disabled=${this.busy} @click=${() => this.act(async () => (await api.transfer(id, me), api.acceptTransfer(id)), 'You took over the chat.')}>
           Take over
         </button>
@@ -489,7 +513,7 @@ export class ConsoleConversation extends LitElement {
         .value=${this.draft}
         @input=${this.handleInput}
         @keydown=${this.handleKeyDown}
-        @blur=${() => (this.typingSaidAt = 0)}
+        @blur=${this.stopTyping}
       ></textarea>
       <button class="primary">Send</button>
     </form>`;
@@ -531,22 +555,29 @@ export class ConsoleConversation extends LitElement {
         <header>
           <h2 id="chat-heading"><span class=${rankClass(session.Rank)}></span>${name}</h2>
           ${may ? html`<button ?disabled=${this.busy} @click=${this.openTransfer}>Transfer…</button>` : nothing}
-          ${may ? html`<button ?disabled=${this.busy} @click=${() => this.act(() => api.reset(id), `${name} is back in the queue.`)}>Put back in queue</button>` : nothing}
-          ${this.mine && !hasEnded(session) ? html`<button class="danger" ?disabled=${this.busy} @click=${() => this.end()} aria-keyshortcuts="Alt+E">End chat</button>` : nothing}
+          ${may ? html`<button ?disabled=${this.busy} @click=${this.putBack}>Put back in queue</button>` : nothing}
+          ${this.mine && !hasEnded(session) ? html`<button class="danger" ?disabled=${this.busy} @click=${this.askToEnd} aria-keyshortcuts="Alt+E">End chat</button>` : nothing}
         </header>
+        ${this.confirmingEnd && !hasEnded(session)
+          ? html`<div class="banner" role="alert">
+              End the chat with ${name}? They see that it ended.
+              <button id="confirm-end" class="danger" @click=${this.end}>End it</button>
+              <button @click=${() => (this.confirmingEnd = false)}>Keep chatting</button>
+            </div>`
+          : nothing}
         ${this.renderBanner()}
         ${this.error ? html`<p class="banner error" role="alert">${this.error}</p>` : nothing}
-        <div class="log" role="log" aria-label=${`Conversation with ${name}`} tabindex="0" @scroll=${this.handleScroll}><ol>
-          ${session.FirstMessage && !messages.some((message) => message.Type === 'ToUser' && message.Message === session.FirstMessage)
-            ? html`<li class="message visitor"><span class="meta">${name} · ${timeOf(session.WhenRequested)}</span><span class="text">${linkify(session.FirstMessage)}</span></li>`
+        ${keyed(id, html`<div class="log" role="log" aria-label=${`Conversation with ${name}`} tabindex="0" @scroll=${this.handleScroll}><ol>
+          ${session.FirstMessage
+            ? html`<li class="message visitor"><span class="meta"><bdi>${name}</bdi> · ${timeOf(session.WhenRequested)}</span><span class="text">${linkify(session.FirstMessage)}</span></li>`
             : nothing}
           ${messages.map((message) => this.renderMessage(message, readUpTo))}
           ${this.outgoing.map(
             (entry) => html`<li class="message agent"><span class="text">${entry.text}</span><span class="meta ${entry.failed ? 'failed' : ''}"
-                >${entry.failed ? html`${entry.failed} <button @click=${() => this.post(entry)}>Retry</button>` : 'Sending…'}</span
+                >${entry.failed ? html`${entry.failed} <button @click=${() => this.workspace.post(entry)}>Retry</button>` : 'Sending…'}</span
               ></li>`,
           )}
-        </ol></div>
+        </ol></div>`)}
         <div class="typing" aria-live="polite">${visitorTyping(session) ? `${name} is typing…` : ''}</div>
         ${this.renderComposer()}
       </section>

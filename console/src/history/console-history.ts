@@ -3,7 +3,7 @@ import { linkify } from '@chatline/widget/linkify';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { api } from '../api.ts';
-import { dateTimeOf, timeOf, visitorName } from '../format.ts';
+import { agentName, dateTimeOf, timeOf, visitorName } from '../format.ts';
 import { base } from '../styles.ts';
 import type { Workspace } from '../workspace.ts';
 
@@ -88,18 +88,26 @@ export class ConsoleHistory extends LitElement {
   @state() private transcript: ChatMessage[] | null = null;
   @property({ attribute: false }) workspace!: Workspace;
 
+  /** Counts the searches asked for, so that only the last one's answer is shown. */
+  private searches = 0;
+
   override connectedCallback() {
     super.connectedCallback();
     void this.search(false);
   }
 
   private async search(more: boolean) {
+    const asked = ++this.searches;
     this.loading = true;
     this.error = '';
     try {
       const page = await api.history(this.query, more ? this.results.length : 0, PAGE + 1);
+      // An answer to a search the agent has since replaced is left out.
+      if (asked !== this.searches) return;
       const found = page.value.slice(0, PAGE);
-      this.results = more ? [...this.results, ...found] : found;
+      // A chat that ended meanwhile moves the pages on by one: what is shown already is not shown twice.
+      const shown = new Set(more ? this.results.map((session) => session.ChatSessionId) : []);
+      this.results = more ? [...this.results, ...found.filter((session) => !shown.has(session.ChatSessionId))] : found;
       this.more = page.value.length > PAGE;
     } catch (error) {
       this.error = (error as Error).message;
@@ -112,9 +120,11 @@ export class ConsoleHistory extends LitElement {
     this.chosen = session;
     this.transcript = null;
     try {
-      this.transcript = await api.messages(session.ChatSessionId);
+      const messages = await api.messages(session.ChatSessionId);
+      // Only the transcript of the chat still chosen is shown under it.
+      if (this.chosen === session) this.transcript = messages;
     } catch (error) {
-      this.error = (error as Error).message;
+      if (this.chosen === session) this.error = (error as Error).message;
     }
   }
 
@@ -130,7 +140,7 @@ export class ConsoleHistory extends LitElement {
     const topic = this.workspace.topics.get(session.TopicId)?.Name ?? `Topic ${session.TopicId}`;
     return html`<h2 id="transcript-heading">${visitorName(session)}</h2>
       <p class="muted">
-        ${topic} · ${dateTimeOf(session.WhenRequested)} · ${session.User ? `with ${session.User.FullName || session.User.Name}` : 'no agent'}
+        ${topic} · ${dateTimeOf(session.WhenRequested)} · ${session.User ? `with ${agentName(session.User)}` : 'no agent'}
         ${session.CustomerEmail ? html` · ${session.CustomerEmail}` : nothing}${session.CustomerPhone ? html` · ${session.CustomerPhone}` : nothing}
       </p>
       ${this.transcript === null

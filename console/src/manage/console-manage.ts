@@ -1,4 +1,4 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { ChatTopic } from '../api.ts';
 import { base } from '../styles.ts';
@@ -159,6 +159,12 @@ export class ConsoleManage extends LitElement {
 
   override connectedCallback() {
     super.connectedCallback();
+    // Loaded when first opened, the element may be connected before it is given the workspace.
+    if (this.workspace) this.subscribe();
+  }
+
+  private subscribe() {
+    this.unsubscribe?.();
     this.unsubscribe = this.workspace.onChange(() => {
       const now = this.managedKey();
       if (now !== this.drawn) this.requestUpdate();
@@ -182,7 +188,8 @@ export class ConsoleManage extends LitElement {
     return JSON.stringify(this.managed.map((topic) => [topic.ChatTopicId, topic.Name, topic.Description]));
   }
 
-  override willUpdate() {
+  override willUpdate(changed: PropertyValues<this>) {
+    if (changed.has('workspace')) this.subscribe();
     this.drawn = this.managedKey();
     const managed = this.managed;
     if (this.chosen === null || !managed.some((topic) => topic.ChatTopicId === this.chosen)) this.chosen = managed[0]?.ChatTopicId ?? null;

@@ -1,7 +1,7 @@
 import type { ChatSessionEntity } from '@chatline/shared';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { duration, visitorName } from '../format.ts';
+import { agentName, duration, visitorName } from '../format.ts';
 import { base, rankClass, ranks } from '../styles.ts';
 import { hasEnded, type Workspace } from '../workspace.ts';
 
@@ -61,6 +61,17 @@ export class ConsoleQueue extends LitElement {
       .name {
         font-weight: 600;
         overflow-wrap: anywhere;
+        /* A name a visitor chose cannot turn the text around it (U+202E and the like). */
+        unicode-bidi: isolate;
+      }
+      .wait {
+        white-space: nowrap;
+      }
+      /* A long queue scrolls on its own, so the agent's chats stay in reach below it. */
+      .waiting-list {
+        max-height: 45vh;
+        overflow-y: auto;
+        padding: 2px;
       }
       .question {
         overflow: hidden;
@@ -150,7 +161,7 @@ export class ConsoleQueue extends LitElement {
     const mayTake = this.workspace.mayRespond(session.TopicId);
     const wait = session.WhenRequested ? duration(this.now - Date.parse(session.WhenRequested)) : '';
     return html`<li class="waiting">
-      <div class="top"><span class="name">${name}</span><span class="muted" title="Waiting">${wait}</span></div>
+      <div class="top"><span class="name">${name}</span><span class="muted wait" title="Waiting">${wait}</span></div>
       <span class="muted">${this.topicName(session)}</span>
       ${session.FirstMessage ? html`<span class="question" title=${session.FirstMessage}>${session.FirstMessage}</span>` : nothing}
       ${mayTake ? html`<button @click=${() => this.take(session.ChatSessionId)} aria-label=${`Take the chat with ${name}`}>Take</button>` : nothing}
@@ -166,14 +177,15 @@ export class ConsoleQueue extends LitElement {
       : offered
         ? 'Offered to you'
         : session.TransferTo
-          ? `Offered to ${session.TransferTo.FullName || session.TransferTo.Name}`
+          ? `Offered to ${agentName(session.TransferTo)}`
           : team
-            ? (session.User?.FullName ?? '')
+            ? agentName(session.User)
             : session.Status === 'CustomerLast'
               ? 'Visitor wrote last'
               : '';
     const name = visitorName(session);
-    const label = [name, state, unread > 0 ? `${unread} unread` : ''].filter(Boolean).join(', ');
+    // The name says what is seen (a control's name starts with its visible text), then the count.
+    const label = [name, state || this.topicName(session), unread > 0 ? `${unread} unread` : ''].filter(Boolean).join(', ');
     return html`<li>
       <button class="chat" aria-current=${ws.selected === session.ChatSessionId ? 'true' : 'false'} aria-label=${label} @click=${() => this.select(session.ChatSessionId)}>
         <span class=${rankClass(session.Rank)}></span>
@@ -216,7 +228,7 @@ export class ConsoleQueue extends LitElement {
           <h2 id="queue-heading">Queue <span class="muted">(${queue.length})</span></h2>
           <button class="primary" ?disabled=${!mayTakeAny} @click=${() => this.take(null)} aria-keyshortcuts="Alt+N">Take next</button>
         </div>
-        ${queue.length === 0 ? html`<p class="muted">Nobody is waiting.</p>` : html`<ol aria-label="Waiting visitors">${queue.map((session) => this.renderWaiting(session))}</ol>`}
+        ${queue.length === 0 ? html`<p class="muted">Nobody is waiting.</p>` : html`<ol class="waiting-list" aria-label="Waiting visitors">${queue.map((session) => this.renderWaiting(session))}</ol>`}
       </section>
       <section aria-labelledby="mine-heading">
         <h2 id="mine-heading">Your chats</h2>
