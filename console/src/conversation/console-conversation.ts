@@ -567,7 +567,7 @@ export class ConsoleConversation extends LitElement {
           : nothing}
         ${this.renderBanner()}
         ${this.error ? html`<p class="banner error" role="alert">${this.error}</p>` : nothing}
-        ${keyed(id, html`<div class="log" role="log" aria-label=${`Conversation with ${name}`} tabindex="0" @scroll=${this.handleScroll}><ol>
+        ${keyed(id, html`<div class="log" role="log" aria-relevant="additions" aria-label=${`Conversation with ${name}`} tabindex="0" @scroll=${this.handleScroll}><ol>
           ${session.FirstMessage
             ? html`<li class="message visitor"><span class="meta"><bdi>${name}</bdi> · ${timeOf(session.WhenRequested)}</span><span class="text">${linkify(session.FirstMessage)}</span></li>`
             : nothing}

@@ -486,6 +486,10 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
     else if (pending.error !== undefined) pending.reject(pending.error);
     else pending.resolve(pending.value as T);
   };
+  /** A group of one write needs no savepoint of its own: if it throws, its transaction is undone whole. */
+  const commitOne = db.transaction((write: PendingWrite) => {
+    write.value = write.work();
+  });
   const commitPending = () => {
     if (creates.length === 0 && writes.length === 0) return;
     const createGroup = creates;
@@ -494,7 +498,8 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
     writes = [];
     let groupError: unknown;
     try {
-      commitGroup.immediate(createGroup, writeGroup);
+      if (createGroup.length === 0 && writeGroup.length === 1) commitOne.immediate(writeGroup[0]!);
+      else commitGroup.immediate(createGroup, writeGroup);
     } catch (error) {
       // Nothing of the group was committed.
       groupError = busyOr(error);
