@@ -33,7 +33,7 @@ const rentals = {
 };
 
 describe('the ChatTopic resource', () => {
-  it("lets only the topic's managers change or delete it", async () => {
+  it("lets only the topic's managers change or delete it, and only its members read its chats", async () => {
     const topic = await json(await asAgent('POST', '/api/v1/ChatTopic', rentals));
     const other = await t.agent('ola', 'ola-secret-12');
     const asOther = (method: string, body?: unknown) =>
@@ -43,8 +43,12 @@ describe('the ChatTopic resource', () => {
     expect(await json(refused)).toMatchObject({ Error: true });
     expect((await asOther('DELETE')).status).toBe(403);
     expect((await json(await asAgent('GET', `/api/v1/ChatTopic/${topic.ChatTopicId}`))).Name).toBe('Rentals');
+    // Nor may it read the topic's chats.
+    expect((await t.call('GET', `/api/v1/ChatTopic/${topic.ChatTopicId}/Sessions`, { headers: { Authorization: other } })).status).toBe(403);
     // Made a manager of it, the other agent may.
     await asAgent('POST', `/api/v1/ChatTopic/${topic.ChatTopicId}/UserAgent`, { User: { UserName: 'ola' }, CanListen: true, CanRespond: true, CanManage: true, CanNotify: false });
+    // Now it may read the topic's chats too.
+    expect((await t.call('GET', `/api/v1/ChatTopic/${topic.ChatTopicId}/Sessions`, { headers: { Authorization: other } })).status).toBe(200);
     expect((await asOther('PUT', { ...rentals, Name: 'Rentals and tours' })).status).toBe(200);
     expect((await asOther('DELETE')).status).toBe(204);
   });

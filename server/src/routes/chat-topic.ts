@@ -49,6 +49,8 @@ export function chatTopicRoutes({ chat, publicUrl }: { chat: Chat; publicUrl: st
     })
     .get('/:id{[0-9]+}/Sessions', async (c) => {
       await topics.read(c.get('caller'), id(c));
+      // A topic's chats are for the agents who may follow them.
+      await chat.members.requireRight(c.get('caller'), id(c), 'listen');
       const base = publicUrl ?? new URL(c.req.url).origin;
       const views = await chat.sessions.list(c.get('caller'), { topicId: id(c), skip: 0, top: 1000 });
       return sendPage(c, chatSession, views.map((view) => toSessionRow(view, base)), { metadata: `${base}/api/v1/$metadata#ChatSession`, next: null });
