@@ -211,7 +211,7 @@ describe('the demo site', () => {
     await visitorComposer.press('Enter');
     await agentLog.getByText('A week, from Monday, please.').waitFor();
     // The visitor has the agent's message in view: the agent sees it read.
-    await agentLog.getByText('Read').waitFor();
+    await agentLog.getByText('Read', { exact: true }).first().waitFor();
 
     await agent.getByRole('button', { name: 'End chat' }).click();
     await agent.getByRole('button', { name: 'End it' }).click();

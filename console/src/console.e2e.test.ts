@@ -166,7 +166,7 @@ describe('a conversation', () => {
 
     const sent = (await visitor.messages()).find((message) => message.Message === 'First line\nsecond line')!;
     await visitor.read(sent.ChatMessageId);
-    await log(kari).getByText('Read').waitFor();
+    await log(kari).getByText('Read', { exact: true }).first().waitFor();
 
     // The other chat comes into view: what Chatty writes now counts as unread.
     await kari.getByRole('button', { name: 'Take next' }).click();
@@ -350,7 +350,7 @@ describe('transfer', () => {
     const kari = await agentPage(AGENTS.kari);
     const ola = await agentPage(AGENTS.ola);
     await ola.getByRole('button', { name: 'Go away' }).click();
-    await ola.getByText('Away', { exact: true }).waitFor();
+    await ola.getByRole('banner').getByText('Away', { exact: true }).waitFor();
     // The other agents see it at once.
     const agents = kari.getByRole('region', { name: 'Agents' });
     await agents.getByText('Away', { exact: true }).waitFor();
@@ -361,7 +361,7 @@ describe('transfer', () => {
     await dialog.getByText('No other agent of this topic is present.').waitFor();
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await ola.getByRole('button', { name: 'Be present' }).click();
-    await ola.getByText('Present', { exact: true }).waitFor();
+    await ola.getByRole('banner').getByText('Present', { exact: true }).waitFor();
   });
 });
 
@@ -401,7 +401,7 @@ describe('alerts', () => {
 
     // Away: no sound, and the queue is not counted as waiting for this agent.
     await leader.getByRole('button', { name: 'Go away' }).click();
-    await leader.getByText('Away', { exact: true }).waitFor();
+    await leader.getByRole('banner').getByText('Away', { exact: true }).waitFor();
     await expect.poll(() => leader.title()).toBe('Chatline console');
     await server.visitor({ CustomerAlias: 'Unheard', FirstMessage: 'Hi' });
     await queueRow(leader, 'Unheard').waitFor();
