@@ -52,10 +52,17 @@ export class ConsoleConversation extends LitElement {
         gap: 8px;
         overflow-wrap: anywhere;
       }
+      /* The chat's Rank, its number on its colour: not told by colour alone. */
       .rank {
-        width: 12px;
-        height: 12px;
+        width: 20px;
+        height: 20px;
         border-radius: 50%;
+        display: inline-grid;
+        place-items: center;
+        color: #fff;
+        font-size: 0.72rem;
+        font-weight: 700;
+        line-height: 1;
         flex: none;
       }
       .banner {
@@ -553,7 +560,7 @@ export class ConsoleConversation extends LitElement {
     return html`
       <section class="chat" aria-labelledby="chat-heading">
         <header>
-          <h2 id="chat-heading"><span class=${rankClass(session.Rank)}></span>${name}</h2>
+          <h2 id="chat-heading"><span class=${rankClass(session.Rank)} aria-hidden="true">${session.Rank > 0 ? session.Rank : ''}</span>${name}</h2>
           ${may ? html`<button ?disabled=${this.busy} @click=${this.openTransfer}>Transfer…</button>` : nothing}
           ${may ? html`<button ?disabled=${this.busy} @click=${this.putBack}>Put back in queue</button>` : nothing}
           ${this.mine && !hasEnded(session) ? html`<button class="danger" ?disabled=${this.busy} @click=${this.askToEnd} aria-keyshortcuts="Alt+E">End chat</button>` : nothing}

@@ -85,7 +85,7 @@ export class ConsoleQueue extends LitElement {
       .chat {
         width: 100%;
         display: grid;
-        grid-template-columns: 10px 1fr auto;
+        grid-template-columns: 20px 1fr auto;
         align-items: center;
         gap: 8px;
         text-align: start;
@@ -95,10 +95,17 @@ export class ConsoleQueue extends LitElement {
         border-color: var(--accent);
         background: var(--accent-soft);
       }
+      /* The chat's Rank, its number on its colour: not told by colour alone. */
       .rank {
-        width: 10px;
-        height: 10px;
+        width: 20px;
+        height: 20px;
         border-radius: 50%;
+        display: inline-grid;
+        place-items: center;
+        color: #fff;
+        font-size: 0.72rem;
+        font-weight: 700;
+        line-height: 1;
       }
       .badge {
         min-width: 22px;
@@ -184,13 +191,12 @@ export class ConsoleQueue extends LitElement {
               ? 'Visitor wrote last'
               : '';
     const name = visitorName(session);
-    // The name says what is seen (a control's name starts with its visible text), then the count.
-    const label = [name, state || this.topicName(session), unread > 0 ? `${unread} unread` : ''].filter(Boolean).join(', ');
+    // The button is named by what it shows: the visitor, the state or topic, and the count.
     return html`<li>
-      <button class="chat" aria-current=${ws.selected === session.ChatSessionId ? 'true' : 'false'} aria-label=${label} @click=${() => this.select(session.ChatSessionId)}>
-        <span class=${rankClass(session.Rank)}></span>
-        <span><span class="name">${name}</span><br /><span class="muted state">${state || this.topicName(session)}</span></span>
-        ${unread > 0 ? html`<span class="badge" aria-hidden="true">${unread}</span>` : html`<span></span>`}
+      <button class="chat" aria-current=${ws.selected === session.ChatSessionId ? 'true' : 'false'} @click=${() => this.select(session.ChatSessionId)}>
+        <span class=${rankClass(session.Rank)} aria-hidden="true">${session.Rank > 0 ? session.Rank : ''}</span>
+        <span><span class="name">${name}</span><span class="visually-hidden">,</span><br /><span class="muted state">${state || this.topicName(session)}</span></span>
+        ${unread > 0 ? html`<span class="badge" aria-hidden="true">${unread}</span><span class="visually-hidden">, ${unread} unread</span>` : html`<span></span>`}
       </button>
     </li>`;
   }
