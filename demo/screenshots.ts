@@ -4,7 +4,8 @@
  * Every shot starts in a fresh browser context, so no kept session shows up in another.
  * The shots of a conversation and of an ended chat answer and close chats as an agent, in a
  * topic of their own with a welcome: start the server with `CHAT_ADMIN_USER` (the agent's name
- * in the chat, say `Ingrid`) and `CHAT_ADMIN_PASSWORD`, and give the script the same two.
+ * in the chat, say `Ingrid`) and `CHAT_ADMIN_PASSWORD`, and give the script the same two. The
+ * console's shots ask for more chats than one address may in a minute: `CHAT_RATE_LIMIT=0`.
  */
 import { mkdirSync } from 'node:fs';
 import { chromium, type BrowserContextOptions, type Page } from 'playwright-core';
@@ -88,6 +89,7 @@ async function visitorAsks(fields: Record<string, unknown>): Promise<{ id: numbe
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ TopicId: 1, CustomerConsented: true, ...fields }),
   });
+  if (!response.ok) throw new Error(`a visitor's chat: ${response.status} (start the server with CHAT_RATE_LIMIT=0 for the shots)`);
   const created = (await response.json()) as { ChatSessionId: number; SessionKey: string };
   return { id: created.ChatSessionId, key: created.SessionKey };
 }
@@ -99,9 +101,27 @@ const visitorSays = (visitor: { id: number; key: string }, text: string) =>
     body: JSON.stringify({ Message: text }),
   });
 
-/** The console with a conversation under way and visitors waiting, light and dark. */
+/** The console: its queue, then a conversation under way with visitors waiting, light and dark. */
 async function consoleShots() {
   const { CHAT_ADMIN_USER: user = '', CHAT_ADMIN_PASSWORD: password = '' } = process.env;
+  {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 760 } });
+    const page = await context.newPage();
+    await page.goto(new URL('console/', url).href);
+    await page.getByLabel('User name').fill(user);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const waiting = [
+      await visitorAsks({ CustomerAlias: 'Per', FirstMessage: 'Do you rent out cargo bikes for a weekend?' }),
+      await visitorAsks({ CustomerName: 'Åse Berg', CustomerEmail: 'ase@example.com', FirstMessage: 'My chain keeps slipping.' }),
+      await visitorAsks({ CustomerAlias: 'Jonas', FirstMessage: 'Is the Havn Cargo in stock in blue?' }),
+    ];
+    await page.getByRole('list', { name: 'Waiting visitors' }).getByText('Jonas').waitFor();
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: new URL('console-queue.png', out).pathname });
+    await context.close();
+    for (const visitor of waiting) await closeSession(visitor.id);
+  }
   for (const [name, colorScheme] of [
     ['console-conversation', 'light'],
     ['console-dark', 'dark'],

@@ -117,6 +117,34 @@ export const base = css`
     margin: 0 0 8px;
   }
 
+  /* A list of things to choose from: no markers, a little apart. */
+  .choices {
+    list-style: none;
+    margin: 0;
+    padding: 0;
+    display: grid;
+    gap: 6px;
+  }
+
+  /* The one chosen: the chat, topic or view in view. */
+  button[aria-current='true'],
+  button[aria-current='page'] {
+    border-color: var(--accent);
+    background: var(--accent-soft);
+  }
+
+  /* Present (green) or away. */
+  .dot {
+    width: 10px;
+    height: 10px;
+    border-radius: 50%;
+    background: var(--muted);
+  }
+
+  .dot.present {
+    background: var(--ok);
+  }
+
   dialog {
     border: 1px solid var(--line);
     border-radius: 10px;
@@ -134,4 +162,21 @@ export const base = css`
 /** The colours of a chat's Rank (the agent's first chat 1, its second 2…), the same in every list: `class=${rankClass(rank)}`. */
 const rankColours = ['#0b5cad', '#b35900', '#1a7f37', '#8250df', '#bf3989', '#0a7b83', '#6e7781'];
 export const rankClass = (rank: number) => `rank rank-${(Math.max(1, rank) - 1) % rankColours.length}`;
-export const ranks = unsafeCSS(rankColours.map((colour, index) => `.rank-${index}{background:${colour}}`).join(''));
+export const ranks = [
+  // The chat's Rank, its number on its colour: not told by colour alone.
+  css`
+    .rank {
+      width: 20px;
+      height: 20px;
+      border-radius: 50%;
+      flex: none;
+      display: inline-grid;
+      place-items: center;
+      color: #fff;
+      font-size: 0.72rem;
+      font-weight: 700;
+      line-height: 1;
+    }
+  `,
+  unsafeCSS(rankColours.map((colour, index) => `.rank-${index}{background:${colour}}`).join('')),
+];

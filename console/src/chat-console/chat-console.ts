@@ -64,8 +64,6 @@ export class ChatConsole extends LitElement {
         gap: 4px;
       }
       nav button[aria-current='page'] {
-        border-color: var(--accent);
-        background: var(--accent-soft);
         font-weight: 600;
       }
       .spacer {
@@ -75,15 +73,6 @@ export class ChatConsole extends LitElement {
         display: flex;
         align-items: center;
         gap: 6px;
-      }
-      .dot {
-        width: 10px;
-        height: 10px;
-        border-radius: 50%;
-        background: var(--muted);
-      }
-      .dot.present {
-        background: var(--ok);
       }
       .status {
         margin: 0;

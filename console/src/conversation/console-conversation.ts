@@ -22,7 +22,7 @@ const TYPING_EVERY_MS = 3000;
 export class ConsoleConversation extends LitElement {
   static override styles = [
     base,
-    ranks,
+    ...ranks,
     css`
       :host {
         display: grid;
@@ -51,19 +51,6 @@ export class ConsoleConversation extends LitElement {
         align-items: center;
         gap: 8px;
         overflow-wrap: anywhere;
-      }
-      /* The chat's Rank, its number on its colour: not told by colour alone. */
-      .rank {
-        width: 20px;
-        height: 20px;
-        border-radius: 50%;
-        display: inline-grid;
-        place-items: center;
-        color: #fff;
-        font-size: 0.72rem;
-        font-weight: 700;
-        line-height: 1;
-        flex: none;
       }
       .banner {
         display: flex;

@@ -39,22 +39,11 @@ export class ConsoleHistory extends LitElement {
       input[type='search'] {
         flex: 1;
       }
-      ol {
-        list-style: none;
-        margin: 0;
-        padding: 0;
-        display: grid;
-        gap: 6px;
-      }
       .row {
         width: 100%;
         text-align: start;
         display: grid;
         gap: 2px;
-      }
-      .row[aria-current='true'] {
-        border-color: var(--accent);
-        background: var(--accent-soft);
       }
       .name {
         font-weight: 600;
@@ -64,7 +53,7 @@ export class ConsoleHistory extends LitElement {
         padding: 14px;
         overflow-y: auto;
       }
-      .transcript ol {
+      .transcript .choices {
         gap: 10px;
       }
       .transcript li {
@@ -145,7 +134,7 @@ export class ConsoleHistory extends LitElement {
       </p>
       ${this.transcript === null
         ? html`<p class="muted" role="status">Loading…</p>`
-        : html`<ol aria-labelledby="transcript-heading">
+        : html`<ol class="choices" aria-labelledby="transcript-heading">
             ${session.FirstMessage ? html`<li><span class="meta">${visitorName(session)} · ${timeOf(session.WhenRequested)}</span>${linkify(session.FirstMessage)}</li>` : nothing}
             ${this.transcript.map(
               (message) => html`<li>
@@ -169,7 +158,7 @@ export class ConsoleHistory extends LitElement {
         ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
         <p class="visually-hidden" role="status">${this.loading ? 'Searching…' : `${this.results.length}${this.more ? '+' : ''} chats found`}</p>
         ${!this.loading && this.results.length === 0 ? html`<p class="muted">No ended chats${this.query ? ' match' : ' yet'}.</p>` : nothing}
-        <ol>
+        <ol class="choices">
           ${this.results.map(
             (session) => html`<li>
               <button class="row" aria-current=${this.chosen?.ChatSessionId === session.ChatSessionId ? 'true' : 'false'} @click=${() => this.choose(session)}>

@@ -3,7 +3,7 @@ import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { api, ConsoleError } from '../api.ts';
 import { base } from '../styles.ts';
-import { agentName, fieldErrorsOf, formStyles, inEffect, reasonOf, rightsChoice, rightsInWords, type Right, type Rights } from './forms.ts';
+import { agentName, fieldErrorsOf, confirmStyles, formStyles, inEffect, reasonOf, rightsChoice, rightsInWords, type Right, type Rights } from './forms.ts';
 
 /** The server's rules for a new agent (the same as `npm run admin -- add-agent`). */
 const USER_NAME = /^[\p{L}\p{N}._@+-]{1,64}$/u;
@@ -33,6 +33,7 @@ export class ConsoleAddAgent extends LitElement {
   static override styles = [
     base,
     formStyles,
+    confirmStyles,
     css`
       :host {
         display: block;

@@ -4,7 +4,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { api, ConsoleError, type CannedReply } from '../api.ts';
 import { base } from '../styles.ts';
 import type { Workspace } from '../workspace.ts';
-import { characters, fieldErrorsOf, formStyles, reasonOf } from './forms.ts';
+import { characters, fieldErrorsOf, confirmStyles, formStyles, reasonOf } from './forms.ts';
 
 /** The limits the server keeps to, checked before sending: the field table's lengths, and at most 100 a topic. */
 const NAME_MAX = cannedReply.field('Name')!.maxLength!;
@@ -33,6 +33,7 @@ export class ConsoleCannedReplies extends LitElement {
   static override styles = [
     base,
     formStyles,
+    confirmStyles,
     css`
       :host {
         display: grid;

@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { ChatTopic } from '../api.ts';
 import { base } from '../styles.ts';
+import { confirmStyles } from './forms.ts';
 import type { Workspace } from '../workspace.ts';
 import './console-add-agent.ts';
 import './console-canned-replies.ts';
@@ -29,6 +30,7 @@ const sections: [Section, string][] = [
 export class ConsoleManage extends LitElement {
   static override styles = [
     base,
+    confirmStyles,
     css`
       :host {
         display: grid;
@@ -42,22 +44,11 @@ export class ConsoleManage extends LitElement {
         background: var(--bg);
         overflow-y: auto;
       }
-      ul {
-        list-style: none;
-        margin: 0;
-        padding: 0;
-        display: grid;
-        gap: 6px;
-      }
       .topic {
         width: 100%;
         text-align: start;
         display: grid;
         gap: 2px;
-      }
-      .topic[aria-current='true'] {
-        border-color: var(--accent);
-        background: var(--accent-soft);
       }
       .topic .name {
         font-weight: 600;
@@ -96,26 +87,10 @@ export class ConsoleManage extends LitElement {
         padding-bottom: 8px;
       }
       .sections button[aria-current='page'] {
-        border-color: var(--accent);
-        background: var(--accent-soft);
         font-weight: 600;
       }
       .confirm {
-        display: grid;
-        gap: 8px;
         margin-top: 12px;
-        padding: 10px 12px;
-        border: 2px solid var(--danger);
-        border-radius: 8px;
-        background: var(--panel);
-      }
-      .confirm p {
-        margin: 0;
-      }
-      .confirm .actions {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 8px;
       }
       .detail > div {
         padding-bottom: 24px;
@@ -260,7 +235,7 @@ export class ConsoleManage extends LitElement {
   private renderTopics(managed: ChatTopic[]) {
     return html`<nav class="topics" aria-labelledby="topics-heading">
       <h2 id="topics-heading">Topics you manage</h2>
-      <ul @keydown=${this.handleTopicKey}>
+      <ul class="choices" @keydown=${this.handleTopicKey}>
         ${managed.map(
           (topic) => html`<li>
             <button class="topic" aria-current=${topic.ChatTopicId === this.chosen ? 'true' : 'false'} @click=${() => this.handleChoose(topic.ChatTopicId)}>

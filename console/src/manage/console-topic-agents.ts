@@ -5,7 +5,7 @@ import { live } from 'lit/directives/live.js';
 import { api, type Membership } from '../api.ts';
 import { base } from '../styles.ts';
 import type { Workspace } from '../workspace.ts';
-import { agentName, formStyles, includedIn, inEffect, labelOf, reasonOf, rights, rightsChoice, rightsInWords, type Right, type Rights } from './forms.ts';
+import { agentName, confirmStyles, formStyles, includedIn, inEffect, labelOf, reasonOf, rights, rightsChoice, rightsInWords, type Right, type Rights } from './forms.ts';
 
 /** A change that needs the manager to say yes first. */
 type Confirm = { kind: 'stop-managing'; member: Membership; next: Rights } | { kind: 'remove'; member: Membership };
@@ -25,6 +25,7 @@ export class ConsoleTopicAgents extends LitElement {
   static override styles = [
     base,
     formStyles,
+    confirmStyles,
     css`
       :host {
         display: grid;

@@ -16,7 +16,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { api, type ChatTopic } from '../api.ts';
 import { base } from '../styles.ts';
 import type { Workspace } from '../workspace.ts';
-import { fieldErrorsOf, formStyles, linesOf, reasonOf } from './forms.ts';
+import { fieldErrorsOf, confirmStyles, formStyles, linesOf, reasonOf } from './forms.ts';
 
 /** The text settings, by their path in the topic as the server names them in its errors. */
 type TextPath =
@@ -158,6 +158,7 @@ export class ConsoleTopicSettings extends LitElement {
   static override styles = [
     base,
     formStyles,
+    confirmStyles,
     css`
       :host {
         display: block;

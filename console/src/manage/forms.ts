@@ -101,6 +101,27 @@ export function rightsChoice(prefix: string, value: Rights, onChange: (right: Ri
 }
 
 /** The styles of the manager's forms, on top of `base`. */
+/** The box that asks "are you sure" before something that is hard to undo, with its answers in `.actions`. */
+export const confirmStyles = css`
+  .confirm {
+    display: grid;
+    gap: 8px;
+    padding: 10px 12px;
+    border: 2px solid var(--danger);
+    border-radius: 8px;
+    background: var(--panel);
+  }
+  .confirm p {
+    margin: 0;
+  }
+  .confirm .actions {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 8px;
+  }
+`;
+
 export const formStyles = css`
   h3 {
     font-size: 1rem;
@@ -200,17 +221,6 @@ export const formStyles = css`
   .alert ul {
     margin: 4px 0 0;
     padding-inline-start: 20px;
-  }
-  .confirm {
-    display: grid;
-    gap: 8px;
-    padding: 10px 12px;
-    border: 2px solid var(--danger);
-    border-radius: 8px;
-    background: var(--panel);
-  }
-  .confirm p {
-    margin: 0;
   }
   table {
     border-collapse: collapse;

@@ -17,7 +17,7 @@ import { hasEnded, type Workspace } from '../workspace.ts';
 export class ConsoleQueue extends LitElement {
   static override styles = [
     base,
-    ranks,
+    ...ranks,
     css`
       :host {
         display: flex;
@@ -35,13 +35,6 @@ export class ConsoleQueue extends LitElement {
       }
       h2 {
         margin: 0;
-      }
-      ol {
-        list-style: none;
-        margin: 0;
-        padding: 0;
-        display: grid;
-        gap: 6px;
       }
       .waiting {
         /* A long queue: a row whose wait changes is laid out again alone. */
@@ -91,22 +84,6 @@ export class ConsoleQueue extends LitElement {
         text-align: start;
         padding: 8px 10px;
       }
-      .chat[aria-current='true'] {
-        border-color: var(--accent);
-        background: var(--accent-soft);
-      }
-      /* The chat's Rank, its number on its colour: not told by colour alone. */
-      .rank {
-        width: 20px;
-        height: 20px;
-        border-radius: 50%;
-        display: inline-grid;
-        place-items: center;
-        color: #fff;
-        font-size: 0.72rem;
-        font-weight: 700;
-        line-height: 1;
-      }
       .badge {
         min-width: 22px;
         padding: 0 6px;
@@ -132,15 +109,6 @@ export class ConsoleQueue extends LitElement {
         align-items: center;
         gap: 8px;
         flex-wrap: wrap;
-      }
-      .dot {
-        width: 9px;
-        height: 9px;
-        border-radius: 50%;
-        background: var(--muted);
-      }
-      .dot.present {
-        background: var(--ok);
       }
     `,
   ];
@@ -234,17 +202,17 @@ export class ConsoleQueue extends LitElement {
           <h2 id="queue-heading">Queue <span class="muted">(${queue.length})</span></h2>
           <button class="primary" ?disabled=${!mayTakeAny} @click=${() => this.take(null)} aria-keyshortcuts="Alt+N">Take next</button>
         </div>
-        ${queue.length === 0 ? html`<p class="muted">Nobody is waiting.</p>` : html`<ol class="waiting-list" aria-label="Waiting visitors">${queue.map((session) => this.renderWaiting(session))}</ol>`}
+        ${queue.length === 0 ? html`<p class="muted">Nobody is waiting.</p>` : html`<ol class="choices waiting-list" aria-label="Waiting visitors">${queue.map((session) => this.renderWaiting(session))}</ol>`}
       </section>
       <section aria-labelledby="mine-heading">
         <h2 id="mine-heading">Your chats</h2>
-        ${ws.mine.length === 0 ? html`<p class="muted">No chats yet. Take one from the queue.</p>` : html`<ol>${ws.mine.map((session) => this.renderChat(session))}</ol>`}
+        ${ws.mine.length === 0 ? html`<p class="muted">No chats yet. Take one from the queue.</p>` : html`<ol class="choices">${ws.mine.map((session) => this.renderChat(session))}</ol>`}
       </section>
       ${this.renderPresence()}
       ${ws.isManager
         ? html`<section aria-labelledby="team-heading">
             <h2 id="team-heading">Team's chats</h2>
-            ${team.length === 0 ? html`<p class="muted">No other chats under way.</p>` : html`<ol>${team.map((session) => this.renderChat(session, true))}</ol>`}
+            ${team.length === 0 ? html`<p class="muted">No other chats under way.</p>` : html`<ol class="choices">${team.map((session) => this.renderChat(session, true))}</ol>`}
           </section>`
         : nothing}
     `;

@@ -11,7 +11,7 @@ import {
   chatMessage,
   readFields,
 } from '@chatline/shared';
-import type { AgentRecord, ChatStore, MessageDraft, MessageRecord, Millis, SessionRecord, SessionState } from '../store/types.ts';
+import type { ChatStore, MessageDraft, MessageRecord, Millis, SessionRecord, SessionState } from '../store/types.ts';
 import { conflict, forbidden, invalidFields, notFound, unauthorized } from './errors.ts';
 import type { EventBus } from './events.ts';
 import { followable, mayFollow } from './access.ts';

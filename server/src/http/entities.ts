@@ -23,7 +23,6 @@ import {
   type ChatTopicWidgetInfo,
   type EntityDescriptor,
   type FieldProperties,
-  type FieldSpec,
   type TableRight,
 } from '@chatline/shared';
 import { fieldRight, MANDATORY_TOPIC_FIELDS, mandatorySessionFields, tableRight, type Caller } from '../chat/rights.ts';

@@ -63,9 +63,10 @@ export function authenticate({ agents, appTokens = [] }: AuthOptions): Middlewar
     }
     const header = c.req.header('authorization');
     // An EventSource of the same origin sends the cookie without the XSRF token it cannot set:
-    // a request with a stream ticket is the ticket's, whoever's cookie comes with it.
-    const ticketed = c.req.query('ticket') !== undefined;
-    const session = header === undefined && !ticketed ? getCookie(c, SESSION_COOKIE) : undefined;
+    // a request with a stream ticket is the ticket's, whoever's cookie comes with it. (Only a
+    // request with the cookie has its query read for that.)
+    const cookie = header === undefined ? getCookie(c, SESSION_COOKIE) : undefined;
+    const session = cookie !== undefined && c.req.query('ticket') === undefined ? cookie : undefined;
     const credentials: Credentials | undefined =
       header !== undefined
         ? fromAuthorization(header)

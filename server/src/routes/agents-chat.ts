@@ -8,7 +8,7 @@ import { clientAddress } from '../http/client-address.ts';
 import { idempotencyKey, updateCondition } from '../http/conditions.ts';
 import type { ApiEnv } from '../http/context.ts';
 import { badRequest } from '../http/errors.ts';
-import { agentGroupItem, toAgentListItem, toChatMessage, toChatPresence, toTopicAgent, toTopicEntity } from '../http/entities.ts';
+import { agentGroupItem, toAgentListItem, toChatMessage, toChatPresence, toTopicEntity } from '../http/entities.ts';
 import { readTopicAgent, topicAgentAnswers } from '../http/topic-agents.ts';
 import { transcriptHtml, transcriptText } from '../http/transcript.ts';
 import { sendEntities, sendEntity, sendJson } from '../http/respond.ts';

@@ -247,6 +247,16 @@ describe('the streams of a running server', () => {
 });
 
 describe("an agent's stream", () => {
+  /** Signs kari in as a browser does: its cookies, and the XSRF token its page would read from them. */
+  async function signInBrowser() {
+    const login = await t.call('POST', '/api/v1/Authentication/Login', { json: { UserName: 'kari', Password: 'kari-secret-1' } });
+    const cookie = login.headers
+      .getSetCookie()
+      .map((line) => line.split(';')[0])
+      .join('; ');
+    return { cookie, xsrf: /XSRF-TOKEN=([^;]+)/.exec(cookie)![1]! };
+  }
+
   const agentEvents = (headers: Record<string, string>, query = '') =>
     fetch(`${base}/api/v1/ChatSession/Events${query}`, { headers: { Accept: 'text/event-stream', ...headers } });
 
@@ -299,12 +309,7 @@ describe("an agent's stream", () => {
   });
 
   it("takes the ticket when the browser's EventSource also sends the cookie, which it cannot add the XSRF token to", async () => {
-    const login = await t.call('POST', '/api/v1/Authentication/Login', { json: { UserName: 'kari', Password: 'kari-secret-1' } });
-    const cookie = login.headers
-      .getSetCookie()
-      .map((line) => line.split(';')[0])
-      .join('; ');
-    const xsrf = /XSRF-TOKEN=([^;]+)/.exec(cookie)![1]!;
+    const { cookie, xsrf } = await signInBrowser();
     const ticket = (await json(await t.call('POST', '/api/v1/ChatSession/Events/Ticket', { headers: { Cookie: cookie, 'X-XSRF-TOKEN': xsrf } }))).Ticket;
     const agentStream = await agentEvents({ Cookie: cookie }, `?ticket=${ticket}`);
     expect(agentStream.status).toBe(200);
@@ -321,12 +326,7 @@ describe("an agent's stream", () => {
   });
 
   it('ends the agent’s streams when it signs out, and sends its chats again when its topics change', async () => {
-    const login = await t.call('POST', '/api/v1/Authentication/Login', { json: { UserName: 'kari', Password: 'kari-secret-1' } });
-    const cookie = login.headers
-      .getSetCookie()
-      .map((line) => line.split(';')[0])
-      .join('; ');
-    const xsrf = /XSRF-TOKEN=([^;]+)/.exec(cookie)![1]!;
+    const { cookie, xsrf } = await signInBrowser();
     const browser = { Cookie: cookie, 'X-XSRF-TOKEN': xsrf };
     const ticket = (await json(await t.call('POST', '/api/v1/ChatSession/Events/Ticket', { headers: browser }))).Ticket;
     const stream = reader((await agentEvents({ Cookie: cookie }, `?ticket=${ticket}`)).body!);
