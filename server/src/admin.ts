@@ -12,7 +12,7 @@ import { inProcessBus } from './chat/events.ts';
 import { createChat } from './chat/index.ts';
 import { configFromEnv, ConfigError } from './config.ts';
 import { render } from './http/i18n.ts';
-import { MigrationError } from './store/sqlite/migrate.ts';
+import { MigrationError } from './store/migrations.ts';
 import { openSqliteStore } from './store/sqlite/store.ts';
 
 /** A problem the operator can fix, said in their words. */

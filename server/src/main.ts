@@ -11,7 +11,7 @@ import { configFromEnv, ConfigError, type Config } from './config.ts';
 import { render } from './http/i18n.ts';
 import { nodeFetch } from './http/node.ts';
 import { loadAssets } from './middleware/assets.ts';
-import { MigrationError } from './store/sqlite/migrate.ts';
+import { MigrationError } from './store/migrations.ts';
 import { openSqliteStore } from './store/sqlite/store.ts';
 import type { ChatStore } from './store/types.ts';
 

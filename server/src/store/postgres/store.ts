@@ -1,0 +1,590 @@
+/**
+ * The ChatStore on PostgreSQL through node-postgres (`pg`), for several server processes on
+ * one database. All SQL and every PostgreSQL encoding (JSON text, 64-bit numbers, arrays) stay
+ * in this folder; the records it answers are the interface's. Every write is one transaction
+ * on a connection of the pool; rows it decides from are locked (`FOR UPDATE`) in it, so a
+ * change made from another process cannot come in between.
+ */
+import { randomBytes } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { ChatMessageType, ChatSessionStatus, chatMessageFields, chatSessionFields, chatTopicFields, recordKey, type FieldSpec } from '@chatline/shared';
+import { pendingMigrations, readMigrations, type Migration } from '../migrations.ts';
+import {
+  StoreBusyError,
+  type AgentRecord,
+  type ArchiveQuery,
+  type CannedReplyRecord,
+  type CannedReplyWrite,
+  type ChatStore,
+  type CredentialRecord,
+  type MessageDraft,
+  type MessageRecord,
+  type SessionDraft,
+  type SessionRecord,
+  type SessionReferences,
+  type TopicAgentRecord,
+  type TopicRecord,
+  type TopicRules,
+} from '../types.ts';
+
+export const migrationsDir = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+export type PostgresOptions = {
+  /** The most connections this process opens. */
+  maxConnections?: number;
+  /** Milliseconds to wait for a connection before the store reports itself busy. */
+  connectTimeoutMs?: number;
+  /** Told of a connection that failed while idle (the database restarted): the pool replaces it. */
+  onIdleError?: (error: Error) => void;
+};
+
+/** 64-bit integers (times in milliseconds, message ids) as numbers: every value the store keeps is below 2^53. */
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === pg.types.builtins.INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+/** A record member and the column that stores it: the column is the member's name in snake_case. */
+type Column = { key: string; name: string; encode: (value: unknown) => unknown; decode: (value: unknown) => unknown };
+
+const same = (value: unknown) => value;
+const snakeCase = (key: string) => key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+
+function column(key: string, kind?: FieldSpec['kind']): Column {
+  const name = snakeCase(key);
+  if (kind === 'reference') {
+    // JSON text, kept as given: `jsonb` would reorder the members of a client's object.
+    return {
+      key,
+      name,
+      encode: (value) => (value === null || value === undefined ? null : JSON.stringify(value)),
+      decode: (value) => (typeof value === 'string' ? JSON.parse(value) : null),
+    };
+  }
+  return { key, name, encode: same, decode: same };
+}
+
+const sessionColumns = [...chatSessionFields.map((spec) => column(recordKey(spec), spec.kind)), column('updatedAt')];
+const flatten = (specs: readonly FieldSpec[]): FieldSpec[] => specs.flatMap((spec) => (spec.fields ? flatten(spec.fields) : [spec]));
+const topicColumns = flatten(chatTopicFields).map((spec) => column(recordKey(spec), spec.kind));
+const agentColumns: Column[] = [
+  ...['id', 'userName', 'fullName', 'passwordHash', 'personId', 'rank', 'groupIdx', 'ejUserId', 'type', 'deleted', 'createdAt'].map((key) => column(key)),
+  { ...column('present'), name: 'chat_present' },
+];
+const topicAgentColumns: Column[] = [
+  column('topicId'),
+  { ...column('agentId'), name: 'associate_id' },
+  ...['canListen', 'canRespond', 'canManage', 'canNotify'].map((key) => column(key)),
+];
+const messageColumns = chatMessageFields.map((spec) => column(recordKey(spec), spec.kind));
+const credentialColumns: Column[] = [
+  column('secretHash'),
+  column('kind'),
+  { ...column('agentId'), name: 'associate_id' },
+  column('xsrfHash'),
+  column('createdAt'),
+  column('expiresAt'),
+];
+const replyColumns: Column[] = ['id', 'topicId', 'name', 'text'].map((key) => column(key));
+
+/** Records start as a copy of a fixed shape that holds every member, which V8 keeps in its fast layout. */
+function reader<T>(columns: readonly Column[]): (values: unknown[]) => T {
+  const shape = Object.fromEntries(columns.map((c) => [c.key, null])) as Record<string, unknown>;
+  return (values) => {
+    const record = { ...shape };
+    for (let i = 0; i < columns.length; i++) record[columns[i]!.key] = columns[i]!.decode(values[i]);
+    return record as T;
+  };
+}
+
+const valuesOf = (columns: readonly Column[], record: object) => columns.map((c) => c.encode((record as Record<string, unknown>)[c.key]));
+const list = (columns: readonly Column[], prefix = '') => columns.map((c) => prefix + c.name).join(', ');
+/** `$from, $from+1, …`: one placeholder per column. */
+const marks = (columns: readonly Column[], from = 1) => columns.map((_, i) => `$${from + i}`).join(', ');
+
+const toSession = reader<SessionRecord>(sessionColumns);
+const toTopic = reader<TopicRecord>(topicColumns);
+const toAgent = reader<AgentRecord>(agentColumns);
+const toCredential = reader<CredentialRecord>(credentialColumns);
+const toMessage = reader<MessageRecord>(messageColumns);
+const toTopicAgent = reader<TopicAgentRecord>(topicAgentColumns);
+const toReply = reader<CannedReplyRecord>(replyColumns);
+const toRules = reader<TopicRules>(['id', 'collectConsent', 'allowedOrigins', 'widgetRequiredFields'].map((key) => column(key)));
+
+const topicWriteColumns = topicColumns.filter((c) => c.key !== 'id');
+const insertColumns = sessionColumns.filter((c) => c.key !== 'id' && c.key !== 'initialQueuePos');
+const updateColumns = insertColumns.filter((c) => !['customerHost', 'whenRequested', 'sessionKeyHash'].includes(c.key));
+const messageWriteColumns = messageColumns.filter((c) => c.key !== 'id');
+
+/** Text as it compares regardless of case, in every alphabet: composed, in lower case. */
+const fold = (text: string) => text.normalize('NFC').toLowerCase();
+/** LIKE's pattern for text anywhere in a value: `%`, `_` and the escape are text like any other. */
+const anywhere = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** SQLSTATEs of a transaction that lost a race and may simply run again. */
+const RETRY = new Set(['40001', '40P01']);
+/** Errors that say the database cannot be reached now, rather than that the request is wrong. */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', '57P01', '57P02', '57P03', '53300']);
+function unreachable(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && (UNREACHABLE_CODES.has(code) || code.startsWith('08'))) return true;
+  return typeof message === 'string' && /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable/i.test(message);
+}
+const busyOr = (error: unknown) => (unreachable(error) ? new StoreBusyError(error) : error);
+
+type Queryable = Pick<pg.ClientBase, 'query'>;
+/** Runs a statement, prepared once per connection under a name of its own. */
+type Run = (text: string, values?: unknown[]) => Promise<unknown[][]>;
+
+/** Thrown inside a transaction to undo it all and answer what it carries. */
+class Undo<T> extends Error {
+  constructor(readonly value: T) {
+    super('undone');
+  }
+}
+
+/** Applies the migrations not yet recorded, in order, and records them; refuses a database from the future. */
+export async function migratePostgres(client: Queryable, migrations: readonly Migration[]): Promise<number> {
+  await client.query('BEGIN');
+  try {
+    // Servers starting together take turns: the second finds the work done.
+    await client.query("SELECT pg_advisory_xact_lock(hashtext('chatline.migrations'))");
+    await client.query(`CREATE TABLE IF NOT EXISTS schema_migration (
+      version integer PRIMARY KEY,
+      name text NOT NULL,
+      applied_at bigint NOT NULL
+    )`);
+    const { rows } = await client.query<{ version: number; name: string }>('SELECT version, name FROM schema_migration ORDER BY version');
+    const pending = pendingMigrations(rows, migrations);
+    for (const migration of pending) {
+      await client.query(migration.sql);
+      await client.query('INSERT INTO schema_migration (version, name, applied_at) VALUES ($1, $2, $3)', [migration.version, migration.name, Date.now()]);
+    }
+    await client.query('COMMIT');
+    return pending.length;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  }
+}
+
+/** Connects to the database at `url`, brings its schema up to date, and answers the store. */
+export async function openPostgresStore(url: string, { maxConnections = 10, connectTimeoutMs = 5000, onIdleError = () => {} }: PostgresOptions = {}): Promise<ChatStore> {
+  const pool = new pg.Pool({ connectionString: url, max: maxConnections, connectionTimeoutMillis: connectTimeoutMs, types });
+  // A connection that breaks while idle (the database restarted) is dropped by the pool and
+  // reported here; without a listener it would end the process.
+  pool.on('error', onIdleError);
+  try {
+    const client = await pool.connect();
+    try {
+      await migratePostgres(client, readMigrations(migrationsDir));
+    } finally {
+      client.release();
+    }
+  } catch (error) {
+    await pool.end();
+    throw busyOr(error);
+  }
+  return postgresStore(pool);
+}
+
+function postgresStore(pool: pg.Pool): ChatStore {
+  const names = new Map<string, string>();
+  const statement = (text: string, values: unknown[] | undefined) => {
+    let name = names.get(text);
+    if (name === undefined) names.set(text, (name = `chatline_${names.size}`));
+    return { name, text, values, rowMode: 'array' as const };
+  };
+  const runOn =
+    (client: Queryable): Run =>
+    async (text, values) =>
+      (await client.query<unknown[]>(statement(text, values))).rows;
+
+  /** A statement on any connection of the pool, outside a transaction. */
+  const read: Run = async (text, values) => {
+    try {
+      return (await pool.query<unknown[]>(statement(text, values))).rows;
+    } catch (error) {
+      throw busyOr(error);
+    }
+  };
+
+  /** Runs `work` in one transaction, again when it lost a race (a deadlock, a serialization failure). */
+  async function transaction<T>(work: (run: Run) => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      let client: pg.PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (error) {
+        throw busyOr(error);
+      }
+      let broken: Error | undefined;
+      try {
+        await client.query('BEGIN');
+        const value = await work(runOn(client));
+        await client.query('COMMIT');
+        return value;
+      } catch (error) {
+        try {
+          await client.query('ROLLBACK');
+        } catch (failure) {
+          broken = failure as Error;
+        }
+        if (error instanceof Undo) return error.value as T;
+        if (RETRY.has((error as { code?: string }).code ?? '') && attempt < 5) continue;
+        throw busyOr(error);
+      } finally {
+        client.release(broken);
+      }
+    }
+  }
+
+  const one = <T>(rows: unknown[][], decode: (values: unknown[]) => T): T | null => (rows.length === 0 ? null : decode(rows[0]!));
+
+  const SELECT_SESSION = `SELECT ${list(sessionColumns)} FROM chat_session WHERE id = $1`;
+  const SELECT_AGENT = `SELECT ${list(agentColumns)} FROM associate WHERE id = $1`;
+  const agent = async (run: Run, id: number | null) => (id === null ? null : one(await run(SELECT_AGENT, [id]), toAgent));
+
+  /** What a session's draft refers to, read in the write's transaction. */
+  async function references(run: Run, draft: SessionDraft): Promise<SessionReferences> {
+    const topic = one(
+      await run('SELECT id, collect_consent, allowed_origins, widget_required_fields FROM chat_topic WHERE id = $1', [draft.topicId]),
+      toRules,
+    );
+    return { topic, user: await agent(run, draft.userId), transferTo: await agent(run, draft.transferToId) };
+  }
+
+  /**
+   * Inserts the session's messages, in order, inside a write transaction. Their ids come from
+   * the counter's row, which stays locked until the transaction ends: no message with a lower id
+   * can commit after them, so a reader that has seen an id has seen every id below it.
+   */
+  async function addMessages(run: Run, sessionId: number, drafts: readonly MessageDraft[]): Promise<MessageRecord[]> {
+    if (drafts.length === 0) return [];
+    const [[last]] = (await run("UPDATE chat_counter SET value = value + $1 WHERE name = 'message' RETURNING value", [drafts.length])) as [[number]];
+    const first = last - drafts.length + 1;
+    const messages = drafts.map((draft, i) => ({ id: first + i, sessionId, ...draft }));
+    const width = messageColumns.length;
+    await run(
+      `INSERT INTO chat_message (${list(messageColumns)}) VALUES ${messages.map((_, i) => `(${marks(messageColumns, i * width + 1)})`).join(', ')}`,
+      messages.flatMap((message) => valuesOf(messageColumns, message)),
+    );
+    return messages;
+  }
+
+  /** Writes only the columns whose values the change changes: the indexes and triggers of the others are left alone. */
+  async function changeRow(run: Run, id: number, before: SessionRecord, after: SessionRecord) {
+    const columns: Column[] = [];
+    const values: unknown[] = [];
+    for (const c of updateColumns) {
+      const value = c.encode(after[c.key as keyof SessionRecord]);
+      if (value === c.encode(before[c.key as keyof SessionRecord])) continue;
+      columns.push(c);
+      values.push(value);
+    }
+    if (columns.length === 0) return;
+    values.push(id);
+    await run(`UPDATE chat_session SET ${columns.map((c, i) => `${c.name} = $${i + 1}`).join(', ')} WHERE id = $${values.length}`, values);
+  }
+
+  const ONGOING = `status IN (${ChatSessionStatus.CustomerLast}, ${ChatSessionStatus.UserLast})`;
+
+  function searchStatement(query: ArchiveQuery): { text: string; values: unknown[] } {
+    const values: unknown[] = [];
+    const bind = (value: unknown) => `$${values.push(value)}`;
+    const where: string[] = [];
+    if (query.topicId !== undefined) where.push(`s.topic_id = ${bind(query.topicId)}`);
+    if (query.status !== undefined) where.push(`s.status = ${bind(query.status)}`);
+    if (query.ended) where.push('s.when_ended IS NOT NULL');
+    if (query.visibleTo) {
+      const agentId = bind(query.visibleTo.agentId);
+      where.push(`(s.topic_id = ANY(${bind(query.visibleTo.topicIds)}::integer[]) OR s.user_id = ${agentId} OR s.transfer_to_id = ${agentId})`);
+    }
+    if (query.text !== undefined) {
+      const like = bind(anywhere(fold(query.text)));
+      const match = (value: string) => `chatline_fold(${value}) LIKE ${like}`;
+      where.push(
+        `(${['s.customer_alias', 's.customer_name', 's.customer_email', 's.first_message'].map(match).join(' OR ')}
+          OR EXISTS (SELECT 1 FROM chat_message m WHERE m.session_id = s.id AND ${match('m.message')}))`,
+      );
+    }
+    const text = `SELECT ${list(sessionColumns, 's.')} FROM chat_session s ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY s.id ${query.descending ? 'DESC' : 'ASC'} LIMIT ${bind(query.top)} OFFSET ${bind(query.skip)}`;
+    return { text, values };
+  }
+
+  const setMember = async (run: Run, member: TopicAgentRecord) =>
+    (
+      await run(
+        `INSERT INTO chat_topic_agent (${list(topicAgentColumns)})
+         SELECT ${marks(topicAgentColumns)}
+         WHERE EXISTS (SELECT 1 FROM chat_topic WHERE id = $1) AND EXISTS (SELECT 1 FROM associate WHERE id = $2)
+         ON CONFLICT (topic_id, associate_id) DO UPDATE SET can_listen = excluded.can_listen, can_respond = excluded.can_respond,
+           can_manage = excluded.can_manage, can_notify = excluded.can_notify
+         RETURNING 1`,
+        valuesOf(topicAgentColumns, member),
+      )
+    ).length > 0;
+
+  let closed: Promise<void> | null = null;
+  /** What was asked of the store and is not answered yet: close() lets it finish. */
+  const inFlight = new Set<Promise<unknown>>();
+  const track = <T>(work: Promise<T>): Promise<T> => {
+    inFlight.add(work);
+    const done = () => void inFlight.delete(work);
+    work.then(done, done);
+    return work;
+  };
+
+  const store: ChatStore = {
+    createSession: (draft, check, { idempotencyKey } = {}) =>
+      transaction(async (run) => {
+        if (idempotencyKey !== undefined) {
+          const earlier = await run(`SELECT ${list(sessionColumns, 's.')} FROM chat_create_key k JOIN chat_session s ON s.id = k.session_id WHERE k.key = $1`, [idempotencyKey]);
+          if (earlier.length > 0) return toSession(earlier[0]!);
+        }
+        check(await references(run, draft));
+        // The topic's counter row is locked until the commit: the creates of one topic take
+        // turns, from every process, so each counts the sessions committed before it.
+        // The id is drawn once the lock is held, so the topic's ids and positions agree.
+        const waiting = await run('SELECT waiting FROM chat_queue WHERE topic_id = $1 FOR UPDATE', [draft.topicId]);
+        const values = valuesOf(insertColumns, draft);
+        values.push(((waiting[0]?.[0] as number | undefined) ?? 0) + 1);
+        const [[id, position]] = (await run(
+          `INSERT INTO chat_session (${list(insertColumns)}, initial_queue_pos) VALUES (${marks(insertColumns)}, $${values.length}) RETURNING id, initial_queue_pos`,
+          values,
+        )) as [[number, number]];
+        if (idempotencyKey !== undefined) {
+          const recorded = await run('INSERT INTO chat_create_key (key, session_id, created_at) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING RETURNING 1', [
+            idempotencyKey,
+            id,
+            draft.updatedAt,
+          ]);
+          // Another process's create with the same key committed first: undo this one, answer that one.
+          if (recorded.length === 0) throw new Undo(null);
+        }
+        const session = draft as SessionRecord;
+        session.id = id;
+        session.initialQueuePos = position;
+        return session;
+      }).then(async (session) => {
+        if (session !== null) return session;
+        const earlier = await read(`SELECT ${list(sessionColumns, 's.')} FROM chat_create_key k JOIN chat_session s ON s.id = k.session_id WHERE k.key = $1`, [idempotencyKey]);
+        return toSession(earlier[0]!);
+      }),
+    sessionCreatedWith: async (idempotencyKey) =>
+      one(await read(`SELECT ${list(sessionColumns, 's.')} FROM chat_create_key k JOIN chat_session s ON s.id = k.session_id WHERE k.key = $1`, [idempotencyKey]), toSession),
+    serverSecret: (name) =>
+      transaction(async (run) => {
+        await run('INSERT INTO server_secret (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [name, randomBytes(32).toString('base64url')]);
+        return (await run('SELECT value FROM server_secret WHERE name = $1', [name]))[0]![0] as string;
+      }),
+    getSession: async (id) => one(await read(SELECT_SESSION, [id]), toSession),
+    listSessions: async ({ topicId, status, topicIds, statuses, userId, transferToId, skip, top }) => {
+      const topics = topicId !== undefined ? [topicId, ...(topicIds ?? [])] : topicIds;
+      const states = status !== undefined ? [status, ...(statuses ?? [])] : statuses;
+      if (topics?.length === 0 || states?.length === 0) return [];
+      const values: unknown[] = [];
+      const bind = (value: unknown) => `$${values.push(value)}`;
+      const where = [
+        topics ? `topic_id = ANY(${bind(topics)}::integer[])` : '',
+        states ? `status = ANY(${bind(states)}::integer[])` : '',
+        userId !== undefined ? `user_id = ${bind(userId)}` : '',
+        transferToId !== undefined ? `transfer_to_id = ${bind(transferToId)}` : '',
+      ].filter(Boolean);
+      const text = `SELECT ${list(sessionColumns)} FROM chat_session ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT ${bind(top)} OFFSET ${bind(skip)}`;
+      return (await read(text, values)).map(toSession);
+    },
+    searchSessions: async (query) => {
+      const { text, values } = searchStatement(query);
+      return (await read(text, values)).map(toSession);
+    },
+    updateSession: (id, draft, { expectedUpdatedAt, check, messages = [] }) =>
+      transaction(async (run) => {
+        check(await references(run, draft));
+        const values = valuesOf(updateColumns, draft);
+        const updated = await run(
+          `UPDATE chat_session SET ${updateColumns.map((c, i) => `${c.name} = $${i + 1}`).join(', ')}
+           WHERE id = $${values.length + 1} AND updated_at = $${values.length + 2} RETURNING ${list(sessionColumns)}`,
+          [...values, id, expectedUpdatedAt],
+        );
+        if (updated.length === 0) {
+          return (await run('SELECT 1 FROM chat_session WHERE id = $1', [id])).length === 0 ? { outcome: 'missing' as const } : { outcome: 'changed' as const };
+        }
+        return { outcome: 'updated' as const, session: toSession(updated[0]!), messages: await addMessages(run, id, messages) };
+      }),
+    changeSession: (id, decide, { idempotencyKey, ranksOf } = {}) =>
+      transaction(async (run) => {
+        // The row stays locked until the commit: no other change to the session comes in between.
+        const session = one(await run(`${SELECT_SESSION} FOR UPDATE`, [id]), toSession);
+        if (!session) return { outcome: 'missing' as const };
+        if (idempotencyKey !== undefined) {
+          const used = await run('SELECT first_message_id, last_message_id FROM chat_idempotency WHERE session_id = $1 AND key = $2', [id, idempotencyKey]);
+          if (used.length > 0) {
+            const [first, last] = used[0]! as [number, number];
+            const messages = (await run(`SELECT ${list(messageColumns)} FROM chat_message WHERE session_id = $1 AND id BETWEEN $2 AND $3 ORDER BY id`, [id, first, last])).map(toMessage);
+            return { outcome: 'replayed' as const, session, messages };
+          }
+        }
+        const agentRanks =
+          ranksOf === undefined ? [] : (await run(`SELECT rank FROM chat_session WHERE user_id = $1 AND id <> $2 AND ${ONGOING}`, [ranksOf, id])).map((row) => row[0] as number);
+        const change = decide({ session, agentRanks });
+        const next = { ...session, ...change.session } as SessionRecord;
+        next.updatedAt = Math.max(next.updatedAt, session.updatedAt + 1);
+        await changeRow(run, id, session, next);
+        const messages = await addMessages(run, id, change.messages ?? []);
+        if (idempotencyKey !== undefined) {
+          await run('INSERT INTO chat_idempotency (session_id, key, first_message_id, last_message_id, created_at) VALUES ($1, $2, $3, $4, $5)', [
+            id,
+            idempotencyKey,
+            messages[0]?.id ?? 0,
+            messages.at(-1)?.id ?? 0,
+            next.updatedAt,
+          ]);
+        }
+        return { outcome: 'changed' as const, session: next, messages };
+      }),
+    queuePosition: async (sessionId) => {
+      const rows = await read(
+        `SELECT (SELECT count(*) FROM chat_session a WHERE a.topic_id = s.topic_id AND a.status = ${ChatSessionStatus.InQueue} AND a.id < s.id)
+         FROM chat_session s WHERE s.id = $1 AND s.status = ${ChatSessionStatus.InQueue}`,
+        [sessionId],
+      );
+      return rows.length === 0 ? null : (rows[0]![0] as number) + 1;
+    },
+    waitingSessionIds: async (topicId) =>
+      (await read(`SELECT id FROM chat_session WHERE topic_id = $1 AND status = ${ChatSessionStatus.InQueue} ORDER BY id`, [topicId])).map((row) => row[0] as number),
+    messagesAfter: async (after, { topicIds, agentId }, limit) =>
+      (
+        await read(
+          `SELECT ${list(messageColumns, 'm.')} FROM chat_message m JOIN chat_session s ON s.id = m.session_id
+           WHERE m.id > $1 AND (s.topic_id = ANY($2::integer[]) OR s.user_id = $3 OR s.transfer_to_id = $3) ORDER BY m.id LIMIT $4`,
+          [after, topicIds, agentId, limit],
+        )
+      ).map(toMessage),
+    lastMessageId: async () => (await read('SELECT coalesce(max(id), 0) FROM chat_message'))[0]![0] as number,
+    listMessages: async (sessionId, after, limit) =>
+      (await read(`SELECT ${list(messageColumns)} FROM chat_message WHERE session_id = $1 AND id > $2 ORDER BY id LIMIT $3`, [sessionId, after, limit])).map(toMessage),
+    markReadByCustomer: (sessionId, upTo) =>
+      transaction(async (run) => {
+        if ((await run('SELECT 1 FROM chat_session WHERE id = $1 FOR UPDATE', [sessionId])).length === 0) return null;
+        const marked = await run(
+          `UPDATE chat_message SET read_by_customer = 1
+           WHERE session_id = $1 AND id <= $2 AND type = ${ChatMessageType.ToCustomer} AND read_by_customer = 0 RETURNING 1`,
+          [sessionId, upTo],
+        );
+        const [[lastRead]] = (await run(
+          `SELECT coalesce(max(id), 0) FROM chat_message WHERE session_id = $1 AND type = ${ChatMessageType.ToCustomer} AND read_by_customer <> 0`,
+          [sessionId],
+        )) as [[number]];
+        return { marked: marked.length, lastRead };
+      }),
+    deleteSession: (id) => transaction(async (run) => one(await run(`DELETE FROM chat_session WHERE id = $1 RETURNING ${list(sessionColumns)}`, [id]), toSession)),
+
+    getTopic: async (id) => one(await read(`SELECT ${list(topicColumns)} FROM chat_topic WHERE id = $1`, [id]), toTopic),
+    listTopics: async () => (await read(`SELECT ${list(topicColumns)} FROM chat_topic ORDER BY id`)).map(toTopic),
+    anyTopicAllows: async (origin) => origin !== '' && (await read('SELECT 1 FROM chat_topic WHERE $1 = ANY(allowed_origins) LIMIT 1', [origin])).length > 0,
+    createTopic: (draft) =>
+      transaction(async (run) =>
+        toTopic(
+          (await run(`INSERT INTO chat_topic (${list(topicWriteColumns)}) VALUES (${marks(topicWriteColumns)}) RETURNING ${list(topicColumns)}`, valuesOf(topicWriteColumns, draft)))[0]!,
+        ),
+      ),
+    updateTopic: (id, draft) =>
+      transaction(async (run) =>
+        one(
+          await run(
+            `UPDATE chat_topic SET ${topicWriteColumns.map((c, i) => `${c.name} = $${i + 1}`).join(', ')} WHERE id = $${topicWriteColumns.length + 1} RETURNING ${list(topicColumns)}`,
+            [...valuesOf(topicWriteColumns, draft), id],
+          ),
+          toTopic,
+        ),
+      ),
+    deleteTopic: (id) =>
+      transaction(async (run) => {
+        // The topic's row is locked first: a session cannot be created in it while it goes.
+        if ((await run('SELECT 1 FROM chat_topic WHERE id = $1 FOR UPDATE', [id])).length === 0) return 'missing' as const;
+        if ((await run('SELECT 1 FROM chat_session WHERE topic_id = $1 LIMIT 1', [id])).length > 0) return 'in_use' as const;
+        await run('DELETE FROM chat_topic WHERE id = $1', [id]);
+        return 'deleted' as const;
+      }),
+
+    createAgent: (draft) =>
+      transaction(async (run) =>
+        one(
+          await run(
+            `INSERT INTO associate (user_name, user_name_key, full_name, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (user_name_key) DO NOTHING RETURNING ${list(agentColumns)}`,
+            [draft.userName, fold(draft.userName), draft.fullName, draft.passwordHash, draft.createdAt],
+          ),
+          toAgent,
+        ),
+      ),
+    getAgent: async (id) => agent(read, id),
+    findAgent: async (userName) => one(await read(`SELECT ${list(agentColumns)} FROM associate WHERE user_name_key = $1`, [fold(userName)]), toAgent),
+    listAgents: async () => (await read(`SELECT ${list(agentColumns)} FROM associate ORDER BY id`)).map(toAgent),
+    setPassword: (id, passwordHash) => transaction(async (run) => (await run('UPDATE associate SET password_hash = $1 WHERE id = $2 RETURNING 1', [passwordHash, id])).length > 0),
+    setPresence: (id, present) => transaction(async (run) => (await run('UPDATE associate SET chat_present = $1 WHERE id = $2 RETURNING 1', [present, id])).length > 0),
+    ongoingChats: async (agentId) => (await read(`SELECT count(*)::integer FROM chat_session WHERE user_id = $1 AND ${ONGOING}`, [agentId]))[0]![0] as number,
+
+    listTopicAgents: async (topicId) => (await read(`SELECT ${list(topicAgentColumns)} FROM chat_topic_agent WHERE topic_id = $1 ORDER BY associate_id`, [topicId])).map(toTopicAgent),
+    agentTopics: async (agentId) => (await read(`SELECT ${list(topicAgentColumns)} FROM chat_topic_agent WHERE associate_id = $1 ORDER BY topic_id`, [agentId])).map(toTopicAgent),
+    setTopicAgent: (member) => transaction((run) => setMember(run, member)),
+    removeTopicAgent: (topicId, agentId) =>
+      transaction(async (run) => (await run('DELETE FROM chat_topic_agent WHERE topic_id = $1 AND associate_id = $2 RETURNING 1', [topicId, agentId])).length > 0),
+    replaceTopicAgents: (topicId, members) =>
+      transaction(async (run) => {
+        if ((await run('SELECT 1 FROM chat_topic WHERE id = $1 FOR UPDATE', [topicId])).length === 0) return false;
+        await run('DELETE FROM chat_topic_agent WHERE topic_id = $1', [topicId]);
+        for (const member of members) {
+          if (!(await setMember(run, { ...member, topicId }))) throw new Undo(false);
+        }
+        return true;
+      }),
+
+    listCannedReplies: async (topicId) => (await read(`SELECT ${list(replyColumns)} FROM chat_canned_reply WHERE topic_id = $1 ORDER BY name_key, id`, [topicId])).map(toReply),
+    // The topic's row is locked while the replies are counted: two managers adding at once cannot pass the limit.
+    createCannedReply: (topicId, { name, text }, { limit }) =>
+      transaction(async (run): Promise<CannedReplyWrite> => {
+        if ((await run('SELECT 1 FROM chat_topic WHERE id = $1 FOR UPDATE', [topicId])).length === 0) return { outcome: 'missing' };
+        if ((await run('SELECT 1 FROM chat_canned_reply WHERE topic_id = $1 AND name_key = $2', [topicId, fold(name)])).length > 0) return { outcome: 'taken' };
+        if (((await run('SELECT count(*)::integer FROM chat_canned_reply WHERE topic_id = $1', [topicId]))[0]![0] as number) >= limit) return { outcome: 'full' };
+        const [[id]] = (await run('INSERT INTO chat_canned_reply (topic_id, name, name_key, text) VALUES ($1, $2, $3, $4) RETURNING id', [topicId, name, fold(name), text])) as [[number]];
+        return { outcome: 'saved', reply: { id, topicId, name, text } };
+      }),
+    updateCannedReply: (topicId, id, { name, text }) =>
+      transaction(async (run) => {
+        if ((await run('SELECT 1 FROM chat_topic WHERE id = $1 FOR UPDATE', [topicId])).length === 0) return { outcome: 'missing' as const };
+        if ((await run('SELECT 1 FROM chat_canned_reply WHERE id = $1 AND topic_id = $2', [id, topicId])).length === 0) return { outcome: 'missing' as const };
+        const named = await run('SELECT id FROM chat_canned_reply WHERE topic_id = $1 AND name_key = $2', [topicId, fold(name)]);
+        if (named.length > 0 && named[0]![0] !== id) return { outcome: 'taken' as const };
+        await run('UPDATE chat_canned_reply SET name = $1, name_key = $2, text = $3 WHERE id = $4 AND topic_id = $5', [name, fold(name), text, id, topicId]);
+        return { outcome: 'saved' as const, reply: { id, topicId, name, text } };
+      }),
+    deleteCannedReply: (topicId, id) =>
+      transaction(async (run) => (await run('DELETE FROM chat_canned_reply WHERE id = $1 AND topic_id = $2 RETURNING 1', [id, topicId])).length > 0),
+
+    addCredential: (credential) =>
+      transaction(async (run) => void (await run(`INSERT INTO credential (${list(credentialColumns)}) VALUES (${marks(credentialColumns)})`, valuesOf(credentialColumns, credential)))),
+    findCredential: async (secretHash, kind, now) =>
+      one(
+        await read(`SELECT ${list(credentialColumns)} FROM credential WHERE secret_hash = $1 AND kind = $2 AND (expires_at IS NULL OR expires_at > $3)`, [secretHash, kind, now]),
+        toCredential,
+      ),
+    deleteCredential: (secretHash) =>
+      transaction(async (run) => one(await run(`DELETE FROM credential WHERE secret_hash = $1 RETURNING ${list(credentialColumns)}`, [secretHash]), toCredential)),
+
+    close: () =>
+      (closed ??= (async () => {
+        while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+        await pool.end();
+      })()),
+  };
+  // Every method's answer is tracked until it settles.
+  for (const [name, method] of Object.entries(store) as [keyof ChatStore, (...args: unknown[]) => Promise<unknown>][]) {
+    if (name !== 'close') (store as Record<string, unknown>)[name] = (...args: unknown[]) => track(method(...args));
+  }
+  return store;
+}
