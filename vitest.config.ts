@@ -1,11 +1,32 @@
 import { defineConfig } from 'vitest/config';
 
 // Server, shared and end-to-end tests run in Node; the widget's browser tests run under
-// @web/test-runner (widget/web-test-runner.config.mjs).
+// @web/test-runner (widget/web-test-runner.config.mjs). The server's tests run twice: on
+// SQLite, and on PostgreSQL (a fresh database per test app), but those about SQLite's file.
+const sqliteOnly = ['server/src/store/**', 'server/src/durability.test.ts', 'server/src/admin.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['shared/src/**/*.test.ts', 'server/src/**/*.test.ts', 'demo/**/*.test.ts', 'console/src/**/*.test.ts', 'widget/src/budget.test.ts', 'widget/src/manifest.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 60_000,
+    globalSetup: ['server/src/testing/postgres-setup.ts'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'sqlite',
+          include: ['shared/src/**/*.test.ts', 'server/src/**/*.test.ts', 'demo/**/*.test.ts', 'console/src/**/*.test.ts', 'widget/src/budget.test.ts', 'widget/src/manifest.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'postgres',
+          include: ['server/src/**/*.test.ts'],
+          exclude: sqliteOnly,
+          env: { CHAT_TEST_STORE: 'postgres' },
+        },
+      },
+    ],
   },
 });

@@ -8,12 +8,13 @@
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { ChatError } from './chat/errors.ts';
-import { inProcessBus } from './chat/events.ts';
+import { inProcessBus, sharedBus } from './chat/events.ts';
 import { createChat } from './chat/index.ts';
 import { configFromEnv, ConfigError } from './config.ts';
 import { render } from './http/i18n.ts';
 import { MigrationError } from './store/migrations.ts';
-import { openSqliteStore } from './store/sqlite/store.ts';
+import { openStore } from './store/open.ts';
+import { StoreBusyError } from './store/types.ts';
 
 /** A problem the operator can fix, said in their words. */
 class AdminError extends Error {}
@@ -58,8 +59,10 @@ async function main(argv: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   const config = configFromEnv();
-  const store = openSqliteStore(config.dbPath);
-  const { agents } = createChat({ store, bus: inProcessBus() });
+  const { store, channel } = await openStore(config.database);
+  // On PostgreSQL the running servers hear of what the command changes.
+  const bus = channel ? sharedBus(channel) : inProcessBus();
+  const { agents } = createChat({ store, bus });
   try {
     switch (command) {
       case 'add-agent': {
@@ -85,7 +88,9 @@ async function main(argv: string[]): Promise<number> {
     console.error(usage);
     return 2;
   } finally {
-    await store.close();
+    // The change's events go out before the channel closes.
+    await bus.drain();
+    await Promise.all([store.close(), channel?.close()]);
   }
 }
 
@@ -94,6 +99,9 @@ try {
 } catch (error) {
   if (error instanceof ChatError) {
     console.error(`chatline admin: ${render(error.text)}`);
+    process.exitCode = 1;
+  } else if (error instanceof StoreBusyError) {
+    console.error(`chatline admin: cannot reach the database: ${(error.cause as Error)?.message ?? error.message}`);
     process.exitCode = 1;
   } else if (error instanceof AdminError || error instanceof ConfigError || error instanceof MigrationError) {
     console.error(`chatline admin: ${error.message}`);

@@ -3,7 +3,8 @@
 export type Config = {
   port: number;
   host: string;
-  dbPath: string;
+  /** CHAT_DB: a SQLite file, `:memory:`, or a `postgres://` URL. */
+  database: string;
   /** Base URL for `_Links`, without a trailing slash; null to use the request's own. */
   publicUrl: string | null;
   /** How many proxies in front of the server to trust for `X-Forwarded-For`; 0 trusts none. */
@@ -78,7 +79,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: parsePort(env.PORT),
     host: env.HOST || '127.0.0.1',
-    dbPath: env.CHAT_DB || './data/chat.db',
+    database: env.CHAT_DB || './data/chat.db',
     publicUrl: publicUrl ? `${publicUrl.origin}${publicUrl.pathname.replace(/\/+$/, '')}` : null,
     trustProxy: parseTrustProxy(env.CHAT_TRUST_PROXY),
     allowedOrigins: (env.CHAT_ALLOWED_ORIGINS ?? '')

@@ -5,8 +5,8 @@ import { createTestApp, json, type TestApp } from './testing/test-app.ts';
 
 const NOW = Date.parse('2026-11-26T09:30:00.250Z');
 let t: TestApp;
-beforeEach(() => {
-  t = createTestApp({ now: () => NOW });
+beforeEach(async () => {
+  t = await createTestApp({ now: () => NOW });
 });
 afterEach(() => t.close());
 

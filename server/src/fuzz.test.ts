@@ -13,7 +13,7 @@ let bearer: string;
 let sessionId: number;
 
 beforeAll(async () => {
-  t = createTestApp();
+  t = await createTestApp();
   await t.agent('kari');
   bearer = `Bearer ${await t.chat.agents.createToken((await t.store.findAgent('kari'))!)}`;
   const created = await t.postSession({ TopicId: 1, CustomerName: 'Ada', CustomerConsented: true });

@@ -1,13 +1,12 @@
 /** Hostile and malformed input: each case fails if its protection is removed. */
 import { request as httpRequest } from 'node:http';
-import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startServer, type ServerProcess } from './testing/server-process.ts';
 import { createTestApp, json, type TestApp } from './testing/test-app.ts';
 
 let t: TestApp;
-beforeEach(() => {
-  t = createTestApp();
+beforeEach(async () => {
+  t = await createTestApp();
 });
 afterEach(() => t.close());
 
@@ -132,7 +131,7 @@ describe('origins per topic', () => {
   let cross: TestApp;
   let rentals: number;
   beforeEach(async () => {
-    cross = createTestApp({ config: { allowedOrigins: ['https://shop.example'] } });
+    cross = await createTestApp({ config: { allowedOrigins: ['https://shop.example'] } });
     rentals = (await cross.topic({ name: 'Rentals', allowedOrigins: ['https://rent.example', 'https://bikes.example'] })).id;
   });
   afterEach(() => cross.close());
@@ -248,9 +247,8 @@ describe('bodies over a real socket', () => {
 
 describe('a busy database', () => {
   it('answers a create that cannot get the database in time 503 with Retry-After, and stores nothing', async () => {
-    const busy = createTestApp({ store: { busyTimeout: 50 } });
-    const other = new Database(busy.dbPath);
-    other.prepare('BEGIN IMMEDIATE').run();
+    const busy = await createTestApp({ store: { busyTimeout: 50 } });
+    const letGo = await busy.holdWrites();
     try {
       const answers = await Promise.all([busy.postSession(visitor), busy.postSession(visitor)]);
       for (const answer of answers) {
@@ -259,8 +257,7 @@ describe('a busy database', () => {
         expect(await json(answer)).toMatchObject({ Error: true, ErrorType: 'SoServiceUnavailableException' });
       }
     } finally {
-      other.prepare('ROLLBACK').run();
-      other.close();
+      await letGo();
     }
     expect(await busy.sessionCount()).toBe(0);
     expect((await busy.postSession(visitor)).status).toBe(200);

@@ -5,15 +5,15 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { ChatError } from './chat/errors.ts';
-import { inProcessBus } from './chat/events.ts';
+import { inProcessBus, sharedBus } from './chat/events.ts';
 import { createChat } from './chat/index.ts';
 import { configFromEnv, ConfigError, type Config } from './config.ts';
 import { render } from './http/i18n.ts';
 import { nodeFetch } from './http/node.ts';
 import { loadAssets } from './middleware/assets.ts';
 import { MigrationError } from './store/migrations.ts';
-import { openSqliteStore } from './store/sqlite/store.ts';
-import type { ChatStore } from './store/types.ts';
+import { describeDatabase, openStore, type OpenedStore } from './store/open.ts';
+import { StoreBusyError } from './store/types.ts';
 
 // dist/public beside the compiled server (dist/server), or from the source tree (server/src).
 const here = dirname(fileURLToPath(import.meta.url));
@@ -26,16 +26,23 @@ function fail(message: string): never {
 }
 
 let config: Config;
-let store: ChatStore;
+let opened: OpenedStore;
 try {
   config = configFromEnv();
-  store = openSqliteStore(config.dbPath, { synchronous: config.synchronous });
+  opened = await openStore(config.database, {
+    synchronous: config.synchronous,
+    onError: (error) => console.error(`chatline: the database connection failed (${error.message}); connecting again`),
+  });
 } catch (error) {
   if (error instanceof ConfigError || error instanceof MigrationError) fail(error.message);
+  if (error instanceof StoreBusyError) fail(`cannot reach the database ${describeDatabase(config!.database)}: ${(error.cause as Error)?.message ?? error.message}`);
   throw error;
 }
+const { store, channel } = opened;
 
-const chat = createChat({ store, bus: inProcessBus(), allowedOrigins: config.allowedOrigins });
+// Several processes on one PostgreSQL database tell each other what changed; one on SQLite needs no one.
+const bus = channel ? sharedBus(channel, { onSendError: (error) => console.error(`chatline: could not tell the other servers of a change (${(error as Error).message}); trying again`) }) : inProcessBus();
+const chat = createChat({ store, bus, allowedOrigins: config.allowedOrigins });
 
 if (config.admin) {
   try {
@@ -56,7 +63,7 @@ if (!assets.has('/chat-widget.js')) {
 const app = createApp({ chat, config, assets });
 const server = serve({ fetch: nodeFetch(app), port: config.port, hostname: config.host }, (info) => {
   const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
-  console.log(`chatline: listening on http://${host}:${info.port} (database ${config.dbPath})`);
+  console.log(`chatline: listening on http://${host}:${info.port} (database ${describeDatabase(config.database)})`);
 });
 
 server.on('error', (error: NodeJS.ErrnoException) => {
@@ -73,7 +80,10 @@ function shutdown(signal: string) {
   chat.streams.closeAll();
   // Stop accepting; requests already received are answered, then their sockets close.
   server.close(() => {
-    void store.close().then(() => {
+    void bus
+      .drain()
+      .then(() => Promise.all([store.close(), channel?.close()]))
+      .then(() => {
       console.log('chatline: stopped');
       process.exit(0);
     });

@@ -82,12 +82,12 @@ export function agentService({ store, bus, now, members }: { store: ChatStore; b
   /**
    * Who presented a secret lately. Under load an agent sends many requests a second, each of
    * which would read its credential and itself again: what was read is kept for a second, and
-   * forgotten at once when a credential is revoked or an agent changes in this process (another
-   * process's revocation takes effect within the second).
+   * forgotten at once when a credential is revoked or an agent changes, in this process or, told
+   * by the shared bus, in another.
    */
   const recent = new LRUCache<string, { agent: AgentRecord; xsrfHash: string | null; expiresAt: Millis | null }>({ max: 10_000, ttl: RECENT_MS });
   bus.subscribe((event) => {
-    if (event.type === 'credential.deleted' || event.type === 'agent.updated') recent.clear();
+    if (event.type === 'credential.deleted' || event.type === 'agent.updated' || event.type === 'resync') recent.clear();
   });
 
   /** The agent that holds this secret of this kind, and the credential's XSRF hash; null when none does. */

@@ -7,8 +7,8 @@ let t: TestApp;
 let events: ChatEvent[];
 /** For each event, whether the store already had what it announced when it was told. */
 let stored: Promise<boolean>[];
-beforeEach(() => {
-  t = createTestApp({ config: { allowedOrigins: ['https://shop.example'] } });
+beforeEach(async () => {
+  t = await createTestApp({ config: { allowedOrigins: ['https://shop.example'] } });
   events = [];
   stored = [];
   t.bus.subscribe((event) => {

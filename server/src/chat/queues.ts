@@ -41,6 +41,11 @@ export function queueIndex(store: ChatStore) {
       return at + 1;
     },
 
+    /** Forgets every queue read: they are read again when next asked for. */
+    forget() {
+      queues.clear();
+    },
+
     /**
      * Takes note of a change, and tells the topics whose queues changed with it: a session
      * joined one, left one, or went. Then the places of those who came after it change.

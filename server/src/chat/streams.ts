@@ -218,6 +218,13 @@ export function streamHub({ store, bus, now, members, view }: StreamDeps) {
   }
 
   bus.subscribe((event) => {
+    if (event.type === 'resync') {
+      // Events may have been missed: every stream reads what it shows again, from its cursor.
+      queues.forget();
+      for (const streams of bySession.values()) for (const stream of streams) void pump(stream);
+      for (const stream of agentStreams) void resyncAgent(stream);
+      return;
+    }
     // What the visitor read is for the agents only.
     if ('sessionId' in event && event.type !== 'message.read') {
       const streams = bySession.get(event.sessionId);
@@ -290,6 +297,19 @@ export function streamHub({ store, bus, now, members, view }: StreamDeps) {
     } catch {
       // The store failed: the streams' clients resync when they reconnect.
     }
+  }
+
+  /** Sends the agent's chats again, as on a connect, and every message after its cursor. */
+  async function resyncAgent(stream: AgentStream) {
+    try {
+      stream.topics = await topicsOf(stream.agentId);
+    } catch {
+      closeAgent(stream);
+      return;
+    }
+    stream.resync = true;
+    stream.messages = true;
+    void pumpAgent(stream);
   }
 
   /** The chats waiting and under way that the stream's agent may follow, as they are now. */

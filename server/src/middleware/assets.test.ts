@@ -11,16 +11,16 @@ const page = '<!doctype html><title>Demo</title><chat-widget topic-id="1"></chat
 
 let dir: string;
 let t: TestApp;
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'chatline-assets-'));
   mkdirSync(join(dir, 'img'));
   writeFileSync(join(dir, 'chat-widget.js'), script);
   writeFileSync(join(dir, 'index.html'), page);
   writeFileSync(join(dir, 'img', 'logo.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
-  t = createTestApp({ assets: loadAssets(dir) });
+  t = await createTestApp({ assets: loadAssets(dir) });
 });
-afterAll(() => {
-  t.close();
+afterAll(async () => {
+  await t.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -5,9 +5,9 @@ import type { LogLine } from './observe.ts';
 
 let lines: LogLine[];
 let t: TestApp;
-beforeEach(() => {
+beforeEach(async () => {
   lines = [];
-  t = createTestApp({ log: (line) => lines.push(line) });
+  t = await createTestApp({ log: (line) => lines.push(line) });
 });
 afterEach(() => t.close());
 
@@ -85,7 +85,7 @@ describe('security headers', () => {
     const dir = mkdtempSync(join(tmpdir(), 'chatline-headers-'));
     writeFileSync(join(dir, 'index.html'), '<!doctype html><title>x</title>');
     writeFileSync(join(dir, 'chat-widget.js'), 'export {};');
-    const withAssets = createTestApp({ assets: loadAssets(dir), log: () => {} });
+    const withAssets = await createTestApp({ assets: loadAssets(dir), log: () => {} });
     try {
       const page = await withAssets.call('GET', '/');
       expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");

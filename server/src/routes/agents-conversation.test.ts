@@ -8,7 +8,7 @@ let kari: string;
 let ola: string;
 let olaId: number;
 beforeEach(async () => {
-  t = createTestApp();
+  t = await createTestApp();
   kari = await t.agent('kari', 'kari-secret-1');
   ola = await t.agent('ola', 'ola-secret-12');
   olaId = (await t.store.findAgent('ola'))!.id;

@@ -8,7 +8,7 @@ let kari: string;
 let ola: string;
 let olaId: number;
 beforeEach(async () => {
-  t = createTestApp();
+  t = await createTestApp();
   // kari manages topic 1; ola is a member with only the rights a test gives it.
   await t.agent('kari', 'kari-secret-1');
   // A token: the credential is remembered for a second, where a password is hashed on every request.

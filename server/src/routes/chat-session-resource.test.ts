@@ -7,7 +7,7 @@ let t: TestApp;
 let auth: string;
 beforeEach(async () => {
   clock = Date.parse('2026-11-26T09:00:00Z');
-  t = createTestApp({ now: () => clock });
+  t = await createTestApp({ now: () => clock });
   auth = await t.agent();
 });
 afterEach(() => t.close());

@@ -25,8 +25,8 @@ const customerFields = {
 const NOW = Date.parse('2026-11-26T09:30:00.250Z');
 
 let t: TestApp;
-beforeEach(() => {
-  t = createTestApp({ now: () => NOW });
+beforeEach(async () => {
+  t = await createTestApp({ now: () => NOW });
 });
 afterEach(() => t.close());
 
@@ -168,15 +168,7 @@ describe('POST /api/v1/ChatSession by a visitor', () => {
     const stored = (await t.store.getSession(entity.ChatSessionId))!;
     expect(Object.values(stored)).not.toContain(entity.SessionKey);
     expect(stored.sessionKeyHash).toMatch(/^[0-9a-f]{64}$/);
-    await t.store.close();
-    const files = ['', '-wal'].map((suffix) => {
-      try {
-        return readFileSync(t.dbPath + suffix).toString('latin1');
-      } catch {
-        return '';
-      }
-    });
-    expect(files.join('')).not.toContain(entity.SessionKey);
+    expect(await t.storedText()).not.toContain(entity.SessionKey);
   });
 
   it('gives every session its own key', async () => {
@@ -194,7 +186,7 @@ describe('POST /api/v1/ChatSession by a visitor', () => {
   });
 
   it('takes CustomerHost from the address the trusted proxy saw when CHAT_TRUST_PROXY is set', async () => {
-    const proxied = createTestApp({ config: { trustProxy: 1 } });
+    const proxied = await createTestApp({ config: { trustProxy: 1 } });
     try {
       const entity = await json(
         await proxied.postSession(customerFields, { 'X-Forwarded-For': '10.9.9.9, 198.51.100.1' }, '127.0.0.1'),
@@ -208,7 +200,7 @@ describe('POST /api/v1/ChatSession by a visitor', () => {
   });
 
   it('uses CHAT_PUBLIC_URL for _Links when it is set', async () => {
-    const behindProxy = createTestApp({ config: { publicUrl: 'https://chat.example.com/support' } });
+    const behindProxy = await createTestApp({ config: { publicUrl: 'https://chat.example.com/support' } });
     try {
       const entity = await json(await behindProxy.postSession(customerFields));
       expect(entity._Links.Self).toBe(`https://chat.example.com/support/api/v1/ChatSession/${entity.ChatSessionId}`);
@@ -434,8 +426,8 @@ describe('POST /api/v1/ChatSession with bad input', () => {
 
 describe('POST /api/v1/ChatSession from browsers', () => {
   let cross: TestApp;
-  beforeEach(() => {
-    cross = createTestApp({ config: { allowedOrigins: ['https://shop.example'] } });
+  beforeEach(async () => {
+    cross = await createTestApp({ config: { allowedOrigins: ['https://shop.example'] } });
   });
   afterEach(() => cross.close());
 

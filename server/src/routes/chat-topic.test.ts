@@ -6,7 +6,7 @@ import { createTestApp, json, type TestApp } from '../testing/test-app.ts';
 let t: TestApp;
 let auth: string;
 beforeEach(async () => {
-  t = createTestApp({ config: { allowedOrigins: ['https://shop.example'] } });
+  t = await createTestApp({ config: { allowedOrigins: ['https://shop.example'] } });
   auth = await t.agent();
 });
 afterEach(() => t.close());

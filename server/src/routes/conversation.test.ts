@@ -9,7 +9,7 @@ let auth: string;
 let events: ChatEvent[];
 beforeEach(async () => {
   clock = Date.parse('2026-11-26T09:00:00Z');
-  t = createTestApp({ now: () => clock });
+  t = await createTestApp({ now: () => clock });
   auth = await t.agent('kari', 'kari-secret-1');
   events = [];
   t.bus.subscribe((event) => events.push(event));

@@ -11,7 +11,7 @@ let auth: string;
 let base: string;
 beforeEach(async () => {
   clock = Date.parse('2026-11-26T09:00:00Z');
-  t = createTestApp({ now: () => clock });
+  t = await createTestApp({ now: () => clock });
   auth = await t.agent('kari', 'kari-secret-1');
   base = await t.listen();
 });
@@ -369,7 +369,7 @@ describe("an agent's stream", () => {
 describe('typing', () => {
   it("shows on the other side's stream, stops when the message is sent, and stops by itself", async () => {
     await t.close();
-    t = createTestApp({ now: () => clock, typingExpiresMs: 300 });
+    t = await createTestApp({ now: () => clock, typingExpiresMs: 300 });
     auth = await t.agent('kari', 'kari-secret-1');
     base = await t.listen();
     const session = await visitorSession();

@@ -6,7 +6,7 @@ import { createTestApp, json, type TestApp } from '../testing/test-app.ts';
 let t: TestApp;
 let kari: string;
 beforeEach(async () => {
-  t = createTestApp();
+  t = await createTestApp();
   await t.agent('kari', 'kari-secret-1');
   kari = `Bearer ${await t.chat.agents.createToken((await t.store.findAgent('kari'))!)}`;
 });

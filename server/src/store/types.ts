@@ -263,6 +263,23 @@ export type ArchiveQuery = {
   top: number;
 };
 
+/**
+ * Small texts between the server processes that share a database (PostgreSQL's LISTEN and
+ * NOTIFY): what one process announces, the others hear. Texts are not kept: one sent while a
+ * process was cut off from the database is lost to it, so it is told to read everything again.
+ */
+export type StoreChannel = {
+  /** Sends the text to the other processes; a text is at most `maxBytes` long in UTF-8. */
+  send(text: string): Promise<void>;
+  readonly maxBytes: number;
+  /**
+   * Calls `hear` with each text another process sent, and `resync` when this process heard
+   * again after a break, in which texts may have been lost. Returns the function that stops.
+   */
+  listen(hear: (text: string) => void, resync: () => void): () => void;
+  close(): Promise<void>;
+};
+
 /** The store could not get the database in time (another writer held it): try again soon. */
 export class StoreBusyError extends Error {
   constructor(cause?: unknown) {

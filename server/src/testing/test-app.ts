@@ -1,5 +1,8 @@
-/** Builds the real app on a real SQLite file in a fresh temporary folder. */
-import { mkdtempSync, rmSync } from 'node:fs';
+/**
+ * Builds the real app on a real store: a SQLite file in a fresh temporary folder, or with
+ * `CHAT_TEST_STORE=postgres` a fresh PostgreSQL database (the suite runs both ways).
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
@@ -8,15 +11,28 @@ import { inProcessBus, type EventBus } from '../chat/events.ts';
 import { createChat, type Chat } from '../chat/index.ts';
 import { topicDefaults } from '../chat/topics.ts';
 import { nodeFetch } from '../http/node.ts';
-import { openSqliteStore, type SqliteOptions } from '../store/sqlite/store.ts';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { openPostgresStore } from '../store/postgres/store.ts';
+import { openSqliteStore } from '../store/sqlite/store.ts';
 import type { ChatStore, TopicDraft, TopicRecord } from '../store/types.ts';
+import { freshDatabase } from './postgres.ts';
+
+/** The store the tests run on: `CHAT_TEST_STORE` (sqlite unless it says postgres). */
+export const testStoreKind: 'sqlite' | 'postgres' = process.env.CHAT_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
 
 export type TestApp = {
   app: ReturnType<typeof createApp>;
   chat: Chat;
   store: ChatStore;
   bus: EventBus;
-  dbPath: string;
+  /** Every byte the store keeps, as text: what someone who copied the database would read. */
+  storedText(): Promise<string>;
+  /**
+   * Holds the database's write lock (SQLite) or every queue counter's row (PostgreSQL) from
+   * another connection, as another busy server would; resolves to the function that lets go.
+   */
+  holdWrites(): Promise<() => Promise<void>>;
   /** POSTs a JSON body to /api/v1/ChatSession from the given peer address. */
   postSession(body: unknown, headers?: Record<string, string>, peer?: string): Promise<Response>;
   /** Any request to the app, from 203.0.113.7; a `json` body is sent as application/json. */
@@ -34,7 +50,8 @@ export type TestApp = {
 
 export type TestAppOptions = Omit<AppDeps, 'chat'> & {
   config?: AppDeps['config'] & { allowedOrigins?: string[] };
-  store?: SqliteOptions;
+  /** Milliseconds a write waits for a lock another connection holds before the store reports itself busy. */
+  store?: { busyTimeout?: number };
   typingExpiresMs?: number;
 };
 
@@ -42,21 +59,67 @@ export type TestAppOptions = Omit<AppDeps, 'chat'> & {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary answer shapes
 export const json = (response: Response): Promise<any> => response.json();
 
-export function createTestApp(options: TestAppOptions = {}): TestApp {
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'chatline-test-'));
   const dbPath = join(dir, 'chat.db');
-  const store = openSqliteStore(dbPath, options.store);
+  const database = testStoreKind === 'postgres' ? await freshDatabase() : null;
+  const store = database
+    ? await openPostgresStore(database.url, { lockTimeoutMs: options.store?.busyTimeout })
+    : openSqliteStore(dbPath, options.store);
   const bus = inProcessBus();
   const chat = createChat({ store, bus, now: options.now, allowedOrigins: options.config?.allowedOrigins, typingExpiresMs: options.typingExpiresMs });
   const app = createApp({ log: () => {}, logError: () => {}, ...options, chat, config: { rateLimit: 0, ...options.config } });
   let server: ServerType | null = null;
   const fromPeer = (peer: string) => ({ incoming: { socket: { remoteAddress: peer } } });
+  /** A connection of its own to the PostgreSQL database. */
+  const connect = async () => {
+    const client = new pg.Client({ connectionString: database!.url });
+    await client.connect();
+    return client;
+  };
   return {
     app,
     chat,
     store,
     bus,
-    dbPath,
+    async storedText() {
+      if (!database) {
+        return ['', '-wal']
+          .map((suffix) => {
+            try {
+              return readFileSync(dbPath + suffix).toString('latin1');
+            } catch {
+              return '';
+            }
+          })
+          .join('');
+      }
+      const client = await connect();
+      try {
+        const tables = await client.query<{ name: string }>("SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'");
+        const texts = await Promise.all(tables.rows.map(({ name }) => client.query<{ text: string | null }>(`SELECT string_agg(t::text, ' ') AS text FROM "${name}" t`)));
+        return texts.map((result) => result.rows[0]?.text ?? '').join(' ');
+      } finally {
+        await client.end();
+      }
+    },
+    async holdWrites() {
+      if (!database) {
+        const other = new Database(dbPath);
+        other.prepare('BEGIN IMMEDIATE').run();
+        return async () => {
+          other.prepare('ROLLBACK').run();
+          other.close();
+        };
+      }
+      const client = await connect();
+      await client.query('BEGIN');
+      await client.query('SELECT 1 FROM chat_queue FOR UPDATE');
+      return async () => {
+        await client.query('ROLLBACK');
+        await client.end();
+      };
+    },
     postSession: async (body, headers = {}, peer = '203.0.113.7') =>
       app.request(
         '/api/v1/ChatSession',
@@ -97,6 +160,7 @@ export function createTestApp(options: TestAppOptions = {}): TestApp {
         });
       }
       await store.close();
+      await database?.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

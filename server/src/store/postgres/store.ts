@@ -36,6 +36,11 @@ export type PostgresOptions = {
   maxConnections?: number;
   /** Milliseconds to wait for a connection before the store reports itself busy. */
   connectTimeoutMs?: number;
+  /**
+   * Milliseconds a statement waits for a row another transaction holds before the store
+   * reports itself busy (PostgreSQL's lock_timeout).
+   */
+  lockTimeoutMs?: number;
   /** Told of a connection that failed while idle (the database restarted): the pool replaces it. */
   onIdleError?: (error: Error) => void;
 };
@@ -125,8 +130,8 @@ const anywhere = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}
 
 /** SQLSTATEs of a transaction that lost a race and may simply run again. */
 const RETRY = new Set(['40001', '40P01']);
-/** Errors that say the database cannot be reached now, rather than that the request is wrong. */
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', '57P01', '57P02', '57P03', '53300']);
+/** Errors that say the database cannot be reached now, or not in time, rather than that the request is wrong. */
+const UNREACHABLE_CODES = new Set(['55P03', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', '57P01', '57P02', '57P03', '53300']);
 function unreachable(error: unknown): boolean {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
   if (typeof code === 'string' && (UNREACHABLE_CODES.has(code) || code.startsWith('08'))) return true;
@@ -171,8 +176,17 @@ export async function migratePostgres(client: Queryable, migrations: readonly Mi
 }
 
 /** Connects to the database at `url`, brings its schema up to date, and answers the store. */
-export async function openPostgresStore(url: string, { maxConnections = 10, connectTimeoutMs = 5000, onIdleError = () => {} }: PostgresOptions = {}): Promise<ChatStore> {
-  const pool = new pg.Pool({ connectionString: url, max: maxConnections, connectionTimeoutMillis: connectTimeoutMs, types });
+export async function openPostgresStore(
+  url: string,
+  { maxConnections = 10, connectTimeoutMs = 5000, lockTimeoutMs = 5000, onIdleError = () => {} }: PostgresOptions = {},
+): Promise<ChatStore> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: maxConnections,
+    connectionTimeoutMillis: connectTimeoutMs,
+    options: `-c lock_timeout=${Math.trunc(lockTimeoutMs)}`,
+    types,
+  });
   // A connection that breaks while idle (the database restarted) is dropped by the pool and
   // reported here; without a listener it would end the process.
   pool.on('error', onIdleError);

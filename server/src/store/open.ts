@@ -1,0 +1,36 @@
+/**
+ * Opens the store CHAT_DB names: a `postgres://` URL opens PostgreSQL, with the channel the
+ * server processes on that database tell each other their events by; anything else is a
+ * SQLite file (or `:memory:`), for one process.
+ */
+import { openPostgresChannel } from './postgres/channel.ts';
+import { openPostgresStore } from './postgres/store.ts';
+import { openSqliteStore, type SqliteOptions } from './sqlite/store.ts';
+import type { ChatStore, StoreChannel } from './types.ts';
+
+export const isDatabaseUrl = (database: string) => /^postgres(ql)?:\/\//i.test(database);
+
+/** The database as it may be shown: a URL without its password. */
+export function describeDatabase(database: string): string {
+  if (!isDatabaseUrl(database)) return database;
+  try {
+    const url = new URL(database);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}
+
+export type OpenedStore = { store: ChatStore; channel: StoreChannel | null };
+
+export async function openStore(database: string, { synchronous, onError }: SqliteOptions & { onError?: (error: Error) => void } = {}): Promise<OpenedStore> {
+  if (!isDatabaseUrl(database)) return { store: openSqliteStore(database, { synchronous }), channel: null };
+  const store = await openPostgresStore(database, { onIdleError: onError });
+  try {
+    return { store, channel: await openPostgresChannel(database, { onError }) };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
