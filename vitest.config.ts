@@ -2,8 +2,10 @@ import { defineConfig } from 'vitest/config';
 
 // Server, shared and end-to-end tests run in Node; the widget's browser tests run under
 // @web/test-runner (widget/web-test-runner.config.mjs). The server's tests run twice: on
-// SQLite, and on PostgreSQL (a fresh database per test app), but those about SQLite's file.
+// SQLite, and on PostgreSQL (a fresh database per test app). Apart: those about SQLite's file,
+// and those about several processes on one PostgreSQL database (`*.pg.test.ts`).
 const sqliteOnly = ['server/src/store/**', 'server/src/durability.test.ts', 'server/src/admin.test.ts'];
+const postgresOnly = ['**/*.pg.test.ts', '**/node_modules/**'];
 
 export default defineConfig({
   test: {
@@ -16,6 +18,7 @@ export default defineConfig({
         test: {
           name: 'sqlite',
           include: ['shared/src/**/*.test.ts', 'server/src/**/*.test.ts', 'demo/**/*.test.ts', 'console/src/**/*.test.ts', 'widget/src/budget.test.ts', 'widget/src/manifest.test.ts'],
+          exclude: postgresOnly,
         },
       },
       {

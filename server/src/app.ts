@@ -13,7 +13,7 @@ import { authenticate } from './middleware/auth.ts';
 import { bodyLimit } from './middleware/body-limit.ts';
 import { jsonLogger, requestLog, securityHeaders, type Logger } from './middleware/observe.ts';
 import { originGuard } from './middleware/origin.ts';
-import { rateLimiter } from './middleware/rate-limit.ts';
+import { memoryLimiters, type RateLimiters } from './middleware/rate-limit.ts';
 import { agentsChatRoutes } from './routes/agents-chat.ts';
 import { associateRoutes } from './routes/associate.ts';
 import { authenticationRoutes } from './routes/authentication.ts';
@@ -32,6 +32,11 @@ export type AppDeps = {
   logError?: (error: unknown) => void;
   /** Where the one line per request goes; stdout as JSON by default. */
   log?: Logger;
+  /**
+   * Where the rate limits count: this process's memory by default; the store's shared buckets
+   * when several processes serve one database (`sharedLimiters`).
+   */
+  limiters?: RateLimiters;
 };
 
 export function createApp({
@@ -41,6 +46,7 @@ export function createApp({
   now = Date.now,
   logError = (error) => console.error(error),
   log = jsonLogger,
+  limiters = memoryLimiters,
 }: AppDeps) {
   const { publicUrl = null, trustProxy = 0, appTokens = [], rateLimit = 10 } = config;
 
@@ -98,7 +104,7 @@ export function createApp({
   app.use(requestId(), requestLog({ log }), securityHeaders());
   app.use('/api/*', originGuard({ policy: chat.origins, publicUrl }), bodyLimit(), authenticate({ agents: chat.agents, appTokens }));
 
-  app.route('/api/v1/ChatSession', chatSessionRoutes({ chat, publicUrl, trustProxy, limiter: rateLimiter(rateLimit), now }));
+  app.route('/api/v1/ChatSession', chatSessionRoutes({ chat, publicUrl, trustProxy, limiter: limiters('creates', rateLimit), limiters, now }));
   app.route('/api/v1/Agents/Chat', agentsChatRoutes({ chat, publicUrl, trustProxy }));
   app.route('/api/v1/Authentication', authenticationRoutes({ chat }));
   app.route('/api/v1/Associate', associateRoutes({ chat }));

@@ -11,6 +11,7 @@ import { configFromEnv, ConfigError, type Config } from './config.ts';
 import { render } from './http/i18n.ts';
 import { nodeFetch } from './http/node.ts';
 import { loadAssets } from './middleware/assets.ts';
+import { sharedLimiters } from './middleware/rate-limit.ts';
 import { MigrationError } from './store/migrations.ts';
 import { describeDatabase, openStore, type OpenedStore } from './store/open.ts';
 import { StoreBusyError } from './store/types.ts';
@@ -60,7 +61,8 @@ if (!assets.has('/chat-widget.js')) {
   console.warn('chatline: the widget is not built, so /chat-widget.js is missing. Run "npm run build".');
 }
 
-const app = createApp({ chat, config, assets });
+// Processes on one database count the rate limits together, in it.
+const app = createApp({ chat, config, assets, limiters: channel ? sharedLimiters((key, limit, now) => store.takeRateToken(key, limit, now)) : undefined });
 const server = serve({ fetch: nodeFetch(app), port: config.port, hostname: config.host }, (info) => {
   const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
   console.log(`chatline: listening on http://${host}:${info.port} (database ${describeDatabase(config.database)})`);

@@ -127,8 +127,6 @@ export function streamHub({ store, bus, now, members, view }: StreamDeps) {
   const agentStreams = new Set<AgentStream>();
   const bySession = new Map<number, Set<Stream>>();
   const byClient = new Map<string, number>();
-  const tickets = new Map<string, { sessionId: number; expiresAt: Millis }>();
-  const agentTickets = new Map<string, { agentId: number; expiresAt: Millis }>();
   const queues = queueIndex(store);
   /** The streams of waiting visitors, by topic: told their new places when the queue moves. */
   const waiting = new Map<number, Set<Stream>>();
@@ -395,9 +393,8 @@ export function streamHub({ store, bus, now, members, view }: StreamDeps) {
       await follow(caller, id, sessionKey);
       const ticket = newSecret();
       const expiresAt = now() + TICKET_LIFETIME_MS;
-      tickets.set(sha256(ticket), { sessionId: id, expiresAt });
-      // Forget the tickets nobody used: they are few, and a minute old at most.
-      for (const [hash, held] of tickets) if (held.expiresAt <= now()) tickets.delete(hash);
+      // Kept by the store, so a stream may open on any server process that shares it.
+      await store.addStreamTicket({ secretHash: sha256(ticket), sessionId: id, agentId: null, expiresAt });
       return { ticket, expiresAt };
     },
 
@@ -412,9 +409,8 @@ export function streamHub({ store, bus, now, members, view }: StreamDeps) {
     ): Promise<AdmittedStream> {
       let visitor = false;
       if (caller.kind === 'visitor' && ticket !== undefined) {
-        const held = tickets.get(sha256(ticket));
-        tickets.delete(sha256(ticket));
-        if (!held || held.sessionId !== id || held.expiresAt <= now()) throw unauthorized('ticketExpired');
+        const held = await store.takeStreamTicket(sha256(ticket), now());
+        if (!held || held.sessionId !== id) throw unauthorized('ticketExpired');
         visitor = true;
       } else {
         await follow(caller, id, sessionKey);
@@ -449,8 +445,7 @@ export function streamHub({ store, bus, now, members, view }: StreamDeps) {
       const agent = requireAgent(caller);
       const ticket = newSecret();
       const expiresAt = now() + TICKET_LIFETIME_MS;
-      agentTickets.set(sha256(ticket), { agentId: agent.id, expiresAt });
-      for (const [hash, held] of agentTickets) if (held.expiresAt <= now()) agentTickets.delete(hash);
+      await store.addStreamTicket({ secretHash: sha256(ticket), sessionId: null, agentId: agent.id, expiresAt });
       return { ticket, expiresAt };
     },
 
@@ -463,9 +458,8 @@ export function streamHub({ store, bus, now, members, view }: StreamDeps) {
     async openForAgent(caller: Caller, { after, client, ticket }: { after: number; client: string; ticket?: string }) {
       let agent: AgentRecord;
       if (caller.kind === 'visitor' && ticket !== undefined) {
-        const held = agentTickets.get(sha256(ticket));
-        agentTickets.delete(sha256(ticket));
-        const found = held && held.expiresAt > now() ? await store.getAgent(held.agentId) : null;
+        const held = await store.takeStreamTicket(sha256(ticket), now());
+        const found = held?.agentId != null ? await store.getAgent(held.agentId) : null;
         if (!found || found.deleted) throw unauthorized('ticketExpired');
         agent = found;
       } else agent = requireAgent(caller);

@@ -1,8 +1,9 @@
 /**
  * Rate limits: a token bucket per key (a visitor's address for creates, a session for its
- * messages) that holds `perWindow` tokens and refills them over the window, kept in this
- * process's memory (several server processes each count on their own). An IPv6 client is
- * counted per /64, the block one customer line gets, since it can pick any address in it.
+ * messages) that holds `perWindow` tokens and refills them over the window. One server process
+ * keeps them in its memory; several on one database keep them there (`sharedRateLimiter`), so
+ * a visitor cannot multiply a limit by the number of processes. An IPv6 client is counted per
+ * /64, the block one customer line gets, since it can pick any address in it.
  */
 import { isIP } from 'node:net';
 import type { MiddlewareHandler } from 'hono';
@@ -12,7 +13,7 @@ import { tooManyRequests } from '../http/errors.ts';
 
 export type RateLimiter = {
   /** Takes one token; returns 0 when allowed, else the seconds until the next one. */
-  take(key: string, now: number): number;
+  take(key: string, now: number): number | Promise<number>;
   /** How many clients it keeps a bucket for. */
   readonly size: number;
   /** False when there is no limit. */
@@ -33,7 +34,7 @@ type Bucket = { tokens: number; at: number };
  * oldest and drops those that have refilled, by the limiter's own clock, in constant time.
  * The cache's bound keeps a flood of addresses from taking the memory.
  */
-export function rateLimiter(perWindow: number, { windowMs = 60_000, maxTracked = MAX_TRACKED } = {}): RateLimiter {
+export function rateLimiter(perWindow: number, { windowMs = 60_000, maxTracked = MAX_TRACKED } = {}): Omit<RateLimiter, 'take'> & { take(key: string, now: number): number } {
   if (perWindow <= 0) return { take: () => 0, size: 0, limits: false };
   const msPerToken = windowMs / perWindow;
   const refillMs = windowMs;
@@ -59,6 +60,24 @@ export function rateLimiter(perWindow: number, { windowMs = 60_000, maxTracked =
     get size() {
       return buckets.size;
     },
+  };
+}
+
+/** Takes a token from a bucket kept where every process sees it (`ChatStore.takeRateToken`). */
+export type SharedBuckets = (key: string, limit: { perWindow: number; windowMs: number }, now: number) => Promise<number>;
+
+/** Makes a limit's rate limiter: in this process's memory, or in the shared buckets when there are. */
+export type RateLimiters = (name: string, perWindow: number, options?: { windowMs?: number }) => RateLimiter;
+
+/** The limiters of one process: each limit in its own memory. */
+export const memoryLimiters: RateLimiters = (_, perWindow, options) => rateLimiter(perWindow, options);
+
+/** The limiters of processes that share their buckets: each limit's keys under its name. */
+export function sharedLimiters(take: SharedBuckets): RateLimiters {
+  return (name, perWindow, { windowMs = 60_000 } = {}) => {
+    if (perWindow <= 0) return rateLimiter(0);
+    const limit = { perWindow, windowMs };
+    return { limits: true, size: 0, take: (key, now) => take(`${name}:${key}`, limit, now) };
   };
 }
 
@@ -91,7 +110,7 @@ export function rateLimit({ limiter, address, key = clientKey, refusal = 'rateLi
   if (!limiter.limits) return function noRateLimit(_, next) { return next(); };
   return async function rateLimit(c, next) {
     if (c.get('caller').kind === 'visitor') {
-      const retryAfter = limiter.take(key(address(c)), now());
+      const retryAfter = await limiter.take(key(address(c)), now());
       if (retryAfter > 0) {
         c.header('Retry-After', String(retryAfter));
         throw tooManyRequests(refusal, retryAfter);

@@ -13,7 +13,7 @@ import { transcriptHtml, transcriptText } from '../http/transcript.ts';
 import { badRequest } from '../http/errors.ts';
 import { sendEntities, sendEntity, sendJson, sendPage } from '../http/respond.ts';
 import { responseFormat } from '../middleware/output.ts';
-import { clientKey, rateLimit, rateLimiter, type RateLimiter } from '../middleware/rate-limit.ts';
+import { clientKey, rateLimit, type RateLimiter, type RateLimiters } from '../middleware/rate-limit.ts';
 
 /** A visitor may post this many messages in a session per window, which no one typing reaches. */
 const MESSAGES_PER_WINDOW = 20;
@@ -27,6 +27,8 @@ export type SessionRouteDeps = {
   trustProxy: number;
   /** Limits visitors' creates per client. */
   limiter: RateLimiter;
+  /** Where the other limits count (this process's memory, or the store's shared buckets). */
+  limiters: RateLimiters;
   now: () => number;
 };
 
@@ -81,14 +83,14 @@ function parseSearch(text: string | undefined): { text?: string } {
 }
 
 /** `/api/v1/ChatSession`: the REST resource. A visitor may create one and read their own; the rest needs an agent. */
-export function chatSessionRoutes({ chat, publicUrl, trustProxy, limiter, now }: SessionRouteDeps) {
+export function chatSessionRoutes({ chat, publicUrl, trustProxy, limiter, limiters, now }: SessionRouteDeps) {
   const { sessions, conversation, streams } = chat;
   const answers = sessionAnswers({ publicUrl });
   const asSession = responseFormat({ entity: chatSession });
   const asMessages = responseFormat({ entity: chatMessage });
   const asEvents = responseFormat({ events: 'only' });
   // A visitor who writes faster than anyone types is held back, per session.
-  const messageLimiter = rateLimiter(MESSAGES_PER_WINDOW, { windowMs: MESSAGE_WINDOW_MS });
+  const messageLimiter = limiters('messages', MESSAGES_PER_WINDOW, { windowMs: MESSAGE_WINDOW_MS });
   // SuperOffice answers null when there was nothing to take, and its client reads exactly that.
   const answerPickUp = async (c: Context<ApiEnv>, taken: { session: SessionRecord } | null) =>
     taken ? sendEntity(c, chatSession, answers.entity(c, await sessions.view(taken.session))) : sendJson(c, null);

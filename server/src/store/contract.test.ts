@@ -564,4 +564,37 @@ describe.each(implementations)('the %s store', (_, open) => {
       expect(await store.findCredential('h2', 'token', T0)).toBeNull();
     });
   });
+
+  describe('what the processes on one store share', () => {
+    it('lets a stream ticket be taken once, before it expires, and forgets it with its session', async () => {
+      const session = await store.createSession(draft(1, 'Ada'), pass);
+      const kari = (await store.createAgent({ userName: 'kari', fullName: '', passwordHash: null, createdAt: T0 }))!;
+      const visitor = { secretHash: 't1', sessionId: session.id, agentId: null, expiresAt: T0 + 60_000 };
+      const agent = { secretHash: 't2', sessionId: null, agentId: kari.id, expiresAt: T0 + 60_000 };
+      await store.addStreamTicket(visitor);
+      await store.addStreamTicket(agent);
+      const twice = await Promise.all([store.takeStreamTicket('t1', T0 + 1), store.takeStreamTicket('t1', T0 + 1)]);
+      expect(twice.filter(Boolean)).toEqual([visitor]);
+      expect(await store.takeStreamTicket('t2', T0 + 60_000)).toBeNull();
+      expect(await store.takeStreamTicket('unknown', T0)).toBeNull();
+      await store.addStreamTicket({ ...visitor, secretHash: 't3' });
+      await store.deleteSession(session.id);
+      expect(await store.takeStreamTicket('t3', T0 + 1)).toBeNull();
+    });
+
+    it('counts a rate limit per key, refills it over its window, and says when the next token comes', async () => {
+      const limit = { perWindow: 3, windowMs: 60_000 };
+      const takes = await Promise.all(Array.from({ length: 5 }, () => store.takeRateToken('create:203.0.113.7', limit, T0)));
+      expect(takes.filter((wait) => wait === 0)).toHaveLength(3);
+      // One token comes back every 20 seconds.
+      expect(takes.filter((wait) => wait > 0)).toEqual([20, 20]);
+      expect(await store.takeRateToken('create:203.0.113.8', limit, T0)).toBe(0);
+      expect(await store.takeRateToken('create:203.0.113.7', limit, T0 + 15_000)).toBe(5);
+      expect(await store.takeRateToken('create:203.0.113.7', limit, T0 + 20_000)).toBe(0);
+      expect(await store.takeRateToken('create:203.0.113.7', limit, T0 + 20_001)).toBe(20);
+      // A full window later the bucket is full again, however empty it was.
+      for (let i = 0; i < 3; i++) expect(await store.takeRateToken('create:203.0.113.7', limit, T0 + 200_000)).toBe(0);
+      expect(await store.takeRateToken('create:203.0.113.7', limit, T0 + 200_000)).toBeGreaterThan(0);
+    });
+  });
 });

@@ -280,6 +280,20 @@ export type StoreChannel = {
   close(): Promise<void>;
 };
 
+/** A single-use ticket that opens one stream (EventSource cannot send headers): a session's, or an agent's. */
+export type StreamTicketRecord = {
+  /** SHA-256 of the ticket: the ticket itself is never stored. */
+  secretHash: string;
+  /** The session whose stream it opens, for a visitor; null for an agent's. */
+  sessionId: number | null;
+  /** The agent whose stream it opens; null for a visitor's. */
+  agentId: number | null;
+  expiresAt: Millis;
+};
+
+/** A rate limit: `perWindow` tokens, refilled evenly over `windowMs`. */
+export type RateLimit = { perWindow: number; windowMs: number };
+
 /** The store could not get the database in time (another writer held it): try again soon. */
 export class StoreBusyError extends Error {
   constructor(cause?: unknown) {
@@ -401,6 +415,19 @@ export type ChatStore = {
   findCredential(secretHash: string, kind: CredentialKind, now: Millis): Promise<CredentialRecord | null>;
   /** The removed credential, or null when there was none. */
   deleteCredential(secretHash: string): Promise<CredentialRecord | null>;
+
+  addStreamTicket(ticket: StreamTicketRecord): Promise<void>;
+  /**
+   * Takes the ticket with this hash, once: after this no one can take it again. Null when
+   * there is none, or it had expired by `now`.
+   */
+  takeStreamTicket(secretHash: string, now: Millis): Promise<StreamTicketRecord | null>;
+
+  /**
+   * Takes a token from the bucket `key` of a token-bucket limit, counted by every process that
+   * shares the store: 0 when one was there, else the whole seconds until the next one is.
+   */
+  takeRateToken(key: string, limit: RateLimit, now: Millis): Promise<number>;
 
   /** Finishes the writes it has accepted, then closes. */
   close(): Promise<void>;

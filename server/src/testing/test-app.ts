@@ -7,12 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { createApp, type AppDeps } from '../app.ts';
-import { inProcessBus, type EventBus } from '../chat/events.ts';
+import { inProcessBus, sharedBus, type EventBus } from '../chat/events.ts';
 import { createChat, type Chat } from '../chat/index.ts';
+import { sharedLimiters } from '../middleware/rate-limit.ts';
 import { topicDefaults } from '../chat/topics.ts';
 import { nodeFetch } from '../http/node.ts';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { openPostgresChannel } from '../store/postgres/channel.ts';
 import { openPostgresStore } from '../store/postgres/store.ts';
 import { openSqliteStore } from '../store/sqlite/store.ts';
 import type { ChatStore, TopicDraft, TopicRecord } from '../store/types.ts';
@@ -26,6 +28,8 @@ export type TestApp = {
   chat: Chat;
   store: ChatStore;
   bus: EventBus;
+  /** On PostgreSQL, the URL of the app's database; null on SQLite. */
+  databaseUrl: string | null;
   /** Every byte the store keeps, as text: what someone who copied the database would read. */
   storedText(): Promise<string>;
   /**
@@ -53,6 +57,8 @@ export type TestAppOptions = Omit<AppDeps, 'chat'> & {
   /** Milliseconds a write waits for a lock another connection holds before the store reports itself busy. */
   store?: { busyTimeout?: number };
   typingExpiresMs?: number;
+  /** On PostgreSQL: the database of another test app, to serve it as a second server process would (and leave it to that app to drop). */
+  databaseUrl?: string;
 };
 
 /** A response's JSON body, for assertions on its properties. */
@@ -62,13 +68,18 @@ export const json = (response: Response): Promise<any> => response.json();
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'chatline-test-'));
   const dbPath = join(dir, 'chat.db');
-  const database = testStoreKind === 'postgres' ? await freshDatabase() : null;
+  const database =
+    testStoreKind !== 'postgres' ? null : options.databaseUrl ? { url: options.databaseUrl, drop: async () => {} } : await freshDatabase();
   const store = database
     ? await openPostgresStore(database.url, { lockTimeoutMs: options.store?.busyTimeout })
     : openSqliteStore(dbPath, options.store);
-  const bus = inProcessBus();
+  // On PostgreSQL the app hears the events of every other app on its database, as a server process does.
+  const channel = database ? await openPostgresChannel(database.url) : null;
+  const bus = channel ? sharedBus(channel, { onSendError: () => {} }) : inProcessBus();
   const chat = createChat({ store, bus, now: options.now, allowedOrigins: options.config?.allowedOrigins, typingExpiresMs: options.typingExpiresMs });
-  const app = createApp({ log: () => {}, logError: () => {}, ...options, chat, config: { rateLimit: 0, ...options.config } });
+  // On PostgreSQL the rate limits count in the database, as several processes on it count them.
+  const limiters = database ? sharedLimiters((key, limit, at) => store.takeRateToken(key, limit, at)) : undefined;
+  const app = createApp({ log: () => {}, logError: () => {}, limiters, ...options, chat, config: { rateLimit: 0, ...options.config } });
   let server: ServerType | null = null;
   const fromPeer = (peer: string) => ({ incoming: { socket: { remoteAddress: peer } } });
   /** A connection of its own to the PostgreSQL database. */
@@ -82,6 +93,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     chat,
     store,
     bus,
+    databaseUrl: database?.url ?? null,
     async storedText() {
       if (!database) {
         return ['', '-wal']
@@ -159,7 +171,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
           if ('closeAllConnections' in closing) closing.closeAllConnections();
         });
       }
-      await store.close();
+      await bus.drain();
+      await Promise.all([store.close(), channel?.close()]);
       await database?.drop();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -24,6 +24,7 @@ import {
   type SessionDraft,
   type SessionRecord,
   type SessionReferences,
+  type StreamTicketRecord,
   type TopicAgentRecord,
   type TopicRecord,
   type TopicRules,
@@ -92,6 +93,8 @@ const credentialColumns: Column[] = [
   column('createdAt'),
   column('expiresAt'),
 ];
+const ticketColumns: Column[] = [column('secretHash'), column('sessionId'), { ...column('agentId'), name: 'associate_id' }, column('expiresAt')];
+const toTicket = reader<StreamTicketRecord>(ticketColumns);
 const replyColumns: Column[] = ['id', 'topicId', 'name', 'text'].map((key) => column(key));
 
 /** Records start as a copy of a fixed shape that holds every member, which V8 keeps in its fast layout. */
@@ -343,6 +346,7 @@ function postgresStore(pool: pg.Pool): ChatStore {
     ).length > 0;
 
   let closed: Promise<void> | null = null;
+  let takes = 0;
   /** What was asked of the store and is not answered yet: close() lets it finish. */
   const inFlight = new Set<Promise<unknown>>();
   const track = <T>(work: Promise<T>): Promise<T> => {
@@ -589,6 +593,31 @@ function postgresStore(pool: pg.Pool): ChatStore {
       ),
     deleteCredential: (secretHash) =>
       transaction(async (run) => one(await run(`DELETE FROM credential WHERE secret_hash = $1 RETURNING ${list(credentialColumns)}`, [secretHash]), toCredential)),
+
+    addStreamTicket: (ticket) =>
+      transaction(async (run) => void (await run(`INSERT INTO stream_ticket (${list(ticketColumns)}) VALUES (${marks(ticketColumns)})`, valuesOf(ticketColumns, ticket)))),
+    takeStreamTicket: (secretHash, now) =>
+      transaction(async (run) => {
+        const ticket = one(await run(`DELETE FROM stream_ticket WHERE secret_hash = $1 RETURNING ${list(ticketColumns)}`, [secretHash]), toTicket);
+        // Tickets live a minute: those nobody used go with the next one taken.
+        await run('DELETE FROM stream_ticket WHERE expires_at <= $1', [now]);
+        return ticket && ticket.expiresAt > now ? ticket : null;
+      }),
+    takeRateToken: async (key, { perWindow, windowMs }, now) => {
+      const msPerToken = windowMs / perWindow;
+      const refilled = 'least($2::float8, b.tokens + greatest(0, $3::bigint - b.at) / $4::float8)';
+      const rows = await read(
+        `INSERT INTO rate_bucket AS b (key, tokens, at, allowed, expires_at) VALUES ($1, $2::float8 - 1, $3::bigint, true, $3::bigint + $5::bigint)
+         ON CONFLICT (key) DO UPDATE SET tokens = ${refilled} - CASE WHEN ${refilled} >= 1 THEN 1 ELSE 0 END, allowed = ${refilled} >= 1,
+           at = greatest(b.at, $3::bigint), expires_at = greatest(b.at, $3::bigint) + $5::bigint
+         RETURNING tokens, allowed`,
+        [key, perWindow, now, msPerToken, windowMs],
+      );
+      // A bucket that has refilled behaves as a new one would: those are forgotten now and then.
+      if (++takes % 256 === 0) await read('DELETE FROM rate_bucket WHERE expires_at < $1', [now]);
+      const [tokens, allowed] = rows[0]! as [number, boolean];
+      return allowed ? 0 : Math.max(1, Math.ceil(((1 - tokens) * msPerToken) / 1000));
+    },
 
     close: () =>
       (closed ??= (async () => {

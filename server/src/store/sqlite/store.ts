@@ -24,6 +24,7 @@ import {
   type SessionDraft,
   type SessionRecord,
   type SessionReferences,
+  type StreamTicketRecord,
   type TopicRecord,
   type TopicRules,
 } from '../types.ts';
@@ -412,6 +413,26 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
   const selectAnyCredential = db.prepare(`SELECT ${list(credentialColumns)} FROM credential WHERE secret_hash = ?`).raw();
   const deleteCredential = db.prepare('DELETE FROM credential WHERE secret_hash = ?');
 
+  const ticketColumns: Column[] = [column('secretHash'), column('sessionId'), { ...column('agentId'), name: 'associate_id' }, column('expiresAt')];
+  const toTicket = reader<StreamTicketRecord>(ticketColumns);
+  const insertTicket = db.prepare(`INSERT INTO stream_ticket (${list(ticketColumns)}) VALUES (${marks(ticketColumns)})`);
+  const takeTicket = db.prepare(`DELETE FROM stream_ticket WHERE secret_hash = ? RETURNING ${list(ticketColumns)}`).raw();
+  const deleteExpiredTickets = db.prepare('DELETE FROM stream_ticket WHERE expires_at <= ?');
+
+  // One statement refills the bucket for the time since its last take and takes a token if
+  // there is one. The SET's expressions all read the row as it was.
+  const refilled = 'min(@perWindow, tokens + max(0, @now - at) * 1.0 / @msPerToken)';
+  const takeToken = db
+    .prepare(
+      `INSERT INTO rate_bucket (key, tokens, at, allowed, expires_at) VALUES (@key, @perWindow - 1, @now, 1, @now + @windowMs)
+       ON CONFLICT (key) DO UPDATE SET tokens = ${refilled} - (${refilled} >= 1), allowed = ${refilled} >= 1,
+         at = max(at, @now), expires_at = max(at, @now) + @windowMs
+       RETURNING tokens, allowed`,
+    )
+    .raw();
+  const deleteRefilled = db.prepare('DELETE FROM rate_bucket WHERE expires_at < ?');
+  let takes = 0;
+
   const one = <T>(values: unknown, read: (values: unknown[]) => T): T | null =>
     values === undefined ? null : read(values as unknown[]);
   const agent = (id: number | null) => (id === null ? null : one(selectAgent.get(id), toAgent));
@@ -722,6 +743,23 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
         const credential = one(selectAnyCredential.get(secretHash), toCredential);
         if (credential) deleteCredential.run(secretHash);
         return credential;
+      }),
+
+    addStreamTicket: (ticket) => write(() => void insertTicket.run(valuesOf(ticketColumns, ticket))),
+    takeStreamTicket: (secretHash, now) =>
+      write(() => {
+        const ticket = one(takeTicket.get(secretHash), toTicket);
+        // Tickets live a minute: those nobody used go with the next one taken.
+        deleteExpiredTickets.run(now);
+        return ticket && ticket.expiresAt > now ? ticket : null;
+      }),
+    takeRateToken: (key, { perWindow, windowMs }, now) =>
+      write(() => {
+        const msPerToken = windowMs / perWindow;
+        const [tokens, allowed] = takeToken.get({ key, perWindow, windowMs, now, msPerToken }) as [number, number];
+        // A bucket that has refilled behaves as a new one would: those are forgotten now and then.
+        if (++takes % 256 === 0) deleteRefilled.run(now);
+        return allowed ? 0 : Math.max(1, Math.ceil(((1 - tokens) * msPerToken) / 1000));
       }),
 
     close: () =>
