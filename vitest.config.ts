@@ -25,7 +25,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'postgres',
-          include: ['server/src/**/*.test.ts'],
+          include: ['server/src/**/*.test.ts', 'demo/**/*.pg.test.ts'],
           exclude: sqliteOnly,
           env: { CHAT_TEST_STORE: 'postgres' },
         },
