@@ -3,7 +3,7 @@
  * TypeScript loader: start-up takes a third of the time. The npm packages stay external;
  * the workspace's own TypeScript (shared/) is bundled in.
  */
-import { cpSync } from 'node:fs';
+import { cpSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -24,7 +24,11 @@ export async function compileServer(entryPoints: string[], outdir: string): Prom
     sourcemap: true,
     logLevel: 'warning',
   });
-  cpSync(`${root}server/src/store/sqlite/migrations`, `${root}${outdir}/migrations`, { recursive: true });
+  // Each store finds its own beside the bundle, by name (store/*/store.ts).
+  rmSync(`${root}${outdir}/migrations`, { recursive: true, force: true });
+  for (const store of ['sqlite', 'postgres']) {
+    cpSync(`${root}server/src/store/${store}/migrations`, `${root}${outdir}/${store}-migrations`, { recursive: true });
+  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

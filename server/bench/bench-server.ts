@@ -5,15 +5,18 @@
  */
 import { serve } from '@hono/node-server';
 import { createApp } from '../src/app.ts';
-import { inProcessBus } from '../src/chat/events.ts';
+import { inProcessBus, sharedBus } from '../src/chat/events.ts';
 import { createChat } from '../src/chat/index.ts';
 import { nodeFetch } from '../src/http/node.ts';
 import { loadAssets } from '../src/middleware/assets.ts';
-import { openSqliteStore } from '../src/store/sqlite/store.ts';
+import { sharedLimiters } from '../src/middleware/rate-limit.ts';
+import { openStore } from '../src/store/open.ts';
 
-const store = openSqliteStore(process.env.CHAT_DB ?? ':memory:', { synchronous: process.env.CHAT_DB_SYNC === 'full' ? 'FULL' : 'NORMAL' });
+// As main.ts opens it: SQLite, or PostgreSQL with the processes on it sharing their events.
+const { store, channel } = await openStore(process.env.CHAT_DB ?? ':memory:', { synchronous: process.env.CHAT_DB_SYNC === 'full' ? 'FULL' : 'NORMAL' });
 const app = createApp({
-  chat: createChat({ store, bus: inProcessBus() }),
+  chat: createChat({ store, bus: channel ? sharedBus(channel) : inProcessBus() }),
+  limiters: channel ? sharedLimiters((key, limit, now) => store.takeRateToken(key, limit, now)) : undefined,
   assets: loadAssets(new URL('../public', import.meta.url).pathname),
   logError: () => {},
   // Every load comes from 127.0.0.1: the per-address limit would measure itself.
@@ -24,4 +27,5 @@ app.post('/bench/noop', (c) => c.body(null, 204));
 const server = serve({ fetch: nodeFetch(app), port: Number(process.env.PORT ?? 0), hostname: '127.0.0.1' }, (info) => {
   console.log(`listening on http://127.0.0.1:${info.port}`);
 });
-process.on('SIGTERM', () => server.close(() => void store.close().then(() => process.exit(0))));
+process.on('SIGTERM', () => server.close(() => void Promise.all([store.close(), channel?.close()]).then(() => process.exit(0))));
+if ('closeAllConnections' in server) process.on('SIGTERM', () => server.closeAllConnections());

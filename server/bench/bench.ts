@@ -3,7 +3,7 @@
  * measures itself, on loopback only, each run bounded in time; prints a table and writes it to
  * BENCHMARKS.md with the machine it ran on. Pairs are measured side by side in one run.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
@@ -12,12 +12,14 @@ import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { chromium } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from '../../demo/chromium.ts';
 import { compileServer } from '../build.ts';
+import { openPostgresStore } from '../src/store/postgres/store.ts';
 import { openSqliteStore } from '../src/store/sqlite/store.ts';
 import { consoleQueue, consoleWeight } from './console.ts';
-import { addAgent, idleStreamsAndPickup, messageLatency } from './conversation.ts';
+import { addAgent, asAgent, createVisitors, eachInParallel, idleStreamsAndPickup, messageLatency } from './conversation.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 2);
@@ -309,11 +311,171 @@ const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFracti
 const fmtRatio = (ratio: number) => fmt(Math.floor(ratio * 100) / 100, 2);
 const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
 
+/** A throwaway PostgreSQL server of the bench's own (scripts/postgres.sh), and databases on it. */
+function postgresServer() {
+  const dir = mkdtempSync(join(tmpdir(), 'chatline-bench-postgres-'));
+  const script = join(root, 'scripts', 'postgres.sh');
+  const started = spawnSync('bash', [script, 'start', dir], { encoding: 'utf8' });
+  if (started.status !== 0) throw new Error(`The PostgreSQL figures need PostgreSQL (apt-get install postgresql):\n${started.stderr}`);
+  const serverUrl = started.stdout.trim();
+  return {
+    async database(name: string): Promise<string> {
+      const client = new pg.Client({ connectionString: serverUrl });
+      await client.connect();
+      await client.query(`CREATE DATABASE ${name}`);
+      await client.end();
+      const url = new URL(serverUrl);
+      url.pathname = `/${name}`;
+      // The schema, made as the server makes it at its first start.
+      await (await openPostgresStore(url.toString())).close();
+      return url.toString();
+    },
+    stop() {
+      spawnSync('bash', [script, 'stop', dir], { stdio: 'inherit' });
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** `total` sessions in topic 1, `waiting` of them InQueue, in one statement (the queue's count set once, not by the trigger for each row). */
+async function seedPostgres(url: string, total: number, waiting: number) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('ALTER TABLE chat_session DISABLE TRIGGER chat_session_count_queue');
+    await client.query(
+      `INSERT INTO chat_session (topic_id, customer_alias, customer_name, customer_email, customer_consented,
+                                 status, first_message, when_requested, session_key_hash, initial_queue_pos, updated_at)
+       SELECT 1, 'visitor' || i, 'Visitor ' || i, 'visitor' || i || '@example.com', true,
+              CASE WHEN i <= $2 THEN 4 ELSE 9 END, 'Hello', $3::bigint - i * 1000, md5(i::text) || md5((i + 1)::text), i, $3::bigint
+       FROM generate_series(1, $1::integer) AS i`,
+      [total, waiting, Date.now()],
+    );
+    await client.query('ALTER TABLE chat_session ENABLE TRIGGER chat_session_count_queue');
+    await client.query('UPDATE chat_queue SET waiting = $1 WHERE topic_id = 1', [waiting]);
+    await client.query('VACUUM ANALYZE chat_session');
+  } finally {
+    await client.end();
+  }
+}
+
+/** `count` chats an agent has picked up, for message load. */
+async function pickedUpChats(url: string, auth: string, count: number): Promise<number[]> {
+  const visitors = await createVisitors(url, count);
+  await eachInParallel(visitors, 16, async (visitor) => void (await asAgent(url, auth, 'POST', `/api/v1/ChatSession/${visitor.id}/Pickup`)));
+  return visitors.map((visitor) => visitor.id);
+}
+
+/** Loads every server at once, `connections` each; the requests per second of them all together. */
+async function loadAll(urls: string[], connections: number, target: (url: string) => Target): Promise<Load> {
+  const runs = await Promise.all(urls.map((url) => load(url, connections, target(url))));
+  return {
+    rps: runs.reduce((sum, run) => sum + run.rps, 0),
+    p50: Math.max(...runs.map((run) => run.p50)),
+    p99: Math.max(...runs.map((run) => run.p99)),
+    errors: runs.reduce((sum, run) => sum + run.errors, 0),
+  };
+}
+
+const PG_ROUNDS = 5;
+
+/** 7. PostgreSQL: creates and messages beside SQLite with one process and two, its cost growth, and a message's way across processes. */
+async function postgresFigures(rows: string[][]) {
+  const server = postgresServer();
+  try {
+    const sqlitePath = join(work, 'compare.db');
+    await openSqliteStore(sqlitePath).close();
+    const pgUrl = await server.database('compare');
+    const sqliteAuth = await addAgent(sqlitePath);
+    const pgAuth = await addAgent(pgUrl);
+    const sqliteServer = await startBenchServer(sqlitePath);
+    const [first, second] = [await startBenchServer(pgUrl), await startBenchServer(pgUrl)];
+    for (const each of [sqliteServer, first!, second!]) await warmUp(each.url);
+    const sqliteChats = await pickedUpChats(sqliteServer.url, sqliteAuth, 100);
+    const pgChats = await pickedUpChats(first!.url, pgAuth, 100);
+    const setups = [
+      { name: 'SQLite, one process', urls: [sqliteServer.url], auth: sqliteAuth, chats: sqliteChats },
+      { name: 'PostgreSQL, one process', urls: [first!.url], auth: pgAuth, chats: pgChats },
+      { name: 'PostgreSQL, two processes', urls: [first!.url, second!.url], auth: pgAuth, chats: pgChats },
+    ];
+    const results = setups.map(() => ({ creates: [] as Load[], posts: [] as Load[] }));
+    for (let round = 0; round < PG_ROUNDS; round++) {
+      // Each round takes the setups in another order, so a slow stretch of the machine is shared.
+      const order = setups.map((_, i) => (i + round) % setups.length);
+      for (const i of order) {
+        const setup = setups[i]!;
+        results[i]!.creates.push(await loadAll(setup.urls, 10, () => 'create'));
+        results[i]!.posts.push(await loadAll(setup.urls, 10, () => ({ auth: setup.auth, sessionIds: setup.chats })));
+        console.log(`  ${setup.name}: creates ${fmt(results[i]!.creates.at(-1)!.rps)}/s, messages ${fmt(results[i]!.posts.at(-1)!.rps)}/s`);
+      }
+    }
+    const figure = (loads: Load[]) => {
+      const run = medianBy(loads, (each) => each.rps);
+      const errors = loads.reduce((sum, each) => sum + each.errors, 0);
+      return `${fmt(run.rps)}/s (p99 ${fmt(run.p99, 1)} ms${errors ? `, ${errors} errors` : ''})`;
+    };
+    setups.forEach((setup, i) => {
+      rows.push([
+        `${setup.name}: creates and agent messages, 10 connections to each process (median of ${PG_ROUNDS} runs, taken in turn)`,
+        `creates **${figure(results[i]!.creates)}**; messages **${figure(results[i]!.posts)}**`,
+        '',
+        '',
+      ]);
+    });
+
+    // A message's way from a POST on one process to a visitor's stream open on the other.
+    const crossing = await messageLatency(first!.url, pgAuth, { streams: 1_000, rate: 200, seconds: 10, streamUrl: second!.url });
+    console.log(`  across processes: ${crossing.received} of ${crossing.sent} received, p50 ${fmt(crossing.p50, 1)} ms, p99 ${fmt(crossing.p99, 1)} ms`);
+    rows.push([
+      "PostgreSQL: message latency, agent POST on process A → visitor's stream on process B, 1,000 open streams, 200 messages/s for 10 s",
+      `p50 ${fmt(crossing.p50, 1)} ms, p99 **${fmt(crossing.p99, 1)} ms**; ${fmt(crossing.received)} of ${fmt(crossing.sent)} arrived, ${crossing.duplicates} twice`,
+      'p99 ≤ 50 ms',
+      verdict(crossing.p99 <= 50 && crossing.received === crossing.sent && crossing.duplicates === 0),
+    ]);
+    for (const each of [sqliteServer, first!, second!]) await each.stop();
+
+    // Cost growth: 1,000 sessions against 1,000,000 (100,000 waiting), loaded at the same moments.
+    const [small, large] = [await server.database('small'), await server.database('large')];
+    const seedStart = performance.now();
+    await seedPostgres(small, 1_000, 100);
+    await seedPostgres(large, 1_000_000, 100_000);
+    console.log(`  seeded PostgreSQL with 1,000 and 1,000,000 sessions in ${fmt((performance.now() - seedStart) / 1000, 1)} s`);
+    const [smallServer, largeServer] = [await startBenchServer(small), await startBenchServer(large)];
+    await warmUp(smallServer!.url);
+    await warmUp(largeServer!.url);
+    const growthRounds: { small: number; large: number; ratio: number }[] = [];
+    let growthErrors = 0;
+    for (let round = 0; round < PG_ROUNDS; round++) {
+      const [smallRun, largeRun] = await Promise.all([load(smallServer!.url, 10, 'create'), load(largeServer!.url, 10, 'create')]);
+      growthErrors += smallRun.errors + largeRun.errors;
+      growthRounds.push({ small: smallRun.rps, large: largeRun.rps, ratio: largeRun.rps / smallRun.rps });
+      console.log(`  PostgreSQL creates with 1,000 sessions ${fmt(smallRun.rps)}/s, with 1,000,000 ${fmt(largeRun.rps)}/s`);
+    }
+    await smallServer!.stop();
+    await largeServer!.stop();
+    const growth = medianBy(growthRounds, (pair) => pair.ratio);
+    rows.push([
+      `PostgreSQL: cost growth, creates/s with 1,000,000 sessions vs 1,000 (median of ${PG_ROUNDS} pairs)`,
+      `${fmt(growth.large)}/s vs ${fmt(growth.small)}/s = **${fmtRatio(growth.ratio)}**${growthErrors ? ` (${growthErrors} errors)` : ''}`,
+      'ratio ≥ 0.9',
+      verdict(growth.ratio >= 0.9 && growthErrors === 0),
+    ]);
+  } finally {
+    server.stop();
+  }
+}
+
 async function main() {
   console.log(`chatline bench: ${cpus().length} CPUs, Node ${process.version}, ${DURATION_S} s per load run`);
   const rows: string[][] = [];
   let peakRssMb = 0;
   benchServer = await buildBenchServer();
+  // `BENCH_ONLY=postgres npm run bench`: the PostgreSQL figures alone, printed and not written down.
+  if (process.env.BENCH_ONLY === 'postgres') {
+    await postgresFigures(rows);
+    console.log(['', '| figure | measured | target | |', '|---|---|---|---|', ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n'));
+    return;
+  }
 
   // 1. Creates against the no-op baseline, on one server, at 10 and 50 connections.
   const server = await startBenchServer(join(work, 'throughput.db'));
@@ -532,6 +694,8 @@ async function main() {
     'p99 ≤ 100 ms',
     verdict(agentQueue.p99 <= 100),
   ]);
+
+  await postgresFigures(rows);
 
   const table = [
     '| figure | measured | target | |',

@@ -10,7 +10,7 @@ import { request, type ClientRequest } from 'node:http';
 import { inProcessBus } from '../src/chat/events.ts';
 import { createChat } from '../src/chat/index.ts';
 import { MAX_STREAMS_PER_CLIENT } from '../src/chat/streams.ts';
-import { openSqliteStore } from '../src/store/sqlite/store.ts';
+import { openStore } from '../src/store/open.ts';
 
 export type Frame = { event: string; data: Record<string, unknown> };
 
@@ -19,7 +19,8 @@ export type VisitorStream = { close(): void };
 
 /** An agent that may answer the default topic, and its Bearer token, added to the database before the server opens it. */
 export async function addAgent(dbPath: string): Promise<string> {
-  const store = openSqliteStore(dbPath);
+  const { store, channel } = await openStore(dbPath);
+  await channel?.close();
   try {
     const chat = createChat({ store, bus: inProcessBus() });
     const agent = await chat.agents.add({ userName: 'bench', password: 'bench-password', fullName: 'Bench Agent' });
@@ -142,7 +143,11 @@ export const percentile = (values: number[], p: number) => {
  * open; the agent sends `rate` messages a second, round the chats, for `seconds`. Each
  * message's time runs from just before its POST to its arrival on the visitor's stream.
  */
-export async function messageLatency(url: string, auth: string, { streams, rate, seconds }: { streams: number; rate: number; seconds: number }) {
+export async function messageLatency(
+  url: string,
+  auth: string,
+  { streams, rate, seconds, streamUrl = url }: { streams: number; rate: number; seconds: number; /** Where the visitors' streams are open, when not on `url`. */ streamUrl?: string },
+) {
   const visitors = await createVisitors(url, streams);
   await eachInParallel(visitors, 32, async (visitor) => void (await asAgent(url, auth, 'POST', `/api/v1/ChatSession/${visitor.id}/Pickup`)));
   const sentAt = new Map<string, number>();
@@ -150,7 +155,7 @@ export async function messageLatency(url: string, auth: string, { streams, rate,
   let duplicates = 0;
   const open = await Promise.all(
     visitors.map((visitor, n) =>
-      openStream(url, visitor, n, (frame) => {
+      openStream(streamUrl, visitor, n, (frame) => {
         if (frame.event !== 'message') return;
         const text = String(frame.data.Message);
         const sent = sentAt.get(text);

@@ -6,6 +6,7 @@
  * change made from another process cannot come in between.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -30,7 +31,9 @@ import {
   type TopicRules,
 } from '../types.ts';
 
-export const migrationsDir = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+const here = dirname(fileURLToPath(import.meta.url));
+/** The migrations: beside this file in the source, `postgres-migrations` beside the compiled server. */
+export const migrationsDir = [join(here, 'migrations'), join(here, 'postgres-migrations')].find((dir) => existsSync(dir)) ?? join(here, 'migrations');
 
 export type PostgresOptions = {
   /** The most connections this process opens. */

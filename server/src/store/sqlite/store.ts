@@ -4,7 +4,7 @@
  * stay in this folder; the records it answers are the interface's.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -30,7 +30,9 @@ import {
 } from '../types.ts';
 import { migrate, readMigrations } from './migrate.ts';
 
-export const migrationsDir = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+const here = dirname(fileURLToPath(import.meta.url));
+/** The migrations: beside this file in the source, `sqlite-migrations` beside the compiled server. */
+export const migrationsDir = [join(here, 'migrations'), join(here, 'sqlite-migrations')].find((dir) => existsSync(dir)) ?? join(here, 'migrations');
 
 export type SqliteOptions = {
   /** Milliseconds a statement waits for another process's write lock before the store reports it busy. */
