@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // @web/test-runner (widget/web-test-runner.config.mjs). The server's tests run twice: on
 // SQLite, and on PostgreSQL (a fresh database per test app). Apart: those about SQLite's file,
 // and those about several processes on one PostgreSQL database (`*.pg.test.ts`).
-const sqliteOnly = ['server/src/store/**', 'server/src/durability.test.ts', 'server/src/admin.test.ts'];
+const sqliteOnly = ['server/src/store/**', 'server/src/durability.test.ts'];
 const postgresOnly = ['**/*.pg.test.ts', '**/node_modules/**'];
 
 export default defineConfig({

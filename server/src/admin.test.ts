@@ -2,16 +2,24 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openSqliteStore } from './store/sqlite/store.ts';
+import { openStore } from './store/open.ts';
+import { freshDatabase, type TestDatabase } from './testing/postgres.ts';
 import { runAdmin, startServer } from './testing/server-process.ts';
+import { testStoreKind } from './testing/test-app.ts';
 
 let dir: string;
+let database: TestDatabase | null;
 let env: Record<string, string>;
-beforeEach(() => {
+beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'chatline-admin-'));
-  env = { CHAT_DB: join(dir, 'chat.db') };
+  // The command and the server on the store the suite runs on: a SQLite file, or a PostgreSQL database.
+  database = testStoreKind === 'postgres' ? await freshDatabase() : null;
+  env = { CHAT_DB: database?.url ?? join(dir, 'chat.db') };
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(async () => {
+  await database?.drop();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 describe('npm run admin', () => {
   it('adds an agent whose password works, and prints a working token as the last line', async () => {
@@ -54,9 +62,9 @@ describe('npm run admin', () => {
       const server = await startServer({ ...env, CHAT_ADMIN_USER: 'admin', CHAT_ADMIN_PASSWORD: password });
       await server.stop();
     }
-    const store = openSqliteStore(env.CHAT_DB!);
+    const { store, channel } = await openStore(env.CHAT_DB!);
     expect((await store.listAgents()).map((agent) => agent.userName)).toEqual(['admin']);
-    await store.close();
+    await Promise.all([store.close(), channel?.close()]);
     const server = await startServer(env);
     try {
       const login = (password: string) =>
