@@ -88,8 +88,9 @@ async function main(argv: string[]): Promise<number> {
     console.error(usage);
     return 2;
   } finally {
-    // The change's events go out before the channel closes.
-    await bus.drain();
+    // The change's events go out before the channel closes (the servers resync on their own
+    // when they find the database again, should it be gone now).
+    await Promise.race([bus.drain(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
     await Promise.all([store.close(), channel?.close()]);
   }
 }

@@ -132,6 +132,24 @@ describe('several server processes on one database', () => {
     await stream.close();
   });
 
+  it('answers 503 while its connections are cut mid-request, and goes on once they are back', async () => {
+    const admin = new pg.Client({ connectionString: a.databaseUrl! });
+    await admin.connect();
+    try {
+      const answers = Array.from({ length: 30 }, () => a.postSession(visitor));
+      // Every connection of the database but this one goes, requests in flight included.
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+      const statuses = (await Promise.all(answers)).map((answer) => answer.status);
+      expect(statuses.filter((status) => status !== 200 && status !== 503)).toEqual([]);
+      const stored = await a.store.listSessions({ skip: 0, top: 100 });
+      expect(stored.length).toBeGreaterThanOrEqual(statuses.filter((status) => status === 200).length);
+    } finally {
+      await admin.end();
+    }
+    expect((await a.postSession(visitor)).status).toBe(200);
+    expect((await b.postSession(visitor)).status).toBe(200);
+  });
+
   it('numbers a topic’s queue exactly when three take 300 creates each at once', async () => {
     const c = await createTestApp({ databaseUrl: a.databaseUrl!, config: { rateLimit: 0 } });
     try {

@@ -435,6 +435,22 @@ describe.each(implementations)('the %s store', (_, open) => {
       await store.changeSession(session.id, ({ agentRanks }) => ((seen = agentRanks), {}), { ranksOf: agent.id });
       expect(seen.sort()).toEqual([1, 3]);
     });
+
+    it('gives chats an agent takes at once each a rank of its own', async () => {
+      const agent = (await store.createAgent({ userName: 'kari', fullName: '', passwordHash: null, createdAt: T0 }))!;
+      const waiting = await Promise.all(Array.from({ length: 8 }, (_, i) => store.createSession(draft(1, `v${i}`), pass)));
+      const lowestFree = (ranks: number[]) => {
+        let rank = 1;
+        while (ranks.includes(rank)) rank++;
+        return rank;
+      };
+      const taken = await Promise.all(
+        waiting.map((session) =>
+          store.changeSession(session.id, ({ agentRanks }) => ({ session: { userId: agent.id, status: 5, rank: lowestFree(agentRanks) } }), { ranksOf: agent.id }),
+        ),
+      );
+      expect(taken.map((change) => (change.outcome === 'changed' ? change.session.rank : 0)).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    });
   });
 
   describe('topics', () => {

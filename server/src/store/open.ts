@@ -16,6 +16,8 @@ export function describeDatabase(database: string): string {
   try {
     const url = new URL(database);
     if (url.password) url.password = '***';
+    // node-postgres also takes passwords as parameters.
+    for (const name of [...url.searchParams.keys()]) if (/password/i.test(name)) url.searchParams.set(name, '***');
     return url.toString();
   } catch {
     return 'postgres://…';

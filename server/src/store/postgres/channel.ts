@@ -10,23 +10,28 @@ import type { StoreChannel } from '../types.ts';
 /** The channel's name: one per database. */
 const CHANNEL = 'chatline';
 
+const HEARTBEAT_TIMEOUT_MS = 5_000;
+
 export type ChannelOptions = {
+  /** How often the listening connection is checked. */
+  heartbeatMs?: number;
   /** Told when the listening connection breaks or cannot connect. */
   onError?: (error: Error) => void;
   /** The longest pause between two attempts to connect again. */
   maxRetryMs?: number;
 };
 
-export async function openPostgresChannel(url: string, { onError = () => {}, maxRetryMs = 2000 }: ChannelOptions = {}): Promise<StoreChannel> {
-  const senders = new pg.Pool({ connectionString: url, max: 2 });
+export async function openPostgresChannel(url: string, { onError = () => {}, maxRetryMs = 2000, heartbeatMs = 15_000 }: ChannelOptions = {}): Promise<StoreChannel> {
+  const senders = new pg.Pool({ connectionString: url, max: 2, keepAlive: true });
   senders.on('error', onError);
+  senders.on('connect', (client) => client.on('error', () => {}));
   const hearers = new Set<{ hear: (text: string) => void; resync: () => void }>();
   let listener: pg.Client | null = null;
   let closed = false;
   let retry: ReturnType<typeof setTimeout> | undefined;
 
   async function connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: url });
+    const client = new pg.Client({ connectionString: url, keepAlive: true });
     client.on('notification', (message) => {
       if (message.channel !== CHANNEL || message.payload === undefined) return;
       for (const { hear } of hearers) hear(message.payload);
@@ -63,11 +68,28 @@ export async function openPostgresChannel(url: string, { onError = () => {}, max
         onError(error as Error);
         return reconnect(Math.min(delay * 2, maxRetryMs));
       }
+      if (closed) return void listener?.end().catch(() => {});
       for (const { resync } of hearers) resync();
     }, delay);
   }
 
   await connect();
+
+  // A connection whose other end went without a word (a host gone, a network cut with no
+  // reset) raises nothing: a query now and then finds it out, and it is replaced.
+  const heartbeat = setInterval(() => {
+    const client = listener;
+    if (!client) return;
+    const timeout = setTimeout(() => broken(client), HEARTBEAT_TIMEOUT_MS);
+    client.query('SELECT 1').then(
+      () => clearTimeout(timeout),
+      () => {
+        clearTimeout(timeout);
+        broken(client);
+      },
+    );
+  }, heartbeatMs);
+  heartbeat.unref();
 
   return {
     maxBytes: 7999,
@@ -82,6 +104,7 @@ export async function openPostgresChannel(url: string, { onError = () => {}, max
     async close() {
       closed = true;
       clearTimeout(retry);
+      clearInterval(heartbeat);
       await Promise.allSettled([listener?.end(), senders.end()]);
     },
   };

@@ -56,26 +56,32 @@ const types = {
 };
 
 /** A record member and the column that stores it: the column is the member's name in snake_case. */
-type Column = { key: string; name: string; encode: (value: unknown) => unknown; decode: (value: unknown) => unknown };
+type Column = { key: string; name: string; type: string; encode: (value: unknown) => unknown; decode: (value: unknown) => unknown };
+
+/** The SQL type of a column of this kind, for parameters that no target column types. */
+const sqlTypeOf = (kind: FieldSpec['kind'] | 'bigint' | undefined): string =>
+  kind === 'bool' ? 'boolean' : kind === 'datetime' || kind === 'bigint' ? 'bigint' : kind === 'string' || kind === 'reference' ? 'text' : 'integer';
 
 const same = (value: unknown) => value;
 const snakeCase = (key: string) => key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 
-function column(key: string, kind?: FieldSpec['kind']): Column {
+function column(key: string, kind?: FieldSpec['kind'] | 'bigint'): Column {
   const name = snakeCase(key);
+  const type = sqlTypeOf(kind);
   if (kind === 'reference') {
     // JSON text, kept as given: `jsonb` would reorder the members of a client's object.
     return {
       key,
       name,
+      type,
       encode: (value) => (value === null || value === undefined ? null : JSON.stringify(value)),
       decode: (value) => (typeof value === 'string' ? JSON.parse(value) : null),
     };
   }
-  return { key, name, encode: same, decode: same };
+  return { key, name, type, encode: same, decode: same };
 }
 
-const sessionColumns = [...chatSessionFields.map((spec) => column(recordKey(spec), spec.kind)), column('updatedAt')];
+const sessionColumns = [...chatSessionFields.map((spec) => column(recordKey(spec), spec.kind)), column('updatedAt', 'bigint')];
 const flatten = (specs: readonly FieldSpec[]): FieldSpec[] => specs.flatMap((spec) => (spec.fields ? flatten(spec.fields) : [spec]));
 const topicColumns = flatten(chatTopicFields).map((spec) => column(recordKey(spec), spec.kind));
 const agentColumns: Column[] = [
@@ -136,6 +142,16 @@ const anywhere = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}
 
 /** SQLSTATEs of a transaction that lost a race and may simply run again. */
 const RETRY = new Set(['40001', '40P01']);
+/**
+ * Whether the transaction lost a race and may run again: a deadlock, a serialization failure,
+ * or a change whose idempotency key another transaction recorded while this one waited for
+ * the session's row (the statement that took the lock read the keys as they were before);
+ * run again, it finds the key and answers that change.
+ */
+function retryable(error: unknown): boolean {
+  const { code, constraint } = (error ?? {}) as { code?: string; constraint?: string };
+  return RETRY.has(code ?? '') || (code === '23505' && constraint === 'chat_idempotency_pkey');
+}
 /** Errors that say the database cannot be reached now, or not in time, rather than that the request is wrong. */
 const UNREACHABLE_CODES = new Set(['55P03', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', '57P01', '57P02', '57P03', '53300']);
 function unreachable(error: unknown): boolean {
@@ -190,12 +206,18 @@ export async function openPostgresStore(
     connectionString: url,
     max: maxConnections,
     connectionTimeoutMillis: connectTimeoutMs,
-    options: `-c lock_timeout=${Math.trunc(lockTimeoutMs)}`,
+    // A transaction whose process vanished (its host gone without a word) would hold its
+    // locks until TCP gave up, hours later: the database ends it after half a minute.
+    options: `-c lock_timeout=${Math.trunc(lockTimeoutMs)} -c idle_in_transaction_session_timeout=30000`,
+    keepAlive: true,
     types,
   });
   // A connection that breaks while idle (the database restarted) is dropped by the pool and
   // reported here; without a listener it would end the process.
   pool.on('error', onIdleError);
+  // One that breaks while a request has it fails that request's query, which is answered;
+  // its 'error' event must still have a listener, or it would end the process.
+  pool.on('connect', (client) => client.on('error', () => {}));
   try {
     const client = await pool.connect();
     try {
@@ -253,7 +275,14 @@ function postgresStore(pool: pg.Pool): ChatStore {
           broken = failure as Error;
         }
         if (error instanceof Undo) return error.value as T;
-        if (RETRY.has((error as { code?: string }).code ?? '') && attempt < 5) continue;
+        if (retryable(error)) {
+          if (attempt < 5) {
+            await new Promise((resolve) => setTimeout(resolve, 5 * 2 ** attempt * Math.random()));
+            continue;
+          }
+          // Lost the race again and again: the database is too busy now.
+          throw new StoreBusyError(error);
+        }
         throw busyOr(error);
       } finally {
         client.release(broken);
@@ -269,11 +298,14 @@ function postgresStore(pool: pg.Pool): ChatStore {
 
   /** What a session's draft refers to, read in the write's transaction. */
   async function references(run: Run, draft: SessionDraft): Promise<SessionReferences> {
+    // Locked until the commit (FOR SHARE): what the check read cannot change, nor go, before
+    // the write is made; other writes that read them are not held up.
     const topic = one(
-      await run('SELECT id, collect_consent, allowed_origins, widget_required_fields FROM chat_topic WHERE id = $1', [draft.topicId]),
+      await run('SELECT id, collect_consent, allowed_origins, widget_required_fields FROM chat_topic WHERE id = $1 FOR SHARE', [draft.topicId]),
       toRules,
     );
-    return { topic, user: await agent(run, draft.userId), transferTo: await agent(run, draft.transferToId) };
+    const named = async (id: number | null) => (id === null ? null : one(await run(`${SELECT_AGENT} FOR SHARE`, [id]), toAgent));
+    return { topic, user: await named(draft.userId), transferTo: await named(draft.transferToId) };
   }
 
   /**
@@ -294,19 +326,40 @@ function postgresStore(pool: pg.Pool): ChatStore {
     return messages;
   }
 
-  /** Writes only the columns whose values the change changes: the indexes and triggers of the others are left alone. */
-  async function changeRow(run: Run, id: number, before: SessionRecord, after: SessionRecord) {
-    const columns: Column[] = [];
+  /**
+   * Writes a change in one statement: the session's changed columns, its messages with ids
+   * from the counter (held until the commit, as in addMessages), and the idempotency key.
+   */
+  async function writeChange(run: Run, before: SessionRecord, after: SessionRecord, drafts: readonly MessageDraft[], key: string | undefined): Promise<MessageRecord[]> {
     const values: unknown[] = [];
-    for (const c of updateColumns) {
-      const value = c.encode(after[c.key as keyof SessionRecord]);
-      if (value === c.encode(before[c.key as keyof SessionRecord])) continue;
-      columns.push(c);
-      values.push(value);
+    const bind = (value: unknown, type: string) => `$${values.push(value)}::${type}`;
+    const parts: string[] = [];
+    const changed = updateColumns.filter((c) => c.encode(after[c.key as keyof SessionRecord]) !== c.encode(before[c.key as keyof SessionRecord]));
+    const sessionId = bind(before.id, 'integer');
+    if (changed.length > 0) {
+      parts.push(`u AS (UPDATE chat_session SET ${changed.map((c) => `${c.name} = ${bind(c.encode(after[c.key as keyof SessionRecord]), c.type)}`).join(', ')} WHERE id = ${sessionId})`);
     }
-    if (columns.length === 0) return;
-    values.push(id);
-    await run(`UPDATE chat_session SET ${columns.map((c, i) => `${c.name} = $${i + 1}`).join(', ')} WHERE id = $${values.length}`, values);
+    const n = drafts.length;
+    if (n > 0) {
+      parts.push(`c AS (UPDATE chat_counter SET value = value + ${n} WHERE name = 'message' RETURNING value)`);
+      const rows = drafts.map((draft, k) => `(${k + 1}, ${messageWriteColumns.filter((c) => c.key !== 'sessionId').map((c) => bind(c.encode((draft as Record<string, unknown>)[c.key]), c.type)).join(', ')})`);
+      const names = messageWriteColumns.filter((c) => c.key !== 'sessionId').map((c) => c.name);
+      parts.push(
+        `m AS (INSERT INTO chat_message (id, session_id, ${names.join(', ')})
+           SELECT c.value - ${n} + v.k, ${sessionId}, ${names.map((name) => `v.${name}`).join(', ')} FROM c, (VALUES ${rows.join(', ')}) AS v(k, ${names.join(', ')}))`,
+      );
+    }
+    if (key !== undefined) {
+      const [first, last] = n > 0 ? [`c.value - ${n} + 1`, 'c.value'] : ['0', '0'];
+      parts.push(
+        `i AS (INSERT INTO chat_idempotency (session_id, key, first_message_id, last_message_id, created_at)
+           SELECT ${sessionId}, ${bind(key, 'text')}, ${first}, ${last}, ${bind(after.updatedAt, 'bigint')}${n > 0 ? ' FROM c' : ''})`,
+      );
+    }
+    if (parts.length === 0) return [];
+    const rows = await run(`WITH ${parts.join(', ')} SELECT ${n > 0 ? 'value FROM c' : '0'}`, values);
+    const last = rows[0]![0] as number;
+    return drafts.map((draft, k) => ({ id: last - n + k + 1, sessionId: before.id, ...draft }));
   }
 
   const ONGOING = `status IN (${ChatSessionStatus.CustomerLast}, ${ChatSessionStatus.UserLast})`;
@@ -368,24 +421,26 @@ function postgresStore(pool: pg.Pool): ChatStore {
         }
         check(await references(run, draft));
         // The topic's counter row is locked until the commit: the creates of one topic take
-        // turns, from every process, so each counts the sessions committed before it.
-        // The id is drawn once the lock is held, so the topic's ids and positions agree.
-        const waiting = await run('SELECT waiting FROM chat_queue WHERE topic_id = $1 FOR UPDATE', [draft.topicId]);
-        const values = valuesOf(insertColumns, draft);
-        values.push(((waiting[0]?.[0] as number | undefined) ?? 0) + 1);
-        const [[id, position]] = (await run(
-          `INSERT INTO chat_session (${list(insertColumns)}, initial_queue_pos) VALUES (${marks(insertColumns)}, $${values.length}) RETURNING id, initial_queue_pos`,
+        // turns, from every process, so each counts the sessions committed before it. The id is
+        // drawn for the row read from the locked counter, so the topic's ids and positions agree;
+        // the key is recorded in the same statement.
+        const values: unknown[] = [];
+        const bind = (value: unknown, type: string) => `$${values.push(value)}::${type}`;
+        const topic = bind(draft.topicId, 'integer');
+        const key = idempotencyKey === undefined ? null : bind(idempotencyKey, 'text');
+        const rows = await run(
+          `WITH q AS (SELECT waiting FROM chat_queue WHERE topic_id = ${topic} FOR UPDATE),
+           s AS (INSERT INTO chat_session (id, ${list(insertColumns)}, initial_queue_pos)
+             SELECT nextval(pg_get_serial_sequence('chat_session', 'id')), ${insertColumns.map((c) => bind(c.encode(draft[c.key as keyof SessionDraft]), c.type)).join(', ')}, q.waiting + 1
+             FROM q RETURNING id, initial_queue_pos)
+           ${key ? `, k AS (INSERT INTO chat_create_key (key, session_id, created_at) SELECT ${key}, s.id, ${bind(draft.updatedAt, 'bigint')} FROM s ON CONFLICT (key) DO NOTHING RETURNING 1)` : ''}
+           SELECT s.id, s.initial_queue_pos${key ? ', (SELECT count(*) FROM k)' : ''} FROM s`,
           values,
-        )) as [[number, number]];
-        if (idempotencyKey !== undefined) {
-          const recorded = await run('INSERT INTO chat_create_key (key, session_id, created_at) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING RETURNING 1', [
-            idempotencyKey,
-            id,
-            draft.updatedAt,
-          ]);
-          // Another process's create with the same key committed first: undo this one, answer that one.
-          if (recorded.length === 0) throw new Undo(null);
-        }
+        );
+        if (rows.length === 0) throw new Error(`topic ${draft.topicId} has no queue`);
+        const [id, position, recorded] = rows[0]! as [number, number, number | undefined];
+        // Another process's create with the same key committed first: undo this one, answer that one.
+        if (key && recorded === 0) throw new Undo(null);
         const session = draft as SessionRecord;
         session.id = id;
         session.initialQueuePos = position;
@@ -393,7 +448,8 @@ function postgresStore(pool: pg.Pool): ChatStore {
       }).then(async (session) => {
         if (session !== null) return session;
         const earlier = await read(`SELECT ${list(sessionColumns, 's.')} FROM chat_create_key k JOIN chat_session s ON s.id = k.session_id WHERE k.key = $1`, [idempotencyKey]);
-        return toSession(earlier[0]!);
+        // The create that won was deleted since: this one is made after all.
+        return earlier.length > 0 ? toSession(earlier[0]!) : store.createSession(draft, check, { idempotencyKey });
       }),
     sessionCreatedWith: async (idempotencyKey) =>
       one(await read(`SELECT ${list(sessionColumns, 's.')} FROM chat_create_key k JOIN chat_session s ON s.id = k.session_id WHERE k.key = $1`, [idempotencyKey]), toSession),
@@ -438,33 +494,34 @@ function postgresStore(pool: pg.Pool): ChatStore {
       }),
     changeSession: (id, decide, { idempotencyKey, ranksOf } = {}) =>
       transaction(async (run) => {
-        // The row stays locked until the commit: no other change to the session comes in between.
-        const session = one(await run(`${SELECT_SESSION} FOR UPDATE`, [id]), toSession);
-        if (!session) return { outcome: 'missing' as const };
-        if (idempotencyKey !== undefined) {
-          const used = await run('SELECT first_message_id, last_message_id FROM chat_idempotency WHERE session_id = $1 AND key = $2', [id, idempotencyKey]);
-          if (used.length > 0) {
-            const [first, last] = used[0]! as [number, number];
-            const messages = (await run(`SELECT ${list(messageColumns)} FROM chat_message WHERE session_id = $1 AND id BETWEEN $2 AND $3 ORDER BY id`, [id, first, last])).map(toMessage);
-            return { outcome: 'replayed' as const, session, messages };
-          }
+        // One statement reads the session, locked until the commit (no other change to it can
+        // come in between), and the change the key made if it was used. A statement that waited for the lock reads the row as the other left it, but the rest as
+        // it was when it began: a key recorded meanwhile makes the write fail and run again (retryable).
+        const rows = await run(
+          `SELECT ${list(sessionColumns, 's.')},
+             (SELECT ARRAY[first_message_id, last_message_id] FROM chat_idempotency WHERE session_id = s.id AND key = $2::text)
+           FROM chat_session s WHERE s.id = $1 FOR UPDATE OF s`,
+          [id, idempotencyKey ?? null],
+        );
+        if (rows.length === 0) return { outcome: 'missing' as const };
+        const row = rows[0]!;
+        const session = toSession(row);
+        const used = row[sessionColumns.length] as [number, number] | null;
+        if (used) {
+          const messages = (await run(`SELECT ${list(messageColumns)} FROM chat_message WHERE session_id = $1 AND id BETWEEN $2 AND $3 ORDER BY id`, [id, used[0], used[1]])).map(toMessage);
+          return { outcome: 'replayed' as const, session, messages };
         }
-        const agentRanks =
-          ranksOf === undefined ? [] : (await run(`SELECT rank FROM chat_session WHERE user_id = $1 AND id <> $2 AND ${ONGOING}`, [ranksOf, id])).map((row) => row[0] as number);
+        // The agent's row is locked before its ranks are read, by a statement of its own that
+        // sees what committed while it waited: two chats the agent takes at once get two ranks.
+        let agentRanks: number[] = [];
+        if (ranksOf !== undefined) {
+          await run('SELECT 1 FROM associate WHERE id = $1 FOR NO KEY UPDATE', [ranksOf]);
+          agentRanks = (await run(`SELECT rank FROM chat_session WHERE user_id = $1 AND id <> $2 AND ${ONGOING}`, [ranksOf, id])).map((rank) => rank[0] as number);
+        }
         const change = decide({ session, agentRanks });
         const next = { ...session, ...change.session } as SessionRecord;
         next.updatedAt = Math.max(next.updatedAt, session.updatedAt + 1);
-        await changeRow(run, id, session, next);
-        const messages = await addMessages(run, id, change.messages ?? []);
-        if (idempotencyKey !== undefined) {
-          await run('INSERT INTO chat_idempotency (session_id, key, first_message_id, last_message_id, created_at) VALUES ($1, $2, $3, $4, $5)', [
-            id,
-            idempotencyKey,
-            messages[0]?.id ?? 0,
-            messages.at(-1)?.id ?? 0,
-            next.updatedAt,
-          ]);
-        }
+        const messages = await writeChange(run, session, next, change.messages ?? [], idempotencyKey);
         return { outcome: 'changed' as const, session: next, messages };
       }),
     queuePosition: async (sessionId) => {

@@ -4,7 +4,7 @@
 -- Text as it compares regardless of case, in every alphabet: composed, in lower case by ICU's
 -- rules, whatever the database's own locale (the archive's search).
 CREATE FUNCTION chatline_fold(value text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
-  RETURN lower(normalize(value, NFC) COLLATE "und-x-icu");
+  AS $$ SELECT lower(normalize(value, NFC) COLLATE "und-x-icu") $$;
 
 -- Chat topics: what a visitor asks about, and what the widget shows and asks for.
 CREATE TABLE chat_topic (
