@@ -14,8 +14,9 @@ import { openStore } from '../src/store/open.ts';
 
 // As main.ts opens it: SQLite, or PostgreSQL with the processes on it sharing their events.
 const { store, channel } = await openStore(process.env.CHAT_DB ?? ':memory:', { synchronous: process.env.CHAT_DB_SYNC === 'full' ? 'FULL' : 'NORMAL' });
+const bus = channel ? sharedBus(channel) : inProcessBus();
 const app = createApp({
-  chat: createChat({ store, bus: channel ? sharedBus(channel) : inProcessBus() }),
+  chat: createChat({ store, bus }),
   limiters: channel ? sharedLimiters((key, limit, now) => store.takeRateToken(key, limit, now)) : undefined,
   assets: loadAssets(new URL('../public', import.meta.url).pathname),
   logError: () => {},
@@ -27,5 +28,5 @@ app.post('/bench/noop', (c) => c.body(null, 204));
 const server = serve({ fetch: nodeFetch(app), port: Number(process.env.PORT ?? 0), hostname: '127.0.0.1' }, (info) => {
   console.log(`listening on http://127.0.0.1:${info.port}`);
 });
-process.on('SIGTERM', () => server.close(() => void Promise.all([store.close(), channel?.close()]).then(() => process.exit(0))));
+process.on('SIGTERM', () => server.close(() => void bus.drain().then(() => Promise.all([store.close(), channel?.close()])).then(() => process.exit(0))));
 if ('closeAllConnections' in server) process.on('SIGTERM', () => server.closeAllConnections());

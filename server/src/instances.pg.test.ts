@@ -5,7 +5,10 @@
  */
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MigrationError } from './store/migrations.ts';
+import { openPostgresStore } from './store/postgres/store.ts';
 import { reader } from './testing/event-stream.ts';
+import { freshDatabase } from './testing/postgres.ts';
 import { createTestApp, json, type TestApp } from './testing/test-app.ts';
 
 let a: TestApp;
@@ -164,4 +167,24 @@ describe('several server processes on one database', () => {
       await c.close();
     }
   }, 60_000);
+
+  it('makes the schema once when they start together, and refuses a database from a newer version', async () => {
+    const database = await freshDatabase();
+    try {
+      const stores = await Promise.all([1, 2, 3].map(() => openPostgresStore(database.url)));
+      await Promise.all(stores.map((store) => store.close()));
+      const client = new pg.Client({ connectionString: database.url });
+      await client.connect();
+      try {
+        const applied = await client.query<{ version: number }>('SELECT version FROM schema_migration ORDER BY version');
+        expect(applied.rows.map((row) => row.version)).toEqual([1, 2]);
+        await client.query("INSERT INTO schema_migration (version, name, applied_at) VALUES (99, '0099_from_the_future.sql', 0)");
+      } finally {
+        await client.end();
+      }
+      await expect(openPostgresStore(database.url)).rejects.toThrow(MigrationError);
+    } finally {
+      await database.drop();
+    }
+  });
 });

@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from '../../../demo/chromium.ts';
+import { freshDatabase, type TestDatabase } from '../../../server/src/testing/postgres.ts';
 import { runAdmin, startServer, type ServerProcess } from '../../../server/src/testing/server-process.ts';
+import { testStoreKind } from '../../../server/src/testing/test-app.ts';
 
 export const AGENTS = {
   kari: { userName: 'kari', fullName: 'Kari Nordmann', password: 'kari-secret-1' },
@@ -18,14 +20,22 @@ export const AGENTS = {
 
 export type Agent = (typeof AGENTS)[keyof typeof AGENTS];
 
-/** A server on a fresh database with the two agents, both with every right in the default topic. */
+/**
+ * A server on a fresh database with the two agents, both with every right in the default
+ * topic: a SQLite file, or with CHAT_TEST_STORE=postgres a PostgreSQL database.
+ */
 export class ConsoleServer {
   readonly dir = mkdtempSync(join(tmpdir(), 'chatline-console-'));
-  readonly db = join(this.dir, 'chat.db');
+  db = join(this.dir, 'chat.db');
+  private database: TestDatabase | null = null;
   server!: ServerProcess;
   port = 0;
 
   async start(): Promise<void> {
+    if (testStoreKind === 'postgres') {
+      this.database = await freshDatabase();
+      this.db = this.database.url;
+    }
     for (const agent of Object.values(AGENTS)) {
       const made = runAdmin(['add-agent', agent.userName, '--full-name', agent.fullName], { CHAT_DB: this.db, CHAT_PASSWORD: agent.password });
       if (made.status !== 0) throw new Error(made.stderr);
@@ -49,6 +59,7 @@ export class ConsoleServer {
 
   async close(): Promise<void> {
     await this.stop();
+    await this.database?.drop();
     rmSync(this.dir, { recursive: true, force: true });
   }
 

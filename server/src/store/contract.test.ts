@@ -325,6 +325,57 @@ describe.each(implementations)('the %s store', (_, open) => {
       whenPosted,
     });
 
+    it('makes many changes that arrive at once each as if it were alone', async () => {
+      const sessions = await Promise.all([1, 2, 3].map((i) => store.createSession(draft(1, `s${i}`), pass)));
+      const refused = new Error('refused by the rules');
+      const changes = await Promise.allSettled(
+        Array.from({ length: 30 }, (_, i) =>
+          store.changeSession(
+            sessions[i % 3]!.id,
+            ({ session }) => {
+              if (i % 7 === 3) throw refused;
+              return { session: { lastMessage: `m${i}`, updatedAt: session.updatedAt + 1 }, messages: [message(`m${i}`), message(`m${i} again`)] };
+            },
+            // The 15th is a retry of the first: same session, same key.
+            { idempotencyKey: i === 15 ? 'k0' : `k${i}` },
+          ),
+        ),
+      );
+      // What the rules refused fails alone, with what they threw.
+      expect(changes.flatMap((change, i) => (change.status === 'rejected' ? [i] : []))).toEqual([3, 10, 17, 24]);
+      for (const change of changes) if (change.status === 'rejected') expect(change.reason).toBe(refused);
+      const answers = changes.flatMap((change) => (change.status === 'fulfilled' ? [change.value] : []));
+      // The retry answers what the first stored, and stores nothing.
+      const first = changes[0]!.status === 'fulfilled' ? changes[0]!.value : null;
+      const retry = changes[15]!.status === 'fulfilled' ? changes[15]!.value : null;
+      expect(retry).toMatchObject({ outcome: 'replayed', messages: first && first.outcome !== 'missing' ? first.messages : [] });
+      expect(answers.filter((answer) => answer.outcome === 'changed')).toHaveLength(25);
+      for (const session of sessions) {
+        const stored = await store.listMessages(session.id, 0, 100);
+        const ids = stored.map((m) => m.id);
+        expect([...ids].sort((a, b) => a - b)).toEqual(ids);
+        // Each change's two messages, one after the other, and each message once.
+        for (let k = 0; k < stored.length; k += 2) expect(stored[k + 1]!.message).toBe(`${stored[k]!.message} again`);
+        expect(new Set(stored.map((m) => m.message)).size).toBe(stored.length);
+        // The row ends as its last change left it.
+        expect((await store.getSession(session.id))?.lastMessage).toBe(stored.at(-2)!.message);
+      }
+      expect((await Promise.all(sessions.map((session) => store.listMessages(session.id, 0, 100)))).flat()).toHaveLength(50);
+
+      // And without a retry among them: those the rules refuse fail, the others are all stored.
+      const more = await Promise.allSettled(
+        Array.from({ length: 12 }, (_, i) =>
+          store.changeSession(sessions[i % 3]!.id, () => {
+            if (i % 5 === 2) throw refused;
+            return { messages: [message(`n${i}`)] };
+          }),
+        ),
+      );
+      expect(more.map((change) => change.status)).toEqual(Array.from({ length: 12 }, (_, i) => (i % 5 === 2 ? 'rejected' : 'fulfilled')));
+      const added = (await Promise.all(sessions.map((session) => store.listMessages(session.id, 0, 100)))).flat().filter((m) => m.message.startsWith('n'));
+      expect(added.map((m) => m.message).sort()).toEqual(['n0', 'n1', 'n10', 'n11', 'n3', 'n4', 'n5', 'n6', 'n8', 'n9']);
+    });
+
     it('changes a session and adds its messages in one step, with ids that only grow', async () => {
       const session = await store.createSession(draft(1, 'Ada'), pass);
       const first = await store.changeSession(session.id, () => ({ session: { lastMessage: 'Hello', updatedAt: T0 + 5 }, messages: [message('Hello')] }));

@@ -94,6 +94,8 @@ export async function openPostgresChannel(url: string, { onError = () => {}, max
   return {
     maxBytes: 7999,
     async send(text) {
+      // Once closed there is no one to tell: what is still sent is dropped.
+      if (closed) return;
       await senders.query('SELECT pg_notify($1, $2)', [CHANNEL, text]);
     },
     listen(hear, resync) {

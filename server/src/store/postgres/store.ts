@@ -22,6 +22,10 @@ import {
   type CredentialRecord,
   type MessageDraft,
   type MessageRecord,
+  type ChangeOptions,
+  type ChangeOutcome,
+  type SessionCheck,
+  type SessionDecision,
   type SessionDraft,
   type SessionRecord,
   type SessionReferences,
@@ -162,8 +166,21 @@ function unreachable(error: unknown): boolean {
 const busyOr = (error: unknown) => (unreachable(error) ? new StoreBusyError(error) : error);
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
-/** Runs a statement, prepared once per connection under a name of its own. */
-type Run = (text: string, values?: unknown[]) => Promise<unknown[][]>;
+/**
+ * Runs a statement, prepared once per connection under a name of its own; `once` for a text
+ * that is seldom the same twice (a group's messages), which is not kept.
+ */
+type Run = (text: string, values?: unknown[], once?: boolean) => Promise<unknown[][]>;
+
+/** What a create answers when another create with its idempotency key committed first. */
+const CONFLICT = Symbol('conflict');
+
+/** Thrown inside a group to have its writes made again, each in a transaction of its own. */
+class GoAlone extends Error {}
+
+/** A change's messages and idempotency key, stored with the rest of its transaction's at its end. */
+type TailEntry = { sessionId: number; drafts: readonly MessageDraft[]; key: string | undefined; updatedAt: number; messages: MessageRecord[] };
+type Tail = TailEntry[];
 
 /** Thrown inside a transaction to undo it all and answer what it carries. */
 class Undo<T> extends Error {
@@ -234,15 +251,16 @@ export async function openPostgresStore(
 
 function postgresStore(pool: pg.Pool): ChatStore {
   const names = new Map<string, string>();
-  const statement = (text: string, values: unknown[] | undefined) => {
+  const statement = (text: string, values: unknown[] | undefined, once = false) => {
+    if (once) return { text, values, rowMode: 'array' as const };
     let name = names.get(text);
     if (name === undefined) names.set(text, (name = `chatline_${names.size}`));
     return { name, text, values, rowMode: 'array' as const };
   };
   const runOn =
     (client: Queryable): Run =>
-    async (text, values) =>
-      (await client.query<unknown[]>(statement(text, values))).rows;
+    async (text, values, once) =>
+      (await client.query<unknown[]>(statement(text, values, once))).rows;
 
   /** A statement on any connection of the pool, outside a transaction. */
   const read: Run = async (text, values) => {
@@ -254,7 +272,7 @@ function postgresStore(pool: pg.Pool): ChatStore {
   };
 
   /** Runs `work` in one transaction, again when it lost a race (a deadlock, a serialization failure). */
-  async function transaction<T>(work: (run: Run) => Promise<T>): Promise<T> {
+  async function transaction<T>(work: (run: Run) => Promise<T>, { retry = true } = {}): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       let client: pg.PoolClient;
       try {
@@ -275,7 +293,7 @@ function postgresStore(pool: pg.Pool): ChatStore {
           broken = failure as Error;
         }
         if (error instanceof Undo) return error.value as T;
-        if (retryable(error)) {
+        if (retry && retryable(error)) {
           if (attempt < 5) {
             await new Promise((resolve) => setTimeout(resolve, 5 * 2 ** attempt * Math.random()));
             continue;
@@ -327,39 +345,216 @@ function postgresStore(pool: pg.Pool): ChatStore {
   }
 
   /**
-   * Writes a change in one statement: the session's changed columns, its messages with ids
-   * from the counter (held until the commit, as in addMessages), and the idempotency key.
+   * Stores the messages and idempotency keys of a transaction's changes, all in one statement,
+   * as its last before the commit. Their ids come from the counter's row, which stays locked
+   * until the commit: no message with a lower id can commit after them, so a reader that has
+   * seen an id has seen every id below it. Taken last, the lock is held for this statement and
+   * the commit only, however many changes the transaction (a group) made.
    */
-  async function writeChange(run: Run, before: SessionRecord, after: SessionRecord, drafts: readonly MessageDraft[], key: string | undefined): Promise<MessageRecord[]> {
+  async function writeTail(run: Run, tail: Tail): Promise<void> {
+    const total = tail.reduce((sum, entry) => sum + entry.drafts.length, 0);
+    const keyed = tail.filter((entry) => entry.key !== undefined);
+    if (total === 0 && keyed.length === 0) return;
     const values: unknown[] = [];
     const bind = (value: unknown, type: string) => `$${values.push(value)}::${type}`;
     const parts: string[] = [];
-    const changed = updateColumns.filter((c) => c.encode(after[c.key as keyof SessionRecord]) !== c.encode(before[c.key as keyof SessionRecord]));
-    const sessionId = bind(before.id, 'integer');
-    if (changed.length > 0) {
-      parts.push(`u AS (UPDATE chat_session SET ${changed.map((c) => `${c.name} = ${bind(c.encode(after[c.key as keyof SessionRecord]), c.type)}`).join(', ')} WHERE id = ${sessionId})`);
-    }
-    const n = drafts.length;
-    if (n > 0) {
-      parts.push(`c AS (UPDATE chat_counter SET value = value + ${n} WHERE name = 'message' RETURNING value)`);
-      const rows = drafts.map((draft, k) => `(${k + 1}, ${messageWriteColumns.filter((c) => c.key !== 'sessionId').map((c) => bind(c.encode((draft as Record<string, unknown>)[c.key]), c.type)).join(', ')})`);
+    // Each entry's messages take the next ids, in order: entry by entry, draft by draft.
+    let k = 0;
+    const offsets = tail.map((entry) => {
+      const first = k + 1;
+      k += entry.drafts.length;
+      return { first, last: k };
+    });
+    if (total > 0) {
+      parts.push(`c AS (UPDATE chat_counter SET value = value + ${total} WHERE name = 'message' RETURNING value)`);
       const names = messageWriteColumns.filter((c) => c.key !== 'sessionId').map((c) => c.name);
+      const rows = tail.flatMap((entry, e) =>
+        entry.drafts.map(
+          (draft, d) =>
+            `(${offsets[e]!.first + d}, ${bind(entry.sessionId, 'integer')}, ${messageWriteColumns
+              .filter((c) => c.key !== 'sessionId')
+              .map((c) => bind(c.encode((draft as Record<string, unknown>)[c.key]), c.type))
+              .join(', ')})`,
+        ),
+      );
       parts.push(
         `m AS (INSERT INTO chat_message (id, session_id, ${names.join(', ')})
-           SELECT c.value - ${n} + v.k, ${sessionId}, ${names.map((name) => `v.${name}`).join(', ')} FROM c, (VALUES ${rows.join(', ')}) AS v(k, ${names.join(', ')}))`,
+           SELECT c.value - ${total} + v.k, v.session_id, ${names.map((name) => `v.${name}`).join(', ')}
+           FROM c, (VALUES ${rows.join(', ')}) AS v(k, session_id, ${names.join(', ')}))`,
       );
     }
-    if (key !== undefined) {
-      const [first, last] = n > 0 ? [`c.value - ${n} + 1`, 'c.value'] : ['0', '0'];
+    if (keyed.length > 0) {
+      const rows = tail.flatMap((entry, e) =>
+        entry.key === undefined
+          ? []
+          : [`(${bind(entry.sessionId, 'integer')}, ${bind(entry.key, 'text')}, ${entry.drafts.length > 0 ? offsets[e]!.first : 0}, ${entry.drafts.length > 0 ? offsets[e]!.last : 0}, ${bind(entry.updatedAt, 'bigint')})`],
+      );
+      const id = (offset: string) => (total > 0 ? `CASE WHEN ${offset} = 0 THEN 0 ELSE c.value - ${total} + ${offset} END` : '0');
       parts.push(
         `i AS (INSERT INTO chat_idempotency (session_id, key, first_message_id, last_message_id, created_at)
-           SELECT ${sessionId}, ${bind(key, 'text')}, ${first}, ${last}, ${bind(after.updatedAt, 'bigint')}${n > 0 ? ' FROM c' : ''})`,
+           SELECT v.session_id, v.key, ${id('v.first')}, ${id('v.last')}, v.at
+           FROM ${total > 0 ? 'c, ' : ''}(VALUES ${rows.join(', ')}) AS v(session_id, key, first, last, at))`,
       );
     }
-    if (parts.length === 0) return [];
-    const rows = await run(`WITH ${parts.join(', ')} SELECT ${n > 0 ? 'value FROM c' : '0'}`, values);
-    const last = rows[0]![0] as number;
-    return drafts.map((draft, k) => ({ id: last - n + k + 1, sessionId: before.id, ...draft }));
+    const [[last]] = (await run(`WITH ${parts.join(', ')} SELECT ${total > 0 ? 'value FROM c' : '0'}`, values, true)) as [[number]];
+    tail.forEach((entry, e) => {
+      entry.messages.push(...entry.drafts.map((draft, d) => ({ id: last - total + offsets[e]!.first + d, sessionId: entry.sessionId, ...draft })));
+    });
+  }
+
+  /** A create, in a transaction of its own or a group's: the session, or CONFLICT when another create with its key committed first (this one must be undone). */
+  async function createIn(run: Run, draft: SessionDraft, check: SessionCheck, idempotencyKey: string | undefined): Promise<SessionRecord | typeof CONFLICT> {
+    if (idempotencyKey !== undefined) {
+      const earlier = await run(`SELECT ${list(sessionColumns, 's.')} FROM chat_create_key k JOIN chat_session s ON s.id = k.session_id WHERE k.key = $1`, [idempotencyKey]);
+      if (earlier.length > 0) return toSession(earlier[0]!);
+    }
+    check(await references(run, draft));
+    // The topic's counter row is locked until the commit: the creates of one topic take
+    // turns, from every process, so each counts the sessions committed before it. The id is
+    // drawn for the row read from the locked counter, so the topic's ids and positions agree;
+    // the key is recorded in the same statement.
+    const values: unknown[] = [];
+    const bind = (value: unknown, type: string) => `$${values.push(value)}::${type}`;
+    const topic = bind(draft.topicId, 'integer');
+    const key = idempotencyKey === undefined ? null : bind(idempotencyKey, 'text');
+    const rows = await run(
+      `WITH q AS (SELECT waiting FROM chat_queue WHERE topic_id = ${topic} FOR UPDATE),
+       s AS (INSERT INTO chat_session (id, ${list(insertColumns)}, initial_queue_pos)
+         SELECT nextval(pg_get_serial_sequence('chat_session', 'id')), ${insertColumns.map((c) => bind(c.encode(draft[c.key as keyof SessionDraft]), c.type)).join(', ')}, q.waiting + 1
+         FROM q RETURNING id, initial_queue_pos)
+       ${key ? `, k AS (INSERT INTO chat_create_key (key, session_id, created_at) SELECT ${key}, s.id, ${bind(draft.updatedAt, 'bigint')} FROM s ON CONFLICT (key) DO NOTHING RETURNING 1)` : ''}
+       SELECT s.id, s.initial_queue_pos${key ? ', (SELECT count(*) FROM k)' : ''} FROM s`,
+      values,
+    );
+    if (rows.length === 0) throw new Error(`topic ${draft.topicId} has no queue`);
+    const [id, position, recorded] = rows[0]! as [number, number, number | undefined];
+    // Another process's create with the same key committed first: undo this one, answer that one.
+    if (key && recorded === 0) return CONFLICT;
+    const session = draft as SessionRecord;
+    session.id = id;
+    session.initialQueuePos = position;
+    return session;
+  }
+
+  /** A change, in a transaction of its own or a group's; what it answers once the transaction has committed. */
+  async function changeIn(run: Run, tail: Tail, id: number, decide: SessionDecision, { idempotencyKey, ranksOf }: ChangeOptions): Promise<() => ChangeOutcome> {
+    // One statement reads the session, locked until the commit (no other change to it can
+    // come in between), and the change the key made if it was used. A statement that waited
+    // for the lock reads the row as the other left it, but the rest as it was when it began: a
+    // key recorded meanwhile makes the write fail and run again (retryable), and then replay.
+    const rows = await run(
+      `SELECT ${list(sessionColumns, 's.')},
+         (SELECT ARRAY[first_message_id, last_message_id] FROM chat_idempotency WHERE session_id = s.id AND key = $2::text)
+       FROM chat_session s WHERE s.id = $1 FOR UPDATE OF s`,
+      [id, idempotencyKey ?? null],
+    );
+    if (rows.length === 0) return () => ({ outcome: 'missing' as const });
+    const row = rows[0]!;
+    const session = toSession(row);
+    const used = row[sessionColumns.length] as [number, number] | null;
+    if (used) {
+      const messages = (await run(`SELECT ${list(messageColumns)} FROM chat_message WHERE session_id = $1 AND id BETWEEN $2 AND $3 ORDER BY id`, [id, used[0], used[1]])).map(toMessage);
+      return () => ({ outcome: 'replayed' as const, session, messages });
+    }
+    // The agent's row is locked before its ranks are read, by a statement of its own that
+    // sees what committed while it waited: two chats the agent takes at once get two ranks.
+    let agentRanks: number[] = [];
+    if (ranksOf !== undefined) {
+      await run('SELECT 1 FROM associate WHERE id = $1 FOR NO KEY UPDATE', [ranksOf]);
+      agentRanks = (await run(`SELECT rank FROM chat_session WHERE user_id = $1 AND id <> $2 AND ${ONGOING}`, [ranksOf, id])).map((rank) => rank[0] as number);
+    }
+    const change = decide({ session, agentRanks });
+    const next = { ...session, ...change.session } as SessionRecord;
+    next.updatedAt = Math.max(next.updatedAt, session.updatedAt + 1);
+    // The columns it changes now (a later change of the group reads them); its messages and
+    // key with the group's, last.
+    const changed = updateColumns.filter((c) => c.encode(next[c.key as keyof SessionRecord]) !== c.encode(session[c.key as keyof SessionRecord]));
+    if (changed.length > 0) {
+      await run(`UPDATE chat_session SET ${changed.map((c, i) => `${c.name} = $${i + 1}::${c.type}`).join(', ')} WHERE id = $${changed.length + 1}`, [
+        ...changed.map((c) => c.encode(next[c.key as keyof SessionRecord])),
+        id,
+      ]);
+    }
+    const entry: TailEntry = { sessionId: id, drafts: change.messages ?? [], key: idempotencyKey, updatedAt: next.updatedAt, messages: [] };
+    tail.push(entry);
+    return () => ({ outcome: 'changed' as const, session: next, messages: entry.messages });
+  }
+
+  /**
+   * Group commit: the creates and changes that arrive while a group is being written are made
+   * in the next one, in one transaction, so the commit (the database's sync to disk) and the
+   * message counter's lock are taken once for them all. Creates come first, by topic, then
+   * changes by session, each session's in the order they came: every process takes its rows in
+   * one order, so two groups wait for each other rather than deadlock. A write whose rules
+   * refuse it fails alone; should a statement fail, the group's writes go again, each in a
+   * transaction of its own.
+   */
+  type GroupWrite = {
+    order: [number, number, number];
+    inGroup: (run: Run, tail: Tail) => Promise<() => unknown>;
+    alone: () => Promise<unknown>;
+    resolve: (value: unknown) => void;
+    reject: (error: unknown) => void;
+    answer?: () => unknown;
+    error?: unknown;
+  };
+  let waiting: GroupWrite[] = [];
+  let writing = false;
+  let arrivals = 0;
+  const MAX_GROUP = 100;
+
+  function grouped<T>(inGroup: (run: Run, tail: Tail) => Promise<() => T>, alone: () => Promise<T>, order: [number, number] = [1, 0]): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      waiting.push({ order: [...order, arrivals++], inGroup, alone, resolve: resolve as (value: unknown) => void, reject });
+      if (!writing && waiting.length === 1) setImmediate(writeGroups);
+    });
+  }
+
+  async function writeGroups() {
+    if (writing) return;
+    writing = true;
+    try {
+      while (waiting.length > 0) {
+        const group = waiting.splice(0, MAX_GROUP).sort((a, b) => a.order[0] - b.order[0] || a.order[1] - b.order[1] || a.order[2] - b.order[2]);
+        if (group.length === 1) {
+          const [write] = group;
+          await write!.alone().then(write!.resolve, write!.reject);
+          continue;
+        }
+        try {
+          await transaction(
+            async (run) => {
+              const tail: Tail = [];
+              for (const write of group) {
+                write.answer = undefined;
+                write.error = undefined;
+                try {
+                  write.answer = await write.inGroup(run, tail);
+                } catch (error) {
+                  // The rules refused it, before it wrote anything: the others go on.
+                  if (error instanceof pg.DatabaseError || error instanceof GoAlone || unreachable(error)) throw error;
+                  write.error = error;
+                }
+              }
+              await writeTail(run, tail);
+            },
+            { retry: false },
+          );
+          for (const write of group) {
+            if (write.error !== undefined) write.reject(write.error);
+            else write.resolve(write.answer!());
+          }
+        } catch (error) {
+          if (error instanceof StoreBusyError) {
+            for (const write of group) write.reject(error);
+          } else {
+            await Promise.all(group.map((write) => write.alone().then(write.resolve, write.reject)));
+          }
+        }
+      }
+    } finally {
+      writing = false;
+    }
   }
 
   const ONGOING = `status IN (${ChatSessionStatus.CustomerLast}, ${ChatSessionStatus.UserLast})`;
@@ -413,44 +608,26 @@ function postgresStore(pool: pg.Pool): ChatStore {
   };
 
   const store: ChatStore = {
-    createSession: (draft, check, { idempotencyKey } = {}) =>
-      transaction(async (run) => {
-        if (idempotencyKey !== undefined) {
-          const earlier = await run(`SELECT ${list(sessionColumns, 's.')} FROM chat_create_key k JOIN chat_session s ON s.id = k.session_id WHERE k.key = $1`, [idempotencyKey]);
-          if (earlier.length > 0) return toSession(earlier[0]!);
-        }
-        check(await references(run, draft));
-        // The topic's counter row is locked until the commit: the creates of one topic take
-        // turns, from every process, so each counts the sessions committed before it. The id is
-        // drawn for the row read from the locked counter, so the topic's ids and positions agree;
-        // the key is recorded in the same statement.
-        const values: unknown[] = [];
-        const bind = (value: unknown, type: string) => `$${values.push(value)}::${type}`;
-        const topic = bind(draft.topicId, 'integer');
-        const key = idempotencyKey === undefined ? null : bind(idempotencyKey, 'text');
-        const rows = await run(
-          `WITH q AS (SELECT waiting FROM chat_queue WHERE topic_id = ${topic} FOR UPDATE),
-           s AS (INSERT INTO chat_session (id, ${list(insertColumns)}, initial_queue_pos)
-             SELECT nextval(pg_get_serial_sequence('chat_session', 'id')), ${insertColumns.map((c) => bind(c.encode(draft[c.key as keyof SessionDraft]), c.type)).join(', ')}, q.waiting + 1
-             FROM q RETURNING id, initial_queue_pos)
-           ${key ? `, k AS (INSERT INTO chat_create_key (key, session_id, created_at) SELECT ${key}, s.id, ${bind(draft.updatedAt, 'bigint')} FROM s ON CONFLICT (key) DO NOTHING RETURNING 1)` : ''}
-           SELECT s.id, s.initial_queue_pos${key ? ', (SELECT count(*) FROM k)' : ''} FROM s`,
-          values,
-        );
-        if (rows.length === 0) throw new Error(`topic ${draft.topicId} has no queue`);
-        const [id, position, recorded] = rows[0]! as [number, number, number | undefined];
-        // Another process's create with the same key committed first: undo this one, answer that one.
-        if (key && recorded === 0) throw new Undo(null);
-        const session = draft as SessionRecord;
-        session.id = id;
-        session.initialQueuePos = position;
-        return session;
-      }).then(async (session) => {
-        if (session !== null) return session;
-        const earlier = await read(`SELECT ${list(sessionColumns, 's.')} FROM chat_create_key k JOIN chat_session s ON s.id = k.session_id WHERE k.key = $1`, [idempotencyKey]);
-        // The create that won was deleted since: this one is made after all.
-        return earlier.length > 0 ? toSession(earlier[0]!) : store.createSession(draft, check, { idempotencyKey });
-      }),
+    createSession: (draft, check, { idempotencyKey } = {}) => {
+      const alone = (): Promise<SessionRecord> =>
+        transaction(async (run) => {
+          const created = await createIn(run, draft, check, idempotencyKey);
+          // Undone, then that create answered.
+          if (created === CONFLICT) throw new Undo(null);
+          return created;
+        }).then(async (session) => {
+          if (session !== null) return session;
+          const earlier = await read(`SELECT ${list(sessionColumns, 's.')} FROM chat_create_key k JOIN chat_session s ON s.id = k.session_id WHERE k.key = $1`, [idempotencyKey]);
+          // The create that won was deleted since: this one is made after all.
+          return earlier.length > 0 ? toSession(earlier[0]!) : alone();
+        });
+      return grouped(async (run) => {
+        const created = await createIn(run, draft, check, idempotencyKey);
+        // A group cannot undo one of its writes alone: they all go again, each alone.
+        if (created === CONFLICT) throw new GoAlone();
+        return () => created;
+      }, alone, [0, draft.topicId]);
+    },
     sessionCreatedWith: async (idempotencyKey) =>
       one(await read(`SELECT ${list(sessionColumns, 's.')} FROM chat_create_key k JOIN chat_session s ON s.id = k.session_id WHERE k.key = $1`, [idempotencyKey]), toSession),
     serverSecret: (name) =>
@@ -492,38 +669,18 @@ function postgresStore(pool: pg.Pool): ChatStore {
         }
         return { outcome: 'updated' as const, session: toSession(updated[0]!), messages: await addMessages(run, id, messages) };
       }),
-    changeSession: (id, decide, { idempotencyKey, ranksOf } = {}) =>
-      transaction(async (run) => {
-        // One statement reads the session, locked until the commit (no other change to it can
-        // come in between), and the change the key made if it was used. A statement that waited for the lock reads the row as the other left it, but the rest as
-        // it was when it began: a key recorded meanwhile makes the write fail and run again (retryable).
-        const rows = await run(
-          `SELECT ${list(sessionColumns, 's.')},
-             (SELECT ARRAY[first_message_id, last_message_id] FROM chat_idempotency WHERE session_id = s.id AND key = $2::text)
-           FROM chat_session s WHERE s.id = $1 FOR UPDATE OF s`,
-          [id, idempotencyKey ?? null],
-        );
-        if (rows.length === 0) return { outcome: 'missing' as const };
-        const row = rows[0]!;
-        const session = toSession(row);
-        const used = row[sessionColumns.length] as [number, number] | null;
-        if (used) {
-          const messages = (await run(`SELECT ${list(messageColumns)} FROM chat_message WHERE session_id = $1 AND id BETWEEN $2 AND $3 ORDER BY id`, [id, used[0], used[1]])).map(toMessage);
-          return { outcome: 'replayed' as const, session, messages };
-        }
-        // The agent's row is locked before its ranks are read, by a statement of its own that
-        // sees what committed while it waited: two chats the agent takes at once get two ranks.
-        let agentRanks: number[] = [];
-        if (ranksOf !== undefined) {
-          await run('SELECT 1 FROM associate WHERE id = $1 FOR NO KEY UPDATE', [ranksOf]);
-          agentRanks = (await run(`SELECT rank FROM chat_session WHERE user_id = $1 AND id <> $2 AND ${ONGOING}`, [ranksOf, id])).map((rank) => rank[0] as number);
-        }
-        const change = decide({ session, agentRanks });
-        const next = { ...session, ...change.session } as SessionRecord;
-        next.updatedAt = Math.max(next.updatedAt, session.updatedAt + 1);
-        const messages = await writeChange(run, session, next, change.messages ?? [], idempotencyKey);
-        return { outcome: 'changed' as const, session: next, messages };
-      }),
+    changeSession: (id, decide, options = {}) =>
+      grouped(
+        (run, tail) => changeIn(run, tail, id, decide, options),
+        () =>
+          transaction(async (run) => {
+            const tail: Tail = [];
+            const answer = await changeIn(run, tail, id, decide, options);
+            await writeTail(run, tail);
+            return answer;
+          }).then((answer) => answer()),
+        [1, id],
+      ),
     queuePosition: async (sessionId) => {
       const rows = await read(
         `SELECT (SELECT count(*) FROM chat_session a WHERE a.topic_id = s.topic_id AND a.status = ${ChatSessionStatus.InQueue} AND a.id < s.id)
