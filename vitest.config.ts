@@ -25,7 +25,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'postgres',
-          include: ['server/src/**/*.test.ts', 'demo/**/*.pg.test.ts'],
+          // The console's browser tests too: every feature of the agents' page on PostgreSQL.
+          include: ['server/src/**/*.test.ts', 'demo/**/*.pg.test.ts', 'console/src/**/*.e2e.test.ts'],
           exclude: sqliteOnly,
           env: { CHAT_TEST_STORE: 'postgres' },
         },
