@@ -145,6 +145,20 @@ let page: Page;
 let sessionId: number;
 
 describe('several server processes behind nginx', () => {
+  it('numbers a new topic’s queue 1..900 exactly when the three processes take 300 creates each at once', async () => {
+    const topic = await api<{ ChatTopicId: number }>('POST', 'ChatTopic', { Name: 'Cargo bikes' });
+    const create = (server: ServerProcess, i: number) =>
+      fetch(`${server.url}/api/v1/ChatSession`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-Forwarded-For': `198.51.100.${i % 200}` },
+        body: JSON.stringify({ TopicId: topic.ChatTopicId, CustomerAlias: `rush ${i}`, CustomerConsented: true }),
+      });
+    const answers = await Promise.all(servers.flatMap((server, n) => Array.from({ length: 300 }, (_, i) => create(server, n * 300 + i))));
+    expect(answers.map((answer) => answer.status).filter((status) => status !== 200)).toEqual([]);
+    const positions = (await Promise.all(answers.map((answer) => answer.json() as Promise<{ InitialQueuePos: number }>))).map((entity) => entity.InitialQueuePos);
+    expect([...positions].sort((a, b) => a - b)).toEqual(Array.from({ length: 900 }, (_, i) => i + 1));
+  }, 60_000);
+
   it('keeps a conversation going when the process holding the visitor’s stream is killed, nothing lost or shown twice', async () => {
     page = await browser.newPage();
     await page.goto(base);
@@ -156,7 +170,7 @@ describe('several server processes behind nginx', () => {
     const log = page.getByRole('log');
     await log.getByText('Is the Havn Cargo in stock?').waitFor({ timeout: 10_000 });
 
-    const waiting = await api<{ value: { ChatSessionId: number; CustomerAlias: string }[] }>('GET', "ChatSession?$filter=Status eq 'InQueue'");
+    const waiting = await api<{ value: { ChatSessionId: number; CustomerAlias: string }[] }>('GET', "ChatSession?$filter=TopicId eq 1 and Status eq 'InQueue'");
     sessionId = waiting.value.find((session) => session.CustomerAlias === 'Per')!.ChatSessionId;
     await api('POST', `ChatSession/${sessionId}/Pickup`);
     await page.getByRole('status').filter({ hasText: /chatting with ola/ }).waitFor();
