@@ -99,6 +99,7 @@ http {
 }
 `,
   );
+  if (spawnSync('sh', ['-c', 'command -v nginx']).status !== 0) throw new Error('The cluster test needs nginx: on Debian, apt-get install nginx (.ci/run installs it).');
   nginx = spawn('nginx', ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'nginx-error.log')], { stdio: ['ignore', 'pipe', 'pipe'] });
   let nginxOutput = '';
   nginx.stderr!.on('data', (chunk) => (nginxOutput += chunk));
