@@ -3,6 +3,7 @@
  * (each its own pool, its own LISTEN connection, its own memory): what one is told, every other
  * one acts on. The processes themselves, behind a real load balancer, are in cluster.pg.test.ts.
  */
+import { ChatSessionFlagMasks } from '@chatline/shared';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MigrationError } from './store/migrations.ts';
@@ -133,6 +134,31 @@ describe('several server processes on one database', () => {
     await asAgent(a, 'POST', `/api/v1/ChatSession/${id}/Messages`, { Message: 'And after' });
     expect(await stream.next(5000)).toMatchObject({ event: 'message', data: { Message: 'And after' } });
     await stream.close();
+  });
+
+  it('ends a side’s typing a few seconds after it last said so, whichever process it told', async () => {
+    const typingA = await createTestApp({ typingExpiresMs: 400 });
+    const typingB = await createTestApp({ databaseUrl: typingA.databaseUrl!, typingExpiresMs: 400 });
+    try {
+      const session = await visitorSession(typingA);
+      const id = session.ChatSessionId;
+      const say = (app: TestApp, typing: boolean) =>
+        app.call('POST', `/api/v1/ChatSession/${id}/Typing`, { json: { Typing: typing }, headers: { 'X-Chat-Session-Key': session.SessionKey } });
+      const typing = async () => (((await typingA.store.getSession(id))!.flags & ChatSessionFlagMasks.CustomerIsTyping) !== 0);
+      const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+      expect((await say(typingA, true)).status).toBeLessThan(300);
+      expect(await typing()).toBe(true);
+      // Still typing, said to the other process: the first one's timer starts again.
+      await pause(250);
+      await say(typingB, true);
+      await pause(250);
+      expect(await typing()).toBe(true);
+      // Then nothing more: it ends by itself.
+      await expect.poll(typing, { timeout: 2000 }).toBe(false);
+    } finally {
+      await typingB.close();
+      await typingA.close();
+    }
   });
 
   it('answers 503 while its connections are cut mid-request, and goes on once they are back', async () => {

@@ -66,6 +66,21 @@ class RightToCheck extends Error {}
 export function conversationService({ store, bus, now, members, typingExpiresMs = TYPING_EXPIRES_MS }: ConversationDeps) {
   /** The timers that end each side's typing, by session and flag. */
   const typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  // Whichever process a side's typing reached, each process's timer for it starts again: the
+  // typing ends a few seconds after the side last said so, not after it first told this one.
+  bus.subscribe((event) => {
+    if (event.type !== 'session.typing') return;
+    const timer = `${event.sessionId}:${event.flag}`;
+    clearTimeout(typingTimers.get(timer));
+    typingTimers.delete(timer);
+    if (!event.typing) return;
+    const expiry = setTimeout(() => {
+      typingTimers.delete(timer);
+      void setFlag(event.sessionId, event.flag, false).catch(() => {});
+    }, typingExpiresMs);
+    expiry.unref();
+    typingTimers.set(timer, expiry);
+  });
 
   async function setFlag(id: number, flag: number, on: boolean) {
     const result = await store.changeSession(id, ({ session }) => {
@@ -418,17 +433,7 @@ export function conversationService({ store, bus, now, members, typingExpiresMs 
       const session = await sessionFor(caller, id, sessionKey, 'respond');
       if (hasEnded(session.status)) throw conflict('sessionEnded', id);
       const flag = typingFlag(caller);
-      const timer = `${id}:${flag}`;
-      clearTimeout(typingTimers.get(timer));
-      typingTimers.delete(timer);
-      if (typing) {
-        const expiry = setTimeout(() => {
-          typingTimers.delete(timer);
-          void setFlag(id, flag, false).catch(() => {});
-        }, typingExpiresMs);
-        expiry.unref();
-        typingTimers.set(timer, expiry);
-      }
+      bus.publish({ type: 'session.typing', sessionId: id, topicId: session.topicId, flag, typing });
       try {
         await setFlag(id, flag, typing);
       } catch (error) {

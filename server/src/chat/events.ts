@@ -11,6 +11,11 @@ import type { StoreChannel } from '../store/types.ts';
 export type ChatEvent =
   | { type: 'session.created' | 'session.updated' | 'session.deleted'; sessionId: number; topicId: number; status: number }
   | { type: 'message.created'; sessionId: number; topicId: number; messageId: number }
+  /**
+   * One side said it is typing (or has stopped): every process that would end that side's
+   * typing by itself counts its few seconds from now, whichever process was told.
+   */
+  | { type: 'session.typing'; sessionId: number; topicId: number; flag: number; typing: boolean }
   /** The visitor has read the agent's messages up to this one. */
   | { type: 'message.read'; sessionId: number; topicId: number; messageId: number }
   | { type: 'topic.created' | 'topic.updated' | 'topic.deleted'; topicId: number }

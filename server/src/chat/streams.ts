@@ -223,6 +223,8 @@ export function streamHub({ store, bus, now, members, view }: StreamDeps) {
       for (const stream of agentStreams) void resyncAgent(stream);
       return;
     }
+    // A side's typing shows by the flag it sets, announced as the session's change.
+    if (event.type === 'session.typing') return;
     // What the visitor read is for the agents only.
     if ('sessionId' in event && event.type !== 'message.read') {
       const streams = bySession.get(event.sessionId);
