@@ -5,6 +5,7 @@ import { getPath } from 'hono/utils/url';
 import type { Chat } from './chat/index.ts';
 import type { Config } from './config.ts';
 import type { ApiEnv } from './http/context.ts';
+import { overTls } from './http/client-address.ts';
 import { answerFor, internalErrorBody, notFoundPath } from './http/errors.ts';
 import { chooseLanguage } from './http/i18n.ts';
 import { sendJson } from './http/respond.ts';
@@ -101,12 +102,13 @@ export function createApp({
     return sendJson(c, answered!.body, 404);
   });
 
-  app.use(requestId(), requestLog({ log }), securityHeaders());
+  const tls = (c: Context) => overTls(c, { publicUrl, trustProxy });
+  app.use(requestId(), requestLog({ log }), securityHeaders({ tls }));
   app.use('/api/*', originGuard({ policy: chat.origins, publicUrl }), bodyLimit(), authenticate({ agents: chat.agents, appTokens }));
 
   app.route('/api/v1/ChatSession', chatSessionRoutes({ chat, publicUrl, trustProxy, limiter: limiters('creates', rateLimit), limiters, now }));
   app.route('/api/v1/Agents/Chat', agentsChatRoutes({ chat, publicUrl, trustProxy }));
-  app.route('/api/v1/Authentication', authenticationRoutes({ chat }));
+  app.route('/api/v1/Authentication', authenticationRoutes({ chat, tls }));
   app.route('/api/v1/Associate', associateRoutes({ chat }));
   app.route('/api/v1/ChatTopic', chatTopicRoutes({ chat, publicUrl }));
 

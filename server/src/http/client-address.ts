@@ -32,3 +32,21 @@ export function clientAddress(c: Context, trustProxy: number): string | null {
   const peer = peerAddress(c);
   return peer ? normalize(peer) : null;
 }
+
+/**
+ * Whether the visitor's browser reached the server over TLS: the public URL is https, the
+ * request itself came over TLS, or, with `trustProxy` hops, the nearest trusted proxy says so
+ * in `X-Forwarded-Proto` (read as `X-Forwarded-For` is: the n-th entry from the right).
+ */
+export function overTls(c: Context, { publicUrl, trustProxy }: { publicUrl: string | null; trustProxy: number }): boolean {
+  if (publicUrl?.startsWith('https:')) return true;
+  if (new URL(c.req.url).protocol === 'https:') return true;
+  if (trustProxy > 0) {
+    const forwarded = c.req.header('x-forwarded-proto');
+    if (forwarded) {
+      const hops = forwarded.split(',').map((entry) => entry.trim().toLowerCase());
+      return hops[Math.max(0, hops.length - trustProxy)] === 'https';
+    }
+  }
+  return false;
+}

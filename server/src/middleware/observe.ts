@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 
 export type LogLine = {
   time: string;
@@ -63,8 +63,13 @@ const API_POLICY = "default-src 'none'; frame-ancestors 'none'";
  * Headers for everything a browser might render or run. The widget's script stays loadable by
  * pages of any origin (Cross-Origin-Resource-Policy), since embedding it is its purpose.
  */
-export function securityHeaders(): MiddlewareHandler {
+/** A year: browsers that reached the server over TLS once come back only over TLS. */
+const HSTS = 'max-age=31536000';
+
+export function securityHeaders({ tls = () => false }: { /** Whether the browser reached the server over TLS. */ tls?: (c: Context) => boolean } = {}): MiddlewareHandler {
   return async function securityHeaders(c, next) {
+    // Over TLS, the browser is told to come back over TLS only, to the pages and the API alike.
+    if (tls(c)) c.header('Strict-Transport-Security', HSTS);
     if (c.req.path.startsWith('/api/')) {
       // API answers are data, never a document: nothing in them may run or load. Known before
       // the answer is made, they go with it rather than be set on it afterwards.

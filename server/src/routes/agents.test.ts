@@ -103,6 +103,36 @@ describe('agents\' credentials', () => {
     );
   });
 
+  it('makes its cookies Secure and sends HSTS only when the browser came over TLS', async () => {
+    const login = (app: TestApp, headers: Record<string, string> = {}) =>
+      app.call('POST', '/api/v1/Authentication/Login', { json: { UserName: 'kari', Password: 'kari-secret-1' }, headers });
+    const secure = (response: Response) => response.headers.getSetCookie().map((cookie) => /;\s*Secure/i.test(cookie));
+    await t.agent('kari', 'kari-secret-1');
+    // Plain http, and a proxy's word that is not trusted: neither.
+    for (const response of [await login(t), await login(t, { 'X-Forwarded-Proto': 'https' })]) {
+      expect(secure(response)).toEqual([false, false]);
+      expect(response.headers.get('strict-transport-security')).toBeNull();
+    }
+    const behindProxy = await createTestApp({ config: { trustProxy: 1 } });
+    const published = await createTestApp({ config: { publicUrl: 'https://chat.example.com' } });
+    try {
+      await behindProxy.agent('kari', 'kari-secret-1');
+      await published.agent('kari', 'kari-secret-1');
+      for (const response of [await login(behindProxy, { 'X-Forwarded-Proto': 'https' }), await login(published)]) {
+        expect(response.status).toBe(200);
+        expect(secure(response)).toEqual([true, true]);
+        expect(response.headers.get('strict-transport-security')).toBe('max-age=31536000');
+      }
+      // The console's page too; and a client's own claim before the proxy's entry counts for nothing.
+      const page = await behindProxy.call('GET', '/console/', { headers: { 'X-Forwarded-Proto': 'https' } });
+      expect(page.headers.get('strict-transport-security')).toBe('max-age=31536000');
+      expect(secure(await login(behindProxy, { 'X-Forwarded-Proto': 'https, http' }))).toEqual([false, false]);
+    } finally {
+      await published.close();
+      await behindProxy.close();
+    }
+  });
+
   it('refuses unknown schemes and oversized headers with 401', async () => {
     await expect401(await asAgent('Digest username="kari"'));
     await expect401(await asAgent(`Bearer ${'x'.repeat(10_000)}`));

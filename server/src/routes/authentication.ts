@@ -13,7 +13,7 @@ import { SESSION_COOKIE, XSRF_COOKIE } from '../middleware/auth.ts';
 import { responseFormat } from '../middleware/output.ts';
 
 /** `/api/v1/Authentication`: tickets for SOTicket, and cookie sessions for browser agents. */
-export function authenticationRoutes({ chat }: { chat: Chat }) {
+export function authenticationRoutes({ chat, tls = () => false }: { chat: Chat; /** Whether the browser reached the server over TLS: its cookies are then Secure. */ tls?: (c: Context<ApiEnv>) => boolean }) {
   const { agents } = chat;
 
   /** `{"UserName": "…", "Password": "…"}` in any case, or the agent the request already names. */
@@ -37,7 +37,9 @@ export function authenticationRoutes({ chat }: { chat: Chat }) {
     .post('/Login', async (c) => {
       const agent = await signingIn(c);
       const { session, xsrf } = await agents.startBrowserSession(agent);
-      const secure = new URL(c.req.url).protocol === 'https:';
+      // Behind a proxy that ends TLS the request reaches the server as http: the public URL or
+      // the trusted proxy's X-Forwarded-Proto says how the browser came.
+      const secure = tls(c);
       const maxAge = BROWSER_SESSION_LIFETIME_MS / 1000;
       setCookie(c, SESSION_COOKIE, session, { path: '/', httpOnly: true, sameSite: 'Strict', secure, maxAge });
       // Readable by the agent's page, which echoes it in X-XSRF-TOKEN; a page of another site cannot.
