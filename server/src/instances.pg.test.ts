@@ -3,12 +3,14 @@
  * (each its own pool, its own LISTEN connection, its own memory): what one is told, every other
  * one acts on. The processes themselves, behind a real load balancer, are in cluster.pg.test.ts.
  */
-import { ChatSessionFlagMasks } from '@chatline/shared';
+import { ChatSessionFlagMasks, ChatSessionStatus } from '@chatline/shared';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MigrationError } from './store/migrations.ts';
+import { StoreBusyError } from './store/types.ts';
 import { openPostgresStore } from './store/postgres/store.ts';
 import { reader } from './testing/event-stream.ts';
+import { sessionDraft } from './testing/drafts.ts';
 import { freshDatabase } from './testing/postgres.ts';
 import { createTestApp, json, type TestApp } from './testing/test-app.ts';
 
@@ -158,6 +160,59 @@ describe('several server processes on one database', () => {
     } finally {
       await typingB.close();
       await typingA.close();
+    }
+  });
+
+  it('never deadlocks two processes that move sessions into and out of queues at once', async () => {
+    const second = await a.topic({ name: 'Sales' });
+    const draft = (topicId: number) => sessionDraft(topicId, 'Ada');
+    const leaves = { session: { status: ChatSessionStatus.ClosedFromQueue } };
+    const deadlocks = async () => {
+      const client = new pg.Client({ connectionString: a.databaseUrl! });
+      await client.connect();
+      try {
+        return Number((await client.query('SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()')).rows[0].deadlocks);
+      } finally {
+        await client.end();
+      }
+    };
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    await pause(1100);
+    const before = await deadlocks();
+    for (let round = 0; round < 6; round++) {
+      const [inFirst, inSecond] = await Promise.all([a.store.createSession(draft(1), () => {}), b.store.createSession(draft(second.id), () => {})]);
+      // Each process, in one turn: a visitor leaves one topic's queue while another joins the other's.
+      await Promise.all([
+        a.store.changeSession(inFirst.id, () => leaves),
+        a.store.createSession(draft(second.id), () => {}),
+        b.store.changeSession(inSecond.id, () => leaves),
+        b.store.createSession(draft(1), () => {}),
+      ]);
+    }
+    // The database counts the deadlocks it broke (its statistics are written within a second).
+    await pause(1100);
+    expect(await deadlocks()).toBe(before);
+  });
+
+  it('makes the other writes of a group when one waits too long for a row another holds', async () => {
+    const quick = await createTestApp({ databaseUrl: a.databaseUrl!, store: { busyTimeout: 200 } });
+    const sessions = await Promise.all([1, 2, 3, 4].map(() => quick.store.createSession(sessionDraft(1, 'Ada'), () => {})));
+    const holder = new pg.Client({ connectionString: a.databaseUrl! });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM chat_session WHERE id = $1 FOR UPDATE', [sessions[0]!.id]);
+      const says = (text: string) => () => ({ session: { lastMessage: text } });
+      const results = await Promise.allSettled([
+        ...sessions.map((session, i) => quick.store.changeSession(session.id, says(`m${i}`))),
+        quick.store.createSession(sessionDraft(1, 'Per'), () => {}),
+      ]);
+      expect(results.map((result) => result.status)).toEqual(['rejected', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+      expect((results[0] as PromiseRejectedResult).reason).toBeInstanceOf(StoreBusyError);
+    } finally {
+      await holder.query('ROLLBACK');
+      await holder.end();
+      await quick.close();
     }
   });
 

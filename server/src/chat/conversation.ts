@@ -68,12 +68,12 @@ export function conversationService({ store, bus, now, members, typingExpiresMs 
   const typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
   // Whichever process a side's typing reached, each process's timer for it starts again: the
   // typing ends a few seconds after the side last said so, not after it first told this one.
+  // A side that stopped leaves the timers be: a "typing" that another process writes after the
+  // "stopped" (they may cross) is still ended by them.
   bus.subscribe((event) => {
-    if (event.type !== 'session.typing') return;
+    if (event.type !== 'session.typing' || !event.typing) return;
     const timer = `${event.sessionId}:${event.flag}`;
     clearTimeout(typingTimers.get(timer));
-    typingTimers.delete(timer);
-    if (!event.typing) return;
     const expiry = setTimeout(() => {
       typingTimers.delete(timer);
       void setFlag(event.sessionId, event.flag, false).catch(() => {});

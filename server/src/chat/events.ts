@@ -12,8 +12,8 @@ export type ChatEvent =
   | { type: 'session.created' | 'session.updated' | 'session.deleted'; sessionId: number; topicId: number; status: number }
   | { type: 'message.created'; sessionId: number; topicId: number; messageId: number }
   /**
-   * One side said it is typing (or has stopped): every process that would end that side's
-   * typing by itself counts its few seconds from now, whichever process was told.
+   * One side said it is typing (or has stopped): every process ends that side's typing by
+   * itself a few seconds after the last time it said so, whichever process was told.
    */
   | { type: 'session.typing'; sessionId: number; topicId: number; flag: number; typing: boolean }
   /** The visitor has read the agent's messages up to this one. */

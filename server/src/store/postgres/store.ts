@@ -175,6 +175,9 @@ type Run = (text: string, values?: unknown[], once?: boolean) => Promise<unknown
 /** What a create answers when another create with its idempotency key committed first. */
 const CONFLICT = Symbol('conflict');
 
+/** What a change in a group answers when it is to be made alone, after the group. */
+const LATER = Symbol('later');
+
 /** Thrown inside a group to have its writes made again, each in a transaction of its own. */
 class GoAlone extends Error {}
 
@@ -437,7 +440,14 @@ function postgresStore(pool: pg.Pool): ChatStore {
   }
 
   /** A change, in a transaction of its own or a group's; what it answers once the transaction has committed. */
-  async function changeIn(run: Run, tail: Tail, id: number, decide: SessionDecision, { idempotencyKey, ranksOf }: ChangeOptions): Promise<() => ChangeOutcome> {
+  async function changeIn(
+    run: Run,
+    tail: Tail,
+    id: number,
+    decide: SessionDecision,
+    { idempotencyKey, ranksOf }: ChangeOptions,
+    inGroup = false,
+  ): Promise<(() => ChangeOutcome) | typeof LATER> {
     // One statement reads the session, locked until the commit (no other change to it can
     // come in between), and the change the key made if it was used. A statement that waited
     // for the lock reads the row as the other left it, but the rest as it was when it began: a
@@ -466,6 +476,10 @@ function postgresStore(pool: pg.Pool): ChatStore {
     const change = decide({ session, agentRanks });
     const next = { ...session, ...change.session } as SessionRecord;
     next.updatedAt = Math.max(next.updatedAt, session.updatedAt + 1);
+    // Into or out of a queue, its trigger would lock a queue's counter out of the group's order:
+    // nothing is written, and it is made again alone once the group has committed.
+    const queued = (record: SessionRecord) => (record.status === ChatSessionStatus.InQueue ? record.topicId : 0);
+    if (inGroup && queued(next) !== queued(session)) return LATER;
     // The columns it changes now (a later change of the group reads them); its messages and
     // key with the group's, last.
     const changed = updateColumns.filter((c) => c.encode(next[c.key as keyof SessionRecord]) !== c.encode(session[c.key as keyof SessionRecord]));
@@ -483,32 +497,45 @@ function postgresStore(pool: pg.Pool): ChatStore {
   /**
    * Group commit: the creates and changes that arrive while a group is being written are made
    * in the next one, in one transaction, so the commit (the database's sync to disk) and the
-   * message counter's lock are taken once for them all. Creates come first, by topic, then
-   * changes by session, each session's in the order they came: every process takes its rows in
-   * one order, so two groups wait for each other rather than deadlock. A write whose rules
-   * refuse it fails alone; should a statement fail, the group's writes go again, each in a
-   * transaction of its own.
+   * message counter's lock are taken once for them all.
+   *
+   * Rows are locked in one order by every transaction, so that two never wait for each other:
+   * sessions by id, then agents, then topics' queue counters by topic, then the message
+   * counter. A group makes its changes first, by session (each session's in the order they
+   * came), then its creates, by topic. Writes that would take rows out of that order go on
+   * their own: a pick-up (it locks its agent), and a change that moves a session into or out
+   * of a queue (its trigger locks the queue's counter), found once decided and then made
+   * again alone after the group.
+   *
+   * A write whose rules refuse it fails alone. Should a statement fail, or a row be held too
+   * long, the group's writes go again, each on its own; should the database be out of reach,
+   * every write waiting fails at once, rather than each group after the last in turn.
    */
   type GroupWrite = {
     order: [number, number, number];
-    inGroup: (run: Run, tail: Tail) => Promise<() => unknown>;
+    inGroup: (run: Run, tail: Tail) => Promise<(() => unknown) | typeof LATER>;
     alone: () => Promise<unknown>;
     resolve: (value: unknown) => void;
     reject: (error: unknown) => void;
-    answer?: () => unknown;
-    error?: unknown;
+    outcome?: { answer: () => unknown } | { refused: unknown } | { later: true };
   };
   let waiting: GroupWrite[] = [];
   let writing = false;
   let arrivals = 0;
   const MAX_GROUP = 100;
 
-  function grouped<T>(inGroup: (run: Run, tail: Tail) => Promise<() => T>, alone: () => Promise<T>, order: [number, number] = [1, 0]): Promise<T> {
+  /** Made on its own transaction, answered when it is: the group goes on meanwhile. */
+  const goAlone = (write: GroupWrite) => void write.alone().then(write.resolve, write.reject);
+
+  function grouped<T>(inGroup: (run: Run, tail: Tail) => Promise<(() => T) | typeof LATER>, alone: () => Promise<T>, order: [number, number]): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       waiting.push({ order: [...order, arrivals++], inGroup, alone, resolve: resolve as (value: unknown) => void, reject });
       if (!writing && waiting.length === 1) setImmediate(writeGroups);
     });
   }
+
+  /** Whether connecting to the database failed, rather than a statement on a connection. */
+  const outOfReach = (error: StoreBusyError) => (error.cause as { code?: string } | undefined)?.code !== '55P03';
 
   async function writeGroups() {
     if (writing) return;
@@ -517,39 +544,43 @@ function postgresStore(pool: pg.Pool): ChatStore {
       while (waiting.length > 0) {
         const group = waiting.splice(0, MAX_GROUP).sort((a, b) => a.order[0] - b.order[0] || a.order[1] - b.order[1] || a.order[2] - b.order[2]);
         if (group.length === 1) {
-          const [write] = group;
-          await write!.alone().then(write!.resolve, write!.reject);
+          goAlone(group[0]!);
           continue;
         }
+        let failure: unknown;
         try {
           await transaction(
             async (run) => {
               const tail: Tail = [];
               for (const write of group) {
-                write.answer = undefined;
-                write.error = undefined;
                 try {
-                  write.answer = await write.inGroup(run, tail);
+                  const answer = await write.inGroup(run, tail);
+                  write.outcome = answer === LATER ? { later: true } : { answer };
                 } catch (error) {
-                  // The rules refused it, before it wrote anything: the others go on.
                   if (error instanceof pg.DatabaseError || error instanceof GoAlone || unreachable(error)) throw error;
-                  write.error = error;
+                  // The rules refused it, before it wrote anything: the others go on.
+                  write.outcome = { refused: error };
                 }
               }
               await writeTail(run, tail);
             },
             { retry: false },
           );
-          for (const write of group) {
-            if (write.error !== undefined) write.reject(write.error);
-            else write.resolve(write.answer!());
-          }
         } catch (error) {
-          if (error instanceof StoreBusyError) {
-            for (const write of group) write.reject(error);
-          } else {
-            await Promise.all(group.map((write) => write.alone().then(write.resolve, write.reject)));
+          failure = error;
+        }
+        if (failure === undefined) {
+          // Committed: each is answered, and those that were to go alone go now.
+          for (const write of group) {
+            const outcome = write.outcome!;
+            if ('answer' in outcome) write.resolve(outcome.answer());
+            else if ('refused' in outcome) write.reject(outcome.refused);
+            else goAlone(write);
           }
+        } else if (failure instanceof StoreBusyError && outOfReach(failure)) {
+          for (const write of [...group, ...waiting.splice(0)]) write.reject(failure);
+        } else {
+          for (const write of group) goAlone(write);
         }
       }
     } finally {
@@ -626,7 +657,7 @@ function postgresStore(pool: pg.Pool): ChatStore {
         // A group cannot undo one of its writes alone: they all go again, each alone.
         if (created === CONFLICT) throw new GoAlone();
         return () => created;
-      }, alone, [0, draft.topicId]);
+      }, alone, [1, draft.topicId]);
     },
     sessionCreatedWith: async (idempotencyKey) =>
       one(await read(`SELECT ${list(sessionColumns, 's.')} FROM chat_create_key k JOIN chat_session s ON s.id = k.session_id WHERE k.key = $1`, [idempotencyKey]), toSession),
@@ -669,18 +700,18 @@ function postgresStore(pool: pg.Pool): ChatStore {
         }
         return { outcome: 'updated' as const, session: toSession(updated[0]!), messages: await addMessages(run, id, messages) };
       }),
-    changeSession: (id, decide, options = {}) =>
-      grouped(
-        (run, tail) => changeIn(run, tail, id, decide, options),
-        () =>
-          transaction(async (run) => {
-            const tail: Tail = [];
-            const answer = await changeIn(run, tail, id, decide, options);
-            await writeTail(run, tail);
-            return answer;
-          }).then((answer) => answer()),
-        [1, id],
-      ),
+    changeSession: (id, decide, options = {}) => {
+      const alone = () =>
+        transaction(async (run) => {
+          const tail: Tail = [];
+          const answer = (await changeIn(run, tail, id, decide, options)) as () => ChangeOutcome;
+          await writeTail(run, tail);
+          return answer;
+        }).then((answer) => answer());
+      // A pick-up locks its agent's row: out of the group's order, so on its own.
+      if (options.ranksOf !== undefined) return alone();
+      return grouped((run, tail) => changeIn(run, tail, id, decide, options, true), alone, [0, id]);
+    },
     queuePosition: async (sessionId) => {
       const rows = await read(
         `SELECT (SELECT count(*) FROM chat_session a WHERE a.topic_id = s.topic_id AND a.status = ${ChatSessionStatus.InQueue} AND a.id < s.id)
