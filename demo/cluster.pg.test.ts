@@ -14,11 +14,11 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDatabase, startThrowawayPostgres, type ThrowawayPostgres } from '../server/src/testing/postgres.ts';
 import { startServer, type ServerProcess } from '../server/src/testing/server-process.ts';
 import { chromiumArgs, chromiumPath } from './chromium.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const script = join(root, 'scripts/postgres.sh');
 const agentAuth = `Basic ${Buffer.from('ola:ola-secret-1').toString('base64')}`;
 
 function freePort(): Promise<number> {
@@ -31,23 +31,8 @@ function freePort(): Promise<number> {
   });
 }
 
-function postgres(command: 'start' | 'stop'): string {
-  const result = spawnSync('bash', [script, command, pgDir], { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`scripts/postgres.sh ${command} failed:\n${result.stderr}`);
-  return result.stdout.trim();
-}
-
-/** PostgreSQL's own binaries, to kill and restart the cluster as a crash would. */
-function pgCtl(...args: string[]) {
-  const bin = spawnSync('bash', ['-c', 'ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1'], { encoding: 'utf8' }).stdout.trim();
-  const as = process.getuid?.() === 0 ? ['runuser', '-u', 'postgres', '--'] : [];
-  const command = [...as, `${bin}/pg_ctl`, '-D', join(pgDir, 'data'), ...args];
-  const result = spawnSync(command[0]!, command.slice(1), { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`pg_ctl ${args.join(' ')} failed:\n${result.stderr}${result.stdout}`);
-}
-
 let dir: string;
-let pgDir: string;
+let postgres: ThrowawayPostgres;
 let databaseUrl: string;
 let servers: ServerProcess[] = [];
 let nginx: ChildProcess;
@@ -56,15 +41,8 @@ let browser: Browser;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'chatline-cluster-'));
-  // A folder of its own: the postgres user must be able to reach it.
-  pgDir = mkdtempSync(join(tmpdir(), 'chatline-cluster-postgres-'));
-  const serverUrl = new URL(postgres('start'));
-  const admin = new pg.Client({ connectionString: serverUrl.toString() });
-  await admin.connect();
-  await admin.query('CREATE DATABASE chatline');
-  await admin.end();
-  serverUrl.pathname = '/chatline';
-  databaseUrl = serverUrl.toString();
+  postgres = startThrowawayPostgres();
+  databaseUrl = await createDatabase(postgres.url, 'chatline');
 
   const env = { CHAT_DB: databaseUrl, CHAT_RATE_LIMIT: '0', CHAT_TRUST_PROXY: '1', CHAT_ADMIN_USER: 'ola', CHAT_ADMIN_PASSWORD: 'ola-secret-1' };
   // The first makes the schema and the agent; the others find them.
@@ -119,13 +97,8 @@ afterAll(async () => {
   await browser?.close();
   nginx?.kill('SIGTERM');
   await Promise.all(servers.map((server) => server.stop()));
-  try {
-    postgres('stop');
-  } catch {
-    // not started
-  }
+  postgres?.stop();
   rmSync(dir, { recursive: true, force: true });
-  rmSync(pgDir, { recursive: true, force: true });
 });
 
 async function api<T = unknown>(method: string, path: string, body?: unknown, url = base): Promise<T> {
@@ -257,9 +230,9 @@ describe('several server processes behind nginx', () => {
     const load = Promise.all(Array.from({ length: 8 }, (_, n) => visitor(n)));
     await new Promise((resolve) => setTimeout(resolve, 1000));
     // A crash of the database: no shutdown, recovery from its log at the next start.
-    pgCtl('-m', 'immediate', '-w', 'stop');
+    postgres.crash();
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    pgCtl('-w', '-t', '30', '-l', join(pgDir, 'data', 'server.log'), '-o', startOptions(), 'start');
+    postgres.restart();
     await new Promise((resolve) => setTimeout(resolve, 2000));
     stop = true;
     await load;
@@ -291,12 +264,3 @@ describe('several server processes behind nginx', () => {
     expect((await shown(page)).filter((item) => item.includes('Yes, two in blue.'))).toHaveLength(1);
   }, 90_000);
 });
-
-/** The options scripts/postgres.sh started the cluster with, to start it again the same way. */
-function startOptions(): string {
-  const opts = readFileSync(join(pgDir, 'data', 'postmaster.opts'), 'utf8').trim();
-  // `…/postgres "-D" "…" "-p" "5432" …`: everything after the program and its data folder.
-  return opts
-    .replace(/^\S+\s+"-D"\s+"[^"]*"\s*/, '')
-    .replace(/"/g, '');
-}

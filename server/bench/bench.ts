@@ -3,7 +3,7 @@
  * measures itself, on loopback only, each run bounded in time; prints a table and writes it to
  * BENCHMARKS.md with the machine it ran on. Pairs are measured side by side in one run.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
@@ -17,6 +17,7 @@ import { chromium } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from '../../demo/chromium.ts';
 import { compileServer } from '../build.ts';
 import { openPostgresStore } from '../src/store/postgres/store.ts';
+import { createDatabase, startThrowawayPostgres } from '../src/testing/postgres.ts';
 import { openSqliteStore } from '../src/store/sqlite/store.ts';
 import { consoleQueue, consoleWeight } from './console.ts';
 import { addAgent, asAgent, createVisitors, eachInParallel, idleStreamsAndPickup, messageLatency } from './conversation.ts';
@@ -313,27 +314,15 @@ const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
 
 /** A throwaway PostgreSQL server of the bench's own (scripts/postgres.sh), and databases on it. */
 function postgresServer() {
-  const dir = mkdtempSync(join(tmpdir(), 'chatline-bench-postgres-'));
-  const script = join(root, 'scripts', 'postgres.sh');
-  const started = spawnSync('bash', [script, 'start', dir], { encoding: 'utf8' });
-  if (started.status !== 0) throw new Error(`The PostgreSQL figures need PostgreSQL (apt-get install postgresql):\n${started.stderr}`);
-  const serverUrl = started.stdout.trim();
+  const server = startThrowawayPostgres();
   return {
     async database(name: string): Promise<string> {
-      const client = new pg.Client({ connectionString: serverUrl });
-      await client.connect();
-      await client.query(`CREATE DATABASE ${name}`);
-      await client.end();
-      const url = new URL(serverUrl);
-      url.pathname = `/${name}`;
+      const url = await createDatabase(server.url, name);
       // The schema, made as the server makes it at its first start.
-      await (await openPostgresStore(url.toString())).close();
-      return url.toString();
+      await (await openPostgresStore(url)).close();
+      return url;
     },
-    stop() {
-      spawnSync('bash', [script, 'stop', dir], { stdio: 'inherit' });
-      rmSync(dir, { recursive: true, force: true });
-    },
+    stop: () => server.stop(),
   };
 }
 

@@ -1,8 +1,18 @@
 /** Numbered `.sql` migrations, as every store reads and checks them; each store applies its own. */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export type Migration = { version: number; name: string; sql: string };
+
+/**
+ * A store's migrations folder: `migrations` beside its module in the source, or
+ * `<store>-migrations` beside the compiled server, which bundles every store into one file.
+ */
+export function migrationsFolder(moduleUrl: string, store: string): string {
+  const here = dirname(fileURLToPath(moduleUrl));
+  return [join(here, 'migrations'), join(here, `${store}-migrations`)].find((dir) => existsSync(dir)) ?? join(here, 'migrations');
+}
 
 const FILE_NAME = /^(\d+)_[\w-]+\.sql$/;
 

@@ -6,12 +6,10 @@
  * change made from another process cannot come in between.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { ChatMessageType, ChatSessionStatus, chatMessageFields, chatSessionFields, chatTopicFields, recordKey, type FieldSpec } from '@chatline/shared';
-import { pendingMigrations, readMigrations, type Migration } from '../migrations.ts';
+import { ChatMessageType, ChatSessionStatus } from '@chatline/shared';
+import { fold, jsonText, list, reader, recordColumns, valuesOf, type Column } from '../columns.ts';
+import { migrationsFolder, pendingMigrations, readMigrations, type Migration } from '../migrations.ts';
 import {
   StoreBusyError,
   type AgentRecord,
@@ -35,9 +33,7 @@ import {
   type TopicRules,
 } from '../types.ts';
 
-const here = dirname(fileURLToPath(import.meta.url));
-/** The migrations: beside this file in the source, `postgres-migrations` beside the compiled server. */
-export const migrationsDir = [join(here, 'migrations'), join(here, 'postgres-migrations')].find((dir) => existsSync(dir)) ?? join(here, 'migrations');
+export const migrationsDir = migrationsFolder(import.meta.url, 'postgres');
 
 export type PostgresOptions = {
   /** The most connections this process opens. */
@@ -59,69 +55,22 @@ const types = {
     oid === pg.types.builtins.INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
-/** A record member and the column that stores it: the column is the member's name in snake_case. */
-type Column = { key: string; name: string; type: string; encode: (value: unknown) => unknown; decode: (value: unknown) => unknown };
-
 /** The SQL type of a column of this kind, for parameters that no target column types. */
-const sqlTypeOf = (kind: FieldSpec['kind'] | 'bigint' | undefined): string =>
-  kind === 'bool' ? 'boolean' : kind === 'datetime' || kind === 'bigint' ? 'bigint' : kind === 'string' || kind === 'reference' ? 'text' : 'integer';
+const sqlType = (column: Column): string =>
+  column.kind === 'bool' ? 'boolean' : column.kind === 'datetime' ? 'bigint' : column.kind === 'string' || column.kind === 'reference' ? 'text' : 'integer';
 
-const same = (value: unknown) => value;
-const snakeCase = (key: string) => key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
-
-function column(key: string, kind?: FieldSpec['kind'] | 'bigint'): Column {
-  const name = snakeCase(key);
-  const type = sqlTypeOf(kind);
-  if (kind === 'reference') {
-    // JSON text, kept as given: `jsonb` would reorder the members of a client's object.
-    return {
-      key,
-      name,
-      type,
-      encode: (value) => (value === null || value === undefined ? null : JSON.stringify(value)),
-      decode: (value) => (typeof value === 'string' ? JSON.parse(value) : null),
-    };
-  }
-  return { key, name, type, encode: same, decode: same };
-}
-
-const sessionColumns = [...chatSessionFields.map((spec) => column(recordKey(spec), spec.kind)), column('updatedAt', 'bigint')];
-const flatten = (specs: readonly FieldSpec[]): FieldSpec[] => specs.flatMap((spec) => (spec.fields ? flatten(spec.fields) : [spec]));
-const topicColumns = flatten(chatTopicFields).map((spec) => column(recordKey(spec), spec.kind));
-const agentColumns: Column[] = [
-  ...['id', 'userName', 'fullName', 'passwordHash', 'personId', 'rank', 'groupIdx', 'ejUserId', 'type', 'deleted', 'createdAt'].map((key) => column(key)),
-  { ...column('present'), name: 'chat_present' },
-];
-const topicAgentColumns: Column[] = [
-  column('topicId'),
-  { ...column('agentId'), name: 'associate_id' },
-  ...['canListen', 'canRespond', 'canManage', 'canNotify'].map((key) => column(key)),
-];
-const messageColumns = chatMessageFields.map((spec) => column(recordKey(spec), spec.kind));
-const credentialColumns: Column[] = [
-  column('secretHash'),
-  column('kind'),
-  { ...column('agentId'), name: 'associate_id' },
-  column('xsrfHash'),
-  column('createdAt'),
-  column('expiresAt'),
-];
-const ticketColumns: Column[] = [column('secretHash'), column('sessionId'), { ...column('agentId'), name: 'associate_id' }, column('expiresAt')];
+// PostgreSQL keeps booleans, arrays and 64-bit times as they are; CRM references as JSON text.
+const columns = recordColumns({ reference: jsonText });
+const sessionColumns = columns.session;
+const topicColumns = columns.topic;
+const agentColumns = columns.agent;
+const topicAgentColumns = columns.topicAgent;
+const messageColumns = columns.message;
+const credentialColumns = columns.credential;
+const ticketColumns = columns.streamTicket;
+const replyColumns = columns.cannedReply;
 const toTicket = reader<StreamTicketRecord>(ticketColumns);
-const replyColumns: Column[] = ['id', 'topicId', 'name', 'text'].map((key) => column(key));
 
-/** Records start as a copy of a fixed shape that holds every member, which V8 keeps in its fast layout. */
-function reader<T>(columns: readonly Column[]): (values: unknown[]) => T {
-  const shape = Object.fromEntries(columns.map((c) => [c.key, null])) as Record<string, unknown>;
-  return (values) => {
-    const record = { ...shape };
-    for (let i = 0; i < columns.length; i++) record[columns[i]!.key] = columns[i]!.decode(values[i]);
-    return record as T;
-  };
-}
-
-const valuesOf = (columns: readonly Column[], record: object) => columns.map((c) => c.encode((record as Record<string, unknown>)[c.key]));
-const list = (columns: readonly Column[], prefix = '') => columns.map((c) => prefix + c.name).join(', ');
 /** `$from, $from+1, …`: one placeholder per column. */
 const marks = (columns: readonly Column[], from = 1) => columns.map((_, i) => `$${from + i}`).join(', ');
 
@@ -132,15 +81,13 @@ const toCredential = reader<CredentialRecord>(credentialColumns);
 const toMessage = reader<MessageRecord>(messageColumns);
 const toTopicAgent = reader<TopicAgentRecord>(topicAgentColumns);
 const toReply = reader<CannedReplyRecord>(replyColumns);
-const toRules = reader<TopicRules>(['id', 'collectConsent', 'allowedOrigins', 'widgetRequiredFields'].map((key) => column(key)));
+const toRules = reader<TopicRules>(columns.topicRules);
 
 const topicWriteColumns = topicColumns.filter((c) => c.key !== 'id');
 const insertColumns = sessionColumns.filter((c) => c.key !== 'id' && c.key !== 'initialQueuePos');
 const updateColumns = insertColumns.filter((c) => !['customerHost', 'whenRequested', 'sessionKeyHash'].includes(c.key));
 const messageWriteColumns = messageColumns.filter((c) => c.key !== 'id');
 
-/** Text as it compares regardless of case, in every alphabet: composed, in lower case. */
-const fold = (text: string) => text.normalize('NFC').toLowerCase();
 /** LIKE's pattern for text anywhere in a value: `%`, `_` and the escape are text like any other. */
 const anywhere = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
@@ -330,24 +277,6 @@ function postgresStore(pool: pg.Pool): ChatStore {
   }
 
   /**
-   * Inserts the session's messages, in order, inside a write transaction. Their ids come from
-   * the counter's row, which stays locked until the transaction ends: no message with a lower id
-   * can commit after them, so a reader that has seen an id has seen every id below it.
-   */
-  async function addMessages(run: Run, sessionId: number, drafts: readonly MessageDraft[]): Promise<MessageRecord[]> {
-    if (drafts.length === 0) return [];
-    const [[last]] = (await run("UPDATE chat_counter SET value = value + $1 WHERE name = 'message' RETURNING value", [drafts.length])) as [[number]];
-    const first = last - drafts.length + 1;
-    const messages = drafts.map((draft, i) => ({ id: first + i, sessionId, ...draft }));
-    const width = messageColumns.length;
-    await run(
-      `INSERT INTO chat_message (${list(messageColumns)}) VALUES ${messages.map((_, i) => `(${marks(messageColumns, i * width + 1)})`).join(', ')}`,
-      messages.flatMap((message) => valuesOf(messageColumns, message)),
-    );
-    return messages;
-  }
-
-  /**
    * Stores the messages and idempotency keys of a transaction's changes, all in one statement,
    * as its last before the commit. Their ids come from the counter's row, which stays locked
    * until the commit: no message with a lower id can commit after them, so a reader that has
@@ -376,7 +305,7 @@ function postgresStore(pool: pg.Pool): ChatStore {
           (draft, d) =>
             `(${offsets[e]!.first + d}, ${bind(entry.sessionId, 'integer')}, ${messageWriteColumns
               .filter((c) => c.key !== 'sessionId')
-              .map((c) => bind(c.encode((draft as Record<string, unknown>)[c.key]), c.type))
+              .map((c) => bind(c.encode((draft as Record<string, unknown>)[c.key]), sqlType(c)))
               .join(', ')})`,
         ),
       );
@@ -423,7 +352,7 @@ function postgresStore(pool: pg.Pool): ChatStore {
     const rows = await run(
       `WITH q AS (SELECT waiting FROM chat_queue WHERE topic_id = ${topic} FOR UPDATE),
        s AS (INSERT INTO chat_session (id, ${list(insertColumns)}, initial_queue_pos)
-         SELECT nextval(pg_get_serial_sequence('chat_session', 'id')), ${insertColumns.map((c) => bind(c.encode(draft[c.key as keyof SessionDraft]), c.type)).join(', ')}, q.waiting + 1
+         SELECT nextval(pg_get_serial_sequence('chat_session', 'id')), ${insertColumns.map((c) => bind(c.encode(draft[c.key as keyof SessionDraft]), sqlType(c))).join(', ')}, q.waiting + 1
          FROM q RETURNING id, initial_queue_pos)
        ${key ? `, k AS (INSERT INTO chat_create_key (key, session_id, created_at) SELECT ${key}, s.id, ${bind(draft.updatedAt, 'bigint')} FROM s ON CONFLICT (key) DO NOTHING RETURNING 1)` : ''}
        SELECT s.id, s.initial_queue_pos${key ? ', (SELECT count(*) FROM k)' : ''} FROM s`,
@@ -484,7 +413,7 @@ function postgresStore(pool: pg.Pool): ChatStore {
     // key with the group's, last.
     const changed = updateColumns.filter((c) => c.encode(next[c.key as keyof SessionRecord]) !== c.encode(session[c.key as keyof SessionRecord]));
     if (changed.length > 0) {
-      await run(`UPDATE chat_session SET ${changed.map((c, i) => `${c.name} = $${i + 1}::${c.type}`).join(', ')} WHERE id = $${changed.length + 1}`, [
+      await run(`UPDATE chat_session SET ${changed.map((c, i) => `${c.name} = $${i + 1}::${sqlType(c)}`).join(', ')} WHERE id = $${changed.length + 1}`, [
         ...changed.map((c) => c.encode(next[c.key as keyof SessionRecord])),
         id,
       ]);
@@ -698,7 +627,9 @@ function postgresStore(pool: pg.Pool): ChatStore {
         if (updated.length === 0) {
           return (await run('SELECT 1 FROM chat_session WHERE id = $1', [id])).length === 0 ? { outcome: 'missing' as const } : { outcome: 'changed' as const };
         }
-        return { outcome: 'updated' as const, session: toSession(updated[0]!), messages: await addMessages(run, id, messages) };
+        const tail: Tail = [{ sessionId: id, drafts: messages, key: undefined, updatedAt: draft.updatedAt, messages: [] }];
+        await writeTail(run, tail);
+        return { outcome: 'updated' as const, session: toSession(updated[0]!), messages: tail[0]!.messages };
       }),
     changeSession: (id, decide, options = {}) => {
       const alone = () =>

@@ -4,11 +4,11 @@
  * stay in this folder; the records it answers are the interface's.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { ChatMessageType, ChatSessionStatus, chatMessageFields, chatSessionFields, chatTopicFields, recordKey, type FieldSpec } from '@chatline/shared';
+import { ChatMessageType, ChatSessionStatus } from '@chatline/shared';
+import { fold, jsonText, list, reader, recordColumns, valuesOf, type Column } from '../columns.ts';
 import {
   StoreBusyError,
   type AgentRecord,
@@ -28,11 +28,10 @@ import {
   type TopicRecord,
   type TopicRules,
 } from '../types.ts';
+import { migrationsFolder } from '../migrations.ts';
 import { migrate, readMigrations } from './migrate.ts';
 
-const here = dirname(fileURLToPath(import.meta.url));
-/** The migrations: beside this file in the source, `sqlite-migrations` beside the compiled server. */
-export const migrationsDir = [join(here, 'migrations'), join(here, 'sqlite-migrations')].find((dir) => existsSync(dir)) ?? join(here, 'migrations');
+export const migrationsDir = migrationsFolder(import.meta.url, 'sqlite');
 
 export type SqliteOptions = {
   /** Milliseconds a statement waits for another process's write lock before the store reports it busy. */
@@ -46,96 +45,21 @@ export type SqliteOptions = {
   synchronous?: 'NORMAL' | 'FULL';
 };
 
-/** A record member and the column that stores it: the column is the member's name in snake_case. */
-type Column = { key: string; name: string; encode: (value: unknown) => unknown; decode: (value: unknown) => unknown };
+const columns = recordColumns({
+  bool: { encode: (value) => (value ? 1 : 0), decode: (value) => value === 1 },
+  reference: jsonText,
+  // Origins separated by spaces.
+  origins: { encode: (value) => (value as string[]).join(' '), decode: (value) => (value as string).split(' ').filter(Boolean) },
+});
+const sessionColumns = columns.session;
+const topicColumns = columns.topic;
+const agentColumns = columns.agent;
+const topicAgentColumns = columns.topicAgent;
+const messageColumns = columns.message;
+const credentialColumns = columns.credential;
 
-const same = (value: unknown) => value;
-const snakeCase = (key: string) => key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
-
-function column(key: string, kind?: FieldSpec['kind']): Column {
-  const name = snakeCase(key);
-  switch (kind) {
-    case 'bool':
-      return { key, name, encode: (value) => (value ? 1 : 0), decode: (value) => value === 1 };
-    case 'reference':
-      return {
-        key,
-        name,
-        encode: (value) => (value === null || value === undefined ? null : JSON.stringify(value)),
-        decode: (value) => (typeof value === 'string' ? JSON.parse(value) : null),
-      };
-    case 'origins':
-      return {
-        key,
-        name,
-        encode: (value) => (value as string[]).join(' '),
-        decode: (value) => (value as string).split(' ').filter(Boolean),
-      };
-    default:
-      return { key, name, encode: same, decode: same };
-  }
-}
-
-/** The session's columns, in the field table's order, and its bookkeeping. */
-const sessionColumns = [...chatSessionFields.map((spec) => column(recordKey(spec), spec.kind)), column('updatedAt')];
-const flatten = (specs: readonly FieldSpec[]): FieldSpec[] => specs.flatMap((spec) => (spec.fields ? flatten(spec.fields) : [spec]));
-const topicColumns = flatten(chatTopicFields).map((spec) => column(recordKey(spec), spec.kind));
-const agentColumns: Column[] = [
-  column('id'),
-  column('userName'),
-  column('fullName'),
-  column('passwordHash'),
-  column('personId'),
-  column('rank'),
-  column('groupIdx'),
-  column('ejUserId'),
-  column('type'),
-  column('deleted', 'bool'),
-  column('createdAt'),
-  { ...column('present', 'bool'), name: 'chat_present' },
-];
-const topicAgentColumns: Column[] = [
-  column('topicId'),
-  { ...column('agentId'), name: 'associate_id' },
-  column('canListen', 'bool'),
-  column('canRespond', 'bool'),
-  column('canManage', 'bool'),
-  column('canNotify', 'bool'),
-];
-const messageColumns = chatMessageFields.map((spec) => column(recordKey(spec), spec.kind));
-const credentialColumns: Column[] = [
-  column('secretHash'),
-  column('kind'),
-  { ...column('agentId'), name: 'associate_id' },
-  column('xsrfHash'),
-  column('createdAt'),
-  column('expiresAt'),
-];
-
-/**
- * Records start as a copy of a fixed shape that holds every member, so V8 keeps them in its
- * fast object layout: an object given more than a dozen properties by computed name turns
- * into a dictionary, which costs several times more to fill, copy and serialize.
- */
-const shapeOf = (columns: readonly Column[]) => Object.fromEntries(columns.map((c) => [c.key, null])) as Record<string, unknown>;
-
-function reader<T>(columns: readonly Column[]): (values: unknown[]) => T {
-  const shape = shapeOf(columns);
-  return (values) => {
-    const record = { ...shape };
-    for (let i = 0; i < columns.length; i++) record[columns[i]!.key] = columns[i]!.decode(values[i]);
-    return record as T;
-  };
-}
-
-const valuesOf = (columns: readonly Column[], record: object) =>
-  columns.map((c) => c.encode((record as Record<string, unknown>)[c.key]));
-
-const list = (columns: readonly Column[]) => columns.map((c) => c.name).join(', ');
 const marks = (columns: readonly Column[]) => columns.map(() => '?').join(', ');
 
-/** Text as it compares regardless of case, in every alphabet: composed, in lower case. */
-const fold = (text: string) => text.normalize('NFC').toLowerCase();
 const ascii = (text: string) => /^[\x00-\x7f]*$/.test(text);
 /** Whether LIKE, which folds ASCII letters only, finds the text in any case: none of its other letters has one (CJK, Arabic…). */
 const likeFinds = (text: string) => [...text].every((c) => c <= '\x7f' || c.toLowerCase() === c.toUpperCase());
@@ -276,7 +200,7 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
   const selectTopicRules = db
     .prepare('SELECT id, collect_consent, allowed_origins, widget_required_fields FROM chat_topic WHERE id = ?')
     .raw();
-  const toRules = reader<TopicRules>([column('id'), column('collectConsent', 'bool'), column('allowedOrigins', 'origins'), column('widgetRequiredFields')]);
+  const toRules = reader<TopicRules>(columns.topicRules);
   const insertTopic = db.prepare(`INSERT INTO chat_topic (${list(topicWriteColumns)}) VALUES (${marks(topicWriteColumns)})`);
   const updateTopic = db.prepare(`UPDATE chat_topic SET ${topicWriteColumns.map((c) => `${c.name} = ?`).join(', ')} WHERE id = ?`);
   const deleteTopic = db.prepare('DELETE FROM chat_topic WHERE id = ?');
@@ -395,7 +319,7 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
     return true;
   };
 
-  const replyColumns: Column[] = [column('id'), column('topicId'), column('name'), column('text')];
+  const replyColumns = columns.cannedReply;
   const toReply = reader<CannedReplyRecord>(replyColumns);
   const selectReplies = db.prepare(`SELECT ${list(replyColumns)} FROM chat_canned_reply WHERE topic_id = ? ORDER BY name_key, id`).raw();
   const selectReply = db.prepare(`SELECT ${list(replyColumns)} FROM chat_canned_reply WHERE id = ? AND topic_id = ?`).raw();
@@ -415,7 +339,7 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
   const selectAnyCredential = db.prepare(`SELECT ${list(credentialColumns)} FROM credential WHERE secret_hash = ?`).raw();
   const deleteCredential = db.prepare('DELETE FROM credential WHERE secret_hash = ?');
 
-  const ticketColumns: Column[] = [column('secretHash'), column('sessionId'), { ...column('agentId'), name: 'associate_id' }, column('expiresAt')];
+  const ticketColumns = columns.streamTicket;
   const toTicket = reader<StreamTicketRecord>(ticketColumns);
   const insertTicket = db.prepare(`INSERT INTO stream_ticket (${list(ticketColumns)}) VALUES (${marks(ticketColumns)})`);
   const takeTicket = db.prepare(`DELETE FROM stream_ticket WHERE secret_hash = ? RETURNING ${list(ticketColumns)}`).raw();
