@@ -104,7 +104,7 @@ export function createApp({
 
   const tls = (c: Context) => overTls(c, { publicUrl, trustProxy });
   app.use(requestId(), requestLog({ log }), securityHeaders({ tls }));
-  app.use('/api/*', originGuard({ policy: chat.origins, publicUrl }), bodyLimit(), authenticate({ agents: chat.agents, appTokens }));
+  app.use('/api/*', originGuard({ policy: chat.origins, publicUrl }), bodyLimit(), authenticate({ agents: chat.agents, appTokens, trustProxy }));
 
   app.route('/api/v1/ChatSession', chatSessionRoutes({ chat, publicUrl, trustProxy, limiter: limiters('creates', rateLimit), limiters, now }));
   app.route('/api/v1/Agents/Chat', agentsChatRoutes({ chat, publicUrl, trustProxy }));

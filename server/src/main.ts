@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { ChatError } from './chat/errors.ts';
-import { inProcessBus, sharedBus } from './chat/events.ts';
+import { hearOutside, inProcessBus, sharedBus } from './chat/events.ts';
 import { createChat } from './chat/index.ts';
 import { configFromEnv, ConfigError, type Config } from './config.ts';
 import { render } from './http/i18n.ts';
@@ -39,10 +39,12 @@ try {
   if (error instanceof StoreBusyError) fail(`cannot reach the database ${describeDatabase(config!.database)}: ${(error.cause as Error)?.message ?? error.message}`);
   throw error;
 }
-const { store, channel } = opened;
+const { store, channel, mailbox } = opened;
 
-// Several processes on one PostgreSQL database tell each other what changed; one on SQLite needs no one.
+// Several processes on one PostgreSQL database tell each other what changed; one on SQLite
+// keeps its events to itself, and hears what the admin command changed beside it.
 const bus = channel ? sharedBus(channel, { onSendError: (error) => console.error(`chatline: could not tell the other servers of a change (${(error as Error).message}); trying again`) }) : inProcessBus();
+if (mailbox) hearOutside(mailbox, bus);
 const chat = createChat({ store, bus, allowedOrigins: config.allowedOrigins });
 
 if (config.admin) {
@@ -84,7 +86,7 @@ function shutdown(signal: string) {
   server.close(() => {
     void bus
       .drain()
-      .then(() => Promise.all([store.close(), channel?.close()]))
+      .then(() => Promise.all([store.close(), channel?.close(), mailbox?.close()]))
       .then(() => {
       console.log('chatline: stopped');
       process.exit(0);

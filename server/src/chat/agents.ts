@@ -6,12 +6,13 @@
  */
 import { LRUCache } from 'lru-cache';
 import { newAgent, textProblem, type FieldProblem } from '@chatline/shared';
-import type { AgentRecord, ChatStore, CredentialKind, Millis } from '../store/types.ts';
-import { ChatError, conflict, forbidden, invalid, invalidFields, unauthorized, type ChatText } from './errors.ts';
+import type { AgentRecord, ChatStore, CredentialKind, CredentialRecord, Millis, SignInEventRecord } from '../store/types.ts';
+import { ChatError, conflict, forbidden, invalid, invalidFields, notFound, unauthorized, type ChatText } from './errors.ts';
 import type { EventBus } from './events.ts';
 import { DEFAULT_TOPIC_ID, type MembershipService } from './membership.ts';
 import { requireAgent, type Caller } from './rights.ts';
 import { DUMMY_HASH, hashPassword, newSecret, sameSecret, sha256, verifyPassword } from './secrets.ts';
+import { signInRecord, type Actor, type AuditLog, type RequestOrigin, type SignInMethod } from './sign-in.ts';
 
 const passwordSpec = newAgent.field('Password')!;
 const fullNameSpec = newAgent.field('FullName')!;
@@ -22,6 +23,12 @@ export const TICKET_LIFETIME_MS = 6 * 60 * 60 * 1000;
 export const BROWSER_SESSION_LIFETIME_MS = 12 * 60 * 60 * 1000;
 /** How long who presented a secret is remembered. */
 const RECENT_MS = 1000;
+/** How often a token's last use is written down. */
+const LAST_USED_MS = 60_000;
+/** What a change made by the operator's command says of where it came from. */
+const OPERATOR: RequestOrigin = { address: null, requestId: null };
+/** The operator: the admin command, and the server's own start-up (CHAT_ADMIN_USER). */
+export const OPERATOR_ACTOR: Actor = { kind: 'operator' };
 
 /** What a request presents to prove who it is. */
 export type Credentials =
@@ -61,14 +68,29 @@ function checkNewAgent({ userName, fullName = '', password }: NewAgent): { userN
   return { userName: userName as string, fullName: name!, password: password as string };
 }
 
-export function agentService({ store, bus, now, members }: { store: ChatStore; bus: EventBus; now: () => Millis; members: MembershipService }) {
+/** A new password, by the rules of a new agent's. */
+const checkNewPassword = (password: unknown): string => checkNewAgent({ userName: 'x', password }).password;
+
+export type AgentServiceDeps = {
+  store: ChatStore;
+  bus: EventBus;
+  now: () => Millis;
+  members: MembershipService;
+  /** Where the record of sign-ins is logged. */
+  log: AuditLog;
+  /** Puts the chats of an agent who left the team back in the queue. */
+  release: (agentId: number) => Promise<void>;
+};
+
+export function agentService({ store, bus, now, members, log, release }: AgentServiceDeps) {
   const credentialCreated = (agentId: number, kind: CredentialKind) => bus.publish({ type: 'credential.created', agentId, kind });
+  const signIns = signInRecord({ store, now, log });
 
   async function issue(agent: AgentRecord, kind: CredentialKind, lifetime: Millis | null, xsrfHash: string | null = null) {
     const secret = newSecret();
     const createdAt = now();
     const expiresAt = lifetime === null ? null : createdAt + lifetime;
-    await store.addCredential({ secretHash: sha256(secret), kind, agentId: agent.id, xsrfHash, createdAt, expiresAt });
+    await store.addCredential({ secretHash: sha256(secret), kind, agentId: agent.id, xsrfHash, createdAt, expiresAt, lastUsedAt: null });
     credentialCreated(agent.id, kind);
     return { secret, expiresAt };
   }
@@ -96,21 +118,49 @@ export function agentService({ store, bus, now, members }: { store: ChatStore; b
     const key = `${kind}:${secretHash}`;
     const held = recent.get(key);
     if (held && (held.expiresAt === null || held.expiresAt > now())) return held;
-    const found = await store.findCredential(secretHash, kind, now());
+    const at = now();
+    const found = await store.findCredential(secretHash, kind, at);
     if (!found) return null;
     const presented = { agent: await holder(found.agentId), xsrfHash: found.xsrfHash, expiresAt: found.expiresAt };
+    // A token's last use is kept to the minute, for its holder's list of tokens.
+    if (kind === 'token' && (found.lastUsedAt === null || at - found.lastUsedAt >= LAST_USED_MS)) await store.touchCredential(secretHash, at);
     recent.set(key, presented);
     return presented;
   }
 
-  /** The agent these credentials name, or a refusal. Used by Basic and by signing in. */
-  async function checkPassword(userName: string, password: string): Promise<AgentRecord> {
-    const agent = await store.findAgent(userName);
-    // Hash even for an unknown user, so the answer's timing does not tell which names exist.
-    const ok = await verifyPassword(password, agent?.passwordHash ?? DUMMY_HASH);
-    if (!agent || !agent.passwordHash || !ok || agent.deleted) throw unauthorized('wrongPassword');
+  /** The agent these credentials name, or a refusal; under the throttle of password guessing. Used by Basic and by signing in. */
+  function signIn(userName: string, password: string, origin: RequestOrigin, method: SignInMethod): Promise<AgentRecord> {
+    return signIns.guarded(
+      userName,
+      origin,
+      method,
+      () => store.findAgent(userName),
+      // Hash even for an unknown user, so the answer's timing does not tell which names exist.
+      (agent) => verifyPassword(password, agent?.passwordHash ?? DUMMY_HASH),
+    );
+  }
+
+  /** A manager (an agent who manages a topic) or the operator: who may change agents' access. */
+  async function requireManager(by: Actor | Caller, refusal: 'manageToAddAgents' | 'manageToChangeAgents'): Promise<Actor> {
+    if (by.kind === 'operator') return by;
+    const agent = requireAgent(by);
+    if (!(await store.agentTopics(agent.id)).some((member) => member.canManage)) throw forbidden(undefined, refusal);
+    return { kind: 'agent', agent };
+  }
+
+  /** An agent of the team (not removed) by id, for a change to its access. */
+  async function member(id: number): Promise<AgentRecord> {
+    const agent = Number.isSafeInteger(id) ? await store.getAgent(id) : null;
+    if (!agent || agent.deleted) throw notFound('agentIdNotFound', id);
     return agent;
   }
+
+  /** Credentials of the agent ended: in every process they stop working, and its streams close. */
+  function revoked(agentId: number, kinds: readonly CredentialKind[]) {
+    for (const kind of kinds) bus.publish({ type: 'credential.deleted', agentId, kind });
+  }
+
+  const how = (actor: Actor) => (actor.kind === 'operator' ? 'admin' : 'console');
 
   /** Adds an agent, by the rules every way of adding one shares; a user name taken in any case is a conflict. */
   async function create(fields: NewAgent): Promise<AgentRecord> {
@@ -121,27 +171,40 @@ export function agentService({ store, bus, now, members }: { store: ChatStore; b
     return agent;
   }
 
+  /** A credential nobody holds was presented: logged, with nothing of the secret. */
+  const refused = (origin: RequestOrigin, method: string) => signIns.record('sign_in_failed', { agent: null, origin, method });
+
   return {
-    checkPassword,
+    /** The agent a user name and password name (Login, Ticket), or a refusal: 401, or 429 while guessing is throttled. */
+    checkPassword: (userName: string, password: string, origin: RequestOrigin, method: 'login' | 'ticket') => signIn(userName, password, origin, method),
 
     /** Who presents these credentials: an agent, or a refusal (never a visitor). */
-    async identify(credentials: Credentials): Promise<Caller> {
+    async identify(credentials: Credentials, origin: RequestOrigin): Promise<Caller> {
       switch (credentials.scheme) {
         case 'basic':
-          return { kind: 'agent', agent: await checkPassword(credentials.userName, credentials.password) };
+          return { kind: 'agent', agent: await signIn(credentials.userName, credentials.password, origin, 'basic') };
         case 'bearer': {
           const token = await credential(credentials.token, 'token');
-          if (!token) throw unauthorized('unknownToken');
+          if (!token) {
+            await refused(origin, 'token');
+            throw unauthorized('unknownToken');
+          }
           return { kind: 'agent', agent: token.agent };
         }
         case 'ticket': {
           const ticket = await credential(credentials.ticket, 'ticket');
-          if (!ticket) throw unauthorized('unknownTicket');
+          if (!ticket) {
+            await refused(origin, 'soticket');
+            throw unauthorized('unknownTicket');
+          }
           return { kind: 'agent', agent: ticket.agent };
         }
         case 'cookie': {
           const session = await credential(credentials.session, 'session');
-          if (!session) throw unauthorized('sessionExpired');
+          if (!session) {
+            await refused(origin, 'cookie');
+            throw unauthorized('sessionExpired');
+          }
           // The XSRF token proves the request comes from a page of ours that could read the cookie.
           const { xsrf } = credentials;
           if (!xsrf || !session.xsrfHash || !sameSecret(sha256(xsrf), session.xsrfHash)) throw unauthorized('xsrfMissing');
@@ -154,6 +217,7 @@ export function agentService({ store, bus, now, members }: { store: ChatStore; b
     async add(fields: NewAgent): Promise<AgentRecord> {
       const agent = await create(fields);
       await members.grantAll(DEFAULT_TOPIC_ID, agent.id);
+      await signIns.record('agent_added', { agent, origin: OPERATOR, method: 'admin', by: OPERATOR_ACTOR });
       return agent;
     },
 
@@ -161,10 +225,64 @@ export function agentService({ store, bus, now, members }: { store: ChatStore; b
      * A manager (an agent who manages a topic) adds an agent, by the admin command's rules. The
      * new agent is a member of no topic: a manager then says what it may do where.
      */
-    async addByManager(caller: Caller, fields: NewAgent): Promise<AgentRecord> {
-      const agent = requireAgent(caller);
-      if (!(await store.agentTopics(agent.id)).some((member) => member.canManage)) throw forbidden(undefined, 'manageToAddAgents');
-      return create(fields);
+    async addByManager(caller: Caller, fields: NewAgent, origin: RequestOrigin): Promise<AgentRecord> {
+      const by = await requireManager(caller, 'manageToAddAgents');
+      const agent = await create(fields);
+      await signIns.record('agent_added', { agent, origin, method: 'console', by });
+      return agent;
+    },
+
+    /**
+     * Takes an agent off the team: every credential it held ends at once, in every process, its
+     * chats under way go back to the queue, and chats offered to it stay with who has them. Its
+     * name stays on past conversations. A manager cannot remove themselves.
+     */
+    async remove(by: Actor | Caller, id: number, origin: RequestOrigin = OPERATOR): Promise<AgentRecord> {
+      const actor = await requireManager(by, 'manageToChangeAgents');
+      if (actor.kind === 'agent' && actor.agent.id === id) throw forbidden(undefined, 'cannotRemoveYourself');
+      const agent = await member(id);
+      const topics = await store.agentTopics(id);
+      await signIns.record('agent_removed', { agent, origin, method: how(actor), by: actor });
+      if (!(await store.removeAgent(id))) throw notFound('agentIdNotFound', id);
+      bus.publish({ type: 'agent.updated', agentId: id });
+      revoked(id, ['token', 'ticket', 'session']);
+      for (const { topicId } of topics) bus.publish({ type: 'topic.updated', topicId });
+      await release(id);
+      return agent;
+    },
+
+    /** A new password for an agent: every cookie session, ticket and token it had ends at once. */
+    async setPassword(by: Actor | Caller, id: number, password: unknown, origin: RequestOrigin = OPERATOR): Promise<void> {
+      const actor = await requireManager(by, 'manageToChangeAgents');
+      const agent = await member(id);
+      const hash = await hashPassword(checkNewPassword(password));
+      if (!(await store.setPassword(id, hash))) throw notFound('agentIdNotFound', id);
+      await store.revokeCredentials(id, ['token', 'ticket', 'session']);
+      bus.publish({ type: 'agent.updated', agentId: id });
+      revoked(id, ['token', 'ticket', 'session']);
+      await signIns.record('password_changed', { agent, origin, method: how(actor), by: actor });
+    },
+
+    /** Takes back every Bearer token of an agent: how many there were. */
+    async revokeTokens(by: Actor | Caller, id: number, origin: RequestOrigin = OPERATOR): Promise<number> {
+      const actor = await requireManager(by, 'manageToChangeAgents');
+      const agent = await member(id);
+      const count = await store.revokeCredentials(id, ['token']);
+      revoked(id, ['token']);
+      await signIns.record('tokens_revoked', { agent, origin, method: how(actor), by: actor });
+      return count;
+    },
+
+    /** An agent's Bearer tokens: when each was made and last used, never the token. */
+    async tokens(by: Actor | Caller, id: number): Promise<CredentialRecord[]> {
+      await requireManager(by, 'manageToChangeAgents');
+      return store.listCredentials((await member(id)).id, 'token', now());
+    },
+
+    /** An agent's last sign-ins and changes to its access, the newest first. */
+    async signIns(by: Actor | Caller, id: number, limit = 50): Promise<SignInEventRecord[]> {
+      await requireManager(by, 'manageToChangeAgents');
+      return store.listSignInEvents((await member(id)).id, limit);
     },
 
     /** Adds the agent unless one by that name exists; true when it was added. */
@@ -182,7 +300,7 @@ export function agentService({ store, bus, now, members }: { store: ChatStore; b
 
     async find(userName: string): Promise<AgentRecord> {
       const agent = await store.findAgent(userName);
-      if (!agent) throw invalid('noSuchAgent', userName);
+      if (!agent || agent.deleted) throw invalid('noSuchAgent', userName);
       return agent;
     },
 
@@ -204,8 +322,10 @@ export function agentService({ store, bus, now, members }: { store: ChatStore; b
     },
 
     /** A new Bearer token for the agent, valid until revoked. */
-    async createToken(agent: AgentRecord): Promise<string> {
-      return (await issue(agent, 'token', null)).secret;
+    async createToken(agent: AgentRecord, by: Actor = OPERATOR_ACTOR): Promise<string> {
+      const { secret } = await issue(agent, 'token', null);
+      await signIns.record('token_created', { agent, origin: OPERATOR, method: how(by), by });
+      return secret;
     },
 
     /** A ticket for `Authorization: SOTicket`, valid six hours. */

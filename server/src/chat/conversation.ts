@@ -385,6 +385,28 @@ export function conversationService({ store, bus, now, members, typingExpiresMs 
       });
     },
 
+    /**
+     * An agent left the team: its chats under way go back to the queue, for someone else to
+     * pick up, and chats offered to it stay with the agent who has them.
+     */
+    async releaseAgent(agentId: number): Promise<void> {
+      const open = [ChatSessionStatus.InQueue, ChatSessionStatus.CustomerLast, ChatSessionStatus.UserLast];
+      const [own, offered] = await Promise.all([
+        store.listSessions({ userId: agentId, statuses: open, skip: 0, top: 10_000 }),
+        store.listSessions({ transferToId: agentId, statuses: open, skip: 0, top: 10_000 }),
+      ]);
+      for (const { id } of own) {
+        await changeAnd(id, (current) =>
+          current.userId !== agentId || hasEnded(current.status)
+            ? null
+            : { session: { status: ChatSessionStatus.InQueue, userId: null, transferToId: null, rank: 0, whenStarted: null, updatedAt: now() } },
+        );
+      }
+      for (const { id } of offered) {
+        await changeAnd(id, (current) => (current.transferToId !== agentId ? null : { session: { transferToId: null, updatedAt: now() } }));
+      }
+    },
+
     /** Puts a chat back in the queue for someone to pick up, as a bot does to hand over. */
     async reset(caller: Caller, id: number): Promise<SessionRecord> {
       await sessionFor(caller, id, undefined, 'respond');

@@ -42,6 +42,10 @@ export type ChatMessages = {
   changingTooFast: [id: number];
 
   wrongPassword: [];
+  signInThrottled: [seconds: number];
+  cannotRemoveYourself: [];
+  manageToChangeAgents: [];
+  agentIdNotFound: [id: number];
   agentGone: [];
   unknownToken: [];
   unknownTicket: [];
@@ -87,14 +91,17 @@ export class ChatError extends Error {
   readonly fieldProblems: readonly FieldProblem[] | undefined;
   /** Whose fields they are, so that they can be worded. */
   readonly entity: EntityDescriptor | undefined;
+  /** For a refusal that ends by itself: the seconds until it does. */
+  readonly retryAfter: number | undefined;
 
-  constructor(kind: ChatErrorKind, text: ChatText, fields?: { problems: readonly FieldProblem[]; entity: EntityDescriptor }) {
+  constructor(kind: ChatErrorKind, text: ChatText, fields?: { problems: readonly FieldProblem[]; entity: EntityDescriptor }, retryAfter?: number) {
     super(text.key);
     this.name = 'ChatError';
     this.kind = kind;
     this.text = text;
     this.fieldProblems = fields?.problems;
     this.entity = fields?.entity;
+    this.retryAfter = retryAfter;
   }
 }
 

@@ -65,6 +65,34 @@ export type SharedBusOptions = {
   onSendError?: (error: unknown) => void;
 };
 
+/** The events of a text another process sent (`origin [event, …]`); none of this process's own, nor of a text that is no such thing. */
+function eventsIn(text: string, ownOrigin: string | null): ChatEvent[] {
+  const space = text.indexOf(' ');
+  if (space < 0 || text.slice(0, space) === ownOrigin) return [];
+  let events: unknown;
+  try {
+    events = JSON.parse(text.slice(space + 1));
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(events)) return [];
+  return events.filter((event): event is ChatEvent => event && typeof event === 'object' && typeof event.type === 'string');
+}
+
+/**
+ * Tells this process's listeners what another process left in a channel this process only
+ * hears (a SQLite file's mailbox, where the admin command leaves its changes). Returns the
+ * function that stops.
+ */
+export function hearOutside(channel: StoreChannel, bus: EventBus): () => void {
+  return channel.listen(
+    (text) => {
+      for (const event of eventsIn(text, null)) bus.publish(event);
+    },
+    () => bus.publish({ type: 'resync' }),
+  );
+}
+
 /** The most events kept for sending while the database cannot be reached; beyond it the oldest go (the others resync when it is back). */
 const MAX_UNSENT = 10_000;
 
@@ -128,16 +156,7 @@ export function sharedBus(channel: StoreChannel, { onListenerError, onSendError 
 
   channel.listen(
     (text) => {
-      const space = text.indexOf(' ');
-      if (space < 0 || text.slice(0, space) === origin) return;
-      let events: unknown;
-      try {
-        events = JSON.parse(text.slice(space + 1));
-      } catch {
-        return;
-      }
-      if (!Array.isArray(events)) return;
-      for (const event of events) if (event && typeof event === 'object' && typeof event.type === 'string') local.publish(event as ChatEvent);
+      for (const event of eventsIn(text, origin)) local.publish(event);
     },
     () => local.publish({ type: 'resync' }),
   );

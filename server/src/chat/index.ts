@@ -12,6 +12,7 @@ import { membershipService } from './membership.ts';
 import type { EventBus } from './events.ts';
 import { originPolicy } from './origins.ts';
 import { sessionService } from './sessions.ts';
+import type { AuditLog } from './sign-in.ts';
 import { streamHub } from './streams.ts';
 import { topicService } from './topics.ts';
 
@@ -24,21 +25,26 @@ export type ChatDeps = {
   allowedOrigins?: Iterable<string>;
   /** How long a side counts as typing after it last said so. */
   typingExpiresMs?: number;
+  /** Where the record of sign-ins and changes to access is logged: a JSON line on standard output by default. */
+  audit?: AuditLog;
 };
 
-export function createChat({ store, bus, now = Date.now, allowedOrigins = [], typingExpiresMs }: ChatDeps) {
+const auditToStdout: AuditLog = (line) => void process.stdout.write(`${JSON.stringify(line)}\n`);
+
+export function createChat({ store, bus, now = Date.now, allowedOrigins = [], typingExpiresMs, audit = auditToStdout }: ChatDeps) {
   const origins = originPolicy(store, allowedOrigins);
   const members = membershipService({ store, bus });
   const sessions = sessionService({ store, bus, origins, now });
+  const conversation = conversationService({ store, bus, now, members, typingExpiresMs });
   return {
     origins,
     bus,
     members,
     sessions,
-    conversation: conversationService({ store, bus, now, members, typingExpiresMs }),
+    conversation,
     streams: streamHub({ store, bus, now, members, view: sessions.view }),
     topics: topicService({ store, bus, members }),
-    agents: agentService({ store, bus, now, members }),
+    agents: agentService({ store, bus, now, members, log: audit, release: conversation.releaseAgent }),
     cannedReplies: cannedReplyService({ store, bus, members }),
   };
 }

@@ -5,6 +5,7 @@
  */
 import type { EntityDescriptor } from '@chatline/shared';
 import type { Caller } from '../chat/rights.ts';
+import type { RequestOrigin } from '../chat/sign-in.ts';
 import type { Language } from './i18n.ts';
 
 export type Format = 'json' | 'xml' | 'event-stream';
@@ -25,6 +26,8 @@ export type Output = {
 
 export type ApiVariables = {
   caller: Caller;
+  /** The client's address and the request's id, for the throttle of sign-ins and their record. */
+  origin: RequestOrigin;
   output: Output;
   requestId: string;
   /** The page's origin when it is another site's (a CORS request); null otherwise. */

@@ -95,6 +95,7 @@ export function answerFor(error: unknown, source: string, language: Language, re
     const answered = base(status, validation ? 'SoValidationException' : type, message);
     if (fieldErrors) answered.body.FieldErrors = fieldErrors;
     if (error.kind === 'unavailable') answered.retryAfter = BUSY_RETRY_AFTER;
+    if (error.retryAfter !== undefined) answered.retryAfter = error.retryAfter;
     return answered;
   }
   if (error instanceof StoreBusyError) {

@@ -8,6 +8,7 @@ import { getCookie } from 'hono/cookie';
 import type { AgentService, Credentials } from '../chat/agents.ts';
 import { requireAgent, VISITOR } from '../chat/rights.ts';
 import { sameSecret } from '../chat/secrets.ts';
+import { clientAddress } from '../http/client-address.ts';
 import type { ApiEnv } from '../http/context.ts';
 import { unauthorizedRequest } from '../http/errors.ts';
 
@@ -48,10 +49,14 @@ export type AuthOptions = {
   agents: AgentService;
   /** When not empty, an `SO-AppToken` header must be one of these. */
   appTokens?: readonly string[];
+  /** How many proxies in front are trusted to say the client's address (`CHAT_TRUST_PROXY`). */
+  trustProxy?: number;
 };
 
-export function authenticate({ agents, appTokens = [] }: AuthOptions): MiddlewareHandler<ApiEnv> {
+export function authenticate({ agents, appTokens = [], trustProxy = 0 }: AuthOptions): MiddlewareHandler<ApiEnv> {
   return async function authenticate(c, next) {
+    const origin = { address: clientAddress(c, trustProxy), requestId: c.get('requestId') ?? null };
+    c.set('origin', origin);
     const appToken = c.req.header('so-apptoken');
     if (appTokens.length > 0 && appToken !== undefined && !appTokens.some((token) => sameSecret(token, appToken))) {
       throw unauthorizedRequest('unknownAppToken');
@@ -73,7 +78,7 @@ export function authenticate({ agents, appTokens = [] }: AuthOptions): Middlewar
         : session !== undefined
           ? { scheme: 'cookie', session, xsrf: c.req.header('x-xsrf-token') }
           : undefined;
-    c.set('caller', credentials ? await agents.identify(credentials) : VISITOR);
+    c.set('caller', credentials ? await agents.identify(credentials, origin) : VISITOR);
     await next();
   };
 }

@@ -17,7 +17,7 @@ export function authenticationRoutes({ chat, tls = () => false }: { chat: Chat; 
   const { agents } = chat;
 
   /** `{"UserName": "…", "Password": "…"}` in any case, or the agent the request already names. */
-  async function signingIn(c: Context<ApiEnv>): Promise<AgentRecord> {
+  async function signingIn(c: Context<ApiEnv>, method: 'login' | 'ticket'): Promise<AgentRecord> {
     const caller = c.get('caller');
     const hasBody = (c.req.header('content-length') ?? '0') !== '0' || c.req.header('transfer-encoding') !== undefined;
     if (caller.kind === 'agent' && !hasBody) return caller.agent;
@@ -25,17 +25,17 @@ export function authenticationRoutes({ chat, tls = () => false }: { chat: Chat; 
     const userName = member(body, 'UserName');
     const password = member(body, 'Password');
     if (typeof userName !== 'string' || typeof password !== 'string' || userName === '') throw badRequest('loginBody');
-    return agents.checkPassword(userName, password);
+    return agents.checkPassword(userName, password, c.get('origin'), method);
   }
 
   return new Hono<ApiEnv>()
     .use(responseFormat())
     .post('/Ticket', async (c) => {
-      const { ticket, expiresAt } = await agents.issueTicket(await signingIn(c));
+      const { ticket, expiresAt } = await agents.issueTicket(await signingIn(c, 'ticket'));
       return sendJson(c, { Ticket: ticket, Expires: formatDateTime(expiresAt) });
     })
     .post('/Login', async (c) => {
-      const agent = await signingIn(c);
+      const agent = await signingIn(c, 'login');
       const { session, xsrf } = await agents.startBrowserSession(agent);
       // Behind a proxy that ends TLS the request reaches the server as http: the public URL or
       // the trusted proxy's X-Forwarded-Proto says how the browser came.

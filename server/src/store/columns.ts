@@ -48,7 +48,10 @@ export function recordColumns(codecs: Partial<Record<ColumnKind, Codec>>) {
       column('xsrfHash'),
       column('createdAt', 'datetime'),
       column('expiresAt', 'datetime'),
+      column('lastUsedAt', 'datetime'),
     ],
+    signInCount: [column('failures'), column('since', 'datetime'), column('lastFailureAt', 'datetime'), column('pending'), column('pendingAt', 'datetime'), column('lastSuccessAt', 'datetime')],
+    signInEvent: [column('agentId', undefined, 'associate_id'), column('at', 'datetime'), column('kind'), column('method'), column('address'), column('requestId'), column('count')],
     streamTicket: [column('secretHash'), column('sessionId'), column('agentId', undefined, 'associate_id'), column('expiresAt', 'datetime')],
     cannedReply: ['id', 'topicId', 'name', 'text'].map((key) => column(key)),
   };

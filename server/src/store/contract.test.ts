@@ -10,7 +10,7 @@ import { openPostgresStore } from './postgres/store.ts';
 import { openSqliteStore } from './sqlite/store.ts';
 import { freshDatabase } from '../testing/postgres.ts';
 import { sessionDraft, T0, topicDraft } from '../testing/drafts.ts';
-import type { ChatStore, SessionCheck } from './types.ts';
+import type { ChatStore, SessionCheck, SignInCount, SignInGuard } from './types.ts';
 
 type Opened = { store: ChatStore; reopen(): Promise<ChatStore>; dispose(): Promise<void> };
 
@@ -618,8 +618,8 @@ describe.each(implementations)('the %s store', (_, open) => {
 
     it('finds a credential by its hash and kind until it expires, and forgets it when deleted', async () => {
       const kari = (await store.createAgent({ userName: 'kari', fullName: '', passwordHash: null, createdAt: T0 }))!;
-      const ticket = { secretHash: 'h1', kind: 'ticket' as const, agentId: kari.id, xsrfHash: null, createdAt: T0, expiresAt: T0 + 1000 };
-      const token = { secretHash: 'h2', kind: 'token' as const, agentId: kari.id, xsrfHash: null, createdAt: T0, expiresAt: null };
+      const ticket = { secretHash: 'h1', kind: 'ticket' as const, agentId: kari.id, xsrfHash: null, createdAt: T0, expiresAt: T0 + 1000, lastUsedAt: null };
+      const token = { secretHash: 'h2', kind: 'token' as const, agentId: kari.id, xsrfHash: null, createdAt: T0, expiresAt: null, lastUsedAt: null };
       await store.addCredential(ticket);
       await store.addCredential(token);
       expect(await store.findCredential('h1', 'ticket', T0 + 999)).toEqual(ticket);
@@ -629,6 +629,70 @@ describe.each(implementations)('the %s store', (_, open) => {
       expect(await store.deleteCredential('h2')).toEqual(token);
       expect(await store.deleteCredential('h2')).toBeNull();
       expect(await store.findCredential('h2', 'token', T0)).toBeNull();
+    });
+
+    it('lists an agent’s credentials of a kind with their last use, and revokes them with its stream tickets, nobody else’s', async () => {
+      const kari = (await store.createAgent({ userName: 'kari', fullName: '', passwordHash: null, createdAt: T0 }))!;
+      const ola = (await store.createAgent({ userName: 'ola', fullName: '', passwordHash: null, createdAt: T0 }))!;
+      const credential = (secretHash: string, kind: 'token' | 'ticket' | 'session', agentId: number, createdAt: number) => ({
+        secretHash,
+        kind,
+        agentId,
+        xsrfHash: null,
+        createdAt,
+        expiresAt: kind === 'token' ? null : T0 + 10_000,
+        lastUsedAt: null,
+      });
+      await store.addCredential(credential('k2', 'token', kari.id, T0 + 2));
+      await store.addCredential(credential('k1', 'token', kari.id, T0 + 1));
+      await store.addCredential(credential('k3', 'session', kari.id, T0));
+      await store.addCredential(credential('o1', 'token', ola.id, T0));
+      await store.touchCredential('k2', T0 + 500);
+      expect((await store.listCredentials(kari.id, 'token', T0)).map((c) => [c.secretHash, c.lastUsedAt])).toEqual([
+        ['k1', null],
+        ['k2', T0 + 500],
+      ]);
+      await store.addStreamTicket({ secretHash: 's1', sessionId: null, agentId: kari.id, expiresAt: T0 + 60_000 });
+      expect(await store.revokeCredentials(kari.id, ['token'])).toBe(2);
+      expect(await store.findCredential('k1', 'token', T0)).toBeNull();
+      expect(await store.findCredential('k3', 'session', T0)).not.toBeNull();
+      expect(await store.findCredential('o1', 'token', T0)).not.toBeNull();
+      expect(await store.takeStreamTicket('s1', T0)).toBeNull();
+      expect(await store.revokeCredentials(kari.id, ['token', 'ticket', 'session'])).toBe(1);
+      expect(await store.listCredentials(kari.id, 'session', T0)).toEqual([]);
+    });
+
+    it('removes an agent from the team once: away, out of every topic, without a credential, its name kept', async () => {
+      const kari = (await store.createAgent({ userName: 'kari', fullName: 'Kari Nordmann', passwordHash: 'scrypt$x', createdAt: T0 }))!;
+      await store.setTopicAgent({ topicId: 1, agentId: kari.id, canListen: true, canRespond: true, canManage: false, canNotify: true });
+      await store.addCredential({ secretHash: 'k1', kind: 'token', agentId: kari.id, xsrfHash: null, createdAt: T0, expiresAt: null, lastUsedAt: null });
+      await store.addStreamTicket({ secretHash: 's1', sessionId: null, agentId: kari.id, expiresAt: T0 + 60_000 });
+      expect(await store.removeAgent(kari.id)).toEqual(kari);
+      expect(await store.removeAgent(kari.id)).toBeNull();
+      expect(await store.removeAgent(999)).toBeNull();
+      expect(await store.getAgent(kari.id)).toMatchObject({ userName: 'kari', fullName: 'Kari Nordmann', deleted: true, present: false });
+      expect(await store.agentTopics(kari.id)).toEqual([]);
+      expect(await store.findCredential('k1', 'token', T0)).toBeNull();
+      expect(await store.takeStreamTicket('s1', T0)).toBeNull();
+    });
+
+    it('keeps an agent’s record of sign-ins, the newest first, counting the same event again, at most the last hundred', async () => {
+      const kari = (await store.createAgent({ userName: 'kari', fullName: '', passwordHash: null, createdAt: T0 }))!;
+      const event = { agentId: kari.id, kind: 'sign_in_failed' as const, method: 'login', address: '203.0.113.7', requestId: 'r1' };
+      await store.addSignInEvent({ ...event, at: T0 });
+      await store.addSignInEvent({ ...event, at: T0 + 1, requestId: 'r2' });
+      await store.addSignInEvent({ ...event, at: T0 + 2, kind: 'sign_in', requestId: 'r3' });
+      await store.addSignInEvent({ ...event, at: T0 + 3, address: '203.0.113.8', requestId: 'r4' });
+      expect(await store.listSignInEvents(kari.id, 10)).toEqual([
+        { ...event, at: T0 + 3, address: '203.0.113.8', requestId: 'r4', count: 1 },
+        { ...event, at: T0 + 2, kind: 'sign_in', requestId: 'r3', count: 1 },
+        { ...event, at: T0 + 1, requestId: 'r2', count: 2 },
+      ]);
+      for (let i = 0; i < 120; i++) await store.addSignInEvent({ ...event, at: T0 + 10 + i, address: `198.51.100.${i % 2}` });
+      const kept = await store.listSignInEvents(kari.id, 1000);
+      expect(kept).toHaveLength(100);
+      expect(kept[0]!.at).toBe(T0 + 129);
+      expect(await store.listSignInEvents(kari.id, 2)).toHaveLength(2);
     });
   });
 
@@ -647,6 +711,37 @@ describe.each(implementations)('the %s store', (_, open) => {
       await store.addStreamTicket({ ...visitor, secretHash: 't3' });
       await store.deleteSession(session.id);
       expect(await store.takeStreamTicket('t3', T0 + 1)).toBeNull();
+    });
+
+    it('counts sign-ins per account from an address and from anywhere, one decision after the other', async () => {
+      const fresh = { failures: 0, since: 0, lastFailureAt: null, pending: 0, pendingAt: null, lastSuccessAt: null };
+      const seen: SignInGuard[] = [];
+      // Ten decisions at once, each adding one failure to what it reads: none is lost.
+      await Promise.all(
+        Array.from({ length: 10 }, () =>
+          store.guardSignIn('acct', '203.0.113.7', (guard) => {
+            seen.push(guard);
+            const failed = (count: SignInCount) => ({ ...count, failures: count.failures + 1, lastFailureAt: T0 });
+            return { fromAddress: failed(guard.fromAddress), fromAnywhere: failed(guard.fromAnywhere) };
+          }),
+        ),
+      );
+      let now: SignInGuard | undefined;
+      await store.guardSignIn('acct', '203.0.113.7', (guard) => ((now = guard), null));
+      expect(now).toEqual({ fromAddress: { ...fresh, failures: 10, lastFailureAt: T0 }, fromAnywhere: { ...fresh, failures: 10, lastFailureAt: T0 } });
+      // Another address of the account shares only the count from anywhere; another account nothing.
+      await store.guardSignIn('acct', '203.0.113.8', (guard) => ((now = guard), null));
+      expect(now).toEqual({ fromAddress: fresh, fromAnywhere: { ...fresh, failures: 10, lastFailureAt: T0 } });
+      await store.guardSignIn('other', '203.0.113.7', (guard) => ((now = guard), null));
+      expect(now).toEqual({ fromAddress: fresh, fromAnywhere: fresh });
+      expect(seen[0]).toEqual({ fromAddress: fresh, fromAnywhere: fresh });
+      // Counts that have seen nothing since are forgotten; newer ones stay.
+      await store.guardSignIn('recent', '203.0.113.7', () => ({ fromAddress: { ...fresh, since: T0 + 5000, lastSuccessAt: T0 + 5000 }, fromAnywhere: { ...fresh, since: T0 + 5000 } }));
+      await store.forgetSignIns(T0 + 1000);
+      await store.guardSignIn('acct', '203.0.113.7', (guard) => ((now = guard), null));
+      expect(now).toEqual({ fromAddress: fresh, fromAnywhere: fresh });
+      await store.guardSignIn('recent', '203.0.113.7', (guard) => ((now = guard), null));
+      expect(now!.fromAddress.lastSuccessAt).toBe(T0 + 5000);
     });
 
     it('counts a rate limit per key, refills it over its window, and says when the next token comes', async () => {

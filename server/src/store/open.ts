@@ -5,6 +5,7 @@
  */
 import { openPostgresChannel } from './postgres/channel.ts';
 import { openPostgresStore } from './postgres/store.ts';
+import { openSqliteMailbox } from './sqlite/mailbox.ts';
 import { openSqliteStore, type SqliteOptions } from './sqlite/store.ts';
 import type { ChatStore, StoreChannel } from './types.ts';
 
@@ -24,13 +25,23 @@ export function describeDatabase(database: string): string {
   }
 }
 
-export type OpenedStore = { store: ChatStore; channel: StoreChannel | null };
+export type OpenedStore = {
+  store: ChatStore;
+  /** PostgreSQL's: the events every server process on the database tells the others. */
+  channel: StoreChannel | null;
+  /** A SQLite file's: what the admin command changed beside the server, for the server to hear. */
+  mailbox: StoreChannel | null;
+};
 
 export async function openStore(database: string, { synchronous, onError }: SqliteOptions & { onError?: (error: Error) => void } = {}): Promise<OpenedStore> {
-  if (!isDatabaseUrl(database)) return { store: openSqliteStore(database, { synchronous }), channel: null };
+  if (!isDatabaseUrl(database)) {
+    const store = openSqliteStore(database, { synchronous });
+    const inMemory = database === ':memory:' || database.startsWith('file::memory:');
+    return { store, channel: null, mailbox: inMemory ? null : openSqliteMailbox(database) };
+  }
   const store = await openPostgresStore(database, { onIdleError: onError });
   try {
-    return { store, channel: await openPostgresChannel(database, { onError }) };
+    return { store, channel: await openPostgresChannel(database, { onError }), mailbox: null };
   } catch (error) {
     await store.close();
     throw error;

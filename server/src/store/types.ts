@@ -153,6 +153,52 @@ export type CredentialRecord = {
   createdAt: Millis;
   /** Null: does not expire (a Bearer token, until revoked). */
   expiresAt: Millis | null;
+  /** When it was last presented, to the minute; null when never. */
+  lastUsedAt: Millis | null;
+};
+
+/**
+ * What is counted of the sign-ins to one account (a folded user name's hash, known or not),
+ * from one address or from anywhere. Nothing in it says whether a password was right.
+ */
+export type SignInCount = {
+  /** Failures counted since `since`. */
+  failures: number;
+  since: Millis;
+  lastFailureAt: Millis | null;
+  /** Passwords being checked now, and when the last check began. */
+  pending: number;
+  pendingAt: Millis | null;
+  lastSuccessAt: Millis | null;
+};
+
+/** The counts of an account's sign-ins from the address at hand, and from anywhere. */
+export type SignInGuard = { fromAddress: SignInCount; fromAnywhere: SignInCount };
+
+/** Who did what to an agent's access, for the agent's record of sign-ins. */
+export type SignInEventKind =
+  | 'sign_in'
+  | 'sign_in_failed'
+  | 'sign_in_throttled'
+  | 'token_created'
+  | 'tokens_revoked'
+  | 'agent_added'
+  | 'agent_removed'
+  | 'password_changed';
+
+/** How many events of each agent's record of sign-ins are kept. */
+export const SIGN_IN_EVENTS_KEPT = 100;
+
+export type SignInEventRecord = {
+  agentId: number;
+  at: Millis;
+  kind: SignInEventKind;
+  /** How: `basic`, `login`, `ticket` for sign-ins; `admin` or `console` for a change. */
+  method: string | null;
+  address: string | null;
+  requestId: string | null;
+  /** How many times in a row the same thing happened from the same address; `at` is the last. */
+  count: number;
 };
 
 export type MessageRecord = {
@@ -415,6 +461,36 @@ export type ChatStore = {
   findCredential(secretHash: string, kind: CredentialKind, now: Millis): Promise<CredentialRecord | null>;
   /** The removed credential, or null when there was none. */
   deleteCredential(secretHash: string): Promise<CredentialRecord | null>;
+  /** Notes that the credential was presented at `at`. */
+  touchCredential(secretHash: string, at: Millis): Promise<void>;
+  /** An agent's credentials of this kind that have not expired by `now`, the oldest first. */
+  listCredentials(agentId: number, kind: CredentialKind, now: Millis): Promise<CredentialRecord[]>;
+  /**
+   * Removes the agent's credentials of these kinds, and every stream ticket it holds, in one
+   * transaction: how many credentials it removed.
+   */
+  revokeCredentials(agentId: number, kinds: readonly CredentialKind[]): Promise<number>;
+  /**
+   * Removes an agent from the team, in one transaction: marked deleted (its name stays on past
+   * conversations) and away, out of every topic, with every credential and stream ticket it
+   * held gone. The agent as it was; null when there is no such agent or it was removed before.
+   */
+  removeAgent(id: number): Promise<AgentRecord | null>;
+  /**
+   * Reads the counts of sign-ins to `account` from `address` and from anywhere, and writes what
+   * `decide` makes of them (null: nothing), in one transaction: sign-ins that come at once, to
+   * any process, are counted one after the other. `decide` may run more than once.
+   */
+  guardSignIn(account: string, address: string, decide: (guard: SignInGuard) => SignInGuard | null): Promise<void>;
+  /** Forgets the counts that have seen nothing since `before`. */
+  forgetSignIns(before: Millis): Promise<void>;
+  /**
+   * Adds to an agent's record of sign-ins; the same kind, way and address as its last event
+   * counts that one again instead. The record keeps the last `SIGN_IN_EVENTS_KEPT` events.
+   */
+  addSignInEvent(event: Omit<SignInEventRecord, 'count'>): Promise<void>;
+  /** An agent's last events, the newest first. */
+  listSignInEvents(agentId: number, limit: number): Promise<SignInEventRecord[]>;
 
   addStreamTicket(ticket: StreamTicketRecord): Promise<void>;
   /**

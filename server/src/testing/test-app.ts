@@ -17,6 +17,7 @@ import pg from 'pg';
 import { openPostgresChannel } from '../store/postgres/channel.ts';
 import { openPostgresStore } from '../store/postgres/store.ts';
 import { openSqliteStore } from '../store/sqlite/store.ts';
+import type { AuditLine } from '../chat/sign-in.ts';
 import type { ChatStore, TopicDraft, TopicRecord } from '../store/types.ts';
 import { freshDatabase } from './postgres.ts';
 
@@ -39,8 +40,10 @@ export type TestApp = {
   holdWrites(): Promise<() => Promise<void>>;
   /** POSTs a JSON body to /api/v1/ChatSession from the given peer address. */
   postSession(body: unknown, headers?: Record<string, string>, peer?: string): Promise<Response>;
-  /** Any request to the app, from 203.0.113.7; a `json` body is sent as application/json. */
-  call(method: string, path: string, init?: { json?: unknown; body?: string; headers?: Record<string, string> }): Promise<Response>;
+  /** Any request to the app, from 203.0.113.7 or `peer`; a `json` body is sent as application/json. */
+  call(method: string, path: string, init?: { json?: unknown; body?: string; headers?: Record<string, string>; peer?: string }): Promise<Response>;
+  /** The record of sign-ins as the app logged it, line by line. */
+  audit: AuditLine[];
   /** How many sessions the store holds. */
   sessionCount(): Promise<number>;
   /** Adds an agent with this password and returns its Basic Authorization header value. */
@@ -61,6 +64,8 @@ export type TestAppOptions = Omit<AppDeps, 'chat'> & {
   databaseUrl?: string;
 };
 
+
+
 /** A response's JSON body, for assertions on its properties. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary answer shapes
 export const json = (response: Response): Promise<any> => response.json();
@@ -76,7 +81,15 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   // On PostgreSQL the app hears the events of every other app on its database, as a server process does.
   const channel = database ? await openPostgresChannel(database.url) : null;
   const bus = channel ? sharedBus(channel, { onSendError: () => {} }) : inProcessBus();
-  const chat = createChat({ store, bus, now: options.now, allowedOrigins: options.config?.allowedOrigins, typingExpiresMs: options.typingExpiresMs });
+  const audit: AuditLine[] = [];
+  const chat = createChat({
+    store,
+    bus,
+    now: options.now,
+    allowedOrigins: options.config?.allowedOrigins,
+    typingExpiresMs: options.typingExpiresMs,
+    audit: (line) => audit.push(line),
+  });
   // On PostgreSQL the rate limits count in the database, as several processes on it count them.
   const limiters = database ? sharedLimiters((key, limit, at) => store.takeRateToken(key, limit, at)) : undefined;
   const app = createApp({ log: () => {}, logError: () => {}, limiters, ...options, chat, config: { rateLimit: 0, ...options.config } });
@@ -150,8 +163,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
           headers: { ...(init.json !== undefined ? { 'Content-Type': 'application/json' } : {}), ...init.headers },
           body: init.json !== undefined ? JSON.stringify(init.json) : init.body,
         },
-        fromPeer('203.0.113.7'),
+        fromPeer(init.peer ?? '203.0.113.7'),
       ),
+    audit,
     sessionCount: async () => (await store.listSessions({ skip: 0, top: 1_000_000 })).length,
     agent: async (userName = 'kari', password = 'kari-secret-1') => {
       if (!(await store.findAgent(userName))) await chat.agents.add({ userName, password, fullName: `${userName} Nordmann` });

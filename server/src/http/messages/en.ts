@@ -37,6 +37,10 @@ export const en = {
   changingTooFast: (id: number) => `ChatSession ${id} kept changing while this change was made. Try again in a moment.`,
 
   wrongPassword: () => 'The user name or password is not correct.',
+  signInThrottled: (seconds: number) => `Too many failed sign-ins for this user name. Try again in ${seconds} s.`,
+  cannotRemoveYourself: () => 'You cannot remove yourself: ask another manager.',
+  manageToChangeAgents: () => "Only an agent who manages a topic may change other agents' access.",
+  agentIdNotFound: (id: number) => `There is no agent with AssociateId ${id}.`,
   badBasic: () => 'Authorization: Basic needs base64 of "user:password".',
   agentGone: () => 'The agent of these credentials no longer exists.',
   unknownAppToken: () => 'The application token in SO-AppToken is not known.',

@@ -37,6 +37,10 @@ export const nb: Catalog = {
   changingTooFast: (id) => `ChatSession ${id} ble endret hele tiden mens denne endringen ble gjort. Prøv igjen om et øyeblikk.`,
 
   wrongPassword: () => 'Brukernavnet eller passordet er feil.',
+  signInThrottled: (seconds) => `For mange mislykkede innlogginger for dette brukernavnet. Prøv igjen om ${seconds} s.`,
+  cannotRemoveYourself: () => 'Du kan ikke fjerne deg selv: be en annen leder.',
+  manageToChangeAgents: () => 'Bare en agent som leder et emne kan endre andre agenters tilgang.',
+  agentIdNotFound: (id) => `Det finnes ingen agent med AssociateId ${id}.`,
   badBasic: () => 'Authorization: Basic må være base64 av "bruker:passord".',
   agentGone: () => 'Agenten disse påloggingsopplysningene gjelder, finnes ikke lenger.',
   unknownAppToken: () => 'Applikasjonsnøkkelen i SO-AppToken er ukjent.',

@@ -27,6 +27,9 @@ import {
   type SessionDraft,
   type SessionRecord,
   type SessionReferences,
+  type SignInCount,
+  type SignInEventRecord,
+  SIGN_IN_EVENTS_KEPT,
   type StreamTicketRecord,
   type TopicAgentRecord,
   type TopicRecord,
@@ -78,6 +81,10 @@ const toSession = reader<SessionRecord>(sessionColumns);
 const toTopic = reader<TopicRecord>(topicColumns);
 const toAgent = reader<AgentRecord>(agentColumns);
 const toCredential = reader<CredentialRecord>(credentialColumns);
+const countColumns = columns.signInCount;
+const toCount = reader<SignInCount>(countColumns);
+const eventColumns = columns.signInEvent;
+const toEvent = reader<SignInEventRecord>(eventColumns);
 const toMessage = reader<MessageRecord>(messageColumns);
 const toTopicAgent = reader<TopicAgentRecord>(topicAgentColumns);
 const toReply = reader<CannedReplyRecord>(replyColumns);
@@ -772,6 +779,82 @@ function postgresStore(pool: pg.Pool): ChatStore {
       ),
     deleteCredential: (secretHash) =>
       transaction(async (run) => one(await run(`DELETE FROM credential WHERE secret_hash = $1 RETURNING ${list(credentialColumns)}`, [secretHash]), toCredential)),
+
+    touchCredential: (secretHash, at) => transaction(async (run) => void (await run('UPDATE credential SET last_used_at = $1 WHERE secret_hash = $2', [at, secretHash]))),
+    listCredentials: async (agentId, kind, now) =>
+      (
+        await read(
+          `SELECT ${list(credentialColumns)} FROM credential
+           WHERE associate_id = $1 AND kind = $2 AND (expires_at IS NULL OR expires_at > $3) ORDER BY created_at, secret_hash`,
+          [agentId, kind, now],
+        )
+      ).map(toCredential),
+    revokeCredentials: (agentId, kinds) =>
+      transaction(async (run) => {
+        await run('DELETE FROM stream_ticket WHERE associate_id = $1', [agentId]);
+        return (await run('DELETE FROM credential WHERE associate_id = $1 AND kind = ANY($2::text[]) RETURNING 1', [agentId, kinds])).length;
+      }),
+    removeAgent: (id) =>
+      transaction(async (run) => {
+        // Locked first, as every transaction that changes agents does.
+        const before = one(await run(`SELECT ${list(agentColumns)} FROM associate WHERE id = $1 AND NOT deleted FOR UPDATE`, [id]), toAgent);
+        if (!before) return null;
+        await run('UPDATE associate SET deleted = true, chat_present = false WHERE id = $1', [id]);
+        await run('DELETE FROM chat_topic_agent WHERE associate_id = $1', [id]);
+        await run('DELETE FROM stream_ticket WHERE associate_id = $1', [id]);
+        await run('DELETE FROM credential WHERE associate_id = $1', [id]);
+        return before;
+      }),
+    guardSignIn: (account, address, decide) =>
+      transaction(async (run) => {
+        // Both rows exist, then are locked in one order: the count from anywhere ('') first.
+        await run(
+          `INSERT INTO sign_in_count (account, address, failures, since, pending) VALUES ($1, '', 0, 0, 0), ($1, $2, 0, 0, 0)
+           ON CONFLICT (account, address) DO NOTHING`,
+          [account, address],
+        );
+        const rows = await run(
+          `SELECT address, ${list(countColumns)} FROM sign_in_count WHERE account = $1 AND address IN ('', $2) ORDER BY address FOR UPDATE`,
+          [account, address],
+        );
+        const count = (at: string) => toCount(rows.find((row) => row[0] === at)!.slice(1));
+        const after = decide({ fromAddress: count(address), fromAnywhere: count('') });
+        if (!after) return;
+        const set = countColumns.map((c, i) => `${c.name} = $${i + 3}`).join(', ');
+        for (const [at, values] of [
+          [address, after.fromAddress],
+          ['', after.fromAnywhere],
+        ] as const) {
+          await run(`UPDATE sign_in_count SET ${set} WHERE account = $1 AND address = $2`, [account, at, ...valuesOf(countColumns, values)]);
+        }
+      }),
+    forgetSignIns: (before) =>
+      transaction(
+        async (run) =>
+          void (await run(
+            `DELETE FROM sign_in_count WHERE coalesce(last_failure_at, 0) < $1 AND coalesce(last_success_at, 0) < $1
+               AND coalesce(pending_at, 0) < $1 AND since < $1`,
+            [before],
+          )),
+      ),
+    addSignInEvent: (event) =>
+      transaction(async (run) => {
+        // The agent's row is locked, so that two processes' events for it come one after the other.
+        if ((await run('SELECT 1 FROM associate WHERE id = $1 FOR UPDATE', [event.agentId])).length === 0) return;
+        const [last] = await run('SELECT id, kind, method, address FROM sign_in_event WHERE associate_id = $1 ORDER BY id DESC LIMIT 1', [event.agentId]);
+        if (last && last[1] === event.kind && last[2] === event.method && last[3] === event.address) {
+          await run('UPDATE sign_in_event SET count = count + 1, at = $1, request_id = $2 WHERE id = $3', [event.at, event.requestId, last[0]]);
+          return;
+        }
+        await run(`INSERT INTO sign_in_event (${list(eventColumns)}) VALUES (${marks(eventColumns)})`, valuesOf(eventColumns, { ...event, count: 1 }));
+        await run(
+          `DELETE FROM sign_in_event WHERE associate_id = $1
+             AND id <= (SELECT id FROM sign_in_event WHERE associate_id = $1 ORDER BY id DESC LIMIT 1 OFFSET ${SIGN_IN_EVENTS_KEPT})`,
+          [event.agentId],
+        );
+      }),
+    listSignInEvents: async (agentId, limit) =>
+      (await read(`SELECT ${list(eventColumns)} FROM sign_in_event WHERE associate_id = $1 ORDER BY id DESC LIMIT $2`, [agentId, limit])).map(toEvent),
 
     addStreamTicket: (ticket) =>
       transaction(async (run) => void (await run(`INSERT INTO stream_ticket (${list(ticketColumns)}) VALUES (${marks(ticketColumns)})`, valuesOf(ticketColumns, ticket)))),

@@ -24,6 +24,9 @@ import {
   type SessionDraft,
   type SessionRecord,
   type SessionReferences,
+  type SignInCount,
+  type SignInEventRecord,
+  SIGN_IN_EVENTS_KEPT,
   type StreamTicketRecord,
   type TopicRecord,
   type TopicRules,
@@ -338,6 +341,39 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
     .raw();
   const selectAnyCredential = db.prepare(`SELECT ${list(credentialColumns)} FROM credential WHERE secret_hash = ?`).raw();
   const deleteCredential = db.prepare('DELETE FROM credential WHERE secret_hash = ?');
+  const touchCredential = db.prepare('UPDATE credential SET last_used_at = ? WHERE secret_hash = ?');
+  const selectAgentCredentials = db
+    .prepare(
+      `SELECT ${list(credentialColumns)} FROM credential
+       WHERE associate_id = ? AND kind = ? AND (expires_at IS NULL OR expires_at > ?) ORDER BY created_at, secret_hash`,
+    )
+    .raw();
+  const deleteAgentCredentials = db.prepare('DELETE FROM credential WHERE associate_id = ? AND kind = ?');
+  const deleteAgentTickets = db.prepare('DELETE FROM stream_ticket WHERE associate_id = ?');
+  const markRemoved = db.prepare('UPDATE associate SET deleted = 1, chat_present = 0 WHERE id = ? AND deleted = 0');
+  const deleteMemberships = db.prepare('DELETE FROM chat_topic_agent WHERE associate_id = ?');
+
+  const countColumns = columns.signInCount;
+  const toCount = reader<SignInCount>(countColumns);
+  const noCount: SignInCount = { failures: 0, since: 0, lastFailureAt: null, pending: 0, pendingAt: null, lastSuccessAt: null };
+  const selectCount = db.prepare(`SELECT ${list(countColumns)} FROM sign_in_count WHERE account = ? AND address = ?`).raw();
+  const upsertCount = db.prepare(
+    `INSERT INTO sign_in_count (account, address, ${list(countColumns)}) VALUES (?, ?, ${marks(countColumns)})
+     ON CONFLICT (account, address) DO UPDATE SET ${countColumns.map((c) => `${c.name} = excluded.${c.name}`).join(', ')}`,
+  );
+  const deleteStaleCounts = db.prepare(
+    'DELETE FROM sign_in_count WHERE coalesce(last_failure_at, 0) < @before AND coalesce(last_success_at, 0) < @before AND coalesce(pending_at, 0) < @before AND since < @before',
+  );
+  const eventColumns = columns.signInEvent;
+  const toEvent = reader<SignInEventRecord>(eventColumns);
+  const lastEvent = db.prepare('SELECT id, kind, method, address FROM sign_in_event WHERE associate_id = ? ORDER BY id DESC LIMIT 1');
+  const countEventAgain = db.prepare('UPDATE sign_in_event SET count = count + 1, at = ?, request_id = ? WHERE id = ?');
+  const insertEvent = db.prepare(`INSERT INTO sign_in_event (${list(eventColumns)}) VALUES (${marks(eventColumns)})`);
+  const trimEvents = db.prepare(
+    `DELETE FROM sign_in_event WHERE associate_id = @agentId
+       AND id <= (SELECT id FROM sign_in_event WHERE associate_id = @agentId ORDER BY id DESC LIMIT 1 OFFSET ${SIGN_IN_EVENTS_KEPT})`,
+  );
+  const selectEvents = db.prepare(`SELECT ${list(eventColumns)} FROM sign_in_event WHERE associate_id = ? ORDER BY id DESC LIMIT ?`).raw();
 
   const ticketColumns = columns.streamTicket;
   const toTicket = reader<StreamTicketRecord>(ticketColumns);
@@ -670,6 +706,43 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
         if (credential) deleteCredential.run(secretHash);
         return credential;
       }),
+
+    touchCredential: (secretHash, at) => write(() => void touchCredential.run(at, secretHash)),
+    listCredentials: (agentId, kind, now) => read(() => (selectAgentCredentials.all(agentId, kind, now) as unknown[][]).map(toCredential)),
+    revokeCredentials: (agentId, kinds) =>
+      write(() => {
+        deleteAgentTickets.run(agentId);
+        return kinds.reduce((removed, kind) => removed + deleteAgentCredentials.run(agentId, kind).changes, 0);
+      }),
+    removeAgent: (id) =>
+      write(() => {
+        const before = agent(id);
+        if (!before || markRemoved.run(id).changes === 0) return null;
+        deleteMemberships.run(id);
+        deleteAgentTickets.run(id);
+        for (const kind of ['token', 'ticket', 'session']) deleteAgentCredentials.run(id, kind);
+        return before;
+      }),
+    guardSignIn: (account, address, decide) =>
+      write(() => {
+        const count = (at: string) => one(selectCount.get(account, at), toCount) ?? { ...noCount };
+        const after = decide({ fromAddress: count(address), fromAnywhere: count('') });
+        if (!after) return;
+        upsertCount.run(account, address, ...valuesOf(countColumns, after.fromAddress));
+        upsertCount.run(account, '', ...valuesOf(countColumns, after.fromAnywhere));
+      }),
+    forgetSignIns: (before) => write(() => void deleteStaleCounts.run({ before })),
+    addSignInEvent: (event) =>
+      write(() => {
+        const last = lastEvent.get(event.agentId) as { id: number; kind: string; method: string | null; address: string | null } | undefined;
+        if (last && last.kind === event.kind && last.method === event.method && last.address === event.address) {
+          countEventAgain.run(event.at, event.requestId, last.id);
+          return;
+        }
+        insertEvent.run(valuesOf(eventColumns, { ...event, count: 1 }));
+        trimEvents.run({ agentId: event.agentId });
+      }),
+    listSignInEvents: (agentId, limit) => read(() => (selectEvents.all(agentId, limit) as unknown[][]).map(toEvent)),
 
     addStreamTicket: (ticket) => write(() => void insertTicket.run(valuesOf(ticketColumns, ticket))),
     takeStreamTicket: (secretHash, now) =>
