@@ -46,6 +46,24 @@ export type CannedReply = { CannedReplyId: number; TopicId: number; Name: string
 
 export type Archive = { value: ChatSessionEntity[]; 'odata.nextLink'?: string };
 
+/** What the server records of an agent's access, newest first (`GET Associate/{id}/SignIns`). */
+export type SignInKind =
+  | 'sign_in'
+  | 'sign_in_failed'
+  | 'sign_in_throttled'
+  | 'token_created'
+  | 'tokens_revoked'
+  | 'agent_added'
+  | 'agent_removed'
+  | 'password_changed';
+/** How: the sign-in form (Login), Basic credentials, a ticket, the admin command, or a manager in the console. */
+export type SignInMethod = 'login' | 'basic' | 'ticket' | 'admin' | 'console';
+/** `Count`: how many times in a row the same Kind, Method and Address came; `When` is the last of them. */
+export type SignIn = { When: string; Kind: SignInKind; Method: SignInMethod | null; Address: string | null; Count: number };
+
+/** One of an agent's Bearer tokens: never its text, which is shown once, to whoever made it. */
+export type BearerToken = { CreatedAt: string; LastUsed: string | null };
+
 /** Called when the server says the agent is not signed in (any more). */
 let onSignedOut: () => void = () => {};
 export const whenSignedOut = (handler: () => void) => {
@@ -106,6 +124,11 @@ export const api = {
   me: () => call<Associate>('Associate/Me'),
   agents: () => call<Associate[]>('Associate'),
   addAgent: (agent: { UserName: string; FullName: string; Password: string }) => post<Associate>('Associate', agent),
+  removeAgent: (id: number) => call<null>(`Associate/${id}`, { method: 'DELETE' }),
+  setPassword: (id: number, password: string) => call<null>(`Associate/${id}/Password`, { method: 'PUT', body: { Password: password } }),
+  tokens: (id: number) => call<BearerToken[]>(`Associate/${id}/Tokens`),
+  revokeTokens: (id: number) => call<{ Revoked: number }>(`Associate/${id}/Tokens`, { method: 'DELETE' }),
+  signIns: (id: number) => call<SignIn[]>(`Associate/${id}/SignIns`),
 
   topic: (id: number) => call<ChatTopic>(`ChatTopic/${id}`),
   saveTopic: (topic: ChatTopic) => call<ChatTopic>(`ChatTopic/${topic.ChatTopicId}`, { method: 'PUT', body: topic }),

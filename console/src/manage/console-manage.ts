@@ -5,24 +5,27 @@ import { base } from '../styles.ts';
 import { confirmStyles } from './forms.ts';
 import type { Workspace } from '../workspace.ts';
 import './console-add-agent.ts';
+import './console-agent-access.ts';
 import './console-canned-replies.ts';
 import './console-topic-agents.ts';
 import type { ConsoleTopicAgents } from './console-topic-agents.ts';
 import './console-topic-settings.ts';
 import type { ConsoleTopicSettings } from './console-topic-settings.ts';
 
-type Section = 'settings' | 'agents' | 'replies' | 'new-agent';
+type Section = 'settings' | 'agents' | 'replies' | 'new-agent' | 'access';
 
 const sections: [Section, string][] = [
   ['settings', 'Settings'],
   ['agents', 'Agents'],
   ['replies', 'Canned replies'],
   ['new-agent', 'New agent'],
+  ['access', 'Access'],
 ];
 
 /**
  * For managers: the topics they manage, and for the one chosen its settings, its agents and
- * their rights, its canned replies, and a form to add an agent to the console.
+ * their rights, its canned replies, and a form to add an agent to the console; and the
+ * access of every agent of the console (sign-ins, tokens, password, removing them).
  *
  * @event console-notice - Something the console should say; `detail` is the text.
  */
@@ -308,6 +311,13 @@ export class ConsoleManage extends LitElement {
             @console-members-changed=${this.handleMembersChanged}
             @console-show-agents=${this.handleShowAgents}
           ></console-add-agent>
+        </div>
+        <div id="panel-access" ?hidden=${this.section !== 'access'}>
+          <console-agent-access
+            .workspace=${this.workspace}
+            ?active=${this.section === 'access'}
+            @console-agent-removed=${this.handleMembersChanged}
+          ></console-agent-access>
         </div>
       </section>`;
   }
