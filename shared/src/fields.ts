@@ -17,7 +17,11 @@ export type FieldKind =
   | 'reference'
   | 'origins'
   | 'object'
-  | 'enum';
+  | 'enum'
+  /** A time of day (.NET TimeSpan): `HH:MM:SS` on the wire, seconds since midnight stored. */
+  | 'duration'
+  /** A time zone: SuperOffice's TimeZoneData on the wire, its IANA name (`Europe/Oslo`) stored. */
+  | 'timezone';
 
 /**
  * Who may write a field: `server` values are always computed and ignored when sent,
@@ -188,6 +192,39 @@ const chatWidgetFields: readonly FieldSpec[] = /* @__PURE__ */ table([
   { name: 'Color', key: 'widgetColor', kind: 'string', format: 'color', writer: 'agent', nullable: false, maxLength: 7, fieldType: text },
   { name: 'ConsentText', key: 'widgetConsentText', kind: 'string', writer: 'agent', nullable: false, maxLength: 1024, fieldType: text },
   { name: 'PrivacyPolicyUrl', key: 'widgetPrivacyPolicyUrl', kind: 'string', format: 'url', writer: 'agent', nullable: false, maxLength: 2048, fieldType: text },
+  { name: 'OfflineHeader', key: 'widgetOfflineHeader', kind: 'string', writer: 'agent', nullable: false, maxLength: 100, fieldType: text },
+  { name: 'OfflineMessage', key: 'widgetOfflineMessage', kind: 'string', writer: 'agent', nullable: false, maxLength: 1024, fieldType: text },
+  { name: 'OfflineFields', key: 'widgetOfflineFields', kind: 'flags', flags: ChatTopicRequiredFields, writer: 'agent', nullable: false, fieldType: 'WidgetRequiredFields' },
+  { name: 'PostFormEnabled', key: 'widgetPostFormEnabled', kind: 'bool', writer: 'agent', nullable: false, fieldType: bool },
+  { name: 'PostFormHeader', key: 'widgetPostFormHeader', kind: 'string', writer: 'agent', nullable: false, maxLength: 100, fieldType: text },
+  { name: 'PostFormMessage', key: 'widgetPostFormMessage', kind: 'string', writer: 'agent', nullable: false, maxLength: 1024, fieldType: text },
+  { name: 'PostTranscriptEnabled', key: 'widgetPostTranscriptEnabled', kind: 'bool', writer: 'agent', nullable: false, fieldType: bool },
+]);
+
+/** The weekdays as ChatOpeningHours names them, Monday first. */
+export const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+const timeOfDay = (name: string): FieldSpec => ({
+  name,
+  key: `openingHours${name}`,
+  kind: 'duration',
+  writer: 'agent',
+  nullable: false,
+  fieldType: 'System.TimeSpan',
+});
+
+/** ChatOpeningHours: when a topic is open, per weekday, in its time zone, with a lunch break. */
+const chatOpeningHoursFields: readonly FieldSpec[] = /* @__PURE__ */ table([
+  { name: 'TzLocation', key: 'openingHoursTimeZone', kind: 'timezone', writer: 'agent', nullable: false, fieldType: 'TimeZoneData' },
+  ...WEEKDAYS.flatMap((day): FieldSpec[] => [
+    { name: `${day}Enabled`, key: `openingHours${day}Enabled`, kind: 'bool', writer: 'agent', nullable: false, fieldType: bool },
+    timeOfDay(`${day}Start`),
+    timeOfDay(`${day}Stop`),
+  ]),
+  { name: 'UseLunchHours', key: 'openingHoursUseLunchHours', kind: 'bool', writer: 'agent', nullable: false, fieldType: bool },
+  timeOfDay('LunchStart'),
+  timeOfDay('LunchStop'),
 ]);
 
 /** The ChatTopic fields we keep, in SuperOffice's order; AllowedOrigins is our addition. */
@@ -198,8 +235,18 @@ export const chatTopicFields: readonly FieldSpec[] = /* @__PURE__ */ table([
   { name: 'WelcomeMessage', kind: 'string', writer: 'agent', nullable: false, maxLength: 1024, fieldType: text },
   { name: 'Language', kind: 'string', format: 'language', writer: 'agent', nullable: false, maxLength: 16, fieldType: text },
   { name: 'CollectConsent', kind: 'bool', writer: 'agent', nullable: false, fieldType: bool },
+  { name: 'CustomQueueTextEnabled', kind: 'bool', writer: 'agent', nullable: false, fieldType: bool },
+  { name: 'CustomQueueText', kind: 'string', writer: 'agent', nullable: false, maxLength: 1024, fieldType: text },
+  { name: 'OpeningHoursEnabled', kind: 'bool', writer: 'agent', nullable: false, fieldType: bool },
+  { name: 'OpeningHours', kind: 'object', fields: chatOpeningHoursFields, writer: 'agent', nullable: false, fieldType: 'ChatOpeningHours' },
   { name: 'AllowedOrigins', kind: 'origins', maxItems: 50, writer: 'agent', nullable: false, fieldType: 'System.String[]' },
   { name: 'Widget', kind: 'object', fields: chatWidgetFields, writer: 'agent', nullable: false, fieldType: 'ChatWidgetSettings' },
+  { name: 'OfflineCollectConsent', kind: 'bool', writer: 'agent', nullable: false, fieldType: bool },
+  { name: 'UseQueueOfflineForm', kind: 'bool', writer: 'agent', nullable: false, fieldType: bool },
+  { name: 'OfflineFormTimeLimit', kind: 'int32', writer: 'agent', nullable: false, fieldType: int32 },
+  { name: 'OfflineFormQueueLength', kind: 'int32', writer: 'agent', nullable: false, fieldType: int32 },
+  { name: 'WidgetEnableRating', kind: 'bool', writer: 'agent', nullable: false, fieldType: bool },
+  { name: 'WidgetRatingText', kind: 'string', writer: 'agent', nullable: false, maxLength: 255, fieldType: text },
 ]);
 
 export const chatTopic: EntityDescriptor = /* @__PURE__ */ defineEntity('ChatTopic', 'ChatTopicEntity', chatTopicFields);

@@ -57,13 +57,16 @@ export function hiddenCustomerFields(hiddenMask: number, requiredMask: number): 
     .map((name) => widgetFieldTargets[name]);
 }
 
-/** The part of a topic any page may read: what the widget shows and asks for. */
-export type ChatTopicWidgetInfo = {
+/** The part of a topic's settings any page may read: what the widget shows and asks for. */
+export type ChatTopicWidgetSettings = {
   ChatTopicId: number;
   Name: string;
   WelcomeMessage: string;
   Language: string;
   CollectConsent: boolean;
+  CustomQueueTextEnabled: boolean;
+  /** `{cque}` stands for the visitor's place in the queue, `{cavw}` for the average wait (hh:mm). */
+  CustomQueueText: string;
   Widget: {
     RequiredFields: string;
     /** Form fields the widget does not ask for (a required field is asked all the same). */
@@ -73,12 +76,48 @@ export type ChatTopicWidgetInfo = {
     Color: string;
     ConsentText: string;
     PrivacyPolicyUrl: string;
+    OfflineHeader: string;
+    OfflineMessage: string;
+    /** What the offline form requires, as RequiredFields names them. */
+    OfflineFields: string;
+    PostFormEnabled: boolean;
+    PostFormHeader: string;
+    PostFormMessage: string;
+    PostTranscriptEnabled: boolean;
   };
+  OfflineCollectConsent: boolean;
+  UseQueueOfflineForm: boolean;
+  /** Minutes in the queue before the visitor is offered to leave a message instead (0: never). */
+  OfflineFormTimeLimit: number;
+  /** Visitors waiting beyond which a new one is offered to leave a message instead (0: never). */
+  OfflineFormQueueLength: number;
+  WidgetEnableRating: boolean;
+  WidgetRatingText: string;
 };
 
+/** What the widget reads of a topic: its settings, and whether it can answer now (our additions). */
+export type ChatTopicWidgetInfo = ChatTopicWidgetSettings & {
+  /** Within its opening hours now (always, for a topic without them). */
+  IsOpen: boolean;
+  /** An agent who may respond in the topic is present. */
+  AgentsPresent: boolean;
+};
+
+/** SuperOffice's TimeZoneData, as the opening hours carry their zone: an IANA name here. */
+export type TimeZoneData = { TZLocationID: number; Name: string; TZLocationCode: string; TZLocationCities: string };
+
+/** ChatOpeningHours: per weekday `MonEnabled`, `MonStart`, `MonStop` (`HH:MM:SS`), and the lunch break. */
+export type ChatOpeningHours = { TzLocation: TimeZoneData; UseLunchHours: boolean; LunchStart: string; LunchStop: string } & Record<
+  `${'Mon' | 'Tue' | 'Wed' | 'Thu' | 'Fri' | 'Sat' | 'Sun'}${'Start' | 'Stop'}`,
+  string
+> &
+  Record<`${'Mon' | 'Tue' | 'Wed' | 'Thu' | 'Fri' | 'Sat' | 'Sun'}Enabled`, boolean>;
+
 /** A topic as agents see and change it. */
-export type ChatTopicEntity = ChatTopicWidgetInfo & {
+export type ChatTopicEntity = ChatTopicWidgetSettings & {
   Description: string;
+  OpeningHoursEnabled: boolean;
+  OpeningHours: ChatOpeningHours;
   /** Origins whose pages may request chats in the topic (our addition to SuperOffice's entity). */
   AllowedOrigins: string[];
   TableRight: TableRight;

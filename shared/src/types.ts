@@ -301,7 +301,9 @@ export type FieldErrorCode =
   | 'ambiguous'
   | 'not_allowed'
   | 'too_short'
-  | 'user_name';
+  | 'user_name'
+  | 'stop_before_start'
+  | 'negative';
 
 /** A message of a chat, as the WebAPI writes it (SuperOffice's ChatMessage carrier). */
 export type ChatMessage = {

@@ -127,7 +127,70 @@ function convert(spec: FieldSpec, input: unknown): unknown {
     }
     case 'string':
       return typeof input === 'string' ? input : undefined;
+    case 'duration':
+      return parseTimeOfDay(input);
+    case 'timezone':
+      return parseTimeZone(input);
   }
+}
+
+/** `HH:MM:SS`, `HH:MM` (with an optional fraction) or an ISO 8601 duration (`PT8H30M`). */
+const CLOCK_REGEX = /^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d{1,7})?)?$/;
+const ISO_DURATION_REGEX = /^PT(?=\d)(?:(\d{1,2})H)?(?:(\d{1,4})M)?(?:(\d{1,5})(?:\.\d+)?S)?$/i;
+const DAY_SECONDS = 24 * 60 * 60;
+
+/**
+ * Seconds since midnight for a time of day as .NET's TimeSpan and ISO 8601 write it, from
+ * 00:00:00 to 24:00:00 (the end of a day); undefined for anything else (25:00, 10:75, a date).
+ */
+export function parseTimeOfDay(input: unknown): number | undefined {
+  if (typeof input !== 'string') return undefined;
+  const text = input.trim();
+  const clock = CLOCK_REGEX.exec(text);
+  let seconds: number | undefined;
+  if (clock) {
+    const [h, m, s = 0] = [Number(clock[1]), Number(clock[2]), Number(clock[3] ?? 0)];
+    if (m < 60 && s < 60) seconds = h * 3600 + m * 60 + s;
+  } else {
+    const iso = ISO_DURATION_REGEX.exec(text);
+    if (iso) seconds = Number(iso[1] ?? 0) * 3600 + Number(iso[2] ?? 0) * 60 + Number(iso[3] ?? 0);
+  }
+  return seconds !== undefined && seconds <= DAY_SECONDS ? seconds : undefined;
+}
+
+/** `08:30:00` for 30,600 seconds. */
+export function formatTimeOfDay(seconds: number): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${pad(Math.floor(seconds / 3600))}:${pad(Math.floor(seconds / 60) % 60)}:${pad(seconds % 60)}`;
+}
+
+/** Whether the runtime knows the IANA time zone. */
+function knownZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * An IANA time zone's name, from its name or from SuperOffice's TimeZoneData (its
+ * TZLocationCode or Name, in any case); '' (the server's UTC) for an empty one.
+ */
+export function parseTimeZone(input: unknown): string | undefined {
+  let name: unknown = input;
+  if (typeof input === 'object' && input !== null && !Array.isArray(input)) {
+    const members = Object.entries(input as Record<string, unknown>);
+    const member = (wanted: string) => members.find(([key]) => key.toLowerCase() === wanted)?.[1];
+    name = member('tzlocationcode') || member('name') || '';
+  }
+  if (typeof name !== 'string') return undefined;
+  const zone = name.trim();
+  if (zone === '') return '';
+  if (zone.length > 64 || !/^[A-Za-z][\w+/-]*$/.test(zone) || !knownZone(zone)) return undefined;
+  // The runtime's own spelling (`europe/oslo` is `Europe/Oslo`).
+  return new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone;
 }
 
 /** The message for a field error, in the language of `messages` (English by default). */

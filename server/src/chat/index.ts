@@ -43,7 +43,7 @@ export function createChat({ store, bus, now = Date.now, allowedOrigins = [], ty
     sessions,
     conversation,
     streams: streamHub({ store, bus, now, members, view: sessions.view }),
-    topics: topicService({ store, bus, members }),
+    topics: topicService({ store, bus, members, now }),
     agents: agentService({ store, bus, now, members, log: audit, release: conversation.releaseAgent }),
     cannedReplies: cannedReplyService({ store, bus, members }),
   };

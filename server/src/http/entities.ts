@@ -13,14 +13,18 @@ import {
   chatTopic,
   formatFlagNames,
   formatRequiredFields,
+  formatTimeOfDay,
   formatWidgetFields,
+  WEEKDAYS,
   recordKey,
   statusName,
   type Associate,
   type CannedReply,
   type ChatSessionEntity,
+  type ChatOpeningHours,
   type ChatTopicEntity,
   type ChatTopicWidgetInfo,
+  type ChatTopicWidgetSettings,
   type EntityDescriptor,
   type FieldProperties,
   type TableRight,
@@ -28,7 +32,7 @@ import {
 import { fieldRight, MANDATORY_TOPIC_FIELDS, mandatorySessionFields, tableRight, type Caller } from '../chat/rights.ts';
 import type { SessionView } from '../chat/sessions.ts';
 import type { AgentPresence } from '../chat/membership.ts';
-import type { PublicTopic } from '../chat/topics.ts';
+import type { PublicTopic, TopicAvailability } from '../chat/topics.ts';
 import type { AgentRecord, CannedReplyRecord, MessageRecord, TopicAgentRecord, TopicRecord } from '../store/types.ts';
 import { render, type Language } from './i18n.ts';
 
@@ -250,14 +254,16 @@ export const agentGroupItem = {
   FullName: 'Agents',
 };
 
-/** The part of a topic any page may read, as the widget reads it. */
-export function toTopicWidgetInfo(topic: PublicTopic): ChatTopicWidgetInfo {
+/** The settings of a topic any page may read. */
+function widgetSettings(topic: PublicTopic): ChatTopicWidgetSettings {
   return {
     ChatTopicId: topic.id,
     Name: topic.name,
     WelcomeMessage: topic.welcomeMessage,
     Language: topic.language,
     CollectConsent: topic.collectConsent,
+    CustomQueueTextEnabled: topic.customQueueTextEnabled,
+    CustomQueueText: topic.customQueueText,
     Widget: {
       RequiredFields: formatRequiredFields(topic.widgetRequiredFields),
       HiddenFields: formatWidgetFields(topic.widgetHiddenFields),
@@ -266,13 +272,50 @@ export function toTopicWidgetInfo(topic: PublicTopic): ChatTopicWidgetInfo {
       Color: topic.widgetColor,
       ConsentText: topic.widgetConsentText,
       PrivacyPolicyUrl: topic.widgetPrivacyPolicyUrl,
+      OfflineHeader: topic.widgetOfflineHeader,
+      OfflineMessage: topic.widgetOfflineMessage,
+      OfflineFields: formatRequiredFields(topic.widgetOfflineFields),
+      PostFormEnabled: topic.widgetPostFormEnabled,
+      PostFormHeader: topic.widgetPostFormHeader,
+      PostFormMessage: topic.widgetPostFormMessage,
+      PostTranscriptEnabled: topic.widgetPostTranscriptEnabled,
     },
+    OfflineCollectConsent: topic.offlineCollectConsent,
+    UseQueueOfflineForm: topic.useQueueOfflineForm,
+    OfflineFormTimeLimit: topic.offlineFormTimeLimit,
+    OfflineFormQueueLength: topic.offlineFormQueueLength,
+    WidgetEnableRating: topic.widgetEnableRating,
+    WidgetRatingText: topic.widgetRatingText,
   };
+}
+
+/** The part of a topic any page may read, as the widget reads it: its settings, and whether it can answer now. */
+export function toTopicWidgetInfo(topic: PublicTopic, { open, agentsPresent }: TopicAvailability): ChatTopicWidgetInfo {
+  return { ...widgetSettings(topic), IsOpen: open, AgentsPresent: agentsPresent };
+}
+
+/** ChatOpeningHours: times as .NET writes a TimeSpan, the zone as a TimeZoneData. */
+function openingHours(topic: TopicRecord): ChatOpeningHours {
+  const zone = topic.openingHoursTimeZone || 'UTC';
+  const days = Object.fromEntries(
+    WEEKDAYS.flatMap((day) => [
+      [`${day}Enabled`, topic[`openingHours${day}Enabled`]],
+      [`${day}Start`, formatTimeOfDay(topic[`openingHours${day}Start`])],
+      [`${day}Stop`, formatTimeOfDay(topic[`openingHours${day}Stop`])],
+    ]),
+  );
+  return {
+    TzLocation: { TZLocationID: 0, Name: zone, TZLocationCode: zone, TZLocationCities: '' },
+    ...days,
+    UseLunchHours: topic.openingHoursUseLunchHours,
+    LunchStart: formatTimeOfDay(topic.openingHoursLunchStart),
+    LunchStop: formatTimeOfDay(topic.openingHoursLunchStop),
+  } as ChatOpeningHours;
 }
 
 /** A topic as agents see and change it, in the field table's order, with its rights. */
 export function toTopicEntity(topic: TopicRecord, { caller, language, baseUrl }: EntityOptions): ChatTopicEntity {
-  const info = toTopicWidgetInfo(topic);
+  const info = widgetSettings(topic);
   const entity = {
     ChatTopicId: info.ChatTopicId,
     Name: info.Name,
@@ -280,8 +323,18 @@ export function toTopicEntity(topic: TopicRecord, { caller, language, baseUrl }:
     WelcomeMessage: info.WelcomeMessage,
     Language: info.Language,
     CollectConsent: info.CollectConsent,
+    CustomQueueTextEnabled: info.CustomQueueTextEnabled,
+    CustomQueueText: info.CustomQueueText,
+    OpeningHoursEnabled: topic.openingHoursEnabled,
+    OpeningHours: openingHours(topic),
     AllowedOrigins: topic.allowedOrigins,
     Widget: info.Widget,
+    OfflineCollectConsent: info.OfflineCollectConsent,
+    UseQueueOfflineForm: info.UseQueueOfflineForm,
+    OfflineFormTimeLimit: info.OfflineFormTimeLimit,
+    OfflineFormQueueLength: info.OfflineFormQueueLength,
+    WidgetEnableRating: info.WidgetEnableRating,
+    WidgetRatingText: info.WidgetRatingText,
     TableRight: tableRights[caller],
     FieldProperties: fieldProperties(chatTopic, caller, MANDATORY_TOPIC_FIELDS, language),
   };

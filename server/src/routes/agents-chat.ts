@@ -133,6 +133,7 @@ export function agentsChatRoutes({ chat, publicUrl, trustProxy }: { chat: Chat; 
       const topics = await Promise.all(mine.map((membership) => chat.topics.read(c.get('caller'), membership.topicId)));
       return sendEntities(c, chatTopic, topics.map((topic) => topicEntity(c, topic)));
     })
+    .post('/IsWithinOpeningHours', async (c) => sendJson(c, await chat.topics.isOpen(whole(await readArguments(c), 'chatTopicId'))))
     .post('/GetChatPresence', async (c) => sendJson(c, (await members.presence(c.get('caller'))).map(toChatPresence)))
     .post('/SaveChatPresence', async (c) => {
       const list = member(await readArguments(c), 'chatPresence');

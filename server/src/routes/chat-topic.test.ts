@@ -116,7 +116,27 @@ describe('GET /api/v1/ChatTopic/{id}/widget', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('access-control-allow-origin')).toBe('https://rent.example');
     const info = await json(response);
-    expect(Object.keys(info)).toEqual(['ChatTopicId', 'Name', 'WelcomeMessage', 'Language', 'CollectConsent', 'Widget']);
+    expect(Object.keys(info)).toEqual([
+      'ChatTopicId',
+      'Name',
+      'WelcomeMessage',
+      'Language',
+      'CollectConsent',
+      'CustomQueueTextEnabled',
+      'CustomQueueText',
+      'Widget',
+      'OfflineCollectConsent',
+      'UseQueueOfflineForm',
+      'OfflineFormTimeLimit',
+      'OfflineFormQueueLength',
+      'WidgetEnableRating',
+      'WidgetRatingText',
+      'IsOpen',
+      'AgentsPresent',
+    ]);
+    // Not the hours themselves: only whether the topic is open now, and whether anyone is there.
+    expect(info).toMatchObject({ IsOpen: true, AgentsPresent: true });
+    expect(JSON.stringify(info)).not.toContain('OpeningHours');
     expect(info.Widget.RequiredFields).toBe('Email, Name');
     expect(info.Widget.HiddenFields).toBe('Phone, Alias');
     expect(JSON.stringify(info)).not.toContain('AllowedOrigins');
@@ -200,6 +220,13 @@ describe('ChatTopic answers by Accept and $select', () => {
       Color: '',
       ConsentText: null,
       PrivacyPolicyUrl: null,
+      OfflineHeader: null,
+      OfflineMessage: null,
+      OfflineFields: null,
+      PostFormEnabled: null,
+      PostFormHeader: null,
+      PostFormMessage: null,
+      PostTranscriptEnabled: null,
     });
     const unknown = await asAgent('GET', '/api/v1/ChatTopic/1?$select=CustomerName');
     expect(unknown.status).toBe(400);

@@ -29,10 +29,14 @@ export function chatTopicRoutes({ chat, publicUrl }: { chat: Chat; publicUrl: st
     .use(responseFormat({ entity: chatTopic }))
     .get('/:id{[0-9]+}/widget', async (c) => {
       const topic = await topics.readPublic(id(c));
+      // Whether it is open and anyone is there changes: a page that asks again within the
+      // minute may be told what was true at its start.
       c.header('Cache-Control', 'public, max-age=60');
       c.header('Vary', 'Accept', { append: true });
-      return sendEntity(c, chatTopic, toTopicWidgetInfo(topic));
+      return sendEntity(c, chatTopic, toTopicWidgetInfo(topic, topic));
     })
+    // A bare boolean, as IsWithinOpeningHours answers: for anyone, as the widget's part says it too.
+    .get('/:id{[0-9]+}/IsOpen', async (c) => sendJson(c, await topics.isOpen(id(c))))
     // The rest is for agents: a visitor is refused before a body is read.
     .use(agentsOnly())
     .get('/ForCurrentUser', async (c) => {

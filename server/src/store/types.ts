@@ -7,6 +7,8 @@
  * as a pure function that it calls inside the transaction.
  */
 
+import type { Weekday } from '@chatline/shared';
+
 /** Epoch milliseconds, UTC. */
 export type Millis = number;
 
@@ -78,6 +80,39 @@ export type TopicRecord = {
   widgetColor: string;
   widgetConsentText: string;
   widgetPrivacyPolicyUrl: string;
+  /** The offline form: its header and message ('' for the widget's own words), and the fields it requires (a ChatTopicRequiredFields mask). */
+  widgetOfflineHeader: string;
+  widgetOfflineMessage: string;
+  widgetOfflineFields: number;
+  /** The post-chat form: rating and transcript once a chat has ended. */
+  widgetPostFormEnabled: boolean;
+  widgetPostFormHeader: string;
+  widgetPostFormMessage: string;
+  widgetPostTranscriptEnabled: boolean;
+  /** The widget's queue text, with `{cque}` for the position and `{cavw}` for the average wait. */
+  customQueueTextEnabled: boolean;
+  customQueueText: string;
+  /** When off, the topic is open at all hours. */
+  openingHoursEnabled: boolean;
+  /** An IANA time zone (`Europe/Oslo`) the opening hours are in; '' for UTC. */
+  openingHoursTimeZone: string;
+  openingHoursUseLunchHours: boolean;
+  /** Times of day in seconds since midnight. */
+  openingHoursLunchStart: number;
+  openingHoursLunchStop: number;
+  /** Consent asked for on the offline form. */
+  offlineCollectConsent: boolean;
+  /** A visitor waiting may leave a message instead: after `offlineFormTimeLimit` minutes, or while more than `offlineFormQueueLength` wait (0: never). */
+  useQueueOfflineForm: boolean;
+  offlineFormTimeLimit: number;
+  offlineFormQueueLength: number;
+  widgetEnableRating: boolean;
+  widgetRatingText: string;
+} & {
+  /** Per weekday: open that day, from Start to Stop (seconds since midnight, in the topic's zone). */
+  [Day in Weekday as `openingHours${Day}Enabled`]: boolean;
+} & {
+  [Day in Weekday as `openingHours${Day}Start` | `openingHours${Day}Stop`]: number;
 };
 
 export type TopicDraft = Omit<TopicRecord, 'id'>;

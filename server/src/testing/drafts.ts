@@ -1,4 +1,5 @@
 /** Records to hand a store in its own tests, as the rules would make them. */
+import { topicDefaults } from '../chat/topics.ts';
 import type { SessionDraft, TopicDraft } from '../store/types.ts';
 
 export const T0 = Date.parse('2026-11-26T09:00:00.000Z');
@@ -39,18 +40,8 @@ export function sessionDraft(topicId: number, name: string, changes: Partial<Ses
 }
 
 export const topicDraft = (name: string, changes: Partial<TopicDraft> = {}): TopicDraft => ({
+  ...topicDefaults,
   name,
-  description: '',
-  welcomeMessage: '',
-  language: '',
-  collectConsent: true,
   allowedOrigins: [],
-  widgetRequiredFields: 0,
-  widgetHiddenFields: 4,
-  widgetWelcomeTitle: '',
-  widgetWelcomeMessage: '',
-  widgetColor: '',
-  widgetConsentText: '',
-  widgetPrivacyPolicyUrl: '',
   ...changes,
 });

@@ -23,6 +23,8 @@ export const en = {
     origins: 'a list of origins like https://shop.example',
     object: 'an object',
     enum: 'one of these names:',
+    duration: 'a time of day like 08:30:00 (or an ISO 8601 duration like PT8H30M), at most 24:00:00',
+    timezone: 'a time zone like Europe/Oslo, or a TimeZoneData with one as its TZLocationCode',
   } satisfies Record<FieldKind, string>,
   type: (field: string, kind: string) => `${field} must be ${kind}.`,
   too_long: (max: number) => `Use at most ${max} characters.`,
@@ -37,6 +39,8 @@ export const en = {
   ambiguous: (field: string) => `${field} is given more than once.`,
   not_allowed: (field: string) => `${field} can only be set by an agent.`,
   user_name: () => 'Use 1 to 64 letters, digits or . _ @ + - (no spaces).',
+  stop_before_start: () => 'The closing time must be after the opening time.',
+  negative: () => 'Use 0 or more.',
 };
 
 export type FieldMessages = typeof en;

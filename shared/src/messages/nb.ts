@@ -21,6 +21,8 @@ export const nb: FieldMessages = {
     origins: 'en liste med opprinnelser som https://butikk.example',
     object: 'et objekt',
     enum: 'ett av disse navnene:',
+    duration: 'et klokkeslett som 08:30:00 (eller en ISO 8601-varighet som PT8H30M), høyst 24:00:00',
+    timezone: 'en tidssone som Europe/Oslo, eller en TimeZoneData med den som TZLocationCode',
   },
   type: (field, kind) => `${field} må være ${kind}.`,
   too_long: (max) => `Bruk høyst ${max} tegn.`,
@@ -35,4 +37,6 @@ export const nb: FieldMessages = {
   ambiguous: (field) => `${field} er oppgitt mer enn én gang.`,
   not_allowed: (field) => `Bare en agent kan sette ${field}.`,
   user_name: () => 'Bruk 1 til 64 bokstaver, sifre eller . _ @ + - (ingen mellomrom).',
+  stop_before_start: () => 'Stengetiden må være etter åpningstiden.',
+  negative: () => 'Bruk 0 eller mer.',
 };

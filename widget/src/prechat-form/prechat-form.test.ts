@@ -13,6 +13,8 @@ function topicWith(widget: Partial<ChatTopicWidgetInfo['Widget']>, collectConsen
     WelcomeMessage: '',
     Language: '',
     CollectConsent: collectConsent,
+    CustomQueueTextEnabled: false,
+    CustomQueueText: '',
     Widget: {
       RequiredFields: '',
       HiddenFields: 'Company',
@@ -21,8 +23,23 @@ function topicWith(widget: Partial<ChatTopicWidgetInfo['Widget']>, collectConsen
       Color: '',
       ConsentText: '',
       PrivacyPolicyUrl: '',
+      OfflineHeader: '',
+      OfflineMessage: '',
+      OfflineFields: 'Email',
+      PostFormEnabled: true,
+      PostFormHeader: '',
+      PostFormMessage: '',
+      PostTranscriptEnabled: true,
       ...widget,
     },
+    OfflineCollectConsent: true,
+    UseQueueOfflineForm: true,
+    OfflineFormTimeLimit: 5,
+    OfflineFormQueueLength: 0,
+    WidgetEnableRating: true,
+    WidgetRatingText: '',
+    IsOpen: true,
+    AgentsPresent: true,
   };
   return { info, language: 'en', words: en };
 }

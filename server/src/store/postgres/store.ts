@@ -60,7 +60,7 @@ const types = {
 
 /** The SQL type of a column of this kind, for parameters that no target column types. */
 const sqlType = (column: Column): string =>
-  column.kind === 'bool' ? 'boolean' : column.kind === 'datetime' ? 'bigint' : column.kind === 'string' || column.kind === 'reference' ? 'text' : 'integer';
+  column.kind === 'bool' ? 'boolean' : column.kind === 'datetime' ? 'bigint' : column.kind === 'string' || column.kind === 'reference' || column.kind === 'timezone' ? 'text' : 'integer';
 
 // PostgreSQL keeps booleans, arrays and 64-bit times as they are; CRM references as JSON text.
 const columns = recordColumns({ reference: jsonText });
