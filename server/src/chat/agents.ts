@@ -5,7 +5,7 @@
  * stored: what a caller is given here is the one chance to see it.
  */
 import { LRUCache } from 'lru-cache';
-import { newAgent, textProblem, type FieldProblem } from '@chatline/shared';
+import { hasBadCharacters, newAgent, textProblem, type FieldProblem } from '@chatline/shared';
 import type { AgentRecord, ChatStore, CredentialKind, CredentialRecord, Millis, SignInEventRecord } from '../store/types.ts';
 import { ChatError, conflict, forbidden, invalid, invalidFields, notFound, unauthorized, type ChatText } from './errors.ts';
 import type { EventBus } from './events.ts';
@@ -59,7 +59,10 @@ function checkNewAgent({ userName, fullName = '', password }: NewAgent): { userN
   const name = fullName === null ? '' : typeof fullName === 'string' ? fullName.trim() : undefined;
   const nameProblem = name === undefined ? 'type' : textProblem(fullNameSpec, name);
   if (nameProblem) refuse('FullName', nameProblem, { key: 'fullNameInvalid', args: [fullNameSpec.maxLength!] });
-  if (typeof password !== 'string' || password.length < MIN_PASSWORD_LENGTH || password.length > MAX_PASSWORD_LENGTH) {
+  if (typeof password === 'string' && hasBadCharacters(password)) {
+    // A password is kept as typed: control characters and broken ones are refused, not dropped.
+    refuse('Password', 'characters', { key: 'passwordCharacters', args: [] });
+  } else if (typeof password !== 'string' || password.length < MIN_PASSWORD_LENGTH || password.length > MAX_PASSWORD_LENGTH) {
     const code = typeof password !== 'string' || password === '' ? missing(password) : password.length < MIN_PASSWORD_LENGTH ? 'too_short' : 'too_long';
     refuse('Password', code, code === 'too_long' ? { key: 'passwordTooLong', args: [MAX_PASSWORD_LENGTH] } : { key: 'passwordTooShort', args: [MIN_PASSWORD_LENGTH] });
   }
@@ -90,7 +93,12 @@ export function agentService({ store, bus, now, members, log, release }: AgentSe
     const secret = newSecret();
     const createdAt = now();
     const expiresAt = lifetime === null ? null : createdAt + lifetime;
-    await store.addCredential({ secretHash: sha256(secret), kind, agentId: agent.id, xsrfHash, createdAt, expiresAt, lastUsedAt: null });
+    // Only while the agent is on the team with the password it was known by.
+    const added = await store.addCredential(
+      { secretHash: sha256(secret), kind, agentId: agent.id, xsrfHash, createdAt, expiresAt, lastUsedAt: null },
+      { passwordHash: agent.passwordHash },
+    );
+    if (!added) throw unauthorized('credentialsChanged');
     credentialCreated(agent.id, kind);
     return { secret, expiresAt };
   }
@@ -108,8 +116,13 @@ export function agentService({ store, bus, now, members, log, release }: AgentSe
    * by the shared bus, in another.
    */
   const recent = new LRUCache<string, { agent: AgentRecord; xsrfHash: string | null; expiresAt: Millis | null }>({ max: 10_000, ttl: RECENT_MS });
+  /** Counts the clears: what was read before one is not kept after it. */
+  let generation = 0;
   bus.subscribe((event) => {
-    if (event.type === 'credential.deleted' || event.type === 'agent.updated' || event.type === 'resync') recent.clear();
+    if (event.type === 'credential.deleted' || event.type === 'agent.updated' || event.type === 'resync') {
+      recent.clear();
+      generation++;
+    }
   });
 
   /** The agent that holds this secret of this kind, and the credential's XSRF hash; null when none does. */
@@ -119,12 +132,13 @@ export function agentService({ store, bus, now, members, log, release }: AgentSe
     const held = recent.get(key);
     if (held && (held.expiresAt === null || held.expiresAt > now())) return held;
     const at = now();
+    const reading = generation;
     const found = await store.findCredential(secretHash, kind, at);
     if (!found) return null;
     const presented = { agent: await holder(found.agentId), xsrfHash: found.xsrfHash, expiresAt: found.expiresAt };
     // A token's last use is kept to the minute, for its holder's list of tokens.
     if (kind === 'token' && (found.lastUsedAt === null || at - found.lastUsedAt >= LAST_USED_MS)) await store.touchCredential(secretHash, at);
-    recent.set(key, presented);
+    if (reading === generation) recent.set(key, presented);
     return presented;
   }
 
@@ -148,11 +162,27 @@ export function agentService({ store, bus, now, members, log, release }: AgentSe
     return { kind: 'agent', agent };
   }
 
-  /** An agent of the team (not removed) by id, for a change to its access. */
-  async function member(id: number): Promise<AgentRecord> {
+  /** An agent of the team (not removed, unless `removed` allows it) by id, for a change to its access. */
+  async function member(id: number, { removed = false } = {}): Promise<AgentRecord> {
     const agent = Number.isSafeInteger(id) ? await store.getAgent(id) : null;
-    if (!agent || agent.deleted) throw notFound('agentIdNotFound', id);
+    if (!agent || (agent.deleted && !removed)) throw notFound('agentIdNotFound', id);
     return agent;
+  }
+
+  /**
+   * Who changes the access of the agent `id`, and that agent: the operator any agent; a manager
+   * an agent whose every topic it manages (itself too). So a manager of one topic cannot take
+   * over an agent of another, nor one it merely added to its own topic.
+   */
+  async function mayChange(by: Actor | Caller, id: number, options?: { removed?: boolean }): Promise<{ actor: Actor; agent: AgentRecord }> {
+    const actor = await requireManager(by, 'manageToChangeAgents');
+    const agent = await member(id, options);
+    if (actor.kind === 'agent' && actor.agent.id !== agent.id) {
+      const managed = new Set((await store.agentTopics(actor.agent.id)).filter((m) => m.canManage).map((m) => m.topicId));
+      const outside = (await store.agentTopics(agent.id)).find((m) => !managed.has(m.topicId));
+      if (outside) throw forbidden(undefined, 'manageAgentsTopics', agent.userName, outside.topicId);
+    }
+    return { actor, agent };
   }
 
   /** Credentials of the agent ended: in every process they stop working, and its streams close. */
@@ -238,12 +268,11 @@ export function agentService({ store, bus, now, members, log, release }: AgentSe
      * name stays on past conversations. A manager cannot remove themselves.
      */
     async remove(by: Actor | Caller, id: number, origin: RequestOrigin = OPERATOR): Promise<AgentRecord> {
-      const actor = await requireManager(by, 'manageToChangeAgents');
-      if (actor.kind === 'agent' && actor.agent.id === id) throw forbidden(undefined, 'cannotRemoveYourself');
-      const agent = await member(id);
+      if (by.kind === 'agent' && by.agent.id === id) throw forbidden(undefined, 'cannotRemoveYourself');
+      const { actor, agent } = await mayChange(by, id);
       const topics = await store.agentTopics(id);
-      await signIns.record('agent_removed', { agent, origin, method: how(actor), by: actor });
       if (!(await store.removeAgent(id))) throw notFound('agentIdNotFound', id);
+      await signIns.record('agent_removed', { agent, origin, method: how(actor), by: actor });
       bus.publish({ type: 'agent.updated', agentId: id });
       revoked(id, ['token', 'ticket', 'session']);
       for (const { topicId } of topics) bus.publish({ type: 'topic.updated', topicId });
@@ -253,8 +282,7 @@ export function agentService({ store, bus, now, members, log, release }: AgentSe
 
     /** A new password for an agent: every cookie session, ticket and token it had ends at once. */
     async setPassword(by: Actor | Caller, id: number, password: unknown, origin: RequestOrigin = OPERATOR): Promise<void> {
-      const actor = await requireManager(by, 'manageToChangeAgents');
-      const agent = await member(id);
+      const { actor, agent } = await mayChange(by, id);
       const hash = await hashPassword(checkNewPassword(password));
       if (!(await store.setPassword(id, hash))) throw notFound('agentIdNotFound', id);
       await store.revokeCredentials(id, ['token', 'ticket', 'session']);
@@ -265,24 +293,27 @@ export function agentService({ store, bus, now, members, log, release }: AgentSe
 
     /** Takes back every Bearer token of an agent: how many there were. */
     async revokeTokens(by: Actor | Caller, id: number, origin: RequestOrigin = OPERATOR): Promise<number> {
-      const actor = await requireManager(by, 'manageToChangeAgents');
-      const agent = await member(id);
+      const { actor, agent } = await mayChange(by, id);
+      // Tickets go too: one can be had with a token, and renews itself.
       const count = await store.revokeCredentials(id, ['token']);
-      revoked(id, ['token']);
+      await store.revokeCredentials(id, ['ticket']);
+      revoked(id, ['token', 'ticket']);
       await signIns.record('tokens_revoked', { agent, origin, method: how(actor), by: actor });
       return count;
     },
 
     /** An agent's Bearer tokens: when each was made and last used, never the token. */
     async tokens(by: Actor | Caller, id: number): Promise<CredentialRecord[]> {
-      await requireManager(by, 'manageToChangeAgents');
-      return store.listCredentials((await member(id)).id, 'token', now());
+      const { agent } = await mayChange(by, id);
+      return store.listCredentials(agent.id, 'token', now());
     },
 
     /** An agent's last sign-ins and changes to its access, the newest first. */
     async signIns(by: Actor | Caller, id: number, limit = 50): Promise<SignInEventRecord[]> {
-      await requireManager(by, 'manageToChangeAgents');
-      return store.listSignInEvents((await member(id)).id, limit);
+      // A removed agent's record can still be read.
+      const { agent } = await mayChange(by, id, { removed: true });
+      await signIns.settled();
+      return store.listSignInEvents(agent.id, limit);
     },
 
     /** Adds the agent unless one by that name exists; true when it was added. */

@@ -45,8 +45,10 @@ export type ChatMessages = {
   signInThrottled: [seconds: number];
   cannotRemoveYourself: [];
   manageToChangeAgents: [];
+  manageAgentsTopics: [userName: string, topicId: number];
   agentIdNotFound: [id: number];
   agentGone: [];
+  credentialsChanged: [];
   unknownToken: [];
   unknownTicket: [];
   sessionExpired: [];
@@ -58,6 +60,7 @@ export type ChatMessages = {
   fullNameInvalid: [max: number];
   passwordTooShort: [min: number];
   passwordTooLong: [max: number];
+  passwordCharacters: [];
   manageToAddAgents: [];
   userNameTaken: [userName: string];
   noSuchAgent: [userName: string];

@@ -108,7 +108,9 @@ export function membershipService({ store, bus }: { store: ChatStore; bus: Event
     async set(caller: Caller, member: TopicAgentRecord): Promise<TopicAgentRecord> {
       await topicOf(member.topicId);
       await requireRight(caller, member.topicId, 'manage');
-      if (!(await store.getAgent(member.agentId))) throw invalid('unknownMember', member.agentId);
+      // A removed agent is in no topic, and cannot be put back in one.
+      const agent = await store.getAgent(member.agentId);
+      if (!agent || agent.deleted) throw invalid('unknownMember', member.agentId);
       await store.setTopicAgent(member);
       changed(member.topicId);
       return member;
@@ -120,6 +122,10 @@ export function membershipService({ store, bus }: { store: ChatStore; bus: Event
       const agent = await requireRight(caller, topicId, 'manage');
       if (!members.some((member) => member.agentId === agent.id && member.canManage)) {
         throw invalid('keepManaging', topicId);
+      }
+      for (const member of members) {
+        const named = await store.getAgent(member.agentId);
+        if (!named || named.deleted) throw invalid('unknownMember', member.agentId);
       }
       if (!(await store.replaceTopicAgents(topicId, members))) throw invalid('unknownMember', 0);
       changed(topicId);

@@ -13,7 +13,7 @@
  * agent that exists, an event of its record, which managers see in the console.
  */
 import type { AgentRecord, ChatStore, Millis, SignInCount, SignInEventKind, SignInGuard } from '../store/types.ts';
-import { ChatError, unauthorized } from './errors.ts';
+import { ChatError, unauthorized, unavailable } from './errors.ts';
 import { hmac } from './secrets.ts';
 
 const MINUTE = 60_000;
@@ -36,6 +36,9 @@ export const SIGN_IN_LIMITS = {
   familiarMs: 30 * DAY,
   /** Checks at once from an address that signed in there and has not failed since. */
   checksAtOnce: 16,
+  /** Password checks one process makes at once (as many as Node hashes at once), and how many may wait for one. */
+  checksInProcess: 4,
+  checksWaiting: 256,
   /** A password check counts as under way this long at most (for a process that died meanwhile). */
   checkMs: 30_000,
 } as const;
@@ -117,17 +120,30 @@ export function admit(guard: SignInGuard, now: Millis): { waitMs: Millis } | { g
   };
 }
 
-/** The counts once an admitted check came out so (`abandoned`: it could not be made). */
-export function settle(guard: SignInGuard, outcome: 'succeeded' | 'failed' | 'abandoned', now: Millis): SignInGuard {
+/**
+ * The counts once an admitted check came out so (`abandoned`: it could not be made). A
+ * failure of a check admitted with `admittedFailures` in a row brings the row to no more than
+ * the free failures, or one more than there were: checks sent at once in the free allowance
+ * cost the first wait, not the longest.
+ */
+export function settle(guard: SignInGuard, outcome: 'succeeded' | 'failed' | 'abandoned', now: Millis, admittedFailures = 0): SignInGuard {
   const here = fromAddressNow(guard.fromAddress, now);
   const anywhere = fromAnywhereNow(guard.fromAnywhere, now);
   const done = (count: SignInCount) => ({ ...count, pending: Math.max(0, count.pending - 1) });
-  const failed = (count: SignInCount) => ({ ...count, failures: count.failures + 1, since: count.failures === 0 ? now : count.since, lastFailureAt: now });
+  const failed = (count: SignInCount, most = Infinity) => ({
+    ...count,
+    failures: Math.min(count.failures + 1, most),
+    since: count.failures === 0 ? now : count.since,
+    lastFailureAt: now,
+  });
   switch (outcome) {
     case 'succeeded':
       return { fromAddress: { ...done(here), failures: 0, since: now, lastSuccessAt: now }, fromAnywhere: done(anywhere) };
     case 'failed':
-      return { fromAddress: failed(done(here)), fromAnywhere: failed(done(anywhere)) };
+      return {
+        fromAddress: failed(done(here), Math.max(SIGN_IN_LIMITS.freeFailures, admittedFailures + 1)),
+        fromAnywhere: failed(done(anywhere)),
+      };
     case 'abandoned':
       return { fromAddress: done(here), fromAnywhere: done(anywhere) };
   }
@@ -158,13 +174,43 @@ export function signInRecord({ store, now, log }: { store: ChatStore; now: () =>
       ...(by ? { by: by.kind === 'operator' ? 'admin' : by.agent.userName } : {}),
       ...(retryAfter !== undefined ? { retry_after: retryAfter } : {}),
     });
-    if (agent) await store.addSignInEvent({ agentId: agent.id, at, kind, method, address: origin.address, requestId: origin.requestId });
+    if (!agent) return;
+    // The agent's record is written in the order things happened, one write after another.
+    const event = { agentId: agent.id, at, kind, method, address: origin.address, requestId: origin.requestId };
+    const written = (recording = recording.then(() => store.addSignInEvent(event)));
+    recording = recording.catch(() => {});
+    await written;
   }
+  let recording: Promise<void> = Promise.resolve();
+
+  /**
+   * A refused sign-in's record, not waited for: refusing an agent's name must take no longer
+   * than refusing a name nobody has, which has no record to write.
+   */
+  const recordLater = (...args: Parameters<typeof record>) => void record(...args).catch(() => {});
 
   let guards = 0;
+  /** Password checks under way in this process, and those waiting for one to end. */
+  let checking = 0;
+  const waiting: (() => void)[] = [];
+  async function slot(): Promise<() => void> {
+    if (checking >= SIGN_IN_LIMITS.checksInProcess) {
+      // A flood of sign-ins waits its turn rather than hashing all at once; beyond a queue's length, try again soon.
+      if (waiting.length >= SIGN_IN_LIMITS.checksWaiting) throw unavailable('busy');
+      await new Promise<void>((resolve) => waiting.push(resolve));
+    }
+    checking++;
+    return () => {
+      checking--;
+      waiting.shift()?.();
+    };
+  }
 
   return {
     record,
+
+    /** Resolves once what was recorded so far is written. */
+    settled: () => recording,
 
     /**
      * Checks a password under the throttle: `verify` (which hashes even for a name no agent
@@ -178,11 +224,30 @@ export function signInRecord({ store, now, log }: { store: ChatStore; now: () =>
       verify: (agent: AgentRecord | null) => Promise<boolean>,
     ): Promise<AgentRecord> {
       const account = await accountOf(userName);
+      const release = await slot();
+      try {
+        return await this.check(account, userName, origin, method, find, verify);
+      } finally {
+        release();
+      }
+    },
+
+    /** The check itself, once this process has room for it: admitted, hashed and counted within moments. */
+    async check(
+      account: string,
+      userName: string,
+      origin: RequestOrigin,
+      method: SignInMethod,
+      find: () => Promise<AgentRecord | null>,
+      verify: (agent: AgentRecord | null) => Promise<boolean>,
+    ): Promise<AgentRecord> {
       const address = origin.address ?? 'unknown';
       let waitMs = 0;
+      let admittedFailures = 0;
       await store.guardSignIn(account, address, (guard) => {
         const verdict = admit(guard, now());
         waitMs = 'waitMs' in verdict ? verdict.waitMs : 0;
+        if ('guard' in verdict) admittedFailures = verdict.guard.fromAddress.failures;
         return 'guard' in verdict ? verdict.guard : null;
       });
       // Now and then, the counts that have seen nothing for a month go.
@@ -195,7 +260,7 @@ export function signInRecord({ store, now, log }: { store: ChatStore; now: () =>
       if (waitMs > 0) {
         const seconds = Math.ceil(waitMs / 1000);
         // Not waited for: an agent's name must not take longer to refuse than a name nobody has.
-        void record('sign_in_throttled', { agent: known, userName, origin, method, retryAfter: seconds }).catch(() => {});
+        recordLater('sign_in_throttled', { agent: known, userName, origin, method, retryAfter: seconds });
         throw throttled(seconds);
       }
       let ok: boolean;
@@ -205,9 +270,9 @@ export function signInRecord({ store, now, log }: { store: ChatStore; now: () =>
         await store.guardSignIn(account, address, (guard) => settle(guard, 'abandoned', now()));
         throw error;
       }
-      await store.guardSignIn(account, address, (guard) => settle(guard, ok && known ? 'succeeded' : 'failed', now()));
+      await store.guardSignIn(account, address, (guard) => settle(guard, ok && known ? 'succeeded' : 'failed', now(), admittedFailures));
       if (!ok || !known) {
-        await record('sign_in_failed', { agent: known, userName, origin, method });
+        recordLater('sign_in_failed', { agent: known, userName, origin, method });
         throw unauthorized('wrongPassword');
       }
       await record('sign_in', { agent: known, origin, method });

@@ -86,6 +86,8 @@ type Stream = {
   closed: boolean;
   client: string;
   visitor: boolean;
+  /** The agent who follows the session by it; null for the visitor's. */
+  agentId: number | null;
 };
 
 const activeStatuses = new Set<number>([ChatSessionStatus.CustomerLast, ChatSessionStatus.UserLast]);
@@ -222,6 +224,10 @@ export function streamHub({ store, bus, now, members, view }: StreamDeps) {
       for (const streams of bySession.values()) for (const stream of streams) void pump(stream);
       for (const stream of agentStreams) void resyncAgent(stream);
       return;
+    }
+    // An agent's credentials were taken back: the streams of single chats it follows end too.
+    if (event.type === 'credential.deleted') {
+      for (const streams of bySession.values()) for (const stream of [...streams]) if (stream.agentId === event.agentId) close(stream);
     }
     // A side's typing shows by the flag it sets, announced as the session's change.
     if (event.type === 'session.typing') return;
@@ -395,8 +401,10 @@ export function streamHub({ store, bus, now, members, view }: StreamDeps) {
       await follow(caller, id, sessionKey);
       const ticket = newSecret();
       const expiresAt = now() + TICKET_LIFETIME_MS;
-      // Kept by the store, so a stream may open on any server process that shares it.
-      await store.addStreamTicket({ secretHash: sha256(ticket), sessionId: id, agentId: null, expiresAt });
+      // Kept by the store, so a stream may open on any server process that shares it; an
+      // agent's goes with the agent's other credentials when they are taken back.
+      const agentId = caller.kind === 'agent' ? caller.agent.id : null;
+      await store.addStreamTicket({ secretHash: sha256(ticket), sessionId: id, agentId, expiresAt });
       return { ticket, expiresAt };
     },
 
@@ -410,13 +418,20 @@ export function streamHub({ store, bus, now, members, view }: StreamDeps) {
       { sessionKey, ticket, after, client }: { sessionKey?: string; ticket?: string; after: number; client: string },
     ): Promise<AdmittedStream> {
       let visitor = false;
+      let agentId: number | null = null;
       if (caller.kind === 'visitor' && ticket !== undefined) {
         const held = await store.takeStreamTicket(sha256(ticket), now());
         if (!held || held.sessionId !== id) throw unauthorized('ticketExpired');
-        visitor = true;
+        if (held.agentId !== null) {
+          const agent = await store.getAgent(held.agentId);
+          if (!agent || agent.deleted) throw unauthorized('ticketExpired');
+          agentId = agent.id;
+        }
+        visitor = agentId === null;
       } else {
         await follow(caller, id, sessionKey);
         visitor = caller.kind === 'visitor';
+        agentId = caller.kind === 'agent' ? caller.agent.id : null;
       }
       const held = byClient.get(client) ?? 0;
       if (held >= MAX_STREAMS_PER_CLIENT) throw tooMany('tooManyStreams', MAX_STREAMS_PER_CLIENT);
@@ -426,7 +441,7 @@ export function streamHub({ store, bus, now, members, view }: StreamDeps) {
       return {
         start(sink) {
           settled = true;
-          const stream: Stream = { sessionId: id, waitsIn: null, cursor: after, sink, lastState: '', pumping: false, again: false, closed: false, client, visitor };
+          const stream: Stream = { sessionId: id, waitsIn: null, cursor: after, sink, lastState: '', pumping: false, again: false, closed: false, client, visitor, agentId };
           // Listen first, then catch up: what is posted meanwhile is sent by the pump that follows.
           let streams = bySession.get(id);
           if (!streams) bySession.set(id, (streams = new Set()));
@@ -461,7 +476,8 @@ export function streamHub({ store, bus, now, members, view }: StreamDeps) {
       let agent: AgentRecord;
       if (caller.kind === 'visitor' && ticket !== undefined) {
         const held = await store.takeStreamTicket(sha256(ticket), now());
-        const found = held?.agentId != null ? await store.getAgent(held.agentId) : null;
+        // A ticket of one session's stream opens that stream only.
+        const found = held && held.sessionId === null && held.agentId !== null ? await store.getAgent(held.agentId) : null;
         if (!found || found.deleted) throw unauthorized('ticketExpired');
         agent = found;
       } else agent = requireAgent(caller);

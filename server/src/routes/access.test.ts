@@ -259,8 +259,8 @@ describe('taking access back', () => {
 
     const revoked = await t.call('DELETE', `/api/v1/Associate/${olaId}/Tokens`, { headers: { Authorization: kari } });
     expect(await json(revoked)).toEqual({ Revoked: 2 });
-    // The tokens end; the browser session and the ticket do not.
-    expect(await statusesWith(headers)).toEqual([200, 200, 200, 401]);
+    // The tokens end, and the tickets (one can be had with a token); the password and the browser session do not.
+    expect(await statusesWith(headers)).toEqual([200, 200, 401, 401]);
     expect((await t.call('GET', '/api/v1/Associate/Me', { headers: { Authorization: `Bearer ${second}` } })).status).toBe(401);
     expect(await json(await t.call('GET', `/api/v1/Associate/${olaId}/Tokens`, { headers: { Authorization: kari } }))).toEqual([]);
   });
@@ -319,5 +319,117 @@ describe('the record of sign-ins', () => {
       { When: '2026-11-26T09:00:00.000+00:00', Kind: 'sign_in', Method: 'login', Address: '203.0.113.7', Count: 1 },
       { When: '2026-11-26T09:00:00.000+00:00', Kind: 'agent_added', Method: 'admin', Address: null, Count: 1 },
     ]);
+  });
+});
+
+describe('taking access back, as an attacker would try to get around it', () => {
+  it('lets a manager change only agents whose every topic it manages, however it came to manage a topic', async () => {
+    const kariId = await idOf('kari');
+    const olaId = await idOf('ola');
+    // bob, added by kari, makes a topic of his own (and so manages it), and puts kari in it.
+    expect((await t.call('POST', '/api/v1/Associate', { headers: { Authorization: kari }, json: { UserName: 'bob', Password: 'bob-secret-1' } })).status).toBe(200);
+    const bob = basic('bob', 'bob-secret-1');
+    const bobs = await json(await t.call('POST', '/api/v1/ChatTopic', { headers: { Authorization: bob }, json: { Name: 'Bobs' } }));
+    await t.store.setTopicAgent({ topicId: bobs.ChatTopicId, agentId: kariId, canListen: true, canRespond: true, canManage: false, canNotify: false });
+    for (const [method, path, body] of [
+      ['PUT', `/api/v1/Associate/${kariId}/Password`, { Password: 'owned-by-bob' }],
+      ['DELETE', `/api/v1/Associate/${kariId}`, undefined],
+      ['DELETE', `/api/v1/Associate/${kariId}/Tokens`, undefined],
+      ['GET', `/api/v1/Associate/${kariId}/SignIns`, undefined],
+      ['PUT', `/api/v1/Associate/${olaId}/Password`, { Password: 'owned-by-bob' }],
+    ] as const) {
+      const refused = await t.call(method, path, { headers: { Authorization: bob }, ...(body ? { json: body } : {}) });
+      expect(refused.status, `${method} ${path}`).toBe(403);
+    }
+    expect((await seen(await t.call('DELETE', `/api/v1/Associate/${kariId}`, { headers: { Authorization: bob } }))).message).toBe(
+      'kari is also an agent of ChatTopic 1, which you do not manage: ask one of its managers.',
+    );
+    expect((await tryPassword('kari', 'kari-secret-1', '203.0.113.7')).status).toBe(200);
+    // His own password he may change; kari, who manages every topic ola is in, may change ola's.
+    expect((await t.call('PUT', `/api/v1/Associate/${await idOf('bob')}/Password`, { headers: { Authorization: bob }, json: { Password: 'bob-secret-2' } })).status).toBe(204);
+    expect((await t.call('PUT', `/api/v1/Associate/${olaId}/Password`, { headers: { Authorization: kari }, json: { Password: 'ola-secret-2' } })).status).toBe(204);
+  });
+
+  it('ends an agent’s streams of single chats and the stream tickets it had, and a chat’s ticket opens no other stream', async () => {
+    const olaId = await idOf('ola');
+    const session = await json(await t.postSession({ TopicId: 1, CustomerAlias: 'Ada', CustomerConsented: true }));
+    const id = session.ChatSessionId;
+    const base = await t.listen();
+    const open = (query: string, headers: Record<string, string> = {}) =>
+      fetch(`${base}/api/v1/ChatSession/${id}/Events${query}`, { headers: { Accept: 'text/event-stream', ...headers } });
+    const ticket = async () => (await json(await t.call('POST', `/api/v1/ChatSession/${id}/Events/Ticket`, { headers: { Authorization: ola } }))).Ticket as string;
+    const stream = reader((await open('', { Authorization: ola })).body!);
+    expect((await stream.next()).event).toBe('state');
+    const unused = await ticket();
+    // A ticket of one chat does not open the agent's stream of every chat.
+    const agentWide = await fetch(`${base}/api/v1/ChatSession/Events?ticket=${await ticket()}`, { headers: { Accept: 'text/event-stream' } });
+    expect(agentWide.status).toBe(401);
+
+    expect((await t.call('DELETE', `/api/v1/Associate/${olaId}`, { headers: { Authorization: kari } })).status).toBe(204);
+    await expect(async () => {
+      for (;;) await stream.next(3000);
+    }).rejects.toThrow('the stream ended');
+    expect((await open(`?ticket=${unused}`)).status).toBe(401);
+  });
+
+  it('gives a sign-in that checked the old password no credential once the password has changed', async () => {
+    const before = (await t.store.findAgent('ola'))!;
+    await t.call('PUT', `/api/v1/Associate/${before.id}/Password`, { headers: { Authorization: kari }, json: { Password: 'ola-new-secret' } });
+    // What a sign-in checked before the change would now be given.
+    await expect(t.chat.agents.issueTicket(before)).rejects.toMatchObject({ kind: 'unauthorized' });
+    await expect(t.chat.agents.startBrowserSession(before)).rejects.toMatchObject({ kind: 'unauthorized' });
+    expect(await t.store.listCredentials(before.id, 'ticket', clock)).toEqual([]);
+    expect((await tryPassword('ola', 'ola-new-secret', '203.0.113.7', 'ticket')).status).toBe(200);
+  });
+
+  it('charges a burst of guesses from an address the agent signed in from only the first wait', async () => {
+    expect((await tryPassword('kari', 'kari-secret-1', '192.0.2.9', 'basic')).status).toBe(200);
+    const burst = await Promise.all(Array.from({ length: 30 }, () => tryPassword('kari', 'wrong-guess', '192.0.2.9', 'basic')));
+    expect(burst.filter((answer) => answer.status === 401).length).toBeLessThanOrEqual(SIGN_IN_LIMITS.checksAtOnce);
+    expect((await seen(await tryPassword('kari', 'kari-secret-1', '192.0.2.9'))).retryAfter).toBe('60');
+  });
+
+  it('keeps every change to an agent’s access in its record however many tries come after', async () => {
+    const olaId = await idOf('ola');
+    await t.call('PUT', `/api/v1/Associate/${olaId}/Password`, { headers: { Authorization: kari }, json: { Password: 'ola-new-secret' } });
+    for (let i = 0; i < 5; i++) await tryPassword('ola', 'wrong-guess', '198.51.100.1');
+    for (let i = 0; i < 130; i++) await tryPassword('ola', 'wrong-guess', '198.51.100.1', i % 2 ? 'basic' : 'login');
+    const record = await json(await t.call('GET', `/api/v1/Associate/${olaId}/SignIns`, { headers: { Authorization: kari } }));
+    expect(record.map((event: { Kind: string; Count: number }) => [event.Kind, event.Count])).toEqual([
+      ['sign_in_throttled', 130],
+      ['sign_in_failed', 5],
+      ['password_changed', 1],
+      ['agent_added', 1],
+    ]);
+  });
+
+  it('waits its turn in a flood of sign-ins, and past the queue answers 503 to try again', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: SIGN_IN_LIMITS.checksInProcess + SIGN_IN_LIMITS.checksWaiting + 12 }, (_, i) => tryPassword(`made-up-${i}`, 'guess', `198.51.${i >> 8}.${i & 255}`)),
+    );
+    const busy = answers.filter((answer) => answer.status === 503);
+    expect(busy.length).toBeGreaterThan(0);
+    expect(busy.every((answer) => answer.headers.get('retry-after') === '1')).toBe(true);
+    expect(answers.filter((answer) => answer.status === 401).length).toBeGreaterThanOrEqual(SIGN_IN_LIMITS.checksWaiting);
+    expect((await tryPassword('kari', 'kari-secret-1', '203.0.113.7')).status).toBe(200);
+  });
+
+  it('puts a removed agent in no topic again, shows its record still, and refuses broken passwords', async () => {
+    const olaId = await idOf('ola');
+    await t.call('DELETE', `/api/v1/Associate/${olaId}`, { headers: { Authorization: kari } });
+    const back = await t.call('PUT', '/api/v1/ChatTopic/1/UserAgent/ola', {
+      headers: { Authorization: kari },
+      json: { CanListen: true, CanRespond: true, CanManage: true, CanNotify: true },
+    });
+    expect(back.status).toBe(400);
+    expect(await t.store.agentTopics(olaId)).toEqual([]);
+    const record = await json(await t.call('GET', `/api/v1/Associate/${olaId}/SignIns`, { headers: { Authorization: kari } }));
+    expect(record[0]).toMatchObject({ Kind: 'agent_removed', Method: 'console' });
+    const kariId = await idOf('kari');
+    for (const password of ['with\u0000nul-1', 'lone\uD800surrogate']) {
+      const refused = await t.call('PUT', `/api/v1/Associate/${kariId}/Password`, { headers: { Authorization: kari }, json: { Password: password } });
+      expect(refused.status).toBe(400);
+      expect((await json(refused)).FieldErrors).toMatchObject([{ Field: 'Password', Code: 'characters' }]);
+    }
   });
 });

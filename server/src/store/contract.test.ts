@@ -611,7 +611,12 @@ describe.each(implementations)('the %s store', (_, open) => {
       expect(await store.createAgent({ userName: 'A\u030Ase', fullName: '', passwordHash: null, createdAt: T0 })).toBeNull();
       expect(await store.findAgent('ÅSE')).toEqual(ase);
       expect(await store.findAgent('a\u030Ase')).toEqual(ase);
+      const credential = { secretHash: 'c1', kind: 'ticket' as const, agentId: kari!.id, xsrfHash: null, createdAt: T0, expiresAt: T0 + 1000, lastUsedAt: null };
+      expect(await store.addCredential(credential, { passwordHash: 'scrypt$x' })).toBe(true);
       expect(await store.setPassword(kari!.id, 'scrypt$y')).toBe(true);
+      // A sign-in that checked the old password gets nothing.
+      expect(await store.addCredential({ ...credential, secretHash: 'c2' }, { passwordHash: 'scrypt$x' })).toBe(false);
+      expect(await store.findCredential('c2', 'ticket', T0)).toBeNull();
       expect((await store.getAgent(kari!.id))?.passwordHash).toBe('scrypt$y');
       expect(await store.setPassword(999, 'scrypt$y')).toBe(false);
     });
@@ -668,6 +673,8 @@ describe.each(implementations)('the %s store', (_, open) => {
       await store.addCredential({ secretHash: 'k1', kind: 'token', agentId: kari.id, xsrfHash: null, createdAt: T0, expiresAt: null, lastUsedAt: null });
       await store.addStreamTicket({ secretHash: 's1', sessionId: null, agentId: kari.id, expiresAt: T0 + 60_000 });
       expect(await store.removeAgent(kari.id)).toEqual(kari);
+      // Nothing new for it once it is gone.
+      expect(await store.addCredential({ secretHash: 'k2', kind: 'token', agentId: kari.id, xsrfHash: null, createdAt: T0, expiresAt: null, lastUsedAt: null })).toBe(false);
       expect(await store.removeAgent(kari.id)).toBeNull();
       expect(await store.removeAgent(999)).toBeNull();
       expect(await store.getAgent(kari.id)).toMatchObject({ userName: 'kari', fullName: 'Kari Nordmann', deleted: true, present: false });

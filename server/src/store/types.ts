@@ -221,8 +221,16 @@ export type SignInEventKind =
   | 'agent_removed'
   | 'password_changed';
 
-/** How many events of each agent's record of sign-ins are kept. */
+/** How many sign-ins, failures and throttled tries each agent's record keeps; changes to its access are all kept. */
 export const SIGN_IN_EVENTS_KEPT = 100;
+
+/**
+ * Whether an event is the last one again, and counts it rather than adds one: the same kind,
+ * way and address. Throttled tries from one address are one event whatever way they came, so
+ * tries by turns of Basic and Login cannot push the rest out of the record.
+ */
+export const sameEventAgain = (last: { kind: string; method: string | null; address: string | null }, next: Pick<SignInEventRecord, 'kind' | 'method' | 'address'>) =>
+  last.kind === next.kind && last.address === next.address && (last.method === next.method || next.kind === 'sign_in_throttled');
 
 export type SignInEventRecord = {
   agentId: number;
@@ -491,7 +499,12 @@ export type ChatStore = {
   /** False when the topic has no such reply. */
   deleteCannedReply(topicId: number, id: number): Promise<boolean>;
 
-  addCredential(credential: CredentialRecord): Promise<void>;
+  /**
+   * Adds the credential, in one transaction with the check that its agent is on the team and,
+   * with `passwordHash`, still has that password: false, and nothing added, when not. A
+   * sign-in that checked the old password as the password changed gets nothing from it.
+   */
+  addCredential(credential: CredentialRecord, holder?: { passwordHash: string | null }): Promise<boolean>;
   /** The credential with this secret hash and kind, unless it has expired by `now`. */
   findCredential(secretHash: string, kind: CredentialKind, now: Millis): Promise<CredentialRecord | null>;
   /** The removed credential, or null when there was none. */
@@ -520,8 +533,9 @@ export type ChatStore = {
   /** Forgets the counts that have seen nothing since `before`. */
   forgetSignIns(before: Millis): Promise<void>;
   /**
-   * Adds to an agent's record of sign-ins; the same kind, way and address as its last event
-   * counts that one again instead. The record keeps the last `SIGN_IN_EVENTS_KEPT` events.
+   * Adds to an agent's record of sign-ins; the last event again (`sameEventAgain`) counts that
+   * one again instead. The record keeps the last `SIGN_IN_EVENTS_KEPT` sign-ins, failures and
+   * throttled tries, and every change to the agent's access.
    */
   addSignInEvent(event: Omit<SignInEventRecord, 'count'>): Promise<void>;
   /** An agent's last events, the newest first. */

@@ -30,11 +30,15 @@ import {
   type SignInCount,
   type SignInEventRecord,
   SIGN_IN_EVENTS_KEPT,
+  sameEventAgain,
   type StreamTicketRecord,
   type TopicAgentRecord,
   type TopicRecord,
   type TopicRules,
 } from '../types.ts';
+
+/** The sign-in kinds of events, as SQL: only these are trimmed to the last hundred; changes to access stay. */
+const SIGN_IN_KINDS = "'sign_in', 'sign_in_failed', 'sign_in_throttled'";
 
 export const migrationsDir = migrationsFolder(import.meta.url, 'postgres');
 
@@ -770,8 +774,14 @@ function postgresStore(pool: pg.Pool): ChatStore {
     deleteCannedReply: (topicId, id) =>
       transaction(async (run) => (await run('DELETE FROM chat_canned_reply WHERE id = $1 AND topic_id = $2 RETURNING 1', [id, topicId])).length > 0),
 
-    addCredential: (credential) =>
-      transaction(async (run) => void (await run(`INSERT INTO credential (${list(credentialColumns)}) VALUES (${marks(credentialColumns)})`, valuesOf(credentialColumns, credential)))),
+    addCredential: (credential, holder) =>
+      transaction(async (run) => {
+        // The agent's row is locked: a change of its password or its removal comes before or after, never between.
+        const agent = one(await run(`SELECT ${list(agentColumns)} FROM associate WHERE id = $1 FOR SHARE`, [credential.agentId]), toAgent);
+        if (!agent || agent.deleted || (holder && agent.passwordHash !== holder.passwordHash)) return false;
+        await run(`INSERT INTO credential (${list(credentialColumns)}) VALUES (${marks(credentialColumns)})`, valuesOf(credentialColumns, credential));
+        return true;
+      }),
     findCredential: async (secretHash, kind, now) =>
       one(
         await read(`SELECT ${list(credentialColumns)} FROM credential WHERE secret_hash = $1 AND kind = $2 AND (expires_at IS NULL OR expires_at > $3)`, [secretHash, kind, now]),
@@ -842,14 +852,14 @@ function postgresStore(pool: pg.Pool): ChatStore {
         // The agent's row is locked, so that two processes' events for it come one after the other.
         if ((await run('SELECT 1 FROM associate WHERE id = $1 FOR UPDATE', [event.agentId])).length === 0) return;
         const [last] = await run('SELECT id, kind, method, address FROM sign_in_event WHERE associate_id = $1 ORDER BY id DESC LIMIT 1', [event.agentId]);
-        if (last && last[1] === event.kind && last[2] === event.method && last[3] === event.address) {
+        if (last && sameEventAgain({ kind: last[1] as string, method: last[2] as string | null, address: last[3] as string | null }, event)) {
           await run('UPDATE sign_in_event SET count = count + 1, at = $1, request_id = $2 WHERE id = $3', [event.at, event.requestId, last[0]]);
           return;
         }
         await run(`INSERT INTO sign_in_event (${list(eventColumns)}) VALUES (${marks(eventColumns)})`, valuesOf(eventColumns, { ...event, count: 1 }));
         await run(
-          `DELETE FROM sign_in_event WHERE associate_id = $1
-             AND id <= (SELECT id FROM sign_in_event WHERE associate_id = $1 ORDER BY id DESC LIMIT 1 OFFSET ${SIGN_IN_EVENTS_KEPT})`,
+          `DELETE FROM sign_in_event WHERE associate_id = $1 AND kind IN (${SIGN_IN_KINDS})
+             AND id <= (SELECT id FROM sign_in_event WHERE associate_id = $1 AND kind IN (${SIGN_IN_KINDS}) ORDER BY id DESC LIMIT 1 OFFSET ${SIGN_IN_EVENTS_KEPT})`,
           [event.agentId],
         );
       }),

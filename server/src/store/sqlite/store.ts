@@ -27,10 +27,14 @@ import {
   type SignInCount,
   type SignInEventRecord,
   SIGN_IN_EVENTS_KEPT,
+  sameEventAgain,
   type StreamTicketRecord,
   type TopicRecord,
   type TopicRules,
 } from '../types.ts';
+
+/** The sign-in kinds of events, as SQL: only these are trimmed to the last hundred; changes to access stay. */
+const SIGN_IN_KINDS = "'sign_in', 'sign_in_failed', 'sign_in_throttled'";
 import { migrationsFolder } from '../migrations.ts';
 import { migrate, readMigrations } from './migrate.ts';
 
@@ -370,8 +374,8 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
   const countEventAgain = db.prepare('UPDATE sign_in_event SET count = count + 1, at = ?, request_id = ? WHERE id = ?');
   const insertEvent = db.prepare(`INSERT INTO sign_in_event (${list(eventColumns)}) VALUES (${marks(eventColumns)})`);
   const trimEvents = db.prepare(
-    `DELETE FROM sign_in_event WHERE associate_id = @agentId
-       AND id <= (SELECT id FROM sign_in_event WHERE associate_id = @agentId ORDER BY id DESC LIMIT 1 OFFSET ${SIGN_IN_EVENTS_KEPT})`,
+    `DELETE FROM sign_in_event WHERE associate_id = @agentId AND kind IN (${SIGN_IN_KINDS})
+       AND id <= (SELECT id FROM sign_in_event WHERE associate_id = @agentId AND kind IN (${SIGN_IN_KINDS}) ORDER BY id DESC LIMIT 1 OFFSET ${SIGN_IN_EVENTS_KEPT})`,
   );
   const selectEvents = db.prepare(`SELECT ${list(eventColumns)} FROM sign_in_event WHERE associate_id = ? ORDER BY id DESC LIMIT ?`).raw();
 
@@ -698,7 +702,13 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
       }),
     deleteCannedReply: (topicId, id) => write(() => deleteReply.run(id, topicId).changes > 0),
 
-    addCredential: (credential) => write(() => void insertCredential.run(valuesOf(credentialColumns, credential))),
+    addCredential: (credential, holder) =>
+      write(() => {
+        const agent = one(selectAgent.get(credential.agentId), toAgent);
+        if (!agent || agent.deleted || (holder && agent.passwordHash !== holder.passwordHash)) return false;
+        insertCredential.run(valuesOf(credentialColumns, credential));
+        return true;
+      }),
     findCredential: (secretHash, kind, now) => read(() => one(selectCredential.get(secretHash, kind, now), toCredential)),
     deleteCredential: (secretHash) =>
       write(() => {
@@ -735,7 +745,7 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
     addSignInEvent: (event) =>
       write(() => {
         const last = lastEvent.get(event.agentId) as { id: number; kind: string; method: string | null; address: string | null } | undefined;
-        if (last && last.kind === event.kind && last.method === event.method && last.address === event.address) {
+        if (last && sameEventAgain(last, event)) {
           countEventAgain.run(event.at, event.requestId, last.id);
           return;
         }
