@@ -1,6 +1,10 @@
 /** Builds the HTTP app from its parts. No I/O here: the entry file opens the store and starts listening. */
 import { Hono, type Context } from 'hono';
 import { requestId } from 'hono/request-id';
+import type { Result, Router } from 'hono/router';
+import { RegExpRouter } from 'hono/router/reg-exp-router';
+import { SmartRouter } from 'hono/router/smart-router';
+import { TrieRouter } from 'hono/router/trie-router';
 import { getPath } from 'hono/utils/url';
 import type { Chat } from './chat/index.ts';
 import type { Config } from './config.ts';
@@ -40,6 +44,41 @@ export type AppDeps = {
   limiters?: RateLimiters;
 };
 
+/** The longest path whose routes are kept; longer ones are matched each time. */
+const MAX_REMEMBERED_PATH = 512;
+
+/**
+ * Hono's own router (the trie, as the regular-expression router refuses this API's routes),
+ * its answers for the paths seen last kept: the routes are fixed once the app is made, so a
+ * path's handlers and parameters are the same each time it comes. The trie's search of a
+ * session's path (`ChatSession/123/Messages`) tries each `:id{-?[0-9]+}` route, one pattern
+ * for every word that can follow it, and costs more than the rest of the routing together.
+ * A route added later forgets them all.
+ */
+function rememberingRouter<T>(router: Router<T> = new SmartRouter<T>({ routers: [new RegExpRouter(), new TrieRouter()] })): Router<T> {
+  const answers = new Map<string, Result<T>>();
+  return {
+    get name() {
+      return router.name;
+    },
+    add(method, path, handler) {
+      answers.clear();
+      router.add(method, path, handler);
+    },
+    match(method, path) {
+      if (path.length > MAX_REMEMBERED_PATH) return router.match(method, path);
+      const key = `${method} ${path}`;
+      let result = answers.get(key);
+      if (result === undefined) {
+        result = router.match(method, path);
+        if (answers.size >= 1024) answers.clear();
+        answers.set(key, result);
+      }
+      return result;
+    },
+  };
+}
+
 export function createApp({
   chat,
   config = {},
@@ -57,6 +96,7 @@ export function createApp({
   // The spelling of the paths seen last, so the hot ones (a visitor's create) are one lookup.
   const spelled = new Map<string, string>();
   const app = new Hono<ApiEnv>({
+    router: rememberingRouter(),
     getPath(request) {
       const path = getPath(request);
       let routed = spelled.get(path);
