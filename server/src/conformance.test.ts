@@ -169,4 +169,37 @@ describe('a conversation through the official ChatAgent', () => {
     expect(created).toMatchObject({ topicId: 1, status: 'InQueue' });
     expect((await admin.getUserAgentListAsync(true, false)).map((item) => item.name).sort()).toEqual(['admin', 'kari']);
   });
+
+  it('round-trips a topic’s opening hours, ISO durations in and HH:MM:SS out, and asks IsWithinOpeningHours', async () => {
+    const authorization = `Basic ${Buffer.from('admin:admin-secret-1').toString('base64')}`;
+    const admin = new ChatAgent(`${server.url}/api/`, { headers: { Authorization: authorization } });
+    const rest = async () =>
+      (await (await fetch(`${server.url}/api/v1/ChatTopic/1`, { headers: { Authorization: authorization } })).json()) as {
+        OpeningHoursEnabled: boolean;
+        OpeningHours: Record<string, unknown>;
+      };
+    const topic = await admin.getChatTopicEntityAsync(1);
+    // The client reads the times as durations and the zone as TimeZoneData.
+    expect(topic.openingHours?.monStart?.asHours()).toBe(8);
+    expect(topic.openingHours?.lunchStop?.asMinutes()).toBe(12 * 60);
+    expect(await admin.isWithinOpeningHoursAsync(1)).toBe(true);
+    const days = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+    const hours = topic.openingHours as unknown as Record<string, unknown>;
+    for (const day of days) hours[`${day}Enabled`] = false;
+    topic.openingHoursEnabled = true;
+    // It sends the durations back as it holds them: ISO 8601 (PT8H).
+    const saved = await admin.saveChatTopicEntityAsync(topic);
+    expect(saved.openingHoursEnabled).toBe(true);
+    const stored = await rest();
+    expect(stored.OpeningHours).toMatchObject({ MonEnabled: false, MonStart: '08:00:00', MonStop: '16:00:00', LunchStart: '11:30:00' });
+    expect(await admin.isWithinOpeningHoursAsync(1)).toBe(false);
+    expect(await admin.isWithinOpeningHoursAsync({ chatTopicId: 1 })).toBe(false);
+    // Every day, all day.
+    for (const day of days) Object.assign(hours, { [`${day}Enabled`]: true, [`${day}Start`]: '00:00:00', [`${day}Stop`]: '24:00:00' });
+    await admin.saveChatTopicEntityAsync(topic);
+    expect(await admin.isWithinOpeningHoursAsync(1)).toBe(true);
+    topic.openingHoursEnabled = false;
+    await admin.saveChatTopicEntityAsync(topic);
+    expect((await rest()).OpeningHoursEnabled).toBe(false);
+  });
 });

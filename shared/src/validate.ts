@@ -126,7 +126,13 @@ function convert(spec: FieldSpec, input: unknown): unknown {
       return origins.every((origin) => origin !== undefined) ? [...new Set(origins)] : undefined;
     }
     case 'string':
-      return typeof input === 'string' ? input : undefined;
+      if (typeof input === 'string') return input;
+      // SuperOffice's client holds a topic's Language as a CustomerLanguage list item, and sends it back so.
+      if (spec.format === 'language' && typeof input === 'object' && input !== null && !Array.isArray(input)) {
+        const value = Object.entries(input).find(([key]) => key.toLowerCase() === 'value')?.[1];
+        return typeof value === 'string' ? value : value === undefined || value === null ? '' : undefined;
+      }
+      return undefined;
     case 'duration':
       return parseTimeOfDay(input);
     case 'timezone':
