@@ -4,7 +4,7 @@
  * another site can send the cookie but cannot read the token. A refusal throws with the
  * server's own words; a call that got no answer throws with status 0.
  */
-import type { ApiErrorBody, Associate, ChatMessage, ChatSessionEntity, FieldError } from '@chatline/shared';
+import type { ApiErrorBody, Associate, ChatMessage, ChatOpeningHours, ChatSessionEntity, FieldError } from '@chatline/shared';
 
 /** Why a call failed: the server refused it (with its words), or no answer came (status 0). */
 export class ConsoleError extends Error {
@@ -40,6 +40,20 @@ export type ChatTopic = {
   CollectConsent: boolean;
   AllowedOrigins: string[];
   Widget: Record<string, unknown>;
+  /** The queue's own words: `{cque}` is the visitor's place in it, `{cavw}` the average wait. */
+  CustomQueueTextEnabled: boolean;
+  CustomQueueText: string;
+  /** Off: open at all hours. */
+  OpeningHoursEnabled: boolean;
+  OpeningHours: ChatOpeningHours;
+  OfflineCollectConsent: boolean;
+  UseQueueOfflineForm: boolean;
+  /** Minutes in the queue before a visitor is offered to leave a message instead (0: never). */
+  OfflineFormTimeLimit: number;
+  /** Visitors waiting beyond which a new one is offered to leave a message instead (0: never). */
+  OfflineFormQueueLength: number;
+  WidgetEnableRating: boolean;
+  WidgetRatingText: string;
 };
 
 export type CannedReply = { CannedReplyId: number; TopicId: number; Name: string; Text: string };
@@ -131,6 +145,8 @@ export const api = {
   signIns: (id: number) => call<SignIn[]>(`Associate/${id}/SignIns`),
 
   topic: (id: number) => call<ChatTopic>(`ChatTopic/${id}`),
+  /** Whether the topic is within its opening hours now, by the server's clock (always, when it uses none). */
+  isOpen: (id: number) => call<boolean>(`ChatTopic/${id}/IsOpen`),
   saveTopic: (topic: ChatTopic) => call<ChatTopic>(`ChatTopic/${topic.ChatTopicId}`, { method: 'PUT', body: topic }),
   myTopics: () => call<ChatTopic[]>('ChatTopic/ForCurrentUser'),
   members: (topicId: number) => call<Membership[]>(`ChatTopic/${topicId}/UserAgent`),
