@@ -214,18 +214,23 @@ const timeOfDay = (name: string): FieldSpec => ({
   fieldType: 'System.TimeSpan',
 });
 
+/** ChatOpeningHours' fields, made by a function so that a bundle that never reads them (the widget) leaves them out. */
+function openingHoursFields(): FieldSpec[] {
+  return [
+    { name: 'TzLocation', key: 'openingHoursTimeZone', kind: 'timezone', writer: 'agent', nullable: false, fieldType: 'TimeZoneData' },
+    ...WEEKDAYS.flatMap((day): FieldSpec[] => [
+      { name: `${day}Enabled`, key: `openingHours${day}Enabled`, kind: 'bool', writer: 'agent', nullable: false, fieldType: bool },
+      timeOfDay(`${day}Start`),
+      timeOfDay(`${day}Stop`),
+    ]),
+    { name: 'UseLunchHours', key: 'openingHoursUseLunchHours', kind: 'bool', writer: 'agent', nullable: false, fieldType: bool },
+    timeOfDay('LunchStart'),
+    timeOfDay('LunchStop'),
+  ];
+}
+
 /** ChatOpeningHours: when a topic is open, per weekday, in its time zone, with a lunch break. */
-const chatOpeningHoursFields: readonly FieldSpec[] = /* @__PURE__ */ table([
-  { name: 'TzLocation', key: 'openingHoursTimeZone', kind: 'timezone', writer: 'agent', nullable: false, fieldType: 'TimeZoneData' },
-  ...WEEKDAYS.flatMap((day): FieldSpec[] => [
-    { name: `${day}Enabled`, key: `openingHours${day}Enabled`, kind: 'bool', writer: 'agent', nullable: false, fieldType: bool },
-    timeOfDay(`${day}Start`),
-    timeOfDay(`${day}Stop`),
-  ]),
-  { name: 'UseLunchHours', key: 'openingHoursUseLunchHours', kind: 'bool', writer: 'agent', nullable: false, fieldType: bool },
-  timeOfDay('LunchStart'),
-  timeOfDay('LunchStop'),
-]);
+const chatOpeningHoursFields: readonly FieldSpec[] = /* @__PURE__ */ table(/* @__PURE__ */ openingHoursFields());
 
 /** The ChatTopic fields we keep, in SuperOffice's order; AllowedOrigins is our addition. */
 export const chatTopicFields: readonly FieldSpec[] = /* @__PURE__ */ table([
