@@ -4,7 +4,7 @@
  * another site can send the cookie but cannot read the token. A refusal throws with the
  * server's own words; a call that got no answer throws with status 0.
  */
-import type { ApiErrorBody, Associate, ChatMessage, ChatOpeningHours, ChatSessionEntity, FieldError } from '@chatline/shared';
+import type { ApiErrorBody, Associate, ChatMessage, ChatOpeningHours, ChatSessionEntity, FieldError, SignInKind } from '@chatline/shared';
 
 /** Why a call failed: the server refused it (with its words), or no answer came (status 0). */
 export class ConsoleError extends Error {
@@ -61,15 +61,7 @@ export type CannedReply = { CannedReplyId: number; TopicId: number; Name: string
 export type Archive = { value: ChatSessionEntity[]; 'odata.nextLink'?: string };
 
 /** What the server records of an agent's access, newest first (`GET Associate/{id}/SignIns`). */
-export type SignInKind =
-  | 'sign_in'
-  | 'sign_in_failed'
-  | 'sign_in_throttled'
-  | 'token_created'
-  | 'tokens_revoked'
-  | 'agent_added'
-  | 'agent_removed'
-  | 'password_changed';
+export type { SignInKind };
 /** How: the sign-in form (Login), Basic credentials, a ticket, the admin command, or a manager in the console. */
 export type SignInMethod = 'login' | 'basic' | 'ticket' | 'admin' | 'console';
 /** `Count`: how many times in a row the same Kind, Method and Address came; `When` is the last of them. */

@@ -288,6 +288,17 @@ export type FieldProblem = {
   Code: FieldErrorCode;
 };
 
+/** What the record of an agent's access holds (`GET /api/v1/Associate/{id}/SignIns`, the log lines' `kind`). */
+export type SignInKind =
+  | 'sign_in'
+  | 'sign_in_failed'
+  | 'sign_in_throttled'
+  | 'token_created'
+  | 'tokens_revoked'
+  | 'agent_added'
+  | 'agent_removed'
+  | 'password_changed';
+
 export type FieldErrorCode =
   | 'type'
   | 'too_long'

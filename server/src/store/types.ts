@@ -7,7 +7,7 @@
  * as a pure function that it calls inside the transaction.
  */
 
-import type { Weekday } from '@chatline/shared';
+import type { SignInKind, Weekday } from '@chatline/shared';
 
 /** Epoch milliseconds, UTC. */
 export type Millis = number;
@@ -211,15 +211,7 @@ export type SignInCount = {
 export type SignInGuard = { fromAddress: SignInCount; fromAnywhere: SignInCount };
 
 /** Who did what to an agent's access, for the agent's record of sign-ins. */
-export type SignInEventKind =
-  | 'sign_in'
-  | 'sign_in_failed'
-  | 'sign_in_throttled'
-  | 'token_created'
-  | 'tokens_revoked'
-  | 'agent_added'
-  | 'agent_removed'
-  | 'password_changed';
+export type SignInEventKind = SignInKind;
 
 /** How many sign-ins, failures and throttled tries each agent's record keeps; changes to its access are all kept. */
 export const SIGN_IN_EVENTS_KEPT = 100;
