@@ -128,11 +128,8 @@ describe('sign-ins', () => {
     expect(wrong.status).toBe(401);
     await agentPage(signer);
 
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'de-DE', timezoneId: 'Asia/Tokyo' });
+    const { context, page: kari } = await openConsole(browser, server, 'light', { locale: 'de-DE', timezoneId: 'Asia/Tokyo' });
     contexts.push(context);
-    context.setDefaultTimeout(8000);
-    const kari = await context.newPage();
-    await kari.goto(`${server.url}/console/`);
     await signIn(kari, AGENTS.kari);
     await openAccess(kari);
     await choose(kari, 'Sam Signer');

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AGENTS, axeViolations, ConsoleServer, launch, pageErrors, signIn } from '../testing/harness.ts';
+import { AGENTS, axeViolations, ConsoleServer, launch, openConsole, pageErrors, signIn } from '../testing/harness.ts';
 
 type Topic = Record<string, unknown> & { OpeningHours: Record<string, unknown>; Widget: Record<string, unknown> };
 
@@ -51,17 +51,8 @@ type Options = { scheme?: 'light' | 'dark'; timezoneId?: string };
 
 /** Kari's console in a browser in a time zone and colour scheme of the test's choosing. */
 async function kariPage({ scheme = 'light', timezoneId = 'Asia/Tokyo' }: Options = {}): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: scheme, timezoneId });
+  const { context, page } = await openConsole(browser, server, scheme, { timezoneId });
   contexts.push(context);
-  context.setDefaultTimeout(8000);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && /Content Security Policy/.test(message.text())) errors.push(message.text());
-  });
-  (page as Page & { errors: string[] }).errors = errors;
-  await page.goto(`${server.url}/console/`);
   await signIn(page, AGENTS.kari);
   return page;
 }

@@ -137,9 +137,14 @@ export async function launch(): Promise<Browser> {
   return chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
 }
 
-/** A page of the console in a context of its own (its own cookies), light or dark. */
-export async function openConsole(browser: Browser, server: ConsoleServer, colorScheme: 'light' | 'dark' = 'light'): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme });
+/** A page of the console in a context of its own (its own cookies), light or dark, in the browser's language and time zone of the test's choosing. */
+export async function openConsole(
+  browser: Browser,
+  server: ConsoleServer,
+  colorScheme: 'light' | 'dark' = 'light',
+  { locale, timezoneId }: { locale?: string; timezoneId?: string } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme, locale, timezoneId });
   // A step that fails says which, well before the test's own time is up.
   context.setDefaultTimeout(8000);
   const page = await context.newPage();

@@ -190,6 +190,54 @@ export function signInRecord({ store, now, log }: { store: ChatStore; now: () =>
   const recordLater = (...args: Parameters<typeof record>) => void record(...args).catch(() => {});
 
   let guards = 0;
+
+  /** A password check itself, once this process has room for it: admitted, hashed and counted within moments. */
+  async function check(
+    account: string,
+    userName: string,
+    origin: RequestOrigin,
+    method: SignInMethod,
+    find: () => Promise<AgentRecord | null>,
+    verify: (agent: AgentRecord | null) => Promise<boolean>,
+  ): Promise<AgentRecord> {
+    const address = origin.address ?? 'unknown';
+    let waitMs = 0;
+    let admittedFailures = 0;
+    await store.guardSignIn(account, address, (guard) => {
+      const verdict = admit(guard, now());
+      waitMs = 'waitMs' in verdict ? verdict.waitMs : 0;
+      if ('guard' in verdict) admittedFailures = verdict.guard.fromAddress.failures;
+      return 'guard' in verdict ? verdict.guard : null;
+    });
+    // Now and then, the counts that have seen nothing for a month go.
+    if (++guards % 256 === 0) await store.forgetSignIns(now() - SIGN_IN_LIMITS.familiarMs);
+    const agent = await find().catch(async (error) => {
+      if (waitMs === 0) await store.guardSignIn(account, address, (guard) => settle(guard, 'abandoned', now()));
+      throw error;
+    });
+    const known = agent && !agent.deleted && agent.passwordHash ? agent : null;
+    if (waitMs > 0) {
+      const seconds = Math.ceil(waitMs / 1000);
+      // Not waited for: an agent's name must not take longer to refuse than a name nobody has.
+      recordLater('sign_in_throttled', { agent: known, userName, origin, method, retryAfter: seconds });
+      throw throttled(seconds);
+    }
+    let ok: boolean;
+    try {
+      ok = await verify(known);
+    } catch (error) {
+      await store.guardSignIn(account, address, (guard) => settle(guard, 'abandoned', now()));
+      throw error;
+    }
+    await store.guardSignIn(account, address, (guard) => settle(guard, ok && known ? 'succeeded' : 'failed', now(), admittedFailures));
+    if (!ok || !known) {
+      recordLater('sign_in_failed', { agent: known, userName, origin, method });
+      throw unauthorized('wrongPassword');
+    }
+    await record('sign_in', { agent: known, origin, method });
+    return known;
+  }
+
   /** Password checks under way in this process, and those waiting for one to end. */
   let checking = 0;
   const waiting: (() => void)[] = [];
@@ -226,58 +274,12 @@ export function signInRecord({ store, now, log }: { store: ChatStore; now: () =>
       const account = await accountOf(userName);
       const release = await slot();
       try {
-        return await this.check(account, userName, origin, method, find, verify);
+        return await check(account, userName, origin, method, find, verify);
       } finally {
         release();
       }
     },
 
-    /** The check itself, once this process has room for it: admitted, hashed and counted within moments. */
-    async check(
-      account: string,
-      userName: string,
-      origin: RequestOrigin,
-      method: SignInMethod,
-      find: () => Promise<AgentRecord | null>,
-      verify: (agent: AgentRecord | null) => Promise<boolean>,
-    ): Promise<AgentRecord> {
-      const address = origin.address ?? 'unknown';
-      let waitMs = 0;
-      let admittedFailures = 0;
-      await store.guardSignIn(account, address, (guard) => {
-        const verdict = admit(guard, now());
-        waitMs = 'waitMs' in verdict ? verdict.waitMs : 0;
-        if ('guard' in verdict) admittedFailures = verdict.guard.fromAddress.failures;
-        return 'guard' in verdict ? verdict.guard : null;
-      });
-      // Now and then, the counts that have seen nothing for a month go.
-      if (++guards % 256 === 0) await store.forgetSignIns(now() - SIGN_IN_LIMITS.familiarMs);
-      const agent = await find().catch(async (error) => {
-        if (waitMs === 0) await store.guardSignIn(account, address, (guard) => settle(guard, 'abandoned', now()));
-        throw error;
-      });
-      const known = agent && !agent.deleted && agent.passwordHash ? agent : null;
-      if (waitMs > 0) {
-        const seconds = Math.ceil(waitMs / 1000);
-        // Not waited for: an agent's name must not take longer to refuse than a name nobody has.
-        recordLater('sign_in_throttled', { agent: known, userName, origin, method, retryAfter: seconds });
-        throw throttled(seconds);
-      }
-      let ok: boolean;
-      try {
-        ok = await verify(known);
-      } catch (error) {
-        await store.guardSignIn(account, address, (guard) => settle(guard, 'abandoned', now()));
-        throw error;
-      }
-      await store.guardSignIn(account, address, (guard) => settle(guard, ok && known ? 'succeeded' : 'failed', now(), admittedFailures));
-      if (!ok || !known) {
-        recordLater('sign_in_failed', { agent: known, userName, origin, method });
-        throw unauthorized('wrongPassword');
-      }
-      await record('sign_in', { agent: known, origin, method });
-      return known;
-    },
   };
 }
 

@@ -215,6 +215,8 @@ export type SignInEventKind = SignInKind;
 
 /** How many sign-ins, failures and throttled tries each agent's record keeps; changes to its access are all kept. */
 export const SIGN_IN_EVENTS_KEPT = 100;
+/** The kinds of event the record keeps only the last `SIGN_IN_EVENTS_KEPT` of. */
+export const TRIMMED_SIGN_IN_KINDS: readonly SignInEventKind[] = ['sign_in', 'sign_in_failed', 'sign_in_throttled'];
 
 /**
  * Whether an event is the last one again, and counts it rather than adds one: the same kind,

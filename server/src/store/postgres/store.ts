@@ -30,6 +30,7 @@ import {
   type SignInCount,
   type SignInEventRecord,
   SIGN_IN_EVENTS_KEPT,
+  TRIMMED_SIGN_IN_KINDS,
   sameEventAgain,
   type StreamTicketRecord,
   type TopicAgentRecord,
@@ -37,8 +38,8 @@ import {
   type TopicRules,
 } from '../types.ts';
 
-/** The sign-in kinds of events, as SQL: only these are trimmed to the last hundred; changes to access stay. */
-const SIGN_IN_KINDS = "'sign_in', 'sign_in_failed', 'sign_in_throttled'";
+const TRIMMED_KINDS = TRIMMED_SIGN_IN_KINDS.map((kind) => `'${kind}'`).join(', ');
+
 
 export const migrationsDir = migrationsFolder(import.meta.url, 'postgres');
 
@@ -858,8 +859,8 @@ function postgresStore(pool: pg.Pool): ChatStore {
         }
         await run(`INSERT INTO sign_in_event (${list(eventColumns)}) VALUES (${marks(eventColumns)})`, valuesOf(eventColumns, { ...event, count: 1 }));
         await run(
-          `DELETE FROM sign_in_event WHERE associate_id = $1 AND kind IN (${SIGN_IN_KINDS})
-             AND id <= (SELECT id FROM sign_in_event WHERE associate_id = $1 AND kind IN (${SIGN_IN_KINDS}) ORDER BY id DESC LIMIT 1 OFFSET ${SIGN_IN_EVENTS_KEPT})`,
+          `DELETE FROM sign_in_event WHERE associate_id = $1 AND kind IN (${TRIMMED_KINDS})
+             AND id <= (SELECT id FROM sign_in_event WHERE associate_id = $1 AND kind IN (${TRIMMED_KINDS}) ORDER BY id DESC LIMIT 1 OFFSET ${SIGN_IN_EVENTS_KEPT})`,
           [event.agentId],
         );
       }),

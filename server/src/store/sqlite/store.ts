@@ -27,14 +27,15 @@ import {
   type SignInCount,
   type SignInEventRecord,
   SIGN_IN_EVENTS_KEPT,
+  TRIMMED_SIGN_IN_KINDS,
   sameEventAgain,
   type StreamTicketRecord,
   type TopicRecord,
   type TopicRules,
 } from '../types.ts';
 
-/** The sign-in kinds of events, as SQL: only these are trimmed to the last hundred; changes to access stay. */
-const SIGN_IN_KINDS = "'sign_in', 'sign_in_failed', 'sign_in_throttled'";
+const TRIMMED_KINDS = TRIMMED_SIGN_IN_KINDS.map((kind) => `'${kind}'`).join(', ');
+
 import { migrationsFolder } from '../migrations.ts';
 import { migrate, readMigrations } from './migrate.ts';
 
@@ -374,8 +375,8 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
   const countEventAgain = db.prepare('UPDATE sign_in_event SET count = count + 1, at = ?, request_id = ? WHERE id = ?');
   const insertEvent = db.prepare(`INSERT INTO sign_in_event (${list(eventColumns)}) VALUES (${marks(eventColumns)})`);
   const trimEvents = db.prepare(
-    `DELETE FROM sign_in_event WHERE associate_id = @agentId AND kind IN (${SIGN_IN_KINDS})
-       AND id <= (SELECT id FROM sign_in_event WHERE associate_id = @agentId AND kind IN (${SIGN_IN_KINDS}) ORDER BY id DESC LIMIT 1 OFFSET ${SIGN_IN_EVENTS_KEPT})`,
+    `DELETE FROM sign_in_event WHERE associate_id = @agentId AND kind IN (${TRIMMED_KINDS})
+       AND id <= (SELECT id FROM sign_in_event WHERE associate_id = @agentId AND kind IN (${TRIMMED_KINDS}) ORDER BY id DESC LIMIT 1 OFFSET ${SIGN_IN_EVENTS_KEPT})`,
   );
   const selectEvents = db.prepare(`SELECT ${list(eventColumns)} FROM sign_in_event WHERE associate_id = ? ORDER BY id DESC LIMIT ?`).raw();
 
