@@ -1,4 +1,5 @@
 /** The server's settings, read once from the environment (see the README's table). */
+import { DEFAULT_IDLE_TIMES, type IdleTimes } from './chat/idle.ts';
 
 export type Config = {
   port: number;
@@ -19,6 +20,8 @@ export type Config = {
   synchronous: 'NORMAL' | 'FULL';
   /** An agent to create at start if missing. */
   admin: { userName: string; password: string } | null;
+  /** When a visitor counts as gone, a chat as idle, and how long an ended chat may be reopened. */
+  idleTimes: IdleTimes;
 };
 
 export class ConfigError extends Error {}
@@ -62,6 +65,16 @@ function parseRateLimit(value: string | undefined): number {
   return limit;
 }
 
+/** A time in seconds from the environment (0 for never), as milliseconds. */
+function parseSeconds(name: string, value: string | undefined, fallbackMs: number): number {
+  if (value === undefined || value.trim() === '') return fallbackMs;
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds) || seconds < 0 || seconds > 30 * 24 * 3600) {
+    throw new ConfigError(`${name} must be a whole number of seconds (0 for never), not "${value}".`);
+  }
+  return seconds * 1000;
+}
+
 function parseSynchronous(value: string | undefined): 'NORMAL' | 'FULL' {
   const text = (value ?? '').trim().toUpperCase();
   if (text === '' || text === 'NORMAL') return 'NORMAL';
@@ -94,5 +107,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     admin: adminUser ? { userName: adminUser, password: adminPassword } : null,
     synchronous: parseSynchronous(env.CHAT_DB_SYNC),
     rateLimit: parseRateLimit(env.CHAT_RATE_LIMIT),
+    idleTimes: {
+      goneAfterMs: parseSeconds('CHAT_VISITOR_GONE_AFTER', env.CHAT_VISITOR_GONE_AFTER, DEFAULT_IDLE_TIMES.goneAfterMs),
+      idleAfterMs: parseSeconds('CHAT_IDLE_AFTER', env.CHAT_IDLE_AFTER, DEFAULT_IDLE_TIMES.idleAfterMs),
+      reopenWithinMs: parseSeconds('CHAT_REOPEN_WITHIN', env.CHAT_REOPEN_WITHIN, DEFAULT_IDLE_TIMES.reopenWithinMs),
+    },
   };
 }

@@ -45,7 +45,9 @@ const { store, channel, mailbox } = opened;
 // keeps its events to itself, and hears what the admin command changed beside it.
 const bus = channel ? sharedBus(channel, { onSendError: (error) => console.error(`chatline: could not tell the other servers of a change (${(error as Error).message}); trying again`) }) : inProcessBus();
 if (mailbox) hearOutside(mailbox, bus);
-const chat = createChat({ store, bus, allowedOrigins: config.allowedOrigins });
+const chat = createChat({ store, bus, allowedOrigins: config.allowedOrigins, idleTimes: config.idleTimes });
+// Chats whose visitor is gone end by themselves (CHAT_VISITOR_GONE_AFTER, CHAT_IDLE_AFTER).
+const stopSweeping = chat.idle.start((error) => console.error(`chatline: could not end the idle chats (${(error as Error).message}); trying again`));
 
 if (config.admin) {
   try {
@@ -81,6 +83,7 @@ function shutdown(signal: string) {
   stopping = true;
   console.log(`chatline: ${signal} received, finishing requests in flight`);
   // Live streams never finish by themselves: end them, and their clients reconnect from their cursors.
+  stopSweeping();
   chat.streams.closeAll();
   // Stop accepting; requests already received are answered, then their sockets close.
   server.close(() => {

@@ -179,6 +179,8 @@ export const chatSessionFields: readonly FieldSpec[] = /* @__PURE__ */ table([
   { name: 'Sale', kind: 'reference', writer: 'agent', nullable: true, fieldType: 'Sale' },
   { name: 'Ticket', kind: 'reference', writer: 'agent', nullable: true, fieldType: 'Ticket' },
   { name: 'TransferTo', key: 'transferToId', kind: 'associate', writer: 'agent', nullable: true, fieldType: 'Associate' },
+  // The visitor rates through the post-chat form (1 to 5); 0 until then.
+  { name: 'Rating', kind: 'int32', writer: 'agent', nullable: false, fieldType: int32 },
 ]);
 
 export const chatSession: EntityDescriptor = /* @__PURE__ */ defineEntity('ChatSession', 'ChatSessionEntity', chatSessionFields);

@@ -101,6 +101,52 @@ export type ChatTopicWidgetInfo = ChatTopicWidgetSettings & {
   IsOpen: boolean;
   /** An agent who may respond in the topic is present. */
   AgentsPresent: boolean;
+  /** How long the topic's latest chats waited to be picked up, on average; null before the first. */
+  AverageWaitSeconds: number | null;
+  /** How long after a chat ended its visitor may reopen it by writing again (0: never). */
+  ReopenSeconds: number;
+};
+
+/** A request a visitor left for an answer later (our addition): through the offline form, or from the queue. */
+export type OfflineRequest = {
+  ChatSessionId: number;
+  TopicId: number;
+  TopicName: string;
+  /** RequestPosted (the offline form) or ClosedFromQueue (left instead of waiting on). */
+  Status: string;
+  CustomerAlias: string | null;
+  CustomerName: string | null;
+  CustomerEmail: string | null;
+  CustomerPhone: string | null;
+  CustomerCompanyName: string | null;
+  CustomerConsented: boolean;
+  /** What the visitor asked. */
+  Question: string | null;
+  WhenRequested: string | null;
+  WhenLeft: string | null;
+  Handled: boolean;
+  WhenHandled: string | null;
+  /** The name of the agent who marked it handled. */
+  HandledBy: string | null;
+};
+
+/** Ratings counted together, for a topic or an agent. */
+export type RatingAverage = { Average: number | null; Count: number };
+
+/** The ratings an agent may see (our addition): per topic and agent, and the latest. */
+export type RatingSummary = {
+  Topics: (RatingAverage & { TopicId: number; Name: string })[];
+  Agents: (RatingAverage & { AssociateId: number; Name: string })[];
+  Recent: {
+    ChatSessionId: number;
+    TopicId: number;
+    TopicName: string;
+    AgentName: string | null;
+    CustomerAlias: string | null;
+    Rating: number;
+    Comment: string | null;
+    WhenRated: string | null;
+  }[];
 };
 
 /** SuperOffice's TimeZoneData, as the opening hours carry their zone: an IANA name here. */

@@ -314,7 +314,10 @@ export type FieldErrorCode =
   | 'too_short'
   | 'user_name'
   | 'stop_before_start'
-  | 'negative';
+  | 'negative'
+  | 'range'
+  | 'already_rated'
+  | 'not_ended';
 
 /** A message of a chat, as the WebAPI writes it (SuperOffice's ChatMessage carrier). */
 export type ChatMessage = {

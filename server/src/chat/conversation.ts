@@ -50,6 +50,10 @@ export type ConversationDeps = {
   now: () => Millis;
   /** How long a side counts as typing after it last said so. */
   typingExpiresMs?: number;
+  /** How long after a chat ended the visitor may reopen it by writing again; 0 never. */
+  reopenWithinMs?: number;
+  /** The visitor's widget read the session's messages: it is there. */
+  fetched?: (session: SessionRecord) => Promise<void>;
 };
 
 export type Posted = { message: MessageRecord; session: SessionRecord; replayed: boolean };
@@ -63,7 +67,7 @@ const typingFlag = (caller: Caller) => (caller.kind === 'agent' ? ChatSessionFla
 /** Thrown in a message's write when the agent's right in the topic must be read first. */
 class RightToCheck extends Error {}
 
-export function conversationService({ store, bus, now, members, typingExpiresMs = TYPING_EXPIRES_MS }: ConversationDeps) {
+export function conversationService({ store, bus, now, members, typingExpiresMs = TYPING_EXPIRES_MS, reopenWithinMs = 0, fetched }: ConversationDeps) {
   /** The timers that end each side's typing, by session and flag. */
   const typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
   // Whichever process a side's typing reached, each process's timer for it starts again: the
@@ -107,6 +111,12 @@ export function conversationService({ store, bus, now, members, typingExpiresMs 
     if (caller.kind === 'agent') await members.requireForSession(caller, session, right);
     return session;
   }
+
+  /** A chat that the visitor may reopen by writing again: closed (by either side, or for being idle) a short while ago. */
+  const mayReopen = (session: SessionRecord, at: Millis) =>
+    reopenWithinMs > 0 && session.status === ChatSessionStatus.Closed && session.whenEnded !== null && at - session.whenEnded <= reopenWithinMs;
+
+  const reopening = (author: string, at: Millis): MessageDraft => special(ChatMessageSpecialType.ReopenedByCustomer, 'The visitor reopened the chat.', author, at);
 
   /** A Special message of this kind. */
   const special = (specialType: number, message: string, author: string, whenPosted: Millis): MessageDraft => ({
@@ -214,6 +224,7 @@ export function conversationService({ store, bus, now, members, typingExpiresMs 
     /** The session's messages after the one with id `after`, in the order they were posted. */
     async messages(caller: Caller, id: number, { after = 0, sessionKey }: { after?: number; sessionKey?: string } = {}) {
       const session = await sessionFor(caller, id, sessionKey);
+      if (caller.kind === 'visitor') await fetched?.(session);
       return store.listMessages(session.id, Math.max(0, after), MAX_MESSAGES_PER_READ);
     },
 
@@ -251,10 +262,28 @@ export function conversationService({ store, bus, now, members, typingExpiresMs 
           ({ session }) => {
             mayFollow(caller, id, session, sessionKey);
             if (caller.kind === 'agent' && !rightChecked && session.userId !== caller.agent.id) throw new RightToCheck();
-            if (hasEnded(session.status)) throw conflict('sessionEnded', session.id);
+            const posted = now();
+            if (hasEnded(session.status)) {
+              if (!(caller.kind === 'visitor' && type === ChatMessageType.ToUser && mayReopen(session, posted))) throw conflict('sessionEnded', session.id);
+              // The visitor writes again soon after the chat ended: it opens again, with the
+              // agent who had it, or in the queue when nobody had it.
+              const text = values.Message as string;
+              return {
+                session: {
+                  status: session.userId === null ? ChatSessionStatus.InQueue : ChatSessionStatus.CustomerLast,
+                  whenEnded: null,
+                  lastMessage: text.slice(0, LAST_MESSAGE_LENGTH),
+                  whenIdle: posted,
+                  updatedAt: posted,
+                },
+                messages: [
+                  reopening(visitorName(session), posted),
+                  { type, message: text, author: visitorName(session), readByCustomer: 1, specialType: ChatMessageSpecialType.None, specialParam: null, whenPosted: posted },
+                ],
+              };
+            }
             const waiting = session.status === ChatSessionStatus.InQueue;
             if (caller.kind === 'agent' && type === ChatMessageType.ToCustomer && waiting) throw conflict('pickUpFirst', session.id);
-            const posted = now();
             const message: MessageDraft = {
               type,
               message: text,
@@ -298,7 +327,8 @@ export function conversationService({ store, bus, now, members, typingExpiresMs 
       }
       if (result.outcome === 'changed') announce(result.session, result.messages);
       // A key used before for another kind of change added no message: that is not this send.
-      const message = result.messages[0];
+      // (A reopening adds its notice before the message.)
+      const message = result.messages.at(-1);
       if (!message) throw conflict('idempotencyKeyUsed');
       return { message, session: result.session, replayed: result.outcome === 'replayed' };
     },
@@ -435,8 +465,8 @@ export function conversationService({ store, bus, now, members, typingExpiresMs 
     },
 
     /** The chat's messages in order, for reading or mailing. */
-    async transcript(caller: Caller, id: number): Promise<{ session: SessionRecord; messages: MessageRecord[] }> {
-      const session = await sessionFor(caller, id, undefined, 'listen');
+    async transcript(caller: Caller, id: number, { sessionKey }: { sessionKey?: string } = {}): Promise<{ session: SessionRecord; messages: MessageRecord[] }> {
+      const session = await sessionFor(caller, id, sessionKey, 'listen');
       const messages: MessageRecord[] = [];
       for (let after = 0; ; ) {
         const page = await store.listMessages(id, after, MAX_MESSAGES_PER_READ);

@@ -22,6 +22,8 @@ export type ChatMessages = {
   sessionEnded: [id: number];
   pickUpFirst: [id: number];
   notWaiting: [id: number];
+  notARequest: [id: number];
+  agentsRate: [];
   takenBy: [id: number, name: string];
   alreadyYours: [id: number];
   idempotencyKeyUsed: [];

@@ -15,6 +15,9 @@ import { sessionService } from './sessions.ts';
 import type { AuditLog } from './sign-in.ts';
 import { streamHub } from './streams.ts';
 import { topicService } from './topics.ts';
+import { DEFAULT_IDLE_TIMES, idleService, type IdleTimes } from './idle.ts';
+import { ratingService } from './ratings.ts';
+import { requestService } from './requests.ts';
 
 export type ChatDeps = {
   store: ChatStore;
@@ -27,23 +30,38 @@ export type ChatDeps = {
   typingExpiresMs?: number;
   /** Where the record of sign-ins and changes to access is logged: a JSON line on standard output by default. */
   audit?: AuditLog;
+  /** When a visitor counts as gone, a chat as idle, and how long an ended chat may be reopened. */
+  idleTimes?: Partial<IdleTimes>;
 };
 
 const auditToStdout: AuditLog = (line) => void process.stdout.write(`${JSON.stringify(line)}\n`);
 
-export function createChat({ store, bus, now = Date.now, allowedOrigins = [], typingExpiresMs, audit = auditToStdout }: ChatDeps) {
+export function createChat({ store, bus, now = Date.now, allowedOrigins = [], typingExpiresMs, audit = auditToStdout, idleTimes }: ChatDeps) {
   const origins = originPolicy(store, allowedOrigins);
   const members = membershipService({ store, bus });
+  const times = { ...DEFAULT_IDLE_TIMES, ...idleTimes };
   const sessions = sessionService({ store, bus, origins, now });
-  const conversation = conversationService({ store, bus, now, members, typingExpiresMs });
+  const streams = streamHub({ store, bus, now, members, view: sessions.view });
+  const idle = idleService({ store, bus, now, times, connected: () => streams.visitorSessions() });
+  const conversation = conversationService({ store, bus, now, members, typingExpiresMs, reopenWithinMs: times.reopenWithinMs, fetched: idle.fetched });
+  // A visitor's read of their session says their widget is there, as their stream does.
+  const read = sessions.read;
+  sessions.read = async (caller, id, options) => {
+    const view = await read(caller, id, options);
+    if (caller.kind === 'visitor') await idle.fetched(view.session);
+    return view;
+  };
   return {
     origins,
     bus,
     members,
     sessions,
     conversation,
-    streams: streamHub({ store, bus, now, members, view: sessions.view }),
-    topics: topicService({ store, bus, members, now }),
+    streams,
+    idle,
+    requests: requestService({ store, bus, members, now }),
+    ratings: ratingService({ store, bus, members, now }),
+    topics: topicService({ store, bus, members, now, reopenWithinMs: times.reopenWithinMs }),
     agents: agentService({ store, bus, now, members, log: audit, release: conversation.releaseAgent }),
     cannedReplies: cannedReplyService({ store, bus, members }),
   };

@@ -67,7 +67,13 @@ const defaults: Partial<Record<keyof SessionDraft, unknown>> = {
   alertLevel: 0,
   rank: 0,
   flags: 0,
+  rating: 0,
 };
+
+/** What the server keeps of a session apart from its fields: the rating's comment, the request's handling. */
+const BOOKKEEPING = ['ratingComment', 'whenRated', 'requestLeftAt', 'requestHandledAt', 'requestHandledBy'] as const;
+type Bookkeeping = Pick<SessionRecord, (typeof BOOKKEEPING)[number]>;
+const NO_BOOKKEEPING: Bookkeeping = { ratingComment: null, whenRated: null, requestLeftAt: null, requestHandledAt: null, requestHandledBy: null };
 
 /** Each field with the record member that holds it, worked out once. */
 const keyed = chatSessionFields.map((spec) => ({ spec, key: recordKey(spec) }));
@@ -80,9 +86,9 @@ const agentFields = keyed.filter(({ spec }) => spec.kind === 'associate');
  * Drafts start as a copy of one shape that holds every member of a record, the id and queue
  * position too (for the store to fill in), so that V8 keeps them in its fast object layout.
  */
-const draftShape: Record<string, unknown> = Object.fromEntries([...keyed.map(({ key }) => [key, null]), ['updatedAt', 0]]);
+const draftShape: Record<string, unknown> = Object.fromEntries([...keyed.map(({ key }) => [key, null]), ['updatedAt', 0], ...BOOKKEEPING.map((key) => [key, null])]);
 
-type Computed = Pick<SessionDraft, 'customerHost' | 'whenRequested' | 'sessionKeyHash' | 'updatedAt'>;
+type Computed = Pick<SessionDraft, 'customerHost' | 'whenRequested' | 'sessionKeyHash' | 'updatedAt'> & Partial<Bookkeeping>;
 
 /** The agents' ids a body names (by record member), and what is wrong with the ones that are not ids. */
 type AgentIds = { ids: Record<string, number | null>; problems: FieldProblem[] };
@@ -114,6 +120,7 @@ function draftOf(values: FieldValues, agents: AgentIds, computed: Computed): Ses
   draft.whenRequested = computed.whenRequested;
   draft.sessionKeyHash = computed.sessionKeyHash;
   draft.updatedAt = computed.updatedAt;
+  for (const key of BOOKKEEPING) draft[key] = computed[key] ?? null;
   return draft as SessionDraft;
 }
 
@@ -133,12 +140,28 @@ function checkReferences(values: FieldValues, agents: AgentIds, draft: SessionDr
   return topic!;
 }
 
+const pickBookkeeping = (session: SessionRecord): Bookkeeping => {
+  const kept = { ...NO_BOOKKEEPING };
+  for (const key of BOOKKEEPING) (kept as Record<string, unknown>)[key] = session[key];
+  return kept;
+};
+
 /** Validates a body as a whole entity for this caller, or throws the 400 or 403 it deserves. */
 function readSessionFields(caller: Caller, fields: Record<string, unknown>): FieldValues {
   const { values, present, errors } = readFields(chatSession, fields);
   if (errors.length > 0) throw invalidFields(chatSession, errors);
-  checkWritable(chatSession, caller, present);
+  // A visitor may say one thing of the status: that this is a request for an answer later,
+  // left through the offline form.
+  const request = caller.kind === 'visitor' && values.Status === ChatSessionStatus.RequestPosted;
+  checkWritable(chatSession, caller, request ? new Set([...present].filter((name) => name !== 'Status')) : present);
   return values;
+}
+
+/** What a request left for later must carry: the question, the topic's offline fields, and consent as the topic asks it. */
+export function requestProblems(values: FieldValues, topic: Pick<TopicRules, 'widgetOfflineFields' | 'offlineCollectConsent'>): FieldProblem[] {
+  const problems = checkVisitorRules(values, { collectConsent: topic.offlineCollectConsent, requiredFields: requiredCustomerFields(topic.widgetOfflineFields) });
+  if (values.FirstMessage === undefined || values.FirstMessage === null) problems.push({ Field: 'FirstMessage', Code: 'required' });
+  return problems;
 }
 
 /** What a session whose topic is gone (or not saved yet) is answered with. */
@@ -197,7 +220,8 @@ export function sessionService({ store, bus, origins, now }: SessionDeps) {
     ): Promise<SessionView & { replayed: boolean }> {
       const values = readSessionFields(caller, fields);
       const agents = agentIds(values);
-      if (caller.kind === 'visitor') values.Status = ChatSessionStatus.InQueue;
+      const request = caller.kind === 'visitor' && values.Status === ChatSessionStatus.RequestPosted;
+      if (caller.kind === 'visitor' && !request) values.Status = ChatSessionStatus.InQueue;
       // A create that may be retried gets a key derived from its Idempotency-Key, so the retry
       // answers the same key while only its hash is stored.
       const sessionKey = idempotencyKey === undefined ? nanoid() : await derivedKey(idempotencyKey);
@@ -208,16 +232,21 @@ export function sessionService({ store, bus, origins, now }: SessionDeps) {
         sessionKeyHash: sha256(sessionKey),
         updatedAt: requested,
       });
+      if (request) {
+        // Over as it is made: nobody picks it up, an agent answers it by mail or phone.
+        draft.whenEnded = requested;
+        draft.requestLeftAt = requested;
+        draft.lastMessage = draft.firstMessage;
+      }
       let seen: SessionReferences | undefined;
       const session = await store.createSession(
         draft,
         (references) => {
         const topic = checkReferences(values, agents, draft, references);
         if (caller.kind === 'visitor') {
-          const problems = checkVisitorRules(values, {
-            collectConsent: topic.collectConsent,
-            requiredFields: requiredCustomerFields(topic.widgetRequiredFields),
-          });
+          const problems = request
+            ? requestProblems(values, topic)
+            : checkVisitorRules(values, { collectConsent: topic.collectConsent, requiredFields: requiredCustomerFields(topic.widgetRequiredFields) });
           if (problems.length > 0) throw invalidFields(chatSession, problems);
         }
         if (origin !== null && !origins.mayUseTopic(origin, topic)) throw forbidden(undefined, 'originTopic', origin, topic.id);
@@ -309,6 +338,7 @@ export function sessionService({ store, bus, origins, now }: SessionDeps) {
           whenRequested: base.whenRequested,
           sessionKeyHash: base.sessionKeyHash,
           updatedAt: Math.max(now(), base.updatedAt + 1),
+          ...pickBookkeeping(base),
         });
         // Whatever path ends a chat (PUT, PATCH, Save), it ends as the conversation ends one.
         const ending = !hasEnded(base.status) && hasEnded(draft.status);

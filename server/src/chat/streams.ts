@@ -523,6 +523,13 @@ export function streamHub({ store, bus, now, members, view }: StreamDeps) {
       for (const stream of [...agentStreams]) closeAgent(stream);
     },
 
+    /** The sessions whose visitor has a stream open to this process: their widget is there. */
+    visitorSessions(): number[] {
+      const ids: number[] = [];
+      for (const [id, streams] of bySession) for (const stream of streams) if (stream.visitor && !stream.closed) { ids.push(id); break; }
+      return ids;
+    },
+
     /** How many streams are open. */
     get size() {
       let count = agentStreams.size;

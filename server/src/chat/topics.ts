@@ -107,9 +107,31 @@ function readTopic(fields: Record<string, unknown>): TopicDraft {
 export type PublicTopic = Omit<TopicRecord, 'description' | 'allowedOrigins'>;
 
 /** Whether a topic can answer now: open by its hours, and with an agent there who may respond. */
-export type TopicAvailability = { open: boolean; agentsPresent: boolean };
+export type TopicAvailability = {
+  open: boolean;
+  agentsPresent: boolean;
+  /** How long the topic's last picked-up chats waited, on average; null before the first. */
+  averageWaitMs: number | null;
+  /** How long after a chat ended its visitor may reopen it by writing again. */
+  reopenWithinMs: number;
+};
 
-export function topicService({ store, bus, members, now }: { store: ChatStore; bus: EventBus; members: MembershipService; now: () => Millis }) {
+/** The average wait is of this many of the topic's latest chats picked up. */
+const WAITS_AVERAGED = 50;
+
+export function topicService({
+  store,
+  bus,
+  members,
+  now,
+  reopenWithinMs = 0,
+}: {
+  store: ChatStore;
+  bus: EventBus;
+  members: MembershipService;
+  now: () => Millis;
+  reopenWithinMs?: number;
+}) {
   const publish = (type: 'topic.created' | 'topic.updated' | 'topic.deleted', topicId: number) => bus.publish({ type, topicId });
 
   async function find(id: number): Promise<TopicRecord> {
@@ -132,7 +154,8 @@ export function topicService({ store, bus, members, now }: { store: ChatStore; b
     /** For anyone: what the widget shows and asks for, and whether the topic can answer now. */
     async readPublic(id: number): Promise<PublicTopic & TopicAvailability> {
       const { description: _description, allowedOrigins: _origins, ...shown } = await find(id);
-      return { ...shown, open: isOpen(shown, now()), agentsPresent: await this.agentsPresent(id) };
+      const [agentsPresent, averageWaitMs] = await Promise.all([this.agentsPresent(id), store.averageWait(id, WAITS_AVERAGED)]);
+      return { ...shown, open: isOpen(shown, now()), agentsPresent, averageWaitMs, reopenWithinMs };
     },
 
     /** For anyone: whether the topic is within its opening hours now (always, when it uses none). */

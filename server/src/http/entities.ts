@@ -6,7 +6,10 @@
 import {
   ChatMessageSpecialType,
   ChatMessageType,
+  ChatSessionStatus,
   enumName,
+  type OfflineRequest,
+  type RatingSummary,
   type ChatMessage,
   chatSession,
   chatSessionFields,
@@ -33,6 +36,8 @@ import { fieldRight, MANDATORY_TOPIC_FIELDS, mandatorySessionFields, tableRight,
 import type { SessionView } from '../chat/sessions.ts';
 import type { AgentPresence } from '../chat/membership.ts';
 import type { PublicTopic, TopicAvailability } from '../chat/topics.ts';
+import type { LeftRequest } from '../chat/requests.ts';
+import type { NamedRatings } from '../chat/ratings.ts';
 import type { AgentRecord, CannedReplyRecord, MessageRecord, TopicAgentRecord, TopicRecord } from '../store/types.ts';
 import { render, type Language } from './i18n.ts';
 
@@ -290,8 +295,14 @@ function widgetSettings(topic: PublicTopic): ChatTopicWidgetSettings {
 }
 
 /** The part of a topic any page may read, as the widget reads it: its settings, and whether it can answer now. */
-export function toTopicWidgetInfo(topic: PublicTopic, { open, agentsPresent }: TopicAvailability): ChatTopicWidgetInfo {
-  return { ...widgetSettings(topic), IsOpen: open, AgentsPresent: agentsPresent };
+export function toTopicWidgetInfo(topic: PublicTopic, { open, agentsPresent, averageWaitMs, reopenWithinMs }: TopicAvailability): ChatTopicWidgetInfo {
+  return {
+    ...widgetSettings(topic),
+    IsOpen: open,
+    AgentsPresent: agentsPresent,
+    AverageWaitSeconds: averageWaitMs === null ? null : Math.round(averageWaitMs / 1000),
+    ReopenSeconds: Math.round(reopenWithinMs / 1000),
+  };
 }
 
 /** ChatOpeningHours: times as .NET writes a TimeSpan, the zone as a TimeZoneData. */
@@ -340,4 +351,47 @@ export function toTopicEntity(topic: TopicRecord, { caller, language, baseUrl }:
   };
   if (baseUrl === undefined) return entity;
   return { ...entity, _Links: { Self: `${baseUrl}/api/v1/ChatTopic/${topic.id}`, Archive: `${baseUrl}/api/v1/ChatTopic` } };
+}
+
+/** A request a visitor left, as the agents' list shows it (OfflineRequest, our carrier). */
+export function toOfflineRequest({ session, topicName, handledBy }: LeftRequest): OfflineRequest {
+  return {
+    ChatSessionId: session.id,
+    TopicId: session.topicId,
+    TopicName: topicName,
+    Status: statusName(session.status),
+    CustomerAlias: session.customerAlias,
+    CustomerName: session.customerName,
+    CustomerEmail: session.customerEmail,
+    CustomerPhone: session.customerPhone,
+    CustomerCompanyName: session.customerCompanyName,
+    CustomerConsented: session.customerConsented,
+    Question: session.status === ChatSessionStatus.RequestPosted ? session.firstMessage : session.lastMessage,
+    WhenRequested: formatDateTime(session.whenRequested),
+    WhenLeft: formatDateTime(session.requestLeftAt),
+    Handled: session.requestHandledAt !== null,
+    WhenHandled: formatDateTime(session.requestHandledAt),
+    HandledBy: handledBy,
+  };
+}
+
+/** An average as the console shows it: two decimals at most. */
+const averageOf = (average: number) => Math.round(average * 100) / 100;
+
+/** The ratings an agent may see (RatingSummary, our carrier). */
+export function toRatingSummary({ topics, agents, recent, topicNames, agentNames }: NamedRatings): RatingSummary {
+  return {
+    Topics: topics.map(({ id, average, count }) => ({ TopicId: id, Name: topicNames.get(id) ?? '', Average: averageOf(average), Count: count })),
+    Agents: agents.map(({ id, average, count }) => ({ AssociateId: id, Name: agentNames.get(id) ?? String(id), Average: averageOf(average), Count: count })),
+    Recent: recent.map((session) => ({
+      ChatSessionId: session.id,
+      TopicId: session.topicId,
+      TopicName: topicNames.get(session.topicId) ?? '',
+      AgentName: session.userId === null ? null : (agentNames.get(session.userId) ?? null),
+      CustomerAlias: session.customerAlias ?? session.customerName,
+      Rating: session.rating,
+      Comment: session.ratingComment,
+      WhenRated: formatDateTime(session.whenRated),
+    })),
+  };
 }

@@ -7,9 +7,9 @@ import { applyPatch, readEntityBody, readObjectBody, readPatch } from '../http/b
 import { clientAddress } from '../http/client-address.ts';
 import type { ApiEnv } from '../http/context.ts';
 import { idempotencyKey, updateCondition, validators } from '../http/conditions.ts';
-import { formatDateTime, toChatMessage, toSessionRow } from '../http/entities.ts';
+import { formatDateTime, toChatMessage, toOfflineRequest, toRatingSummary, toSessionRow } from '../http/entities.ts';
 import { agentFrame, sendEvents, sessionFrame } from '../http/events.ts';
-import { transcriptHtml, transcriptText } from '../http/transcript.ts';
+import { transcriptHtml, transcriptLanguage, transcriptText, validTimeZone } from '../http/transcript.ts';
 import { badRequest } from '../http/errors.ts';
 import { sendEntities, sendEntity, sendJson, sendPage } from '../http/respond.ts';
 import { responseFormat } from '../middleware/output.ts';
@@ -84,7 +84,7 @@ function parseSearch(text: string | undefined): { text?: string } {
 
 /** `/api/v1/ChatSession`: the REST resource. A visitor may create one and read their own; the rest needs an agent. */
 export function chatSessionRoutes({ chat, publicUrl, trustProxy, limiter, limiters, now }: SessionRouteDeps) {
-  const { sessions, conversation, streams } = chat;
+  const { sessions, conversation, streams, requests, ratings } = chat;
   const answers = sessionAnswers({ publicUrl });
   const asSession = responseFormat({ entity: chatSession });
   const asMessages = responseFormat({ entity: chatMessage });
@@ -177,13 +177,46 @@ export function chatSessionRoutes({ chat, publicUrl, trustProxy, limiter, limite
     .post('/:id{-?[0-9]+}/Reset', asSession, async (c) =>
       sendEntity(c, chatSession, answers.entity(c, await sessions.view(await conversation.reset(c.get('caller'), id(c))))),
     )
-    // A JSON string, text or (?html=true) HTML.
+    // A JSON string, text or (?html=true) HTML; for an agent, or the visitor with the session
+    // key, in a language (`lang`) and time zone (`tz`) of theirs.
     .post('/:id{-?[0-9]+}/Transcript', asSession, async (c) => {
-      const html = member(c.req.query(), 'html');
-      if (html !== undefined && !/^(true|false)$/i.test(String(html))) throw badRequest('queryCount', 'html');
-      const { session, messages } = await conversation.transcript(c.get('caller'), id(c));
-      return sendJson(c, String(html).toLowerCase() === 'true' ? transcriptHtml(session, messages) : transcriptText(session, messages));
+      const query = c.req.query();
+      const html = member(query, 'html');
+      if (html !== undefined && !/^(true|false)$/i.test(String(html))) throw badRequest('queryValue', 'html', 'true or false');
+      const language = member(query, 'lang') as string | undefined;
+      if (language !== undefined && !transcriptLanguage(language)) throw badRequest('queryValue', 'lang', 'en, nb, de or ar');
+      const timeZone = member(query, 'tz') as string | undefined;
+      if (timeZone !== undefined && (timeZone.length > 64 || !validTimeZone(timeZone))) throw badRequest('queryValue', 'tz', 'a time zone such as Europe/Oslo');
+      const { session, messages } = await conversation.transcript(c.get('caller'), id(c), { sessionKey: c.req.header('x-chat-session-key') });
+      const options = { language, timeZone };
+      return sendJson(c, String(html).toLowerCase() === 'true' ? transcriptHtml(session, messages, options) : transcriptText(session, messages, options));
     })
+    // The waiting visitor leaves a message instead of waiting on: `{"Message": …}` and contact details.
+    .post('/:id{-?[0-9]+}/LeaveMessage', asSession, async (c) => {
+      const body = await readObjectBody(c);
+      const session = await requests.leaveMessage(c.get('caller'), id(c), body, { sessionKey: c.req.header('x-chat-session-key') });
+      return sendEntity(c, chatSession, answers.entity(c, await sessions.view(session)));
+    })
+    // The requests visitors left in the agent's topics, `?handled=true` for those handled.
+    .get('/OfflineRequests', async (c) => {
+      const handled = member(c.req.query(), 'handled');
+      if (handled !== undefined && !/^(true|false)$/i.test(String(handled))) throw badRequest('queryValue', 'handled', 'true or false');
+      const list = await requests.list(c.get('caller'), { handled: String(handled).toLowerCase() === 'true' });
+      return sendJson(c, list.map(toOfflineRequest));
+    })
+    .put('/:id{-?[0-9]+}/Handled', async (c) => {
+      const handled = member(await readObjectBody(c), 'Handled');
+      if (typeof handled !== 'boolean') throw badRequest('argument', 'Handled');
+      return sendJson(c, toOfflineRequest(await requests.markHandled(c.get('caller'), id(c), handled)));
+    })
+    // The visitor rates the chat once it has ended: `{"Rating": 1-5, "Comment": …}`.
+    .post('/:id{-?[0-9]+}/Rating', asSession, async (c) => {
+      const body = await readObjectBody(c);
+      const session = await ratings.rate(c.get('caller'), id(c), member(body, 'Rating'), member(body, 'Comment'), { sessionKey: c.req.header('x-chat-session-key') });
+      return sendEntity(c, chatSession, answers.entity(c, await sessions.view(session)));
+    })
+    // The ratings an agent may see: per topic and agent, and the latest with their comments.
+    .get('/Ratings', async (c) => sendJson(c, toRatingSummary(await ratings.summary(c.get('caller')))))
     // The visitor has read the agent's messages up to `{"ChatMessageId": N}`.
     .post('/:id{-?[0-9]+}/Read', asSession, async (c) => {
       const caller = c.get('caller');

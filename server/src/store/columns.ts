@@ -29,10 +29,18 @@ export function recordColumns(codecs: Partial<Record<ColumnKind, Codec>>) {
   const fromSpecs = (specs: readonly FieldSpec[]) => specs.map((spec) => column(recordKey(spec), spec.kind));
   return {
     /** The session's columns, in the field table's order, and its bookkeeping. */
-    session: [...fromSpecs(chatSessionFields), column('updatedAt', 'datetime')],
+    session: [
+      ...fromSpecs(chatSessionFields),
+      column('updatedAt', 'datetime'),
+      column('ratingComment', 'string'),
+      column('whenRated', 'datetime'),
+      column('requestLeftAt', 'datetime'),
+      column('requestHandledAt', 'datetime'),
+      column('requestHandledBy'),
+    ],
     topic: fromSpecs(flatten(chatTopicFields)),
     /** What checking a session against its topic needs. */
-    topicRules: [column('id'), column('collectConsent', 'bool'), column('allowedOrigins', 'origins'), column('widgetRequiredFields')],
+    topicRules: [column('id'), column('collectConsent', 'bool'), column('allowedOrigins', 'origins'), column('widgetRequiredFields'), column('widgetOfflineFields'), column('offlineCollectConsent', 'bool')],
     agent: [
       ...['id', 'userName', 'fullName', 'passwordHash', 'personId', 'rank', 'groupIdx', 'ejUserId', 'type'].map((key) => column(key)),
       column('deleted', 'bool'),

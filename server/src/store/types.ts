@@ -52,8 +52,18 @@ export type SessionRecord = {
   ticket: Reference | null;
   /** The agent a transfer is offered to. */
   transferToId: number | null;
+  /** The visitor's rating after the chat, 1 to 5; 0 when not rated. */
+  rating: number;
   /** When the session last changed; every write makes it larger. */
   updatedAt: Millis;
+  /** What the visitor wrote with their rating. */
+  ratingComment: string | null;
+  whenRated: Millis | null;
+  /** When the visitor left a request for an answer later (the offline form, or the queue's offer). */
+  requestLeftAt: Millis | null;
+  /** When an agent marked the request handled, and who. */
+  requestHandledAt: Millis | null;
+  requestHandledBy: number | null;
 };
 
 /** A session to store: the store assigns the id and the queue position. */
@@ -118,7 +128,7 @@ export type TopicRecord = {
 export type TopicDraft = Omit<TopicRecord, 'id'>;
 
 /** What checking a session against its topic needs. */
-export type TopicRules = Pick<TopicRecord, 'id' | 'collectConsent' | 'allowedOrigins' | 'widgetRequiredFields'>;
+export type TopicRules = Pick<TopicRecord, 'id' | 'collectConsent' | 'allowedOrigins' | 'widgetRequiredFields' | 'widgetOfflineFields' | 'offlineCollectConsent'>;
 
 /** An agent: SuperOffice calls them associates. */
 export type AgentRecord = {
@@ -251,6 +261,10 @@ export type MessageRecord = {
   specialParam: string | null;
   whenPosted: Millis;
 };
+
+/** Ratings counted together: for a topic (`id` its id) or an agent (`id` the agent's). */
+export type RatingCount = { id: number; average: number; count: number };
+export type RatingSummary = { topics: RatingCount[]; agents: RatingCount[]; recent: SessionRecord[] };
 
 /** A message to store: the store assigns its id, larger than every id before it. */
 export type MessageDraft = Omit<MessageRecord, 'id' | 'sessionId'>;
@@ -503,6 +517,21 @@ export type ChatStore = {
   findCredential(secretHash: string, kind: CredentialKind, now: Millis): Promise<CredentialRecord | null>;
   /** The removed credential, or null when there was none. */
   deleteCredential(secretHash: string): Promise<CredentialRecord | null>;
+  /**
+   * Notes that the visitors of these sessions fetched at `at`; only where WhenFetched is older
+   * than `staleBefore` (or unset), so that a busy visitor costs a write now and then, not each
+   * read. Changes nothing else, and announces nothing.
+   */
+  touchFetched(ids: readonly number[], at: Millis, staleBefore: Millis): Promise<void>;
+  /** The requests visitors left in these topics, handled or not, the newest first. */
+  listRequests(query: { topicIds: readonly number[]; handled: boolean; top: number }): Promise<SessionRecord[]>;
+  /**
+   * The ratings of chats in these topics (and, with `agentId`, only that agent's): the average
+   * and count per topic and per agent, and the latest rated sessions.
+   */
+  ratingSummary(query: { topicIds: readonly number[]; agentId?: number; recent: number }): Promise<RatingSummary>;
+  /** The average wait, in milliseconds, of the topic's last `last` chats that were picked up; null when none was. */
+  averageWait(topicId: number, last: number): Promise<number | null>;
   /** Notes that the credential was presented at `at`. */
   touchCredential(secretHash: string, at: Millis): Promise<void>;
   /** An agent's credentials of this kind that have not expired by `now`, the oldest first. */

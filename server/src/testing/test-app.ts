@@ -18,6 +18,7 @@ import { openPostgresChannel } from '../store/postgres/channel.ts';
 import { openPostgresStore } from '../store/postgres/store.ts';
 import { openSqliteStore } from '../store/sqlite/store.ts';
 import type { AuditLine } from '../chat/sign-in.ts';
+import type { IdleTimes } from '../chat/idle.ts';
 import type { ChatStore, TopicDraft, TopicRecord } from '../store/types.ts';
 import { freshDatabase } from './postgres.ts';
 
@@ -60,6 +61,8 @@ export type TestAppOptions = Omit<AppDeps, 'chat'> & {
   /** Milliseconds a write waits for a lock another connection holds before the store reports itself busy. */
   store?: { busyTimeout?: number };
   typingExpiresMs?: number;
+  /** When a visitor counts as gone, a chat as idle, and how long an ended chat may be reopened. */
+  idleTimes?: Partial<IdleTimes>;
   /** On PostgreSQL: the database of another test app, to serve it as a second server process would (and leave it to that app to drop). */
   databaseUrl?: string;
 };
@@ -88,6 +91,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     now: options.now,
     allowedOrigins: options.config?.allowedOrigins,
     typingExpiresMs: options.typingExpiresMs,
+    idleTimes: options.idleTimes,
     audit: (line) => audit.push(line),
   });
   // On PostgreSQL the rate limits count in the database, as several processes on it count them.

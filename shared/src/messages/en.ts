@@ -41,6 +41,9 @@ export const en = {
   user_name: () => 'Use 1 to 64 letters, digits or . _ @ + - (no spaces).',
   stop_before_start: () => 'The closing time must be after the opening time.',
   negative: () => 'Use 0 or more.',
+  range: () => 'Choose 1 to 5 stars.',
+  already_rated: () => 'This chat has been rated already.',
+  not_ended: () => 'A chat can be rated once it has ended.',
 };
 
 export type FieldMessages = typeof en;

@@ -39,4 +39,7 @@ export const nb: FieldMessages = {
   user_name: () => 'Bruk 1 til 64 bokstaver, sifre eller . _ @ + - (ingen mellomrom).',
   stop_before_start: () => 'Stengetiden må være etter åpningstiden.',
   negative: () => 'Bruk 0 eller mer.',
+  range: () => 'Velg 1 til 5 stjerner.',
+  already_rated: () => 'Denne chatten er allerede vurdert.',
+  not_ended: () => 'En chat kan vurderes når den er avsluttet.',
 };

@@ -17,6 +17,8 @@ export const en = {
   sessionEnded: (id: number) => `ChatSession ${id} has ended: nothing more can be said in it.`,
   pickUpFirst: (id: number) => `ChatSession ${id} is waiting in the queue: pick it up before you answer it.`,
   notWaiting: (id: number) => `ChatSession ${id} is not waiting in the queue.`,
+  notARequest: (id: number) => `ChatSession ${id} is not a request a visitor left.`,
+  agentsRate: () => 'Only the visitor rates a chat.',
   takenBy: (id: number, name: string) => `${name} took ChatSession ${id} first.`,
   alreadyYours: (id: number) => `You took ChatSession ${id} already.`,
   idempotencyKeyUsed: () => 'This Idempotency-Key was used for another change of this chat.',
@@ -90,6 +92,7 @@ export const en = {
   badTimeZoneHeader: (header: string) => `SO-TimeZone "${header}" is not understood: send a zone like Europe/Oslo or UTC.`,
   unknownTimeZone: (zone: string) => `SO-TimeZone "${zone}" is not a time zone: send an IANA name like Europe/Oslo, or UTC.`,
   queryCount: (name: string) => `${name} must be a whole number.`,
+  queryValue: (name: string, allowed: string) => `${name} must be ${allowed}.`,
   filterUnknown: (term: string) =>
     `$filter "${term}" is not understood: filter by TopicId eq 1, Status eq 'InQueue' and WhenEnded ne null, joined by and.`,
   orderByUnknown: (order: string) => `$orderby "${order}" is not understood: order by ChatSessionId asc or ChatSessionId desc.`,

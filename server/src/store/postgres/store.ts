@@ -281,7 +281,7 @@ function postgresStore(pool: pg.Pool): ChatStore {
     // Locked until the commit (FOR SHARE): what the check read cannot change, nor go, before
     // the write is made; other writes that read them are not held up.
     const topic = one(
-      await run('SELECT id, collect_consent, allowed_origins, widget_required_fields FROM chat_topic WHERE id = $1 FOR SHARE', [draft.topicId]),
+      await run(`SELECT ${list(columns.topicRules)} FROM chat_topic WHERE id = $1 FOR SHARE`, [draft.topicId]),
       toRules,
     );
     const named = async (id: number | null) => (id === null ? null : one(await run(`${SELECT_AGENT} FOR SHARE`, [id]), toAgent));
@@ -791,6 +791,46 @@ function postgresStore(pool: pg.Pool): ChatStore {
     deleteCredential: (secretHash) =>
       transaction(async (run) => one(await run(`DELETE FROM credential WHERE secret_hash = $1 RETURNING ${list(credentialColumns)}`, [secretHash]), toCredential)),
 
+    touchFetched: async (ids, at, staleBefore) => {
+      if (ids.length === 0) return;
+      await transaction(
+        async (run) =>
+          void (await run('UPDATE chat_session SET when_fetched = $1 WHERE id = ANY($2::integer[]) AND (when_fetched IS NULL OR when_fetched < $3)', [at, ids, staleBefore])),
+      );
+    },
+    listRequests: async ({ topicIds, handled, top }) =>
+      topicIds.length === 0
+        ? []
+        : (
+            await read(
+              `SELECT ${list(sessionColumns)} FROM chat_session WHERE request_left_at IS NOT NULL AND topic_id = ANY($1::integer[])
+               AND request_handled_at IS ${handled ? 'NOT ' : ''}NULL ORDER BY request_left_at DESC LIMIT $2`,
+              [topicIds, top],
+            )
+          ).map(toSession),
+    ratingSummary: async ({ topicIds, agentId, recent }) => {
+      const values: unknown[] = [topicIds];
+      const mine = agentId === undefined ? '' : `AND user_id = $${values.push(agentId)}`;
+      const where = `WHERE rating > 0 AND topic_id = ANY($1::integer[]) ${mine}`;
+      const count = async (by: string) =>
+        (await read(`SELECT ${by}, avg(rating)::float8, count(*)::integer FROM chat_session ${where} AND ${by} IS NOT NULL GROUP BY ${by} ORDER BY ${by}`, values)).map(
+          ([id, average, n]) => ({ id: id as number, average: average as number, count: n as number }),
+        );
+      const [topics, agents, latest] = await Promise.all([
+        count('topic_id'),
+        count('user_id'),
+        read(`SELECT ${list(sessionColumns)} FROM chat_session ${where} ORDER BY when_rated DESC, id DESC LIMIT $${values.length + 1}`, [...values, recent]),
+      ]);
+      return { topics, agents, recent: latest.map(toSession) };
+    },
+    averageWait: async (topicId, last) => {
+      const rows = await read(
+        `SELECT avg(when_started - when_requested)::float8 FROM (SELECT when_started, when_requested FROM chat_session
+         WHERE topic_id = $1 AND when_started IS NOT NULL ORDER BY when_started DESC LIMIT $2) AS latest`,
+        [topicId, last],
+      );
+      return (rows[0]?.[0] as number | null | undefined) ?? null;
+    },
     touchCredential: (secretHash, at) => transaction(async (run) => void (await run('UPDATE credential SET last_used_at = $1 WHERE secret_hash = $2', [at, secretHash]))),
     listCredentials: async (agentId, kind, now) =>
       (

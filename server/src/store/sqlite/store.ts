@@ -206,7 +206,7 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
   const selectTopic = db.prepare(`SELECT ${list(topicColumns)} FROM chat_topic WHERE id = ?`).raw();
   const selectTopics = db.prepare(`SELECT ${list(topicColumns)} FROM chat_topic ORDER BY id`).raw();
   const selectTopicRules = db
-    .prepare('SELECT id, collect_consent, allowed_origins, widget_required_fields FROM chat_topic WHERE id = ?')
+    .prepare(`SELECT ${list(columns.topicRules)} FROM chat_topic WHERE id = ?`)
     .raw();
   const toRules = reader<TopicRules>(columns.topicRules);
   const insertTopic = db.prepare(`INSERT INTO chat_topic (${list(topicWriteColumns)}) VALUES (${marks(topicWriteColumns)})`);
@@ -347,6 +347,21 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
   const selectAnyCredential = db.prepare(`SELECT ${list(credentialColumns)} FROM credential WHERE secret_hash = ?`).raw();
   const deleteCredential = db.prepare('DELETE FROM credential WHERE secret_hash = ?');
   const touchCredential = db.prepare('UPDATE credential SET last_used_at = ? WHERE secret_hash = ?');
+  const touchFetched = db.prepare('UPDATE chat_session SET when_fetched = ? WHERE id = ? AND (when_fetched IS NULL OR when_fetched < ?)');
+  /** Statements that take a list of topics, by their number. */
+  const byTopicCount = new Map<string, Database.Statement>();
+  const topicsStatement = (name: string, count: number, text: (topics: string) => string) => {
+    const shape = `${name}:${count}`;
+    let statement = byTopicCount.get(shape);
+    if (!statement) byTopicCount.set(shape, (statement = db.prepare(text(Array(count).fill('?').join(', '))).raw()));
+    return statement;
+  };
+  const selectAverageWait = db
+    .prepare(
+      `SELECT avg(when_started - when_requested) FROM (SELECT when_started, when_requested FROM chat_session
+       WHERE topic_id = ? AND when_started IS NOT NULL ORDER BY when_started DESC LIMIT ?)`,
+    )
+    .pluck();
   const selectAgentCredentials = db
     .prepare(
       `SELECT ${list(credentialColumns)} FROM credential
@@ -719,6 +734,34 @@ export function openSqliteStore(path: string, { busyTimeout = 5000, synchronous 
       }),
 
     touchCredential: (secretHash, at) => write(() => void touchCredential.run(at, secretHash)),
+    touchFetched: (ids, at, staleBefore) =>
+      ids.length === 0 ? Promise.resolve() : write(() => ids.forEach((id) => touchFetched.run(at, id, staleBefore))),
+    listRequests: ({ topicIds, handled, top }) =>
+      read(() => {
+        if (topicIds.length === 0) return [];
+        const statement = topicsStatement(
+          `requests:${handled}`,
+          topicIds.length,
+          (topics) =>
+            `SELECT ${list(sessionColumns)} FROM chat_session WHERE request_left_at IS NOT NULL AND topic_id IN (${topics})
+             AND request_handled_at IS ${handled ? 'NOT ' : ''}NULL ORDER BY request_left_at DESC LIMIT ?`,
+        );
+        return (statement.all(...topicIds, top) as unknown[][]).map(toSession);
+      }),
+    ratingSummary: ({ topicIds, agentId, recent }) =>
+      read(() => {
+        if (topicIds.length === 0 && agentId === undefined) return { topics: [], agents: [], recent: [] };
+        const mine = agentId === undefined ? '' : 'AND user_id = ?';
+        const where = (topics: string) => `WHERE rating > 0 AND topic_id IN (${topics || 'NULL'}) ${mine}`;
+        const args = agentId === undefined ? topicIds : [...topicIds, agentId];
+        const count = (by: string) =>
+          (topicsStatement(`ratings:${by}:${mine}`, topicIds.length, (topics) => `SELECT ${by}, avg(rating), count(*) FROM chat_session ${where(topics)} AND ${by} IS NOT NULL GROUP BY ${by} ORDER BY ${by}`).all(...args) as [number, number, number][]).map(
+            ([id, average, n]) => ({ id, average, count: n }),
+          );
+        const latest = topicsStatement(`ratings:recent:${mine}`, topicIds.length, (topics) => `SELECT ${list(sessionColumns)} FROM chat_session ${where(topics)} ORDER BY when_rated DESC, id DESC LIMIT ?`);
+        return { topics: count('topic_id'), agents: count('user_id'), recent: (latest.all(...args, recent) as unknown[][]).map(toSession) };
+      }),
+    averageWait: (topicId, last) => read(() => (selectAverageWait.get(topicId, last) as number | null) ?? null),
     listCredentials: (agentId, kind, now) => read(() => (selectAgentCredentials.all(agentId, kind, now) as unknown[][]).map(toCredential)),
     revokeCredentials: (agentId, kinds) =>
       write(() => {
