@@ -133,6 +133,8 @@ describe('GET /api/v1/ChatTopic/{id}/widget', () => {
       'WidgetRatingText',
       'IsOpen',
       'AgentsPresent',
+      'AverageWaitSeconds',
+      'ReopenSeconds',
     ]);
     // Not the hours themselves: only whether the topic is open now, and whether anyone is there.
     expect(info).toMatchObject({ IsOpen: true, AgentsPresent: true });

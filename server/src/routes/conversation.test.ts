@@ -151,6 +151,9 @@ describe('a conversation', () => {
     expect((await asAgent('POST', messagesOf(id), { json: { Type: 'ToUser', Message: 'as the visitor' } })).status).toBe(403);
     const closed = await asAgent('PATCH', `/api/v1/ChatSession/${id}`, { body: '{"Status": "Closed"}', headers: { 'Content-Type': 'application/merge-patch+json' } });
     expect(closed.status).toBe(200);
+    // The agent cannot write in it; the visitor can once the time to reopen it by writing is past.
+    expect((await asAgent('POST', messagesOf(id), { json: { Message: 'One more thing' } })).status).toBe(409);
+    clock += 11 * 60_000;
     const refused = await asVisitor(session, 'POST', messagesOf(id), { json: { Message: 'Hello?' } });
     expect(refused.status).toBe(409);
     expect((await json(refused)).ErrorMessage).toContain('has ended');

@@ -115,7 +115,7 @@ describe.each(implementations)('the %s store', (_, open) => {
       await store.createSession(draft(1, 'a', { userId: agent.id }), pass);
       expect(seen).toEqual([
         {
-          topic: { id: 1, collectConsent: true, allowedOrigins: [], widgetRequiredFields: 0 },
+          topic: { id: 1, collectConsent: true, allowedOrigins: [], widgetRequiredFields: 0, widgetOfflineFields: 1, offlineCollectConsent: true },
           user: agent,
           transferTo: null,
         },
