@@ -4,7 +4,7 @@
  * (ClosedFromQueue). Agents of the topic see them as a list, answer by mail or phone, and mark
  * them handled.
  */
-import { ChatMessageType, ChatSessionStatus, chatSession, readFields, type FieldValues } from '@chatline/shared';
+import { ChatMessageType, ChatSessionStatus, chatSession, member, readFields, type FieldValues } from '@chatline/shared';
 import type { ChatStore, Millis, SessionRecord } from '../store/types.ts';
 import { followable } from './access.ts';
 import { conflict, invalidFields, notFound } from './errors.ts';
@@ -52,9 +52,9 @@ export function requestService({ store, bus, members, now }: RequestDeps) {
      */
     async leaveMessage(caller: Caller, id: number, body: Record<string, unknown>, { sessionKey }: { sessionKey?: string }): Promise<SessionRecord> {
       const before = await followable(store, caller, id, sessionKey);
-      const fields: Record<string, unknown> = { FirstMessage: body.Message ?? body.message ?? null };
+      const fields: Record<string, unknown> = { FirstMessage: member(body, 'Message') ?? null };
       for (const name of CONTACT_FIELDS) {
-        const value = Object.entries(body).find(([key]) => key.toLowerCase() === name.toLowerCase())?.[1];
+        const value = member(body, name);
         if (value !== undefined && value !== null && value !== '') fields[name] = value;
       }
       const { values, errors } = readFields(chatSession, fields);
