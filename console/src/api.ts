@@ -4,7 +4,7 @@
  * another site can send the cookie but cannot read the token. A refusal throws with the
  * server's own words; a call that got no answer throws with status 0.
  */
-import type { ApiErrorBody, Associate, ChatMessage, ChatOpeningHours, ChatSessionEntity, FieldError, SignInKind } from '@chatline/shared';
+import type { ApiErrorBody, Associate, ChatMessage, ChatOpeningHours, ChatSessionEntity, FieldError, OfflineRequest, RatingSummary, SignInKind } from '@chatline/shared';
 
 /** Why a call failed: the server refused it (with its words), or no answer came (status 0). */
 export class ConsoleError extends Error {
@@ -59,6 +59,9 @@ export type ChatTopic = {
 export type CannedReply = { CannedReplyId: number; TopicId: number; Name: string; Text: string };
 
 export type Archive = { value: ChatSessionEntity[]; 'odata.nextLink'?: string };
+
+/** A request a visitor left for an answer later, and the ratings an agent may see. */
+export type { OfflineRequest, RatingSummary };
 
 /** What the server records of an agent's access, newest first (`GET Associate/{id}/SignIns`). */
 export type { SignInKind };
@@ -167,6 +170,17 @@ export const api = {
     if (search.trim() !== '') query.set('$search', search.trim());
     return call<Archive>(`ChatSession?${query}`);
   },
+  /** A chat's transcript as GetChatTranscript words it: text, or an HTML fragment; in English, with the times in the browser's zone. */
+  transcript: (id: number, asHtml: boolean) => {
+    const query = new URLSearchParams({ html: String(asHtml), lang: 'en', tz: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC' });
+    return post<string>(`ChatSession/${id}/Transcript?${query}`);
+  },
+
+  /** The requests visitors left in the agent's topics, the newest first: open ones, or (`handled`) those handled. */
+  offlineRequests: (handled: boolean) => call<OfflineRequest[]>(`ChatSession/OfflineRequests?handled=${handled}`),
+  setHandled: (id: number, handled: boolean) => call<OfflineRequest>(`ChatSession/${id}/Handled`, { method: 'PUT', body: { Handled: handled } }),
+  /** Per topic and agent, and the latest: of the topics the agent manages, else of its own chats. */
+  ratings: () => call<RatingSummary>('ChatSession/Ratings'),
 
   cannedReplies: (topicId: number) => call<CannedReply[]>(`ChatTopic/${topicId}/CannedReplies`),
   addCannedReply: (topicId: number, reply: { Name: string; Text: string }) => post<CannedReply>(`ChatTopic/${topicId}/CannedReplies`, reply),

@@ -26,3 +26,29 @@ const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeS
 
 export const timeOf = (iso: string | null): string => (iso ? clock.format(new Date(iso)) : '');
 export const dateTimeOf = (iso: string | null): string => (iso ? dateTime.format(new Date(iso)) : '');
+
+/** The name an agent knows the visitor of a request by: as `visitorName`, from the request's fields. */
+export const requesterName = (request: { ChatSessionId: number; CustomerAlias: string | null; CustomerName: string | null }): string =>
+  visible(request.CustomerAlias) || visible(request.CustomerName) || `Visitor ${request.ChatSessionId}`;
+
+/** A rating as stars to look at, "★★★★☆" (shown beside its words, never alone: `ratingInWords`). */
+export const stars = (rating: number): string => {
+  const full = Math.max(0, Math.min(5, Math.round(rating)));
+  return '★'.repeat(full) + '☆'.repeat(5 - full);
+};
+
+/**
+ * The visitor's rating of a chat, 1 to 5, or 0 when it was not rated. The server sends
+ * `Rating` with every session; shared's ChatSessionFields type does not name it (yet).
+ */
+export const ratingOf = (session: ChatSessionEntity): number => {
+  const rating = (session as ChatSessionEntity & { Rating?: unknown }).Rating;
+  return typeof rating === 'number' && rating > 0 ? rating : 0;
+};
+
+/** "4 of 5 stars". */
+export const ratingInWords = (rating: number): string => `${rating} of 5 stars`;
+
+/** An average of ratings as the console shows it: "4.25", "4", or "–" for none yet. */
+export const averageOf = (average: number | null): string =>
+  average === null ? '–' : new Intl.NumberFormat('en', { maximumFractionDigits: 2 }).format(average);

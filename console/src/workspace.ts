@@ -12,7 +12,7 @@
  * history) is shown once.
  */
 import type { Associate, ChatMessage, ChatSessionEntity } from '@chatline/shared';
-import { api, ConsoleError, newKey, type CannedReply, type ChatPresence, type ChatTopic, type Membership } from './api.ts';
+import { api, ConsoleError, newKey, type CannedReply, type ChatPresence, type ChatTopic, type Membership, type OfflineRequest } from './api.ts';
 
 export type Connection = 'connecting' | 'live' | 'offline';
 
@@ -28,6 +28,8 @@ export type WorkspaceEvents = {
   transferAnswered: { session: ChatSessionEntity; accepted: boolean };
   /** One of the agent's chats ended without the agent ending it (the visitor did, or a manager). */
   ended: ChatSessionEntity;
+  /** A visitor left a request for an answer later, through the offline form or from the queue. */
+  requested: OfflineRequest;
 };
 
 /**
@@ -40,6 +42,8 @@ export type Outgoing = { key: string; sessionId: number; text: string; after: nu
 type Listener<K extends keyof WorkspaceEvents> = (detail: WorkspaceEvents[K]) => void;
 
 const activeStatuses = new Set(['CustomerLast', 'UserLast']);
+/** A session in one of these is a request left for later: the offline form's, or one left from the queue. */
+const requestStatuses = new Set(['RequestPosted', 'ClosedFromQueue']);
 const openStatuses = new Set(['InQueue', 'CustomerLast', 'UserLast']);
 
 /** Whether a chat is waiting in the queue. */
@@ -53,6 +57,8 @@ export const visitorTyping = (session: ChatSessionEntity) => session.Flags.split
 
 const MAX_DELAY_MS = 15_000;
 const SILENCE_MS = 45_000;
+/** Requests that come together (a burst of offline forms, several marked handled) are read again once. */
+const REQUESTS_SETTLE_MS = 250;
 
 export class Workspace {
   readonly me: Associate;
@@ -79,6 +85,10 @@ export class Workspace {
   drafts = new Map<number, string>();
   /** The agent's messages on their way, by chat, in the order written. */
   outgoing = new Map<number, Outgoing[]>();
+  /** The open requests visitors left in the agent's topics, the newest first; null until first read. */
+  requests: OfflineRequest[] | null = null;
+  /** Bumped each time the requests are read again, so that a list of handled ones knows to follow. */
+  requestsVersion = 0;
 
   private cursor = 0;
   private source: EventSource | null = null;
@@ -87,6 +97,11 @@ export class Workspace {
   private silenceTimer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
   private snapshots = 0;
+  private requestsTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The reads of the requests asked for, so that only the last one's answer is kept. */
+  private requestReads = 0;
+  /** Every open request this console has known: one that comes back open is no news. */
+  private readonly seenRequests = new Set<number>();
   /** The chats this agent is ending: their end is no news to it. */
   readonly ending = new Set<number>();
   private readonly changeListeners = new Set<() => void>();
@@ -112,6 +127,7 @@ export class Workspace {
     removeEventListener('online', this.reconnectNow);
     clearTimeout(this.retryTimer);
     clearTimeout(this.silenceTimer);
+    clearTimeout(this.requestsTimer);
     this.source?.close();
     this.source = null;
   }
@@ -327,6 +343,37 @@ export class Workspace {
     }
   }
 
+  /** Reads the open requests again; one that came since the last read is told of. */
+  async loadRequests(): Promise<void> {
+    const asked = ++this.requestReads;
+    const requests = await api.offlineRequests(false);
+    if (asked !== this.requestReads || this.stopped) return;
+    // The first read is what was there already: no news. Nor is one marked open again.
+    const news = this.requests === null ? [] : requests.filter((request) => !this.seenRequests.has(request.ChatSessionId));
+    for (const request of requests) this.seenRequests.add(request.ChatSessionId);
+    this.requests = requests;
+    this.requestsVersion++;
+    this.changed();
+    for (const request of news.reverse()) this.emit('requested', request);
+  }
+
+  /** Marks a request handled, or open again; the list follows at once, without waiting for the stream. */
+  async setHandled(id: number, handled: boolean): Promise<OfflineRequest> {
+    const request = await api.setHandled(id, handled);
+    const others = (this.requests ?? []).filter((open) => open.ChatSessionId !== id);
+    this.requests = handled ? others : [request, ...others].sort((a, b) => b.ChatSessionId - a.ChatSessionId);
+    this.requestsVersion++;
+    this.changed();
+    this.requestsChanged();
+    return request;
+  }
+
+  /** A request came or changed: the list is read again, once for a burst. */
+  private requestsChanged(): void {
+    clearTimeout(this.requestsTimer);
+    this.requestsTimer = setTimeout(() => void this.loadRequests().catch(() => {}), REQUESTS_SETTLE_MS);
+  }
+
   private emit<K extends keyof WorkspaceEvents>(type: K, detail: WorkspaceEvents[K]): void {
     for (const listener of this.listeners.get(type) ?? []) (listener as Listener<K>)(detail);
   }
@@ -436,11 +483,14 @@ export class Workspace {
       void this.loadTopics().catch(() => {});
       void this.loadPresence().catch(() => {});
     }
+    // Requests may have come while the console was away (or this is the first connect).
+    this.requestsChanged();
     // What may not have arrived while the connection was lost is sent again, with its key.
     for (const entries of this.outgoing.values()) for (const entry of entries) if (entry.unknown) void this.post(entry);
   }
 
   private takeSession(session: ChatSessionEntity): void {
+    if (requestStatuses.has(session.Status)) this.requestsChanged();
     const before = this.sessions.get(session.ChatSessionId);
     const me = this.me.AssociateId;
     const mineBefore = before?.User?.AssociateId === me;

@@ -5,14 +5,14 @@ import { Alerts } from '../alerts.ts';
 import { api, ConsoleError, whenSignedOut } from '../api.ts';
 import '../conversation/console-conversation.ts';
 import type { ConsoleConversation } from '../conversation/console-conversation.ts';
-import { agentName, visitorName } from '../format.ts';
+import { agentName, requesterName, visitorName } from '../format.ts';
 import '../queue/console-queue.ts';
 import '../sign-in/console-sign-in.ts';
 import { base } from '../styles.ts';
 import { Workspace } from '../workspace.ts';
 
 type Phase = { name: 'loading' } | { name: 'signed-out'; reason: string } | { name: 'signed-in'; workspace: Workspace };
-type View = 'chats' | 'history' | 'manage';
+type View = 'chats' | 'requests' | 'history' | 'ratings' | 'manage';
 
 /** The keyboard shortcuts, as the help panel lists them. */
 const shortcuts: [keys: string, does: string][] = [
@@ -65,6 +65,18 @@ export class ChatConsole extends LitElement {
       }
       nav button[aria-current='page'] {
         font-weight: 600;
+      }
+      nav .badge {
+        display: inline-block;
+        min-width: 22px;
+        margin-inline-start: 2px;
+        padding: 0 6px;
+        border-radius: 11px;
+        background: var(--accent);
+        color: var(--accent-text);
+        font-size: 0.8rem;
+        font-weight: 700;
+        text-align: center;
       }
       .spacer {
         flex: 1;
@@ -139,6 +151,22 @@ export class ChatConsole extends LitElement {
         text-align: start;
         padding: 4px 12px 4px 0;
       }
+      /* On paper only what the view in sight chose to print (History's transcript). */
+      @media print {
+        :host,
+        .frame {
+          display: block;
+          height: auto;
+          background: none;
+        }
+        .bar,
+        .status {
+          display: none;
+        }
+        main {
+          background: none;
+        }
+      }
       kbd {
         font: inherit;
         font-family: ui-monospace, monospace;
@@ -195,8 +223,14 @@ export class ChatConsole extends LitElement {
     if (this.view === 'manage' && this.phase.name === 'signed-in' && !this.phase.workspace.isManager) this.view = 'chats';
     if (changed.has('view')) {
       if (this.phase.name === 'signed-in') this.phase.workspace.view(this.view === 'chats');
-      // History and Manage load when first opened: most of a shift is spent in the chats.
-      const loading = this.view === 'history' ? import('../history/console-history.ts') : this.view === 'manage' ? import('../manage/console-manage.ts') : null;
+      // The other views load when first opened: most of a shift is spent in the chats.
+      const views: Partial<Record<View, () => Promise<unknown>>> = {
+        requests: () => import('../requests/console-requests.ts'),
+        history: () => import('../history/console-history.ts'),
+        ratings: () => import('../ratings/console-ratings.ts'),
+        manage: () => import('../manage/console-manage.ts'),
+      };
+      const loading = views[this.view]?.();
       loading?.catch(() => this.say('The console has been updated on the server: reload the page to go on.'));
     }
   }
@@ -286,6 +320,9 @@ export class ChatConsole extends LitElement {
     });
     workspace.on('transferAnswered', ({ session, accepted }) => {
       this.say(accepted ? `The chat with ${visitorName(session)} was taken over.` : `The transfer of the chat with ${visitorName(session)} was turned down: it is still yours.`);
+    });
+    workspace.on('requested', (request) => {
+      this.announce(`${requesterName(request)} left a request in ${request.TopicName || 'a topic'}.`);
     });
     workspace.on('ended', (session) => {
       this.say(`The chat with ${visitorName(session)} has ended.`);
@@ -394,13 +431,23 @@ export class ChatConsole extends LitElement {
     const present = workspace.present;
     const views: [View, string][] = [
       ['chats', 'Chats'],
+      ['requests', 'Requests'],
       ['history', 'History'],
+      ['ratings', 'Ratings'],
       ...(workspace.isManager ? ([['manage', 'Manage']] as [View, string][]) : []),
     ];
+    const open = workspace.requests?.length ?? 0;
+    // The count of open requests beside its view's name: "Requests 2 open" to a screen reader.
+    const counted = (view: View) => view === 'requests' && open > 0;
     return html`<header class="bar">
       <h1>Chatline</h1>
       <nav aria-label="Console">
-        ${views.map(([view, label]) => html`<button aria-current=${this.view === view ? 'page' : 'false'} @click=${() => (this.view = view)}>${label}</button>`)}
+        ${views.map(
+          ([view, label]) =>
+            html`<button aria-current=${this.view === view ? 'page' : 'false'} @click=${() => (this.view = view)}>
+              ${label}${counted(view) ? html` <span class="badge">${open}</span><span class="visually-hidden"> open</span>` : nothing}
+            </button>`,
+        )}
       </nav>
       <span class="spacer"></span>
       <span class="presence"><span class="dot ${present ? 'present' : ''}" aria-hidden="true"></span>${present ? 'Present' : 'Away'}</span>
@@ -438,6 +485,22 @@ export class ChatConsole extends LitElement {
     </div>`;
   }
 
+  private renderView(workspace: Workspace) {
+    const notice = (event: CustomEvent<string>) => this.say(event.detail);
+    switch (this.view) {
+      case 'chats':
+        return this.renderChats(workspace);
+      case 'requests':
+        return html`<main><console-requests .workspace=${workspace} .version=${this.version} .now=${this.now} @console-notice=${notice}></console-requests></main>`;
+      case 'history':
+        return html`<main><console-history .workspace=${workspace}></console-history></main>`;
+      case 'ratings':
+        return html`<main><console-ratings .workspace=${workspace}></console-ratings></main>`;
+      case 'manage':
+        return html`<main><console-manage .workspace=${workspace} @console-notice=${notice}></console-manage></main>`;
+    }
+  }
+
   private renderHelp() {
     return html`<dialog id="help" aria-labelledby="help-heading">
       <h2 id="help-heading">Keyboard shortcuts</h2>
@@ -461,11 +524,7 @@ export class ChatConsole extends LitElement {
     return html`<div class="frame">
       ${this.renderBar(workspace)} ${this.renderStatus(workspace)}
       <p class="visually-hidden" aria-live="polite">${this.announcement}</p>
-      ${this.view === 'chats'
-        ? this.renderChats(workspace)
-        : this.view === 'history'
-          ? html`<main><console-history .workspace=${workspace}></console-history></main>`
-          : html`<main><console-manage .workspace=${workspace} @console-notice=${(event: CustomEvent<string>) => this.say(event.detail)}></console-manage></main>`}
+      ${this.renderView(workspace)}
     </div>
     ${this.renderHelp()}`;
   }

@@ -131,6 +131,16 @@ export class Visitor {
   session() {
     return this.call<{ Status: string; User: { FullName: string } | null; TransferTo: unknown }>('GET', '');
   }
+
+  /** The visitor leaves a message instead of waiting on in the queue. */
+  leaveMessage(fields: Record<string, unknown>) {
+    return this.call<{ Status: string }>('POST', '/LeaveMessage', fields);
+  }
+
+  /** The visitor rates the chat once it has ended, 1 to 5, with a comment or none. */
+  rate(rating: number, comment?: string) {
+    return this.call<{ Rating: number }>('POST', '/Rating', { Rating: rating, ...(comment === undefined ? {} : { Comment: comment }) });
+  }
 }
 
 export async function launch(): Promise<Browser> {
