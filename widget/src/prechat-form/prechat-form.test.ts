@@ -40,6 +40,8 @@ function topicWith(widget: Partial<ChatTopicWidgetInfo['Widget']>, collectConsen
     WidgetRatingText: '',
     IsOpen: true,
     AgentsPresent: true,
+    AverageWaitSeconds: null,
+    ReopenSeconds: 600,
   };
   return { info, language: 'en', words: en };
 }
