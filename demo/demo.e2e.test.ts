@@ -158,7 +158,9 @@ describe('the demo site', () => {
     // The agent ends it: the visitor sees that it ended, and the transcript has it all, once.
     await api('POST', `ChatSession/${id}/End`);
     await page.getByRole('status').filter({ hasText: 'This chat has ended.' }).waitFor();
-    await expect(composer.isDisabled()).resolves.toBe(true);
+    // The visitor may still reopen it by writing again, for a while, and is told so.
+    await page.getByText('Write again to reopen this chat.').waitFor();
+    await expect(composer.isDisabled()).resolves.toBe(false);
     const transcript = (await api('POST', `ChatSession/${id}/Transcript`)) as string;
     for (const text of ['Is the Havn Cargo in stock?', 'Yes, two in blue.', 'Yes please, I will come by tomorrow.']) {
       expect(transcript.split(text)).toHaveLength(2);

@@ -44,12 +44,17 @@ function startChatServer(env = {}) {
 const server = await startChatServer();
 /** A server that takes one chat a minute from an address, as a visitor meets its limit. */
 const limitedServer = await startChatServer({ CHAT_RATE_LIMIT: '1' });
+/**
+ * A server whose clocks run in seconds: a visitor gone for 2 s has left, a chat of theirs idle
+ * for 2 s ends (ClosedByIdle), and an ended chat may be reopened for 3 s only.
+ */
+const idleServer = await startChatServer({ CHAT_VISITOR_GONE_AFTER: '2', CHAT_IDLE_AFTER: '2', CHAT_REOPEN_WITHIN: '3' });
 
 /** A topic with its own settings, made as an agent would, for the tests of topic layouts. */
 const adminAuthorization = `Basic ${Buffer.from('admin:widget-tests').toString('base64')}`;
 
-async function createTopic(topic) {
-  const response = await fetch(`${server.url}/api/v1/ChatTopic`, {
+async function createTopic(topic, on = server) {
+  const response = await fetch(`${on.url}/api/v1/ChatTopic`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Authorization: adminAuthorization },
     body: JSON.stringify(topic),
@@ -113,9 +118,56 @@ const welcomeTopicId = await createTopic({
   AllowedOrigins: [pageOrigin],
 });
 
+/** No day open: the topic is outside its opening hours whenever a test runs. */
+const neverOpen = {
+  OpeningHoursEnabled: true,
+  OpeningHours: Object.fromEntries(['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].map((day) => [`${day}Enabled`, false])),
+};
+/** A topic outside its opening hours: its offline form asks for the email and the name, and consent. */
+const closedTopicId = await createTopic({
+  Name: 'After hours',
+  AllowedOrigins: [pageOrigin],
+  ...neverOpen,
+  OfflineCollectConsent: true,
+  Widget: {
+    OfflineHeader: 'We are closed',
+    OfflineMessage: 'Leave your question and we will answer it tomorrow.',
+    OfflineFields: 'Email, Name',
+  },
+});
+/** A topic within its hours whose only agent has left it: nobody is there. Its offline form asks for a phone number. */
+const awayTopicId = await createTopic({
+  Name: 'Phone support',
+  AllowedOrigins: [pageOrigin],
+  OfflineCollectConsent: false,
+  Widget: { OfflineFields: 'Phone' },
+});
+/** A topic that offers to leave a message to a visitor behind another, with its own queue line. */
+const queueTopicId = await createTopic({
+  Name: 'Busy desk',
+  AllowedOrigins: [pageOrigin],
+  UseQueueOfflineForm: true,
+  OfflineFormTimeLimit: 0,
+  OfflineFormQueueLength: 1,
+  CustomQueueTextEnabled: true,
+  CustomQueueText: 'Place {cque}. Average wait {cavw}.',
+  Widget: { OfflineFields: 'Email, Phone', HiddenFields: 'Alias, Company, Phone, Message' },
+});
+/** A topic whose post-chat form has its own words; rating and the transcript are on. */
+const afterTopicId = await createTopic({
+  Name: 'Repairs',
+  WelcomeMessage: 'Hi, I am here to help.',
+  AllowedOrigins: [pageOrigin],
+  WidgetEnableRating: true,
+  WidgetRatingText: 'How was our help?',
+  Widget: { PostFormEnabled: true, PostFormHeader: 'Thanks for visiting', PostFormMessage: 'Tell us how it went.', PostTranscriptEnabled: true },
+});
+/** A topic on the server of short times. */
+const idleTopicId = await createTopic({ Name: 'Quick', AllowedOrigins: [pageOrigin] }, idleServer);
+
 /** Calls the chat server as the admin agent; resolves the answer's JSON (null for none). */
-async function asAgent(method, path, body, contentType = 'application/json') {
-  const response = await fetch(`${server.url}/api/v1/${path}`, {
+async function asAgent(method, path, body, contentType = 'application/json', on = server) {
+  const response = await fetch(`${on.url}/api/v1/${path}`, {
     method,
     headers: { Authorization: adminAuthorization, ...(body === undefined ? {} : { 'Content-Type': contentType }) },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -129,7 +181,11 @@ async function asAgent(method, path, body, contentType = 'application/json') {
  * reads of it, sent from here with the admin's credentials, which a page of another origin never
  * gets to use: a test calls, say, `executeServerCommand('agent-says', { id, message })`.
  */
+// The admin leaves the away topic: no agent of it is there.
+await asAgent('POST', 'Agents/Chat/DeleteChatTopicUserAgent', { chatTopicId: awayTopicId, username: 'admin' });
+
 const agentActions = {
+  'debug-log': ({ text }) => { process.stderr.write(`DEBUG ${text}\n`); return true; },
   'set-chat-session-status': async ({ id, status }) =>
     (await asAgent('PATCH', `ChatSession/${id}`, { Status: status }, 'application/merge-patch+json')).Status,
   'pick-up': ({ id }) => asAgent('POST', `ChatSession/${id}/Pickup`),
@@ -139,6 +195,13 @@ const agentActions = {
   'delete-session': ({ id }) => asAgent('DELETE', `ChatSession/${id}`),
   'read-messages': ({ id }) => asAgent('GET', `ChatSession/${id}/Messages`),
   'read-session': ({ id }) => asAgent('GET', `ChatSession/${id}`),
+  'read-ratings': () => asAgent('GET', 'ChatSession/Ratings'),
+  // A chat made as an agent would: it waits in the topic's queue.
+  'create-session': ({ topicId }) => asAgent('POST', 'ChatSession', { TopicId: topicId, CustomerName: 'Someone ahead' }),
+  // The same on the server of short times.
+  'idle-pick-up': ({ id }) => asAgent('POST', `ChatSession/${id}/Pickup`, undefined, undefined, idleServer),
+  'idle-agent-ends': ({ id }) => asAgent('POST', `ChatSession/${id}/End`, undefined, undefined, idleServer),
+  'idle-read-session': ({ id }) => asAgent('GET', `ChatSession/${id}`, undefined, undefined, idleServer),
 };
 
 const agentCommands = {
@@ -239,6 +302,7 @@ export default {
         breakable.close();
         server.child.kill('SIGTERM');
         limitedServer.child.kill('SIGTERM');
+        idleServer.child.kill('SIGTERM');
       },
     },
   ],
@@ -263,6 +327,12 @@ export default {
           window.CHAT_FULL_TOPIC_ID = ${fullTopicId};
           window.CHAT_WELCOME_TOPIC_ID = ${welcomeTopicId};
           window.CHAT_BREAKABLE_SERVER_URL = ${JSON.stringify(breakable.url)};
+          window.CHAT_IDLE_SERVER_URL = ${JSON.stringify(idleServer.url)};
+          window.CHAT_CLOSED_TOPIC_ID = ${closedTopicId};
+          window.CHAT_AWAY_TOPIC_ID = ${awayTopicId};
+          window.CHAT_QUEUE_TOPIC_ID = ${queueTopicId};
+          window.CHAT_AFTER_TOPIC_ID = ${afterTopicId};
+          window.CHAT_IDLE_TOPIC_ID = ${idleTopicId};
         </script>
         <script type="module" src="${testFramework}"></script>
       </body>

@@ -4,7 +4,11 @@
  */
 import type { ApiErrorBody, ChatSessionEntity, ChatTopicWidgetInfo, FieldError } from '@chatline/shared';
 
-export type CreatedSession = Pick<ChatSessionEntity, 'ChatSessionId' | 'InitialQueuePos' | 'SessionKey' | 'Status' | 'FirstMessage' | 'WhenRequested'>;
+/** What the visitor gave: the offline form and the queue's "leave a message" ask only for what is missing. */
+export type GivenFields = Pick<ChatSessionEntity, 'CustomerName' | 'CustomerEmail' | 'CustomerPhone' | 'CustomerCompanyName'>;
+
+export type CreatedSession = GivenFields &
+  Pick<ChatSessionEntity, 'ChatSessionId' | 'InitialQueuePos' | 'SessionKey' | 'Status' | 'FirstMessage' | 'WhenRequested' | 'WhenEnded'>;
 
 /** Why a request failed: the server refused it (with its answer) or it never got an answer. */
 export class ChatRequestError extends Error {
@@ -86,4 +90,6 @@ export const createChatSession = (serverUrl: string, fields: Record<string, unkn
 export const fetchTopic = (serverUrl: string, topicId: number): Promise<ChatTopicWidgetInfo | null> =>
   request<ChatTopicWidgetInfo>(serverUrl, `ChatTopic/${topicId}/widget`, { timeout: 4000 }).catch(() => null);
 
-export type KeptSession = Pick<ChatSessionEntity, 'ChatSessionId' | 'InitialQueuePos' | 'Status' | 'FirstMessage' | 'WhenRequested'>;
+/** A kept session as read back: its phase, its question, when it ended (a Closed chat may be reopened for a while) and whether it was rated. */
+export type KeptSession = GivenFields &
+  Pick<ChatSessionEntity, 'ChatSessionId' | 'InitialQueuePos' | 'Status' | 'FirstMessage' | 'WhenRequested' | 'WhenEnded'> & { Rating?: number };

@@ -19,6 +19,12 @@ export type ChatEndedDetail = {
   status: string;
 };
 
+export type ChatRequestSentDetail = {
+  chatSessionId: number;
+  /** `RequestPosted` from the offline form; `ClosedFromQueue` when the visitor left a message instead of waiting. */
+  status: string;
+};
+
 /** The pre-chat form's fields, checked by the shared rules: what a new session is created with. */
 export type PrechatSubmitDetail = {
   fields: Partial<Record<ChatSessionFieldName, string | boolean>>;
@@ -29,6 +35,7 @@ export type ChatErrorEvent = CustomEvent<ChatErrorDetail>;
 /** A message of the conversation, as the server stores it: `Message` is plain text, to be shown as text. */
 export type ChatMessageEvent = CustomEvent<ChatMessage>;
 export type ChatEndedEvent = CustomEvent<ChatEndedDetail>;
+export type ChatRequestSentEvent = CustomEvent<ChatRequestSentDetail>;
 
 declare global {
   interface GlobalEventHandlersEventMap {
@@ -38,10 +45,13 @@ declare global {
     'chat-error': ChatErrorEvent;
     'chat-message': ChatMessageEvent;
     'chat-ended': ChatEndedEvent;
+    'chat-request-sent': ChatRequestSentEvent;
     /** Internal: `<chat-conversation>` to its `<chat-widget>`, the phase the chat is in. */
     'chat-conversation-state': CustomEvent<LivePhase>;
     /** Internal: `<chat-prechat-form>` to its `<chat-widget>`; it stays inside the widget's shadow root. */
     'chat-prechat-submit': CustomEvent<PrechatSubmitDetail>;
+    /** Internal: the queue's "leave a message" form to the conversation, the visitor went back to waiting. */
+    'chat-keep-waiting': CustomEvent<Record<string, never>>;
   }
 }
 

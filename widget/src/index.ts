@@ -6,6 +6,8 @@ export type {
   ChatErrorDetail,
   ChatErrorEvent,
   ChatMessageEvent,
+  ChatRequestSentDetail,
+  ChatRequestSentEvent,
   ChatSessionCreatedDetail,
   ChatSessionCreatedEvent,
 } from './events.ts';

@@ -25,7 +25,7 @@ describe('custom-elements.json', () => {
     expect(names(element.attributes)).toEqual(
       expect.arrayContaining(['topic-id', 'server-url', 'lang', 'persist', 'customer-name', 'customer-email', 'customer-phone', 'customer-alias']),
     );
-    expect(names(element.events).sort()).toEqual(['chat-close', 'chat-ended', 'chat-error', 'chat-message', 'chat-open', 'chat-session-created']);
+    expect(names(element.events).sort()).toEqual(['chat-close', 'chat-ended', 'chat-error', 'chat-message', 'chat-open', 'chat-request-sent', 'chat-session-created']);
     expect(names(element.cssParts)).toEqual(
       expect.arrayContaining(['launcher', 'panel', 'form', 'field', 'submit', 'close', 'composer', 'send', 'end']),
     );

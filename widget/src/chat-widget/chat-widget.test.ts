@@ -647,9 +647,12 @@ describe('<chat-widget>', () => {
       const status = root.querySelector('[role=status]')!;
       expect(status.textContent).to.contain('This chat has ended.');
       expect(status.textContent).to.not.contain('queue');
-      expect(query(root, 'form')).to.equal(null);
+      // No pre-chat form (the post-chat form follows the ended chat).
+      expect(root.querySelector('chat-prechat-form') === null, 'no pre-chat form').to.equal(true);
       const newChat = [...root.querySelectorAll('button')].find((button) => button.textContent!.trim() === 'Start a new chat')!;
-      expect(focused(root)).to.equal(newChat);
+      // Focus on what follows the chat: the post-chat form (the topic rates chats), then the new chat.
+      const post = root.querySelector('chat-postchat-form')!;
+      expect(focused(root) === post.shadowRoot!.querySelector('h3'), 'focus on the post-chat form').to.equal(true);
       await expect(element).shadowDom.to.be.accessible();
 
       newChat.click();
@@ -681,7 +684,9 @@ describe('<chat-widget>', () => {
           const element = await mount(html`<chat-widget lang=${lang} server-url=${serverUrl}></chat-widget>`);
           const root = await openWidget(element);
           expect(root.querySelector('[role=status]')!.textContent!.trim(), lang).to.equal(ended);
-          expect(focused(root)!.textContent!.trim(), lang).to.equal(newChat);
+          expect(query(root, '.new-chat')!.textContent!.trim(), lang).to.equal(newChat);
+          // Focus on the post-chat form, which comes before the new chat (the topic rates chats).
+          expect(focused(root)!.tagName, lang).to.equal('H3');
           expect(openPanel(root)!.dir, lang).to.equal(lang === 'ar' ? 'rtl' : 'ltr');
           await expect(element).shadowDom.to.be.accessible();
           element.remove();

@@ -1,7 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from '../decorators.ts';
 import type { ChatSessionFieldName } from '@chatline/shared';
-import { ChatRequestError, createChatSession, newKey } from '../api.ts';
+import { createChatSession, newKey, type ChatRequestError } from '../api.ts';
 import type * as ConversationModule from '../conversation/chat-conversation.ts';
 import type { ConversationTarget, LivePhase } from '../conversation/chat-conversation.ts';
 import { serverOf } from '../controllers/host.ts';
@@ -40,10 +40,13 @@ function luminance(rgb: string): number {
   return 0.2126 * r + 0.7152 * g + 0.0722 * b;
 }
 
-/** The panel's controls in Tab order, those in the form's and the conversation's shadow roots included. */
+/**
+ * The panel's controls in Tab order, and the places focus is moved to (`tabindex="-1"`), those in
+ * the shadow roots inside it included.
+ */
 function controlsIn(root: ParentNode): HTMLElement[] {
   return [...root.querySelectorAll<HTMLElement>('*')].flatMap((element) =>
-    element.shadowRoot ? controlsIn(element.shadowRoot) : element.matches('a[href],:is(button,input,textarea):enabled,[tabindex="0"]') ? [element] : [],
+    element.shadowRoot ? controlsIn(element.shadowRoot) : element.matches('a[href],:is(button,input,textarea):enabled,[tabindex]') ? [element] : [],
   );
 }
 
@@ -55,6 +58,13 @@ function controlsIn(root: ParentNode): HTMLElement[] {
  * `persist`) the panel shows the visitor's chat again with its history; a chat that has ended
  * shows its transcript, with a button to start a new one. The conversation's code loads when
  * the chat opens, or at once for a kept chat.
+ *
+ * While nobody can chat (the topic is outside its opening hours, or no agent is there) the panel
+ * shows the topic's offline form instead, and the visitor leaves a request for an answer later.
+ * A visitor who waits long, or behind a long queue, may leave a message instead (as the topic
+ * says). After the chat, the topic's post-chat form asks for 1 to 5 stars and a comment and offers
+ * the transcript, to download or print; a chat the agent closed may be reopened for a while by
+ * writing again.
  *
  * It speaks the language of its own `lang` attribute, else the topic's language, else the
  * page's `<html lang>`, else the browser's: English, Norwegian (nb), German (de) or Arabic (ar,
@@ -69,6 +79,7 @@ function controlsIn(root: ParentNode): HTMLElement[] {
  * @event chat-error - A request failed. Detail: `status` (0 when the server could not be reached), `message`.
  * @event chat-message - A message new to the visitor arrived, or the visitor's own was stored (not the history shown after a reload). Detail: the ChatMessage (`ChatMessageId`, `Type`, `Message` as plain text, `Author`, `WhenPosted`…).
  * @event chat-ended - The chat ended while the page showed it, by the visitor or an agent. Detail: `chatSessionId`, `status` (`Closed`, `ClosedFromQueue`, or `Deleted` when the session is gone).
+ * @event chat-request-sent - The visitor left a request for an answer later: from the offline form, shown while nobody can chat (`status` `RequestPosted`), or from the queue instead of waiting (`ClosedFromQueue`). Detail: `chatSessionId`, `status`.
  *
  * @csspart launcher - The button that opens the chat; the open panel takes its place.
  * @csspart panel - The open chat panel.
@@ -215,12 +226,17 @@ export class ChatWidget extends LitElement {
     style.setProperty('--_auto-accent-text', light ? '#000' : '#fff');
   }
 
-  /** Puts focus where the visitor goes on from: the first field, the composer, else the main button. */
+  /**
+   * Puts focus where the visitor goes on from: the first field, the composer, else what comes
+   * next (the offline form or the post-chat form, a new chat), else the close button. The forms'
+   * module comes with the chat (or before a kept chat that ended shows); the offline form takes
+   * focus itself when it comes after the panel opened.
+   */
   private focusPanel() {
     const conversation = this.renderRoot.querySelector('chat-conversation');
     if (this.form) void this.form.focusFirstField();
     else if (conversation && this.phase.name !== 'ended') conversation.focusComposer();
-    else (this.renderRoot.querySelector<HTMLElement>('.new-chat') ?? this.renderRoot.querySelector<HTMLElement>('.close'))?.focus();
+    else (this.renderRoot.querySelector<HTMLElement>('.next') ?? this.renderRoot.querySelector<HTMLElement>('.close'))?.focus();
   }
 
   private fill(values: Partial<Record<ChatSessionFieldName, unknown>>, overwrite: boolean) {
@@ -247,12 +263,16 @@ export class ChatWidget extends LitElement {
       event.stopPropagation();
       this.handleClose();
     } else if (event.key === 'Tab') {
-      // A modal dialog: Tab and Shift+Tab go round the panel's controls and stay in it.
+      // A modal dialog: Tab and Shift+Tab stay in the panel. Inside it they go the browser's way
+      // (a group of radio buttons is one stop, a heading given focus is a place to go on from);
+      // past the last control Tab goes round to the first, and Shift+Tab past the first to the last.
+      const places = controlsIn(event.currentTarget as HTMLElement);
+      const stops = places.filter((place) => place.tabIndex >= 0);
+      const at = places.indexOf(event.composedPath()[0] as HTMLElement);
+      const back = event.shiftKey;
+      if (back ? at > places.indexOf(stops[0]!) : at < places.indexOf(stops.at(-1)!)) return;
       event.preventDefault();
-      const controls = controlsIn(event.currentTarget as HTMLElement);
-      const at = controls.indexOf(event.composedPath()[0] as HTMLElement);
-      const step = event.shiftKey ? -1 : 1;
-      controls[at < 0 ? (step > 0 ? 0 : controls.length - 1) : (at + step + controls.length) % controls.length]?.focus();
+      stops.at(back ? -1 : 0)?.focus();
     }
   }
 
@@ -274,7 +294,8 @@ export class ChatWidget extends LitElement {
       void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('.queued')?.focus());
       emit(this, 'chat-session-created', { chatSessionId: session.ChatSessionId, initialQueuePos: session.InitialQueuePos });
     } catch (error) {
-      const failure = error instanceof ChatRequestError ? error : new ChatRequestError(0, String(error));
+      // request() throws nothing else (no answer is status 0), and the conversation's load gives up quietly.
+      const failure = error as ChatRequestError;
       this.phase = { name: 'form', failure };
       emit(this, 'chat-error', { status: failure.status, message: failure.message });
     }
@@ -295,24 +316,21 @@ export class ChatWidget extends LitElement {
     void this.updateComplete.then(() => this.focusPanel());
   }
 
-  private renderBody(topic: Topic, phase: FormPhase | LivePhase): TemplateResult | typeof nothing | undefined {
-    if (phase.name === 'form' || phase.name === 'sending') {
-      return html`<chat-prechat-form
-        exportparts="form, field, submit"
-        .topic=${topic}
-        .prefilled=${this.prefilled}
-        .phase=${phase}
-        @chat-prechat-submit=${this.handleFormSubmit}
-      ></chat-prechat-form>`;
-    }
-    const conversation = this.conversation;
-    return conversation?.view.renderChat(this.chat!, phase, this.isOpen, topic.language, conversation.words, this.handleConversationState, this.handleNewChat);
-  }
-
-  /** The place in the queue, who the visitor chats with, or that the chat ended: the conversation's words. */
-  private renderStatus(phase: FormPhase | LivePhase): TemplateResult | typeof nothing {
-    const conversation = this.conversation;
-    return conversation && phase.name !== 'form' && phase.name !== 'sending' ? conversation.view.renderStatus(phase, conversation.words) : nothing;
+  /** The pre-chat form, or the offline form while nobody can chat; once the chat exists (and only then), the conversation. */
+  private renderBody(topic: Topic, phase: Phase): TemplateResult | typeof nothing | undefined {
+    const { conversation, chat } = this;
+    const info = topic.info;
+    if (chat) return conversation?.view.renderChat(chat, phase as LivePhase, this.isOpen, topic, conversation.words, this.handleConversationState, this.handleNewChat);
+    // Nobody can chat now (outside the opening hours, or no agent there): the offline form, which
+    // comes with the conversation's module, so that what loads before the chat opens stays small.
+    if (info && !(info.IsOpen && info.AgentsPresent)) return conversation?.view.renderOffline(this, topic, conversation.words, this.prefilled);
+    return html`<chat-prechat-form
+      exportparts="form, field, submit"
+      .topic=${topic}
+      .prefilled=${this.prefilled}
+      .phase=${phase}
+      @chat-prechat-submit=${this.handleFormSubmit}
+    ></chat-prechat-form>`;
   }
 
   /** Opens the chat panel. */
@@ -340,10 +358,11 @@ export class ChatWidget extends LitElement {
     // A kept chat shows once its conversation can: the launcher waits for it.
     if (!topic || phase.name === 'loading' || (this.chat?.resumed && !this.conversation)) return nothing;
     const { info, language, words: t } = topic;
+    const { chat, conversation } = this;
     return html`
       <dialog
         id="panel"
-        class=${this.chat ? 'panel talk' : 'panel'}
+        class=${chat ? 'panel talk' : 'panel'}
         part="panel"
         aria-modal="true"
         aria-labelledby="title"
@@ -360,7 +379,7 @@ export class ChatWidget extends LitElement {
             </svg>
           </button>
         </div>
-        <div class="status" role="status" aria-live="polite">${this.renderStatus(phase)}</div>
+        <div class="status" role="status" aria-live="polite">${chat && conversation ? conversation.view.renderStatus(phase as LivePhase, conversation.words, info) : nothing}</div>
         ${this.renderBody(topic, phase)}
       </dialog>
       <button

@@ -14,6 +14,9 @@
  * it keeps across retries, so a retry of a send whose answer was lost stores nothing twice. The
  * log keeps the order in which the visitor saw things: an entry never moves, and a message once
  * stored takes the place it had while it was being sent.
+ *
+ * A chat that ended as Closed may be reopened for a while by writing again: the server reopens it
+ * with that message, and the stream is followed again.
  */
 import type { ChatMessage, ChatSessionStatusName } from '@chatline/shared';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
@@ -35,12 +38,13 @@ export type Connection = 'connecting' | 'live' | 'reconnecting';
 
 /**
  * The widget's phases once the chat exists: waiting at a place in the queue, chatting with an
- * agent, or ended; while live, with the connection.
+ * agent, or ended (with how: `Closed`, `ClosedFromQueue`…, and whether the visitor left a
+ * message instead of waiting); while live, with the connection.
  */
 export type LivePhase =
   | { name: 'queued'; position: number; connection: Connection }
   | { name: 'chatting'; agent: string | null; connection: Connection }
-  | { name: 'ended' };
+  | { name: 'ended'; status: string; left?: boolean };
 
 /** A session in one of these is over for the visitor: the widget offers a new one. */
 const endedStatuses: readonly string[] = [
@@ -57,7 +61,7 @@ export const hasEnded = (status: string): boolean => endedStatuses.includes(stat
 
 /** The phase of a chat in this status. */
 export const phaseOf = (status: string, position: number, agent: string | null, connection: Connection): LivePhase =>
-  hasEnded(status) ? { name: 'ended' } : status === 'InQueue' ? { name: 'queued', position, connection } : { name: 'chatting', agent, connection };
+  hasEnded(status) ? { name: 'ended', status } : status === 'InQueue' ? { name: 'queued', position, connection } : { name: 'chatting', agent, connection };
 
 /** A message of the visitor's that is not stored yet. */
 export type Outgoing = {
@@ -212,8 +216,13 @@ export class LiveController implements ReactiveController {
   /** Ends the chat; throws when the server could not be told. */
   async end() {
     if (!this.session) return;
-    const { Status } = await endChat(this.session);
-    this.finish(this.stateWith(Status));
+    const { Status, WhenEnded } = await endChat(this.session);
+    this.finish({ ...this.stateWith(Status), WhenEnded });
+  }
+
+  /** The chat ended by other means (the visitor left a message instead of waiting): no more stream. */
+  endedAs(status: StreamState['Status']) {
+    this.finish(this.stateWith(status));
   }
 
   private readonly handleOnline = () => {
@@ -377,7 +386,9 @@ export class LiveController implements ReactiveController {
     this.host.requestUpdate();
     this.sends = this.sends.then(async () => {
       try {
-        this.add(await postMessage(session, item.text, item.key), true, item);
+        const message = await postMessage(session, item.text, item.key);
+        if (this.live) this.add(message, true, item);
+        else await this.reopened(session, item, message);
       } catch (error) {
         // request() throws nothing else.
         item.failure = error as ChatRequestError;
@@ -388,6 +399,24 @@ export class LiveController implements ReactiveController {
       if (!this.unanswered()) for (const held of this.held) this.add(held, true);
       this.host.requestUpdate();
     });
+  }
+
+  /**
+   * A message written after the chat ended reopened it: the server's line that says so comes
+   * before the message, so both are read in order; then the stream is followed again, and its
+   * state says where the chat is now (back with its agent, or in the queue).
+   */
+  private async reopened(session: SessionAccess, item: Outgoing, message: ChatMessage) {
+    const later = await readMessages(session, this.cursor).catch(() => [message]);
+    this.log = this.log.filter((entry) => entry !== item);
+    // Added as they are, not held back as the visitor's own while another of their sends is unanswered: these are in order.
+    for (const entry of [...later, message]) {
+      this.cursor = Math.max(this.cursor, entry.ChatMessageId);
+      this.add(entry, true);
+    }
+    this.live = true;
+    this.failures = 0;
+    this.connect();
   }
 
   /** The chat is over: no more stream; what was said until the end is read once more. */

@@ -26,7 +26,7 @@ export type StreamState = {
 const PAGE = 1000;
 
 /** A call about the visitor's session, with its key. */
-const call = <T>(session: SessionAccess, path: string, options: Call = {}) =>
+export const call = <T>(session: SessionAccess, path: string, options: Call = {}) =>
   request<T>(session.serverUrl, `ChatSession/${session.id}/${path}`, { ...options, headers: { 'X-Chat-Session-Key': session.key, ...options.headers } });
 
 /**
@@ -72,5 +72,5 @@ export const sendTyping = (session: SessionAccess, typing: boolean) => call<null
 /** Tells the server that the visitor has read the agent's messages up to this one. */
 export const sendRead = (session: SessionAccess, upTo: number) => call<null>(session, 'Read', { body: { ChatMessageId: upTo } });
 
-/** Ends the chat; answers the session, Closed (ClosedFromQueue while it waited). */
-export const endChat = (session: SessionAccess) => call<{ Status: ChatSessionStatusName }>(session, 'End', { body: {} });
+/** Ends the chat; answers the session, Closed (ClosedFromQueue while it waited), with when it ended. */
+export const endChat = (session: SessionAccess) => call<{ Status: ChatSessionStatusName; WhenEnded: string | null }>(session, 'End', { body: {} });

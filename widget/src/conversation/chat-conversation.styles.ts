@@ -20,6 +20,39 @@ export default css`
     white-space: nowrap;
   }
 
+  /* With the post-chat form below it, the ended chat's log takes less of the panel. */
+  :host(.after) {
+    height: 300px;
+  }
+
+  :host([data-form]) {
+    height: auto;
+  }
+
+  .offer:empty {
+    display: none;
+  }
+
+  .offer {
+    margin-top: 8px;
+  }
+
+  .leave {
+    align-self: flex-start;
+    margin-top: 6px;
+    padding: 6px 12px;
+    border: 1px solid var(--chat-border);
+    border-radius: 8px;
+    background: transparent;
+    color: var(--chat-text);
+  }
+
+  .reopen {
+    margin: 0 0 4px;
+    color: var(--chat-muted);
+    font-size: 0.875rem;
+  }
+
   .log {
     flex: 1 1 auto;
     min-height: 120px;

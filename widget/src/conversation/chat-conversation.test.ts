@@ -452,7 +452,7 @@ describe('the conversation in <chat-widget>', () => {
     expect(announced.map((message) => message.Message)).to.deep.equal(['Anything else?']);
   });
 
-  it('ends when the visitor says so: the transcript stays, the composer is disabled, and a new chat is offered', async () => {
+  it('ends when the visitor says so: the transcript stays, the post-chat form and a new chat are offered, and writing again may reopen it', async () => {
     const { element, root, id } = await startChat();
     await agent.pickUp(id);
     const inner = await conversation(root);
@@ -466,11 +466,15 @@ describe('the conversation in <chat-widget>', () => {
     expect(detail).to.deep.equal({ chatSessionId: id, status: 'Closed' });
     await statusSays(root, 'This chat has ended.');
     await shows(inner, 'You ended the chat.');
-    expect(composer(inner).disabled).to.equal(true);
+    // Within the server's time to reopen, the composer says that writing again reopens the chat.
+    expect(composer(inner).disabled).to.equal(false);
+    expect(inner.getElementById('reopen-hint')!.textContent).to.equal(en.reopenHint);
     expect(inner.querySelector('.end')).to.equal(null);
     const newChat = root.querySelector<HTMLButtonElement>('.new-chat')!;
     expect(newChat.textContent!.trim()).to.equal('Start a new chat');
-    await waitUntil(() => focused(root) === newChat, 'focus on the new chat');
+    // Focus goes on to what follows the chat: the post-chat form, before the new chat.
+    const post = root.querySelector('chat-postchat-form')!;
+    await waitUntil(() => focused(root) === post.shadowRoot?.querySelector('h3'), 'focus on the post-chat form');
     expect((await agent.session(id)).Status).to.equal('Closed');
     await expect(element).shadowDom.to.be.accessible();
   });
@@ -484,7 +488,7 @@ describe('the conversation in <chat-widget>', () => {
     await agent.ends(first.id);
     await shows(inner, 'admin ended the chat.');
     await statusSays(first.root, 'This chat has ended.');
-    expect(composer(inner).disabled).to.equal(true);
+    expect(composer(inner).disabled).to.equal(false);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(endings).to.equal(1);
     first.element.remove();
@@ -495,8 +499,9 @@ describe('the conversation in <chat-widget>', () => {
     const transcript = await conversation(root);
     expect(statusText(root)).to.equal('This chat has ended.');
     expect(entries(transcript).map(({ text }) => text)).to.deep.equal(['Do you sell helmets?', 'Hi, I am here to help.', 'admin ended the chat.']);
-    expect(composer(transcript).disabled).to.equal(true);
-    expect(focused(root)).to.equal(root.querySelector('.new-chat'));
+    // Still within the time to reopen it.
+    expect(composer(transcript).disabled).to.equal(false);
+    expect(focused(root) === root.querySelector('chat-postchat-form')!.shadowRoot!.querySelector('h3'), 'focus on the post-chat form').to.equal(true);
     expect(endings).to.equal(1);
   });
 

@@ -71,8 +71,8 @@ const retryable = (failure: ChatRequestError) => failure.status === 0 || failure
 export class ChatPrechatForm extends LitElement {
   static override styles = [baseStyles, styles];
 
-  /** Which fields the topic asks for and requires. */
-  private layout: FormLayout = formLayout(null);
+  /** Which fields the topic asks for and requires (the offline form, a subclass, asks for others). */
+  protected layout: FormLayout = formLayout(null);
 
   @state() private values: FormValues = {};
   @state() private consented = false;
